@@ -1,0 +1,152 @@
+package se.hok.samla;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import se.hok.samla.config.Config;
+import se.hok.samla.config.ConfigException;
+import se.hok.samla.db.Database;
+import se.hok.samla.demo.DemoData;
+import se.hok.samla.events.EventApi;
+import se.hok.samla.events.EventPages;
+import se.hok.samla.events.EventService;
+import se.hok.samla.events.OrganiserPages;
+import se.hok.samla.mail.DevMailCatcher;
+import se.hok.samla.mail.DevMailPages;
+import se.hok.samla.staff.PgSessionStore;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.staff.StaffRoutes;
+import se.hok.samla.staff.StaffService;
+import se.hok.samla.web.Api;
+import se.hok.samla.web.Templates;
+import se.hok.samla.web.WebServer;
+
+/** Boots Samla: configuration → mail catcher → database and migrations → admin → demo data → web servers. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  /** A running Samla; {@link #stop()} shuts it down gracefully. */
+  public record Running(Vertx vertx, Config config, int port, Database database, Optional<DevMailCatcher> mailCatcher,
+                        List<HttpServer> servers, Optional<String> generatedAdminPassword) {
+
+    /** Stops accepting, lets requests in flight finish, then closes the pool and the embedded services. */
+    public Future<Void> stop() {
+      List<Future<Void>> shutdowns = new ArrayList<>();
+      servers.forEach(s -> shutdowns.add(s.shutdown(20, TimeUnit.SECONDS)));
+      return Future.join(shutdowns).transform(r -> database.close(vertx))
+          .eventually(() -> vertx.executeBlocking(() -> {
+            mailCatcher.ifPresent(DevMailCatcher::stop);
+            return null;
+          }))
+          .mapEmpty();
+    }
+  }
+
+  public static void main(String[] args) {
+    Config config;
+    try {
+      config = Config.fromEnvironment(System.getenv(), args);
+    } catch (ConfigException e) {
+      System.err.println("Samla: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setEnabled(true)));
+    Running running;
+    try {
+      running = start(vertx, config, Clock.systemDefaultZone()).toCompletionStage().toCompletableFuture()
+          .get(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ConfigException) {
+        System.err.println("Samla: " + cause.getMessage());
+      } else {
+        log.error("Samla could not start", cause);
+      }
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      try {
+        running.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Shutdown did not finish cleanly", e);
+      }
+    }, "samla-shutdown"));
+    printWelcome(running);
+  }
+
+  public static Future<Running> start(Vertx vertx, Config config, Clock clock) {
+    Optional<DevMailCatcher> catcher = config.devMailCatcher() ? Optional.of(DevMailCatcher.start()) : Optional.empty();
+    return Database.start(vertx, config).compose(db -> {
+      StaffService staff = new StaffService(vertx, db.pool());
+      return (config.demo() ? DemoData.loadOnce(db.pool(), clock).mapEmpty() : Future.<Void>succeededFuture())
+              .compose(v -> csrfSecret(db))
+              .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> {
+                Templates templates = new Templates(vertx, catcher.isPresent());
+                StaffAuth auth = new StaffAuth(staff);
+                EventService events = new EventService(db.pool());
+                List<WebServer.Pages> pages = new ArrayList<>();
+                pages.add(new StaffRoutes(staff, auth, templates)::mount);
+                pages.add(new EventPages(events, templates, config.publicUrl(), clock)::mount);
+                pages.add(new OrganiserPages(events, auth, templates, clock)::mount);
+                catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
+                List<WebServer.Operations> operations = List.of(
+                    new StaffRoutes(staff, auth, templates)::mount,
+                    new EventApi(events, auth, config.publicUrl(), clock)::mount);
+                return WebServer.router(vertx, new WebServer.Parts(db.pool(), templates,
+                    new PgSessionStore(db.pool()).init(vertx, new io.vertx.core.json.JsonObject()), secret,
+                    config.secureCookies(), config.publicUrl(), auth.fromSession(), new Api(vertx, contract), pages, operations));
+              }))
+              .compose(router -> WebServer.listen(vertx, router, config.httpPort(),
+                  Math.max(1, Runtime.getRuntime().availableProcessors())))
+              // Last, so that a failed start never consumes the one-time generated admin password.
+              .compose(servers -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
+                  .map(generated -> new Running(vertx, config, servers.get(0).actualPort(), db, catcher, servers, generated)))
+          .onFailure(e -> db.close(vertx));
+    }).onFailure(e -> catcher.ifPresent(DevMailCatcher::stop));
+  }
+
+  /** The CSRF signing key, made once and shared by every instance through the database. */
+  private static Future<byte[]> csrfSecret(Database db) {
+    byte[] fresh = new byte[32];
+    new SecureRandom().nextBytes(fresh);
+    return db.pool().preparedQuery("insert into app_secret (name, value) values ('csrf', $1) on conflict (name) do nothing")
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(fresh)))
+        .compose(r -> db.pool().query("select value from app_secret where name = 'csrf'").execute())
+        .map(rows -> rows.iterator().next().getBuffer("value").getBytes());
+  }
+
+  private static void printWelcome(Running running) {
+    Config c = running.config();
+    String url = c.httpPort() == running.port() ? c.publicUrl() : "http://localhost:" + running.port();
+    StringBuilder out = new StringBuilder("\n  Samla is running: ").append(url).append('\n');
+    out.append("  Organiser login:  ").append(url).append("/login  as ").append(c.adminEmail()).append('\n');
+    running.generatedAdminPassword().ifPresent(pw ->
+        out.append("  Admin password:   ").append(pw).append("   (shown once; set SAMLA_ADMIN_PASSWORD to choose it)\n"));
+    running.mailCatcher().ifPresent(m ->
+        out.append("  Mail catcher:     ").append(url).append("/dev/mail  (SMTP on ").append(m.host()).append(':')
+            .append(m.port()).append(")\n"));
+    if (c.database().isEmpty()) {
+      out.append("  Database:         embedded PostgreSQL, data in ").append(c.dataDir().resolve("postgres")).append('\n');
+    }
+    System.out.println(out);
+  }
+}

@@ -1,0 +1,153 @@
+package se.hok.samla.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed configuration, read once from environment variables (and the {@code --demo} flag).
+ * Every variable is listed in the README. Invalid values stop start-up with a {@link ConfigException}
+ * that names the variable.
+ */
+public record Config(
+    int httpPort,
+    String publicUrl,
+    Optional<DatabaseUrl> database,
+    Optional<Smtp> smtp,
+    String mailFrom,
+    String adminEmail,
+    Optional<String> adminPassword,
+    Path dataDir,
+    boolean demo) {
+
+  /** An external PostgreSQL server, from {@code DATABASE_URL}. */
+  public record DatabaseUrl(String host, int port, String database, String user, String password) {
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+  }
+
+  /** A real SMTP relay. Without one, Samla runs its own mail catcher on loopback. */
+  public record Smtp(String host, int port, Optional<String> username, Optional<String> password, boolean startTls) {}
+
+  public static Config fromEnvironment(Map<String, String> env, String[] args) {
+    int port = intVar(env, "SAMLA_HTTP_PORT", 8080, 0, 65535);
+    String publicUrl = stripTrailingSlash(env.getOrDefault("SAMLA_PUBLIC_URL", "http://localhost:" + port));
+    requireHttpUrl("SAMLA_PUBLIC_URL", publicUrl);
+
+    Optional<DatabaseUrl> database = value(env, "DATABASE_URL").map(Config::parseDatabaseUrl);
+
+    Optional<Smtp> smtp = value(env, "SAMLA_SMTP_HOST").map(host -> new Smtp(
+        host,
+        intVar(env, "SAMLA_SMTP_PORT", 587, 1, 65535),
+        value(env, "SAMLA_SMTP_USERNAME"),
+        value(env, "SAMLA_SMTP_PASSWORD"),
+        boolVar(env, "SAMLA_SMTP_STARTTLS", true)));
+
+    String mailFrom = env.getOrDefault("SAMLA_MAIL_FROM", "Samla HÖK <noreply@samla.localhost>");
+    String adminEmail = env.getOrDefault("SAMLA_ADMIN_EMAIL", "admin@samla.localhost");
+    if (!adminEmail.matches("[^@\\s]+@[^@\\s]+")) {
+      throw new ConfigException("SAMLA_ADMIN_EMAIL is not an e-mail address: " + adminEmail);
+    }
+    Optional<String> adminPassword = value(env, "SAMLA_ADMIN_PASSWORD");
+    if (adminPassword.isPresent() && adminPassword.get().length() < 12) {
+      throw new ConfigException("SAMLA_ADMIN_PASSWORD must be at least 12 characters");
+    }
+    Path dataDir = Path.of(env.getOrDefault("SAMLA_DATA_DIR", "data")).toAbsolutePath();
+    boolean demo = boolVar(env, "SAMLA_DEMO", false);
+    for (String arg : args) {
+      if (arg.equals("--demo")) {
+        demo = true;
+      } else {
+        throw new ConfigException("Unknown argument " + arg + " (the only argument is --demo)");
+      }
+    }
+    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo);
+  }
+
+  /** True when Samla runs its own database and mail catcher: the developer's default. */
+  public boolean devMailCatcher() {
+    return smtp.isEmpty();
+  }
+
+  public boolean secureCookies() {
+    return publicUrl.startsWith("https://");
+  }
+
+  static DatabaseUrl parseDatabaseUrl(String raw) {
+    try {
+      URI uri = new URI(raw);
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+        throw new ConfigException("DATABASE_URL must look like postgresql://user:pass@host:port/db");
+      }
+      if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+        throw new ConfigException("DATABASE_URL needs a host and a database name: postgresql://user:pass@host:port/db");
+      }
+      String user = "postgres";
+      String password = "";
+      if (uri.getRawUserInfo() != null) {
+        String[] parts = uri.getRawUserInfo().split(":", 2);
+        user = decode(parts[0]);
+        password = parts.length > 1 ? decode(parts[1]) : "";
+      }
+      int port = uri.getPort() == -1 ? 5432 : uri.getPort();
+      return new DatabaseUrl(uri.getHost(), port, uri.getPath().substring(1), user, password);
+    } catch (URISyntaxException e) {
+      throw new ConfigException("DATABASE_URL is not a valid URL: " + e.getReason());
+    }
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static Optional<String> value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  private static int intVar(Map<String, String> env, String name, int dflt, int min, int max) {
+    Optional<String> v = value(env, name);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.get());
+      if (n < min || n > max) {
+        throw new ConfigException(name + " must be between " + min + " and " + max + ", was " + v.get());
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be a whole number, was " + v.get());
+    }
+  }
+
+  private static boolean boolVar(Map<String, String> env, String name, boolean dflt) {
+    Optional<String> v = value(env, name);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    return switch (v.get().toLowerCase()) {
+      case "true", "yes", "1", "on" -> true;
+      case "false", "no", "0", "off" -> false;
+      default -> throw new ConfigException(name + " must be true or false, was " + v.get());
+    };
+  }
+
+  private static void requireHttpUrl(String name, String url) {
+    try {
+      URI uri = new URI(url);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException(name + " must be an http:// or https:// URL, was " + url);
+      }
+    } catch (URISyntaxException e) {
+      throw new ConfigException(name + " is not a valid URL: " + url);
+    }
+  }
+
+  private static String stripTrailingSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

@@ -1,0 +1,42 @@
+package se.hok.samla.events;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** An event as stored, with its venue (if any), action-plan year and sessions. */
+public record Event(
+    long id,
+    EventKind kind,
+    String titleSv,
+    String titleEn,
+    String descriptionSv,
+    String descriptionEn,
+    OffsetDateTime startsAt,
+    OffsetDateTime endsAt,
+    Venue venue,
+    String onlineUrl,
+    int capacity,
+    int seatsTaken,
+    OffsetDateTime registrationOpensAt,
+    OffsetDateTime registrationClosesAt,
+    EventStatus status,
+    PlanYear planYear,
+    String organiserName,
+    String organiserEmail,
+    List<EventSession> sessions) {
+
+  public int seatsLeft() {
+    return Math.max(0, capacity - seatsTaken);
+  }
+
+  /** Whether a sign-up would be accepted at {@code now}. */
+  public boolean registrationOpen(OffsetDateTime now) {
+    return status == EventStatus.PUBLISHED
+        && (registrationOpensAt == null || !now.isBefore(registrationOpensAt))
+        && (registrationClosesAt == null ? now.isBefore(startsAt) : now.isBefore(registrationClosesAt));
+  }
+
+  public boolean isPast(OffsetDateTime now) {
+    return endsAt.isBefore(now);
+  }
+}

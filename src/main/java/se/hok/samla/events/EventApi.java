@@ -1,0 +1,125 @@
+package se.hok.samla.events;
+
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.EnumSet;
+import java.util.Map;
+import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.web.Api;
+import se.hok.samla.web.Json;
+import se.hok.samla.web.NotFoundException;
+
+/** The events part of /api/v1: public reads, organiser writes. */
+public final class EventApi {
+  private final EventService events;
+  private final StaffAuth auth;
+  private final String publicUrl;
+  private final Clock clock;
+
+  public EventApi(EventService events, StaffAuth auth, String publicUrl, Clock clock) {
+    this.events = events;
+    this.auth = auth;
+    this.publicUrl = publicUrl;
+    this.clock = clock;
+  }
+
+  public void mount(Api api) {
+    api.operation("listEvents", Api::open, this::list);
+    api.operation("getEvent", Api::open, this::get);
+    api.operation("createEvent", auth.api(Permission.ORGANISE), this::create);
+    api.operation("updateEvent", auth.api(Permission.ORGANISE), this::update);
+    api.operation("publishEvent", auth.api(Permission.ORGANISE), this::publish);
+    api.operation("cancelEvent", auth.api(Permission.ORGANISE), this::cancel);
+    api.operation("createVenue", auth.api(Permission.ORGANISE), this::createVenue);
+    api.operation("listVenues", Api::open, this::venues);
+    api.operation("listOrganisations", Api::open, this::organisations);
+  }
+
+  private void list(RoutingContext ctx) {
+    EventKind kind = EventKind.parse(ctx.queryParams().get("kind"));
+    Integer year = parseYear(ctx.queryParams().get("year"));
+    events.list(new EventService.Query(EnumSet.of(EventStatus.PUBLISHED), kind, year, true, now()))
+        .onSuccess(list -> Json.send(ctx, 200, Map.of("events",
+            list.stream().map(e -> EventJson.of(e, publicUrl, now())).toList())))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    events.getPublic(id(ctx))
+        .onSuccess(e -> Json.send(ctx, 200, EventJson.of(e, publicUrl, now())))
+        .onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    events.create(EventInput.fromJson(Api.body(ctx)), StaffAuth.current(ctx).id())
+        .onSuccess(e -> {
+          ctx.response().putHeader("Location", "/api/v1/events/" + e.id());
+          Json.send(ctx, 201, EventJson.of(e, publicUrl, now()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    events.update(id(ctx), EventInput.fromJson(Api.body(ctx)))
+        .onSuccess(e -> Json.send(ctx, 200, EventJson.of(e, publicUrl, now())))
+        .onFailure(ctx::fail);
+  }
+
+  private void publish(RoutingContext ctx) {
+    events.publish(id(ctx))
+        .onSuccess(e -> Json.send(ctx, 200, EventJson.of(e, publicUrl, now())))
+        .onFailure(ctx::fail);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    events.cancel(id(ctx))
+        .onSuccess(e -> Json.send(ctx, 200, EventJson.of(e, publicUrl, now())))
+        .onFailure(ctx::fail);
+  }
+
+  private void createVenue(RoutingContext ctx) {
+    events.createVenue(VenueInput.fromJson(Api.body(ctx)))
+        .onSuccess(v -> Json.send(ctx, 201, EventJson.VenueJson.of(v)))
+        .onFailure(ctx::fail);
+  }
+
+  private void venues(RoutingContext ctx) {
+    events.venues()
+        .onSuccess(list -> Json.send(ctx, 200, Map.of("venues", list.stream().map(EventJson.VenueJson::of).toList())))
+        .onFailure(ctx::fail);
+  }
+
+  private void organisations(RoutingContext ctx) {
+    events.organisations(ctx.queryParams().get("q"))
+        .onSuccess(list -> Json.send(ctx, 200, Map.of("organisations", list.stream()
+            .map(o -> Map.of("id", o.id(), "name", o.name(), "sector", o.sector(), "signatory", o.signatory()))
+            .toList())))
+        .onFailure(ctx::fail);
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock);
+  }
+
+  /** Path ids are validated by the contract as integers; anything else is simply not found. */
+  static long id(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new NotFoundException("event");
+    }
+  }
+
+  static Integer parseYear(String s) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(s.strip());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package se.hok.samla.events;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** The API's view of an event. Times carry the Stockholm offset of their date. */
+public record EventJson(
+    long id,
+    String kind,
+    String status,
+    String title,
+    String titleEn,
+    String description,
+    String descriptionEn,
+    OffsetDateTime startsAt,
+    OffsetDateTime endsAt,
+    String timeZone,
+    Long venueId,
+    VenueJson venue,
+    String onlineUrl,
+    int capacity,
+    int seatsLeft,
+    OffsetDateTime registrationOpensAt,
+    OffsetDateTime registrationClosesAt,
+    boolean registrationOpen,
+    Integer year,
+    String theme,
+    String focusArea,
+    String organiserName,
+    String organiserEmail,
+    List<SessionJson> sessions,
+    String url) {
+
+  public record VenueJson(long id, String name, String address, Accessibility accessibility) {
+    static VenueJson of(Venue v) {
+      return new VenueJson(v.id(), v.name(), v.address(), new Accessibility(v.stepFreeEntrance(), v.hearingLoop(),
+          v.accessibleToilet(), v.disabledParking(), v.accessibilityNotes()));
+    }
+  }
+
+  public record Accessibility(boolean stepFreeEntrance, boolean hearingLoop, boolean accessibleToilet,
+                              boolean disabledParking, String notes) {}
+
+  public record SessionJson(long id, String title, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt,
+                            int capacity, int seatsLeft) {}
+
+  public static EventJson of(Event e, String publicUrl, OffsetDateTime now) {
+    return new EventJson(e.id(), e.kind().code(), e.status().code(), e.titleSv(), e.titleEn(), e.descriptionSv(),
+        e.descriptionEn(), local(e.startsAt()), local(e.endsAt()), EventInput.STOCKHOLM.getId(),
+        e.venue() == null ? null : e.venue().id(), e.venue() == null ? null : VenueJson.of(e.venue()),
+        e.onlineUrl(), e.capacity(), e.seatsLeft(), local(e.registrationOpensAt()), local(e.registrationClosesAt()),
+        e.registrationOpen(now), e.planYear() == null ? null : e.planYear().year(),
+        e.planYear() == null ? null : e.planYear().theme(), e.planYear() == null ? null : e.planYear().focusArea(),
+        e.organiserName(), e.organiserEmail(),
+        e.sessions().stream().map(s -> new SessionJson(s.id(), s.titleSv(), s.titleEn(), local(s.startsAt()),
+            local(s.endsAt()), s.capacity(), s.seatsLeft())).toList(),
+        publicUrl + "/evenemang/" + e.id());
+  }
+
+  static OffsetDateTime local(OffsetDateTime t) {
+    return t == null ? null : t.atZoneSameInstant(EventInput.STOCKHOLM).toOffsetDateTime();
+  }
+}

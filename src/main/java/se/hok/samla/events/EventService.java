@@ -1,0 +1,325 @@
+package se.hok.samla.events;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import se.hok.samla.web.ConflictException;
+import se.hok.samla.web.FieldChecks;
+import se.hok.samla.web.Msg;
+import se.hok.samla.web.NotFoundException;
+
+/** Events, their sessions, venues, organisations and the action plan. All SQL about them lives here. */
+public final class EventService {
+  private static final String EVENT_COLUMNS = """
+      e.id, e.kind, e.title_sv, e.title_en, e.description_sv, e.description_en, e.starts_at, e.ends_at,
+      e.online_url, e.capacity, e.seats_taken, e.registration_opens_at, e.registration_closes_at, e.status,
+      e.organiser_name, e.organiser_email,
+      v.id as v_id, v.name as v_name, v.address as v_address, v.step_free_entrance, v.hearing_loop,
+      v.accessible_toilet, v.disabled_parking, v.accessibility_notes,
+      y.year as y_year, y.theme as y_theme, y.focus_area as y_focus_area
+      from event e
+      left join venue v on v.id = e.venue_id
+      left join action_plan_year y on y.year = e.plan_year
+      """;
+
+  private final Pool pool;
+
+  public EventService(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Which events to list. Null fields do not filter. */
+  public record Query(Set<EventStatus> statuses, EventKind kind, Integer year, Boolean upcoming, OffsetDateTime now) {}
+
+  public Future<List<Event>> list(Query q) {
+    List<Object> params = new ArrayList<>();
+    StringBuilder where = new StringBuilder(" where true");
+    if (q.statuses() != null) {
+      params.add(q.statuses().stream().map(EventStatus::code).toArray(String[]::new));
+      where.append(" and e.status = any($").append(params.size()).append(")");
+    }
+    if (q.kind() != null) {
+      params.add(q.kind().code());
+      where.append(" and e.kind = $").append(params.size());
+    }
+    if (q.year() != null) {
+      params.add(q.year());
+      where.append(" and e.plan_year = $").append(params.size());
+    }
+    String order = " order by e.starts_at";
+    if (q.upcoming() != null) {
+      params.add(q.now());
+      where.append(q.upcoming() ? " and e.ends_at >= $" : " and e.ends_at < $").append(params.size());
+      if (!q.upcoming()) {
+        order = " order by e.starts_at desc";
+      }
+    }
+    return pool.preparedQuery("select " + EVENT_COLUMNS + where + order + " limit 500")
+        .execute(Tuple.from(params))
+        .compose(rows -> withSessions(pool, rows));
+  }
+
+  public Future<Event> get(long id) {
+    return find(pool, id).map(found -> found.orElseThrow(() -> new NotFoundException("event " + id)));
+  }
+
+  /** A published (or cancelled) event, as the public may see it. Drafts are hidden. */
+  public Future<Event> getPublic(long id) {
+    return get(id).map(e -> {
+      if (e.status() == EventStatus.DRAFT) {
+        throw new NotFoundException("event " + id);
+      }
+      return e;
+    });
+  }
+
+  public Future<Event> create(EventInput input, long staffId) {
+    return validated(input).compose(d -> pool.withTransaction(conn -> checkReferences(conn, d)
+        .compose(v -> conn.preparedQuery("""
+                insert into event (kind, title_sv, title_en, description_sv, description_en, starts_at, ends_at,
+                  venue_id, online_url, capacity, registration_opens_at, registration_closes_at, plan_year,
+                  organiser_name, organiser_email, created_by)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                returning id""")
+            .execute(Tuple.from(new Object[] {d.kind().code(), d.titleSv(), d.titleEn(), d.descriptionSv(),
+                d.descriptionEn(), d.startsAt(), d.endsAt(), d.venueId(), d.onlineUrl(), d.capacity(),
+                d.registrationOpensAt(), d.registrationClosesAt(), d.year(), d.organiserName(),
+                d.organiserEmail(), staffId})))
+        .compose(rows -> {
+          long id = rows.iterator().next().getLong("id");
+          return insertSessions(conn, id, d.sessions()).compose(v -> find(conn, id)).map(Optional::orElseThrow);
+        })));
+  }
+
+  private static Future<EventInput.Data> validated(EventInput input) {
+    return Future.succeededFuture(input).map(i -> i.validate(new FieldChecks()));
+  }
+
+  /** Replaces the event's facts; sessions with an id are updated, new ones added, missing ones removed. */
+  public Future<Event> update(long id, EventInput input) {
+    return validated(input).compose(d -> pool.withTransaction(conn -> lockForChange(conn, id)
+        .compose(current -> checkReferences(conn, d).map(current))
+        .compose(current -> {
+          if (d.capacity() < current.seatsTaken()) {
+            throw se.hok.samla.web.ValidationException.of("capacity", "error.event.capacityBelowTaken", current.seatsTaken());
+          }
+          Map<Long, EventSession> existing = current.sessions().stream()
+              .collect(Collectors.toMap(EventSession::id, s -> s));
+          FieldChecks sessionChecks = new FieldChecks();
+          for (int i = 0; i < d.sessions().size(); i++) {
+            EventInput.SessionData s = d.sessions().get(i);
+            if (s.id() != null) {
+              EventSession before = existing.get(s.id());
+              if (before == null) {
+                sessionChecks.add("sessions[" + i + "].id", "error.event.sessionUnknown");
+              } else if (s.capacity() < before.seatsTaken()) {
+                sessionChecks.add("sessions[" + i + "].capacity", "error.event.capacityBelowTaken", before.seatsTaken());
+              }
+            }
+          }
+          Set<Long> kept = d.sessions().stream().map(EventInput.SessionData::id)
+              .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+          List<Long> removed = new ArrayList<>();
+          for (EventSession s : current.sessions()) {
+            if (!kept.contains(s.id())) {
+              if (s.seatsTaken() > 0) {
+                sessionChecks.add("sessions", "error.event.sessionHasParticipants", s.titleSv());
+              }
+              removed.add(s.id());
+            }
+          }
+          sessionChecks.throwIfAny();
+          return conn.preparedQuery("""
+                  update event set kind = $2, title_sv = $3, title_en = $4, description_sv = $5, description_en = $6,
+                    starts_at = $7, ends_at = $8, venue_id = $9, online_url = $10, capacity = $11,
+                    registration_opens_at = $12, registration_closes_at = $13, plan_year = $14,
+                    organiser_name = $15, organiser_email = $16, updated_at = now()
+                  where id = $1""")
+              .execute(Tuple.from(new Object[] {id, d.kind().code(), d.titleSv(), d.titleEn(), d.descriptionSv(),
+                  d.descriptionEn(), d.startsAt(), d.endsAt(), d.venueId(), d.onlineUrl(), d.capacity(),
+                  d.registrationOpensAt(), d.registrationClosesAt(), d.year(), d.organiserName(),
+                  d.organiserEmail()}))
+              .compose(v -> removed.isEmpty() ? Future.succeededFuture() : conn
+                  .preparedQuery("delete from event_session where event_id = $1 and id = any($2)")
+                  .execute(Tuple.of(id, removed.toArray(Long[]::new))).mapEmpty())
+              .compose(v -> updateSessions(conn, d.sessions().stream().filter(s -> s.id() != null).toList()))
+              .compose(v -> insertSessions(conn, id, d.sessions().stream().filter(s -> s.id() == null).toList()))
+              .compose(v -> find(conn, id))
+              .map(Optional::orElseThrow);
+        })));
+  }
+
+  /** Draft → published. Publishing again changes nothing; a cancelled event cannot be published. */
+  public Future<Event> publish(long id) {
+    return pool.withTransaction(conn -> lockForChange(conn, id)
+        .compose(e -> e.status() == EventStatus.PUBLISHED ? Future.succeededFuture() : conn
+            .preparedQuery("update event set status = 'published', published_at = now(), updated_at = now() where id = $1")
+            .execute(Tuple.of(id)).mapEmpty())
+        .compose(v -> find(conn, id)).map(Optional::orElseThrow));
+  }
+
+  /** Cancels an event; cancelling again changes nothing. */
+  public Future<Event> cancel(long id) {
+    return pool.withTransaction(conn -> find(conn, id, true)
+        .map(found -> found.orElseThrow(() -> new NotFoundException("event " + id)))
+        .compose(e -> e.status() == EventStatus.CANCELLED ? Future.succeededFuture() : conn
+            .preparedQuery("update event set status = 'cancelled', cancelled_at = now(), updated_at = now() where id = $1")
+            .execute(Tuple.of(id)).mapEmpty())
+        .compose(v -> find(conn, id)).map(Optional::orElseThrow));
+  }
+
+  public Future<List<Venue>> venues() {
+    return pool.query("select * from venue order by lower(name)").execute()
+        .map(rows -> {
+          List<Venue> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Venue(r.getLong("id"), r.getString("name"), r.getString("address"),
+              r.getBoolean("step_free_entrance"), r.getBoolean("hearing_loop"), r.getBoolean("accessible_toilet"),
+              r.getBoolean("disabled_parking"), r.getString("accessibility_notes"))));
+          return out;
+        });
+  }
+
+  public Future<Venue> createVenue(VenueInput input) {
+    return Future.succeededFuture(input).map(VenueInput::validate).compose(v -> pool.preparedQuery("""
+            insert into venue (name, address, step_free_entrance, hearing_loop, accessible_toilet, disabled_parking,
+              accessibility_notes) values ($1, $2, $3, $4, $5, $6, $7) returning id""")
+        .execute(Tuple.from(new Object[] {v.name(), v.address(), v.stepFreeEntrance(), v.hearingLoop(),
+            v.accessibleToilet(), v.disabledParking(), v.accessibilityNotes()}))
+        .map(rows -> new Venue(rows.iterator().next().getLong("id"), v.name(), v.address(), v.stepFreeEntrance(),
+            v.hearingLoop(), v.accessibleToilet(), v.disabledParking(), v.accessibilityNotes())));
+  }
+
+  public Future<List<Organisation>> organisations(String search) {
+    String q = search == null ? "" : search.strip();
+    return pool.preparedQuery("""
+            select id, name, sector, signatory, contact_email from organisation
+            where $1 = '' or name ilike '%' || $1 || '%'
+            order by lower(name) limit 200""")
+        .execute(Tuple.of(q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")))
+        .map(rows -> {
+          List<Organisation> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Organisation(r.getLong("id"), r.getString("name"), r.getString("sector"),
+              r.getBoolean("signatory"), r.getString("contact_email"))));
+          return out;
+        });
+  }
+
+  public Future<List<PlanYear>> planYears() {
+    return pool.query("select year, theme, focus_area from action_plan_year order by year").execute()
+        .map(rows -> {
+          List<PlanYear> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new PlanYear(r.getInteger("year"), r.getString("theme"), r.getString("focus_area"))));
+          return out;
+        });
+  }
+
+  /** Venue and plan year must exist; reported as field errors, not as a database failure. */
+  private static Future<Void> checkReferences(SqlConnection conn, EventInput.Data d) {
+    return conn.preparedQuery("select (select count(*) from venue where id = $1) as venues, "
+            + "(select count(*) from action_plan_year where year = $2) as years")
+        .execute(Tuple.of(d.venueId(), d.year()))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          FieldChecks checks = new FieldChecks();
+          if (d.venueId() != null && r.getLong("venues") == 0) {
+            checks.add("venueId", "error.event.venueUnknown");
+          }
+          if (d.year() != null && r.getLong("years") == 0) {
+            checks.add("year", "error.event.yearUnknown");
+          }
+          checks.throwIfAny();
+          return null;
+        });
+  }
+
+  private static Future<Event> lockForChange(SqlConnection conn, long id) {
+    return find(conn, id, true).map(found -> {
+      Event e = found.orElseThrow(() -> new NotFoundException("event " + id));
+      if (e.status() == EventStatus.CANCELLED) {
+        throw new ConflictException("event_cancelled", Msg.of("error.event.cancelled"));
+      }
+      return e;
+    });
+  }
+
+  private static Future<Void> insertSessions(SqlConnection conn, long eventId, List<EventInput.SessionData> sessions) {
+    if (sessions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = sessions.stream()
+        .map(s -> Tuple.of(eventId, s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity()))
+        .toList();
+    return conn.preparedQuery("insert into event_session (event_id, title_sv, title_en, starts_at, ends_at, capacity) "
+            + "values ($1, $2, $3, $4, $5, $6)")
+        .executeBatch(batch).mapEmpty();
+  }
+
+  private static Future<Void> updateSessions(SqlConnection conn, List<EventInput.SessionData> sessions) {
+    if (sessions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = sessions.stream()
+        .map(s -> Tuple.of(s.id(), s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity()))
+        .toList();
+    return conn.preparedQuery("update event_session set title_sv = $2, title_en = $3, starts_at = $4, ends_at = $5, "
+            + "capacity = $6 where id = $1")
+        .executeBatch(batch).mapEmpty();
+  }
+
+  private static Future<Optional<Event>> find(io.vertx.sqlclient.SqlClient client, long id) {
+    return find(client, id, false);
+  }
+
+  private static Future<Optional<Event>> find(io.vertx.sqlclient.SqlClient client, long id, boolean lock) {
+    return client.preparedQuery("select " + EVENT_COLUMNS + " where e.id = $1" + (lock ? " for update of e" : ""))
+        .execute(Tuple.of(id))
+        .compose(rows -> withSessions(client, rows))
+        .map(events -> events.isEmpty() ? Optional.empty() : Optional.of(events.get(0)));
+  }
+
+  private static Future<List<Event>> withSessions(io.vertx.sqlclient.SqlClient client, RowSet<Row> rows) {
+    Map<Long, Row> byId = new LinkedHashMap<>();
+    rows.forEach(r -> byId.put(r.getLong("id"), r));
+    if (byId.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return client.preparedQuery("select * from event_session where event_id = any($1) order by starts_at, title_sv")
+        .execute(Tuple.of(byId.keySet().toArray(Long[]::new)))
+        .map(sessionRows -> {
+          Map<Long, List<EventSession>> sessions = new HashMap<>();
+          sessionRows.forEach(s -> sessions.computeIfAbsent(s.getLong("event_id"), k -> new ArrayList<>())
+              .add(new EventSession(s.getLong("id"), s.getString("title_sv"), s.getString("title_en"),
+                  s.getOffsetDateTime("starts_at"), s.getOffsetDateTime("ends_at"), s.getInteger("capacity"),
+                  s.getInteger("seats_taken"))));
+          List<Event> out = new ArrayList<>();
+          byId.forEach((id, r) -> out.add(event(r, sessions.getOrDefault(id, List.of()))));
+          return out;
+        });
+  }
+
+  private static Event event(Row r, List<EventSession> sessions) {
+    Venue venue = r.getLong("v_id") == null ? null : new Venue(r.getLong("v_id"), r.getString("v_name"),
+        r.getString("v_address"), r.getBoolean("step_free_entrance"), r.getBoolean("hearing_loop"),
+        r.getBoolean("accessible_toilet"), r.getBoolean("disabled_parking"), r.getString("accessibility_notes"));
+    PlanYear year = r.getInteger("y_year") == null ? null
+        : new PlanYear(r.getInteger("y_year"), r.getString("y_theme"), r.getString("y_focus_area"));
+    return new Event(r.getLong("id"), EventKind.parse(r.getString("kind")), r.getString("title_sv"),
+        r.getString("title_en"), r.getString("description_sv"), r.getString("description_en"),
+        r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), venue, r.getString("online_url"),
+        r.getInteger("capacity"), r.getInteger("seats_taken"), r.getOffsetDateTime("registration_opens_at"),
+        r.getOffsetDateTime("registration_closes_at"), EventStatus.parse(r.getString("status")), year,
+        r.getString("organiser_name"), r.getString("organiser_email"), List.copyOf(sessions));
+  }
+}

@@ -1,0 +1,72 @@
+package se.hok.samla.events;
+
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+
+/** An event as a page shows it: texts in the reader's language, times in Swedish local time. */
+public record EventView(
+    Event event,
+    String title,
+    String description,
+    String kindLabel,
+    String date,
+    String time,
+    String isoStart,
+    String isoEnd,
+    String registrationCloses,
+    boolean registrationOpen,
+    boolean past,
+    List<Slot> slots) {
+
+  /** Sessions that run side by side. */
+  public record Slot(String time, List<SessionView> sessions) {}
+
+  public record SessionView(EventSession session, String title, int seatsLeft) {}
+
+  public static EventView of(Event e, Lang lang, OffsetDateTime now) {
+    ZonedDateTime start = e.startsAt().atZoneSameInstant(EventInput.STOCKHOLM);
+    ZonedDateTime end = e.endsAt().atZoneSameInstant(EventInput.STOCKHOLM);
+    DateTimeFormatter day = DateTimeFormatter.ofPattern(lang == Lang.SV ? "EEEE d MMMM yyyy" : "EEEE d MMMM yyyy", lang.locale());
+    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
+    String date = day.format(start);
+    String time = hm.format(start) + "–" + hm.format(end);
+    if (!start.toLocalDate().equals(end.toLocalDate())) {
+      date = date + " – " + day.format(end);
+      time = hm.format(start) + " – " + hm.format(end);
+    }
+    String closes = e.registrationClosesAt() == null ? null
+        : DateTimeFormatter.ofPattern("d MMMM yyyy 'kl.' HH:mm", lang.locale())
+            .format(e.registrationClosesAt().atZoneSameInstant(EventInput.STOCKHOLM));
+    if (closes != null && lang == Lang.EN) {
+      closes = closes.replace("kl.", "at");
+    }
+    Map<String, List<SessionView>> slots = new LinkedHashMap<>();
+    for (EventSession s : e.sessions()) {
+      String slotTime = hm.format(s.startsAt().atZoneSameInstant(EventInput.STOCKHOLM)) + "–"
+          + hm.format(s.endsAt().atZoneSameInstant(EventInput.STOCKHOLM));
+      slots.computeIfAbsent(slotTime, k -> new ArrayList<>())
+          .add(new SessionView(s, pick(lang, s.titleSv(), s.titleEn()), s.seatsLeft()));
+    }
+    List<Slot> slotList = new ArrayList<>();
+    slots.forEach((t, list) -> slotList.add(new Slot(t, list)));
+    return new EventView(e, pick(lang, e.titleSv(), e.titleEn()), pick(lang, e.descriptionSv(), e.descriptionEn()),
+        Messages.get(lang, "kind." + e.kind().code()), capitalize(date), time,
+        start.toOffsetDateTime().toString(), end.toOffsetDateTime().toString(), closes,
+        e.registrationOpen(now), e.isPast(now), slotList);
+  }
+
+  static String pick(Lang lang, String sv, String en) {
+    return lang == Lang.EN && en != null && !en.isBlank() ? en : sv;
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+}

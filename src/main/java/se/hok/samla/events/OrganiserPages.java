@@ -1,0 +1,159 @@
+package se.hok.samla.events;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Templates;
+import se.hok.samla.web.ValidationException;
+
+/** The organiser's back office for events, sessions and venues. */
+public final class OrganiserPages {
+  private final EventService events;
+  private final StaffAuth auth;
+  private final Templates templates;
+  private final Clock clock;
+
+  public OrganiserPages(EventService events, StaffAuth auth, Templates templates, Clock clock) {
+    this.events = events;
+    this.auth = auth;
+    this.templates = templates;
+    this.clock = clock;
+  }
+
+  public void mount(Router router) {
+    router.get("/arrangor").handler(auth.page(Permission.STAFF)).handler(this::dashboard);
+    router.get("/arrangor/evenemang/ny").handler(auth.page(Permission.ORGANISE)).handler(this::newForm);
+    router.post("/arrangor/evenemang").handler(auth.page(Permission.ORGANISE)).handler(this::create);
+    router.get("/arrangor/evenemang/:id").handler(auth.page(Permission.ORGANISE)).handler(this::editForm);
+    router.post("/arrangor/evenemang/:id").handler(auth.page(Permission.ORGANISE)).handler(this::update);
+    router.post("/arrangor/evenemang/:id/publicera").handler(auth.page(Permission.ORGANISE)).handler(this::publish);
+    router.post("/arrangor/evenemang/:id/installa").handler(auth.page(Permission.ORGANISE)).handler(this::cancel);
+    router.get("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::venues);
+    router.post("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::createVenue);
+  }
+
+  private void dashboard(RoutingContext ctx) {
+    EventStatus status = EventStatus.parse(ctx.queryParams().get("status"));
+    Integer year = EventApi.parseYear(ctx.queryParams().get("year"));
+    Lang lang = Lang.of(ctx);
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    events.planYears().compose(years -> events.list(new EventService.Query(
+            status == null ? null : EnumSet.of(status), null, year, null, now))
+        .compose(list -> {
+          Map<String, Object> model = new HashMap<>();
+          model.put("events", list.stream().map(e -> EventView.of(e, lang, now)).toList());
+          model.put("years", years);
+          model.put("selectedStatus", status == null ? "" : status.code());
+          model.put("selectedYear", year == null ? "" : String.valueOf(year));
+          return templates.render(ctx, "organiser/dashboard", model);
+        }))
+        .onFailure(ctx::fail);
+  }
+
+  private void newForm(RoutingContext ctx) {
+    EventInput blank = new EventInput(null, null, null, null, null, null, null, null, null, null, null, null,
+        null, StaffAuth.current(ctx).name(), StaffAuth.current(ctx).email(), java.util.List.of());
+    renderForm(ctx, 200, null, blank, Map.of());
+  }
+
+  private void editForm(RoutingContext ctx) {
+    events.get(EventPages.pathId(ctx))
+        .onSuccess(e -> renderForm(ctx, 200, e, EventInput.of(e), Map.of()))
+        .onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    EventInput input = EventInput.fromForm(ctx.request().formAttributes());
+    events.create(input, StaffAuth.current(ctx).id())
+        .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?saved=1"))
+        .onFailure(err -> formFailure(ctx, null, input, err));
+  }
+
+  private void update(RoutingContext ctx) {
+    long id = EventPages.pathId(ctx);
+    EventInput input = EventInput.fromForm(ctx.request().formAttributes());
+    events.update(id, input)
+        .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?saved=1"))
+        .onFailure(err -> {
+          if (err instanceof ValidationException) {
+            events.get(id).onSuccess(e -> formFailure(ctx, e, input, err)).onFailure(ctx::fail);
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private void publish(RoutingContext ctx) {
+    events.publish(EventPages.pathId(ctx))
+        .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?published=1"))
+        .onFailure(ctx::fail);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    events.cancel(EventPages.pathId(ctx))
+        .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?cancelled=1"))
+        .onFailure(ctx::fail);
+  }
+
+  private void formFailure(RoutingContext ctx, Event event, EventInput input, Throwable err) {
+    if (err instanceof ValidationException v) {
+      renderForm(ctx, 422, event, input, v.messages(Lang.of(ctx)));
+    } else {
+      ctx.fail(err);
+    }
+  }
+
+  private void renderForm(RoutingContext ctx, int status, Event event, EventInput input, Map<String, String> errors) {
+    Lang lang = Lang.of(ctx);
+    Future.all(events.venues(), events.planYears()).compose(all -> {
+      Map<String, Object> model = new HashMap<>();
+      model.put("event", event == null ? null : EventView.of(event, lang, OffsetDateTime.now(clock)));
+      model.put("input", input);
+      model.put("sessionRows", input.sessionRows());
+      model.put("errors", errors);
+      model.put("venues", all.resultAt(0));
+      model.put("years", all.resultAt(1));
+      model.put("kinds", EventPages.kindCodes());
+      model.put("saved", ctx.queryParams().contains("saved"));
+      model.put("published", ctx.queryParams().contains("published"));
+      model.put("cancelled", ctx.queryParams().contains("cancelled"));
+      return templates.render(ctx, status, "organiser/event-form", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void venues(RoutingContext ctx) {
+    renderVenues(ctx, 200, Map.of(), null);
+  }
+
+  private void createVenue(RoutingContext ctx) {
+    VenueInput input = VenueInput.fromForm(ctx.request().formAttributes());
+    events.createVenue(input)
+        .onSuccess(v -> ctx.redirect("/arrangor/lokaler?saved=1"))
+        .onFailure(err -> {
+          if (err instanceof ValidationException v) {
+            renderVenues(ctx, 422, v.messages(Lang.of(ctx)), input);
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private void renderVenues(RoutingContext ctx, int status, Map<String, String> errors, VenueInput input) {
+    events.venues().compose(list -> {
+      Map<String, Object> model = new HashMap<>();
+      model.put("venues", list);
+      model.put("errors", errors);
+      model.put("input", input);
+      model.put("saved", ctx.queryParams().contains("saved"));
+      return templates.render(ctx, status, "organiser/venues", model);
+    }).onFailure(ctx::fail);
+  }
+}

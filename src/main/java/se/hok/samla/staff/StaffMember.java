@@ -1,0 +1,20 @@
+package se.hok.samla.staff;
+
+/** A signed-in staff member, as pages and handlers see them. */
+public record StaffMember(long id, String email, String name, Role role, boolean active) {
+  public boolean can(Permission permission) {
+    return active && permission.grantedTo(role);
+  }
+
+  public boolean isAdmin() {
+    return role == Role.ADMIN;
+  }
+
+  public boolean canOrganise() {
+    return can(Permission.ORGANISE);
+  }
+
+  public String roleCode() {
+    return role.code();
+  }
+}

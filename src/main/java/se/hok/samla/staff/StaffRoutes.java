@@ -1,0 +1,152 @@
+package se.hok.samla.staff;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import se.hok.samla.web.Api;
+import se.hok.samla.web.Json;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+import se.hok.samla.web.Templates;
+import se.hok.samla.web.ValidationException;
+
+/** Signing in and out, API tokens, and the admin's staff list. */
+public final class StaffRoutes {
+  private final StaffService staff;
+  private final StaffAuth auth;
+  private final Templates templates;
+
+  public StaffRoutes(StaffService staff, StaffAuth auth, Templates templates) {
+    this.staff = staff;
+    this.auth = auth;
+    this.templates = templates;
+  }
+
+  public void mount(Router router) {
+    router.get("/login").handler(this::loginPage);
+    router.post("/login").handler(this::login);
+    router.post("/logout").handler(this::logout);
+    router.get("/admin/personal").handler(auth.page(Permission.ADMINISTER)).handler(this::staffPage);
+    router.post("/admin/personal").handler(auth.page(Permission.ADMINISTER)).handler(this::createStaff);
+    router.post("/admin/personal/:id").handler(auth.page(Permission.ADMINISTER)).handler(this::updateStaff);
+  }
+
+  public void mount(Api api) {
+    api.operation("createToken", Api::open, this::createToken);
+  }
+
+  private void loginPage(RoutingContext ctx) {
+    if (StaffAuth.current(ctx) != null) {
+      ctx.redirect(safeNext(ctx.request().getParam("next")));
+      return;
+    }
+    templates.render(ctx, "staff/login", Map.of("next", safeNext(ctx.request().getParam("next"))))
+        .onFailure(ctx::fail);
+  }
+
+  private void login(RoutingContext ctx) {
+    String email = ctx.request().getFormAttribute("email");
+    String password = ctx.request().getFormAttribute("password");
+    String next = safeNext(ctx.request().getFormAttribute("next"));
+    staff.authenticate(email, password).onSuccess(found -> {
+      if (found.isEmpty()) {
+        Lang lang = Lang.of(ctx);
+        Map<String, String> errors = new LinkedHashMap<>();
+        errors.put("email", Messages.get(lang, "login.failed"));
+        Map<String, Object> model = new HashMap<>();
+        model.put("next", next);
+        model.put("email", email == null ? "" : email);
+        model.put("errors", errors);
+        templates.render(ctx, 422, "staff/login", model).onFailure(ctx::fail);
+        return;
+      }
+      Session session = ctx.session();
+      session.regenerateId();
+      session.put(StaffAuth.SESSION_STAFF_ID, found.get().id());
+      ctx.redirect(next);
+    }).onFailure(ctx::fail);
+  }
+
+  private void logout(RoutingContext ctx) {
+    if (ctx.session() != null) {
+      ctx.session().destroy();
+    }
+    ctx.redirect("/");
+  }
+
+  private void createToken(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    staff.authenticate(body.getString("email"), body.getString("password"))
+        .compose(found -> found.isEmpty()
+            ? io.vertx.core.Future.failedFuture(new io.vertx.ext.web.handler.HttpException(401))
+            : staff.issueToken(found.get().id()))
+        .onSuccess(token -> Json.send(ctx, 201, Map.of(
+            "token", token, "expiresInDays", StaffService.TOKEN_LIFETIME.toDays())))
+        .onFailure(ctx::fail);
+  }
+
+  private void staffPage(RoutingContext ctx) {
+    renderStaffPage(ctx, 200, Map.of(), Map.of());
+  }
+
+  private void renderStaffPage(RoutingContext ctx, int status, Map<String, String> errors, Map<String, String> input) {
+    staff.list().onSuccess(members -> {
+      Map<String, Object> model = new HashMap<>();
+      model.put("members", members);
+      model.put("roles", List.of(Role.values()).stream().map(Role::code).toList());
+      model.put("errors", errors);
+      model.put("input", input);
+      model.put("saved", ctx.request().getParam("saved") != null);
+      templates.render(ctx, status, "staff/list", model).onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  private void createStaff(RoutingContext ctx) {
+    var form = ctx.request().formAttributes();
+    staff.create(form.get("email"), form.get("name"), form.get("password"), form.get("role"))
+        .onSuccess(created -> ctx.redirect("/admin/personal?saved=1"))
+        .onFailure(e -> {
+          if (e instanceof ValidationException v) {
+            Map<String, String> input = new HashMap<>();
+            input.put("email", nullToEmpty(form.get("email")));
+            input.put("name", nullToEmpty(form.get("name")));
+            input.put("role", nullToEmpty(form.get("role")));
+            renderStaffPage(ctx, 422, v.messages(Lang.of(ctx)), input);
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private void updateStaff(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      ctx.fail(404);
+      return;
+    }
+    var form = ctx.request().formAttributes();
+    staff.update(StaffAuth.current(ctx).id(), id, form.get("role"), "true".equals(form.get("active")))
+        .onSuccess(v -> ctx.redirect("/admin/personal?saved=1"))
+        .onFailure(ctx::fail);
+  }
+
+  /** Only local paths, so the login form cannot send anyone to another site. */
+  static String safeNext(String next) {
+    if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
+        || next.startsWith("/login")) {
+      return "/arrangor";
+    }
+    return next;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,185 @@
+package se.hok.samla.staff;
+
+import com.password4j.Password;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import se.hok.samla.web.ConflictException;
+import se.hok.samla.web.FieldChecks;
+import se.hok.samla.web.Msg;
+import se.hok.samla.web.NotFoundException;
+
+/** Staff accounts, passwords (Argon2id) and API tokens. All SQL about staff lives here. */
+public final class StaffService {
+  static final Duration TOKEN_LIFETIME = Duration.ofDays(30);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Vertx vertx;
+  private final Pool pool;
+  /** Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password. */
+  private final String dummyHash;
+
+  public StaffService(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.dummyHash = Password.hash("not-a-real-password").addRandomSalt().withArgon2().getResult();
+  }
+
+  /** The member with these credentials, if the password matches and the account is active. */
+  public Future<Optional<StaffMember>> authenticate(String email, String password) {
+    if (email == null || password == null || password.length() > 1000) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery("select id, email, name, role, active, password_hash from staff_user where lower(email) = lower($1)")
+        .execute(Tuple.of(email.strip()))
+        .compose(rows -> {
+          Row row = rows.size() == 1 ? rows.iterator().next() : null;
+          String hash = row == null ? dummyHash : row.getString("password_hash");
+          return vertx.executeBlocking(() -> Password.check(password, hash).withArgon2())
+              .map(ok -> ok && row != null && row.getBoolean("active") ? Optional.of(member(row)) : Optional.<StaffMember>empty());
+        });
+  }
+
+  public Future<Optional<StaffMember>> byId(long id) {
+    return pool.preparedQuery("select id, email, name, role, active from staff_user where id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 1 ? Optional.of(member(rows.iterator().next())) : Optional.empty());
+  }
+
+  public Future<List<StaffMember>> list() {
+    return pool.query("select id, email, name, role, active from staff_user order by active desc, lower(name)")
+        .execute()
+        .map(rows -> {
+          List<StaffMember> out = new ArrayList<>();
+          rows.forEach(r -> out.add(member(r)));
+          return out;
+        });
+  }
+
+  /** Creates an account; the e-mail must be new. */
+  public Future<StaffMember> create(String email, String name, String password, String roleCode) {
+    FieldChecks checks = new FieldChecks();
+    String cleanEmail = checks.email("email", email, true);
+    String cleanName = checks.text("name", name, true, 200);
+    Role role = Role.parse(roleCode);
+    if (role == null) {
+      checks.add("role", "error.staff.role");
+    }
+    if (password == null || password.length() < 12) {
+      checks.add("password", "error.staff.passwordLength", 12);
+    } else if (password.length() > 200) {
+      checks.add("password", "error.tooLong", 200);
+    }
+    checks.throwIfAny();
+    return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt().withArgon2().getResult())
+        .compose(hash -> pool.preparedQuery(
+                "insert into staff_user (email, name, password_hash, role) values ($1, $2, $3, $4) "
+                    + "returning id, email, name, role, active")
+            .execute(Tuple.of(cleanEmail, cleanName, hash, role.code())))
+        .map(rows -> member(rows.iterator().next()))
+        .recover(e -> isUniqueViolation(e)
+            ? Future.failedFuture(new se.hok.samla.web.ValidationException(
+                java.util.Map.of("email", Msg.of("error.staff.emailTaken"))))
+            : Future.failedFuture(e));
+  }
+
+  /** Changes role and active flag; an admin cannot demote or deactivate themselves (someone must stay admin). */
+  public Future<Void> update(long actorId, long id, String roleCode, boolean active) {
+    Role role = Role.parse(roleCode);
+    if (role == null) {
+      return Future.failedFuture(se.hok.samla.web.ValidationException.of("role", "error.staff.role"));
+    }
+    if (actorId == id && (role != Role.ADMIN || !active)) {
+      return Future.failedFuture(new ConflictException("own_account", Msg.of("error.staff.ownAccount")));
+    }
+    return pool.preparedQuery("update staff_user set role = $2, active = $3 where id = $1")
+        .execute(Tuple.of(id, role.code(), active))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.failedFuture(new NotFoundException("staff member"));
+          }
+          if (!active) {
+            return pool.preparedQuery("delete from api_token where staff_user_id = $1").execute(Tuple.of(id)).mapEmpty();
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * Creates the first admin from SAMLA_ADMIN_EMAIL / SAMLA_ADMIN_PASSWORD when there is no admin yet.
+   * Returns the password when one was generated (to print once), empty otherwise.
+   */
+  public Future<Optional<String>> bootstrapAdmin(String email, Optional<String> password) {
+    return pool.query("select count(*) from staff_user where role = 'admin' and active").execute()
+        .compose(rows -> {
+          if (rows.iterator().next().getLong(0) > 0) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          String pw = password.orElseGet(StaffService::generatePassword);
+          return vertx.executeBlocking(() -> Password.hash(pw).addRandomSalt().withArgon2().getResult())
+              .compose(hash -> pool.preparedQuery(
+                      "insert into staff_user (email, name, password_hash, role) values ($1, 'Administratör', $2, 'admin') "
+                          + "on conflict (lower(email)) do update set password_hash = excluded.password_hash, role = 'admin', active = true")
+                  .execute(Tuple.of(email, hash)))
+              .map(r -> password.isPresent() ? Optional.<String>empty() : Optional.of(pw));
+        });
+  }
+
+  /** A new API token for this member; only its hash is stored. */
+  public Future<String> issueToken(long staffId) {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    String token = "samla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(TOKEN_LIFETIME);
+    return pool.preparedQuery("insert into api_token (staff_user_id, token_hash, expires_at) values ($1, $2, $3)")
+        .execute(Tuple.of(staffId, Buffer.buffer(sha256(token)), expires))
+        .map(token);
+  }
+
+  public Future<Optional<StaffMember>> byToken(String token) {
+    return pool.preparedQuery(
+            "update api_token t set last_used_at = now() from staff_user u "
+                + "where t.token_hash = $1 and t.expires_at > now() and u.id = t.staff_user_id and u.active "
+                + "returning u.id, u.email, u.name, u.role, u.active")
+        .execute(Tuple.of(Buffer.buffer(sha256(token))))
+        .map(rows -> rows.size() == 1 ? Optional.of(member(rows.iterator().next())) : Optional.empty());
+  }
+
+  static String generatePassword() {
+    byte[] raw = new byte[15];
+    RANDOM.nextBytes(raw);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+  }
+
+  static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean isUniqueViolation(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  private static StaffMember member(Row r) {
+    return new StaffMember(r.getLong("id"), r.getString("email"), r.getString("name"),
+        Role.parse(r.getString("role")), r.getBoolean("active"));
+  }
+}

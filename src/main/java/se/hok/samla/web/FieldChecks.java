@@ -1,0 +1,55 @@
+package se.hok.samla.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Collects field errors while input is checked, so a person sees every problem at once, not one per try. */
+public final class FieldChecks {
+  private final Map<String, Msg> errors = new LinkedHashMap<>();
+
+  public FieldChecks add(String field, String key, Object... args) {
+    errors.putIfAbsent(field, Msg.of(key, args));
+    return this;
+  }
+
+  public boolean has(String field) {
+    return errors.containsKey(field);
+  }
+
+  public boolean ok() {
+    return errors.isEmpty();
+  }
+
+  /** Required text with a length limit; returns the trimmed value or null. */
+  public String text(String field, String value, boolean required, int max) {
+    String v = value == null ? null : value.strip();
+    if (v == null || v.isEmpty()) {
+      if (required) {
+        add(field, "error.required");
+      }
+      return null;
+    }
+    if (v.length() > max) {
+      add(field, "error.tooLong", max);
+    }
+    return v;
+  }
+
+  public String email(String field, String value, boolean required) {
+    String v = text(field, value, required, 254);
+    if (v != null && !has(field) && !isEmail(v)) {
+      add(field, "error.email");
+    }
+    return v;
+  }
+
+  public static boolean isEmail(String v) {
+    return v.matches("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$");
+  }
+
+  public void throwIfAny() {
+    if (!errors.isEmpty()) {
+      throw new ValidationException(errors);
+    }
+  }
+}

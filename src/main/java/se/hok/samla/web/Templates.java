@@ -1,0 +1,56 @@
+package se.hok.samla.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.common.template.TemplateEngine;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.ClasspathLoader;
+import io.vertx.ext.web.templ.pebble.PebbleTemplateEngine;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Server-rendered pages (Pebble, HTML auto-escaped). Every page gets the texts of its language ({@code t}),
+ * the language, the CSRF token for its forms and the signed-in staff member, if any.
+ */
+public final class Templates {
+  public static final String CSRF_KEY = "X-XSRF-TOKEN";
+  /** Set on the routing context by the staff package when someone is signed in. */
+  public static final String STAFF_KEY = "samla.staff";
+
+  private final TemplateEngine engine;
+  private final boolean devMail;
+
+  public Templates(Vertx vertx, boolean devMail) {
+    // A plain classpath loader: template names are paths from the classpath root, wherever they are used.
+    PebbleEngine pebble = new PebbleEngine.Builder()
+        .loader(new ClasspathLoader(Templates.class.getClassLoader()))
+        .strictVariables(false)
+        .build();
+    this.engine = PebbleTemplateEngine.create(vertx, "peb", pebble);
+    this.devMail = devMail;
+  }
+
+  public Future<Void> render(RoutingContext ctx, String template, Map<String, Object> model) {
+    return render(ctx, 200, template, model);
+  }
+
+  public Future<Void> render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+    Lang lang = Lang.of(ctx);
+    Map<String, Object> data = new HashMap<>(model);
+    data.put("t", Messages.all(lang));
+    data.put("lang", lang.code());
+    data.put("otherLang", lang == Lang.SV ? "en" : "sv");
+    data.put("csrf", ctx.get(CSRF_KEY));
+    data.put("staff", ctx.get(STAFF_KEY));
+    data.put("path", ctx.request().path());
+    data.put("devMail", devMail);
+    return engine.render(data, "templates/" + template + ".peb")
+        .compose(html -> ctx.response()
+            .setStatusCode(status)
+            .putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Cache-Control", "no-store")
+            .end(html));
+  }
+}

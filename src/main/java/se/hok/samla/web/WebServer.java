@@ -1,0 +1,152 @@
+package se.hok.samla.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CSRFHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.sstore.SessionStore;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * Assembles the HTTP surface in the order that matters: headers, operations endpoints, static files,
+ * language, then body → session → CSRF for pages, the API from its contract, and last the 404 and the one
+ * failure handler.
+ */
+public final class WebServer {
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+  /** Paths where staff sign in; the web session exists only there, so public pages stay cookie-light. */
+  private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*");
+
+  /** A feature's pages. */
+  public interface Pages {
+    void mount(Router router);
+  }
+
+  /** A feature's API operations. */
+  public interface Operations {
+    void mount(Api api);
+  }
+
+  public record Parts(
+      Pool pool,
+      Templates templates,
+      SessionStore sessions,
+      byte[] csrfSecret,
+      boolean secureCookies,
+      String publicUrl,
+      Handler<RoutingContext> staffFromSession,
+      Api api,
+      List<Pages> pages,
+      List<Operations> operations) {}
+
+  private WebServer() {}
+
+  public static Router router(Vertx vertx, Parts parts) {
+    Router router = Router.router(vertx);
+    Failures failures = new Failures(parts.templates());
+
+    router.route().handler(WebServer::securityHeaders);
+    router.get("/health").handler(health(vertx, parts.pool()));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/openapi.yaml").handler(openApiDocument(vertx, parts.publicUrl()));
+    router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+    router.route().handler(Lang.handler(parts.secureCookies()));
+    router.route().handler(BodyHandler.create(false)
+        .setBodyLimit(MAX_BODY_BYTES)
+        .setHandleFileUploads(false));
+
+    SessionHandler session = SessionHandler.create(parts.sessions())
+        .setSessionCookieName("samla_session")
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSecureFlag(parts.secureCookies())
+        .setCookieSameSite(CookieSameSite.LAX)
+        .setSessionTimeout(8L * 3600 * 1000)
+        .setLazySession(true);
+    for (String path : STAFF_PATHS) {
+      router.route(path).handler(session).handler(parts.staffFromSession());
+    }
+    CSRFHandler csrf = CSRFHandler.create(vertx, new String(java.util.Base64.getEncoder().encode(parts.csrfSecret())))
+        .setCookieName("samla_csrf")
+        .setHeaderName(Templates.CSRF_KEY)
+        .setCookieSecure(parts.secureCookies())
+        .setCookieHttpOnly(true)
+        .setTimeout(8L * 3600 * 1000);
+    router.routeWithRegex("^/(?!api/).*").handler(csrf);
+
+    parts.pages().forEach(p -> p.mount(router));
+    parts.operations().forEach(o -> o.mount(parts.api()));
+    // The contract names its paths without the /api/v1 of its server URL.
+    router.route("/api/v1/*").subRouter(parts.api().builder().createRouter());
+
+    router.route().last().handler(failures::notFound);
+    router.route().failureHandler(failures::handle);
+    return router;
+  }
+
+  /** The contract as written, with this installation's own URL as its server. */
+  private static Handler<RoutingContext> openApiDocument(Vertx vertx, String publicUrl) {
+    String document = vertx.fileSystem().readFileBlocking("openapi.yaml").toString()
+        .replace("https://samla.example/api/v1", publicUrl + "/api/v1");
+    return ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(document);
+  }
+
+  /** 200 {"status":"UP"} only when the database answers, 503 otherwise. */
+  private static Handler<RoutingContext> health(Vertx vertx, Pool pool) {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("database", 2000, promise -> pool.query("select 1").execute()
+        .onSuccess(rows -> promise.complete(Status.OK()))
+        .onFailure(e -> promise.complete(Status.KO())));
+    return HealthCheckHandler.createWithHealthChecks(checks);
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "same-origin")
+        .putHeader("X-Frame-Options", "SAMEORIGIN")
+        .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            + "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'");
+    ctx.next();
+  }
+
+  /**
+   * Starts {@code instances} HTTP servers on one port, sharing the router; Vert.x spreads connections across
+   * their event loops. With port 0 the first server picks the port and the others join it.
+   */
+  public static Future<List<HttpServer>> listen(Vertx vertx, Router router, int port, int instances) {
+    return server(vertx, router, port).compose(first -> {
+      List<Future<HttpServer>> rest = new ArrayList<>();
+      for (int i = 1; i < instances; i++) {
+        rest.add(server(vertx, router, first.actualPort()));
+      }
+      return Future.all(rest).map(all -> {
+        List<HttpServer> servers = new ArrayList<>();
+        servers.add(first);
+        rest.forEach(f -> servers.add(f.result()));
+        return servers;
+      });
+    });
+  }
+
+  private static Future<HttpServer> server(Vertx vertx, Router router, int port) {
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setCompressionSupported(true)
+            .setMaxFormAttributeSize(64 * 1024))
+        .requestHandler(router)
+        .listen(port);
+  }
+}
