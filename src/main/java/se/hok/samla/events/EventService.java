@@ -153,7 +153,7 @@ public final class EventService {
                   d.organiserEmail()}))
               .compose(v -> removed.isEmpty() ? Future.succeededFuture() : conn
                   .preparedQuery("delete from event_session where event_id = $1 and id = any($2)")
-                  .execute(Tuple.of(id, removed.toArray(Long[]::new))).mapEmpty())
+                  .execute(Tuple.tuple().addLong(id).addArrayOfLong(removed.toArray(Long[]::new))).mapEmpty())
               .compose(v -> updateSessions(conn, d.sessions().stream().filter(s -> s.id() != null).toList()))
               .compose(v -> insertSessions(conn, id, d.sessions().stream().filter(s -> s.id() == null).toList()))
               .compose(v -> find(conn, id))

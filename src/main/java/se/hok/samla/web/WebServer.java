@@ -125,28 +125,24 @@ public final class WebServer {
 
   /**
    * Starts {@code instances} HTTP servers on one port, sharing the router; Vert.x spreads connections across
-   * their event loops. With port 0 the first server picks the port and the others join it.
+   * their event loops. Port 0 means any free port (tests), chosen up front so all servers share it.
    */
   public static Future<List<HttpServer>> listen(Vertx vertx, Router router, int port, int instances) {
-    return server(vertx, router, port).compose(first -> {
-      List<Future<HttpServer>> rest = new ArrayList<>();
-      for (int i = 1; i < instances; i++) {
-        rest.add(server(vertx, router, first.actualPort()));
-      }
-      return Future.all(rest).map(all -> {
-        List<HttpServer> servers = new ArrayList<>();
-        servers.add(first);
-        rest.forEach(f -> servers.add(f.result()));
-        return servers;
-      });
-    });
+    int actual = port == 0 ? freePort() : port;
+    List<Future<HttpServer>> servers = new ArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      servers.add(vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+          .requestHandler(router)
+          .listen(actual));
+    }
+    return Future.all(servers).map(all -> servers.stream().map(Future::result).toList());
   }
 
-  private static Future<HttpServer> server(Vertx vertx, Router router, int port) {
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setCompressionSupported(true)
-            .setMaxFormAttributeSize(64 * 1024))
-        .requestHandler(router)
-        .listen(port);
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("No free port", e);
+    }
   }
 }

@@ -1,0 +1,78 @@
+package se.hok.samla.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+  private static Config config(Map<String, String> env, String... args) {
+    return Config.fromEnvironment(env, args);
+  }
+
+  @Test
+  void defaultsRunEverythingLocally() {
+    Config c = config(Map.of());
+    assertEquals(8080, c.httpPort());
+    assertEquals("http://localhost:8080", c.publicUrl());
+    assertTrue(c.database().isEmpty(), "embedded database by default");
+    assertTrue(c.devMailCatcher(), "mail catcher by default");
+    assertFalse(c.demo());
+    assertFalse(c.secureCookies());
+  }
+
+  @Test
+  void databaseUrlIsParsed() {
+    Config.DatabaseUrl db = config(Map.of("DATABASE_URL", "postgresql://samla:p%40ss@db.example:6543/hok")).database().orElseThrow();
+    assertEquals("db.example", db.host());
+    assertEquals(6543, db.port());
+    assertEquals("hok", db.database());
+    assertEquals("samla", db.user());
+    assertEquals("p@ss", db.password());
+  }
+
+  @Test
+  void smtpHostTurnsOffTheMailCatcher() {
+    Config c = config(Map.of("SAMLA_SMTP_HOST", "smtp.example", "SAMLA_SMTP_PORT", "25", "SAMLA_SMTP_STARTTLS", "false"));
+    assertFalse(c.devMailCatcher());
+    assertEquals(25, c.smtp().orElseThrow().port());
+    assertFalse(c.smtp().orElseThrow().startTls());
+  }
+
+  @Test
+  void demoByFlagOrVariable() {
+    assertTrue(config(Map.of(), "--demo").demo());
+    assertTrue(config(Map.of("SAMLA_DEMO", "true")).demo());
+  }
+
+  @Test
+  void httpsPublicUrlMakesCookiesSecure() {
+    assertTrue(config(Map.of("SAMLA_PUBLIC_URL", "https://samla.hok.se/")).secureCookies());
+    assertEquals("https://samla.hok.se", config(Map.of("SAMLA_PUBLIC_URL", "https://samla.hok.se/")).publicUrl());
+  }
+
+  @Test
+  void invalidValuesNameTheVariable() {
+    assertMessageNames("SAMLA_HTTP_PORT", Map.of("SAMLA_HTTP_PORT", "eighty"));
+    assertMessageNames("SAMLA_HTTP_PORT", Map.of("SAMLA_HTTP_PORT", "70000"));
+    assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL", "mysql://x@y/z"));
+    assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL", "postgresql://host-only"));
+    assertMessageNames("SAMLA_SMTP_PORT", Map.of("SAMLA_SMTP_HOST", "smtp.example", "SAMLA_SMTP_PORT", "x"));
+    assertMessageNames("SAMLA_SMTP_STARTTLS", Map.of("SAMLA_SMTP_HOST", "smtp.example", "SAMLA_SMTP_STARTTLS", "maybe"));
+    assertMessageNames("SAMLA_PUBLIC_URL", Map.of("SAMLA_PUBLIC_URL", "samla.example"));
+    assertMessageNames("SAMLA_ADMIN_EMAIL", Map.of("SAMLA_ADMIN_EMAIL", "nobody"));
+    assertMessageNames("SAMLA_ADMIN_PASSWORD", Map.of("SAMLA_ADMIN_PASSWORD", "short"));
+    assertMessageNames("SAMLA_DEMO", Map.of("SAMLA_DEMO", "kanske"));
+    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(), "--dmeo"));
+    assertTrue(e.getMessage().contains("--dmeo"));
+  }
+
+  private static void assertMessageNames(String variable, Map<String, String> env) {
+    ConfigException e = assertThrows(ConfigException.class, () -> config(env));
+    assertTrue(e.getMessage().contains(variable), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line");
+  }
+}
