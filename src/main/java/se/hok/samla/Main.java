@@ -37,6 +37,7 @@ import se.hok.samla.web.WebServer;
 /** Boots Samla: configuration → mail catcher → database and migrations → admin → demo data → web servers. */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  public static final String METRICS_REGISTRY = "samla";
 
   /** A running Samla; {@link #stop()} shuts it down gracefully. */
   public record Running(Vertx vertx, Config config, int port, Database database, Optional<DevMailCatcher> mailCatcher,
@@ -64,12 +65,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-        .setEnabled(true)));
+    Vertx vertx = Vertx.vertx(vertxOptions(METRICS_REGISTRY));
     Running running;
     try {
-      running = start(vertx, config, Clock.systemDefaultZone()).toCompletionStage().toCompletableFuture()
+      running = start(vertx, config, Clock.systemDefaultZone(), METRICS_REGISTRY).toCompletionStage().toCompletableFuture()
           .get(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -93,7 +92,15 @@ public final class Main {
     printWelcome(running);
   }
 
-  public static Future<Running> start(Vertx vertx, Config config, Clock clock) {
+  /** Vert.x with Micrometer metrics in the named registry, scraped by Prometheus at /metrics. */
+  public static VertxOptions vertxOptions(String metricsRegistry) {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setRegistryName(metricsRegistry)
+        .setEnabled(true));
+  }
+
+  public static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry) {
     Optional<DevMailCatcher> catcher = config.devMailCatcher() ? Optional.of(DevMailCatcher.start()) : Optional.empty();
     return Database.start(vertx, config).compose(db -> {
       StaffService staff = new StaffService(vertx, db.pool());
@@ -113,7 +120,7 @@ public final class Main {
                     new EventApi(events, auth, config.publicUrl(), clock)::mount);
                 return WebServer.router(vertx, new WebServer.Parts(db.pool(), templates,
                     new PgSessionStore(db.pool()).init(vertx, new io.vertx.core.json.JsonObject()), secret,
-                    config.secureCookies(), config.publicUrl(), auth.fromSession(), new Api(vertx, contract), pages, operations));
+                    config.secureCookies(), config.publicUrl(), metricsRegistry, auth.fromSession(), new Api(vertx, contract), pages, operations));
               }))
               .compose(router -> WebServer.listen(vertx, router, config.httpPort(),
                   Math.max(1, Runtime.getRuntime().availableProcessors())))

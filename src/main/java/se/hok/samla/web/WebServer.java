@@ -48,6 +48,7 @@ public final class WebServer {
       byte[] csrfSecret,
       boolean secureCookies,
       String publicUrl,
+      String metricsRegistry,
       Handler<RoutingContext> staffFromSession,
       Api api,
       List<Pages> pages,
@@ -61,7 +62,7 @@ public final class WebServer {
 
     router.route().handler(WebServer::securityHeaders);
     router.get("/health").handler(health(vertx, parts.pool()));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(parts.metricsRegistry()));
     router.get("/openapi.yaml").handler(openApiDocument(vertx, parts.publicUrl()));
     router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.route().handler(Lang.handler(parts.secureCookies()));

@@ -48,9 +48,10 @@ public final class TestApp implements AutoCloseable {
     env.put("SAMLA_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.putAll(extraEnv);
     Config config = Config.fromEnvironment(env, new String[0]);
-    Vertx vertx = Vertx.vertx();
+    String registry = "samla-test-" + System.nanoTime();
+    Vertx vertx = Vertx.vertx(Main.vertxOptions(registry));
     try {
-      Main.Running running = Main.start(vertx, config, Clock.systemDefaultZone())
+      Main.Running running = Main.start(vertx, config, Clock.systemDefaultZone(), registry)
           .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
       return new TestApp(vertx, running, db);
     } catch (Exception e) {

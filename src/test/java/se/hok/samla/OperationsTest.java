@@ -1,0 +1,87 @@
+package se.hok.samla;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import se.hok.samla.support.Db;
+import se.hok.samla.support.TestApp;
+import se.hok.samla.support.TestDatabases;
+
+/** What operations people rely on: migrations, health that tells the truth, metrics, the first admin. */
+@ExtendWith(VertxExtension.class)
+class OperationsTest {
+  static TestApp app;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @Test
+  void migrationsAreAppliedByFlyway() {
+    List<Object> versions = Db.column(app.databaseUrl, "select version from flyway_schema_history where success order by installed_rank");
+    assertTrue(versions.contains("1"), versions.toString());
+    assertEquals(List.of(8L), Db.column(app.databaseUrl,
+        "select count(*) from information_schema.tables where table_schema = 'public' and table_name in ('event', 'event_session',"
+            + " 'venue', 'organisation', 'action_plan_year', 'staff_user', 'api_token', 'web_session')"));
+  }
+
+  @Test
+  void healthIsUpWhileTheDatabaseAnswers(Vertx vertx, VertxTestContext test) {
+    WebClient.create(vertx).get(app.port(), "localhost", "/health").send()
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          assertEquals(200, r.statusCode());
+          assertEquals("UP", r.bodyAsJsonObject().getString("status"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void metricsArePrometheusText(Vertx vertx, VertxTestContext test) {
+    WebClient.create(vertx).get(app.port(), "localhost", "/metrics").send()
+        .onComplete(test.succeeding(r -> test.verify(() -> {
+          assertEquals(200, r.statusCode());
+          assertTrue(r.getHeader("Content-Type").startsWith("text/plain"));
+          assertTrue(r.bodyAsString().contains("# TYPE"), "Prometheus exposition format");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void bootstrapAdminCanSignIn() {
+    assertTrue(app.adminToken().startsWith("samla_"));
+    assertEquals(List.of("admin"), Db.column(app.databaseUrl, "select role from staff_user where email = '" + TestApp.ADMIN_EMAIL + "'"));
+  }
+
+  /** Its own app and database, because the database is taken away. */
+  @Test
+  void healthIsDownWhenTheDatabaseIsGoneAndRecovers() throws Exception {
+    try (TestApp other = TestApp.start()) {
+      String db = URI.create(other.databaseUrl).getPath().substring(1);
+      TestDatabases.adminSql("alter database " + db + " allow_connections false");
+      TestDatabases.adminSql("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + db + "'");
+      var down = TestApp.await(other.client.get("/health").send());
+      assertEquals(503, down.statusCode(), down.bodyAsString());
+      assertEquals("DOWN", new JsonObject(down.bodyAsString()).getString("status"));
+      TestDatabases.adminSql("alter database " + db + " allow_connections true");
+      var up = TestApp.await(other.client.get("/health").send());
+      assertEquals(200, up.statusCode());
+    }
+  }
+}
