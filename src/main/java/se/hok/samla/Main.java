@@ -25,6 +25,10 @@ import se.hok.samla.events.EventPages;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.OrganiserPages;
 import se.hok.samla.mail.DevMailCatcher;
+import se.hok.samla.registration.OrganiserRegistrationPages;
+import se.hok.samla.registration.ParticipantPages;
+import se.hok.samla.registration.RegistrationApi;
+import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.DevMailPages;
 import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.staff.StaffAuth;
@@ -110,14 +114,18 @@ public final class Main {
                 Templates templates = new Templates(vertx, catcher.isPresent());
                 StaffAuth auth = new StaffAuth(staff);
                 EventService events = new EventService(db.pool());
+                RegistrationService registrations = new RegistrationService(db.pool(), clock);
                 List<WebServer.Pages> pages = new ArrayList<>();
                 pages.add(new StaffRoutes(staff, auth, templates)::mount);
                 pages.add(new EventPages(events, templates, config.publicUrl(), clock)::mount);
                 pages.add(new OrganiserPages(events, auth, templates, clock)::mount);
+                pages.add(new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount);
+                pages.add(new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount);
                 catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
                 List<WebServer.Operations> operations = List.of(
                     new StaffRoutes(staff, auth, templates)::mount,
-                    new EventApi(events, auth, config.publicUrl(), clock)::mount);
+                    new EventApi(events, auth, config.publicUrl(), clock)::mount,
+                    new RegistrationApi(registrations, auth, config.publicUrl())::mount);
                 return WebServer.router(vertx, new WebServer.Parts(db.pool(), templates,
                     new PgSessionStore(db.pool()).init(vertx, new io.vertx.core.json.JsonObject()), secret,
                     config.secureCookies(), config.publicUrl(), metricsRegistry, auth.fromSession(), new Api(vertx, contract), pages, operations));

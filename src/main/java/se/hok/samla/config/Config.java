@@ -34,7 +34,10 @@ public record Config(
 
   public static Config fromEnvironment(Map<String, String> env, String[] args) {
     int port = intVar(env, "SAMLA_HTTP_PORT", 8080, 0, 65535);
-    String publicUrl = stripTrailingSlash(env.getOrDefault("SAMLA_PUBLIC_URL", "http://localhost:" + port));
+    if (port == 0) {
+      port = freePort();
+    }
+    String publicUrl = stripTrailingSlash(value(env, "SAMLA_PUBLIC_URL").orElse("http://localhost:" + port));
     requireHttpUrl("SAMLA_PUBLIC_URL", publicUrl);
 
     Optional<DatabaseUrl> database = value(env, "DATABASE_URL").map(Config::parseDatabaseUrl);
@@ -144,6 +147,15 @@ public record Config(
       }
     } catch (URISyntaxException e) {
       throw new ConfigException(name + " is not a valid URL: " + url);
+    }
+  }
+
+  /** Port 0 means "any free port": chosen here, so that every URL Samla prints or mails is right. */
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new ConfigException("SAMLA_HTTP_PORT=0 but no free port: " + e.getMessage());
     }
   }
 

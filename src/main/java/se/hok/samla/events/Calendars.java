@@ -58,7 +58,7 @@ public final class Calendars {
     return e.onlineUrl() == null ? "" : e.onlineUrl();
   }
 
-  /** schema.org Event, safe to embed in a script element ("</" is escaped). */
+  /** schema.org Event, safe to embed in a script element: no markup characters survive as such. */
   public static String jsonLd(Event e, String publicUrl) {
     JsonObject json = new JsonObject()
         .put("@context", "https://schema.org")
@@ -87,6 +87,6 @@ public final class Calendars {
         ? "https://schema.org/MixedEventAttendanceMode"
         : e.venue() != null ? "https://schema.org/OfflineEventAttendanceMode"
         : "https://schema.org/OnlineEventAttendanceMode");
-    return json.encode().replace("</", "<\\/");
+    return json.encode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
   }
 }

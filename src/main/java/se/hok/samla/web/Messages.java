@@ -9,16 +9,31 @@ import java.text.MessageFormat;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** The texts of pages, e-mails and error messages, from {@code i18n/messages_sv.properties} and {@code _en}. */
+/**
+ * The texts of pages, e-mails and error messages: one bundle per feature ({@code i18n/BUNDLE_sv.properties} and
+ * {@code _en}), merged; a key must be unique across bundles.
+ */
 public final class Messages {
+  private static final List<String> BUNDLES = List.of("messages", "registration", "organiser");
   private static final Map<Lang, Map<String, String>> TEXTS = new EnumMap<>(Lang.class);
 
   static {
     for (Lang lang : Lang.values()) {
-      TEXTS.put(lang, Collections.unmodifiableMap(load("i18n/messages_" + lang.code() + ".properties")));
+      Map<String, String> all = new HashMap<>();
+      for (String bundle : BUNDLES) {
+        Map<String, String> texts = load("i18n/" + bundle + "_" + lang.code() + ".properties");
+        for (String key : texts.keySet()) {
+          if (all.containsKey(key)) {
+            throw new IllegalStateException("Text " + key + " is defined twice (" + bundle + ")");
+          }
+        }
+        all.putAll(texts);
+      }
+      TEXTS.put(lang, Collections.unmodifiableMap(all));
     }
   }
 
@@ -44,7 +59,7 @@ public final class Messages {
   private static Map<String, String> load(String resource) {
     try (InputStream in = Messages.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("Missing " + resource);
+        return Map.of();
       }
       Properties props = new Properties();
       props.load(new InputStreamReader(in, StandardCharsets.UTF_8));

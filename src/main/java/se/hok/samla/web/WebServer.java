@@ -126,10 +126,10 @@ public final class WebServer {
 
   /**
    * Starts {@code instances} HTTP servers on one port, sharing the router; Vert.x spreads connections across
-   * their event loops. Port 0 means any free port (tests), chosen up front so all servers share it.
+   * their event loops.
    */
   public static Future<List<HttpServer>> listen(Vertx vertx, Router router, int port, int instances) {
-    int actual = port == 0 ? freePort() : port;
+    int actual = port;
     List<Future<HttpServer>> servers = new ArrayList<>();
     for (int i = 0; i < instances; i++) {
       servers.add(vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
@@ -137,13 +137,5 @@ public final class WebServer {
           .listen(actual));
     }
     return Future.all(servers).map(all -> servers.stream().map(Future::result).toList());
-  }
-
-  private static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("No free port", e);
-    }
   }
 }

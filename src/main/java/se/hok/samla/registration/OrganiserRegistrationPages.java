@@ -1,0 +1,444 @@
+package se.hok.samla.registration;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import se.hok.samla.events.Event;
+import se.hok.samla.events.EventSession;
+import se.hok.samla.events.EventService;
+import se.hok.samla.events.EventStatus;
+import se.hok.samla.events.EventView;
+import se.hok.samla.events.Organisation;
+import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.web.ConflictException;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+import se.hok.samla.web.NotFoundException;
+import se.hok.samla.web.Templates;
+import se.hok.samla.web.ValidationException;
+
+/** The organiser's view of who comes: registrations, waiting list, needs to arrange, diet list, export. */
+public final class OrganiserRegistrationPages {
+  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  /** Swedish Excel splits columns on the list separator of the locale, which is ';' (',' is the decimal mark). */
+  private static final char SEPARATOR = ';';
+  /** The sectors in the order people think of them (RegistrationInput.SECTORS is a set). */
+  private static final List<String> SECTORS = List.of("ideburen", "offentlig", "privat", "ovrig");
+
+  private final RegistrationService registrations;
+  private final EventService events;
+  private final StaffAuth auth;
+  private final Templates templates;
+  private final Clock clock;
+
+  public OrganiserRegistrationPages(RegistrationService registrations, EventService events, StaffAuth auth,
+                                    Templates templates, Clock clock) {
+    this.registrations = registrations;
+    this.events = events;
+    this.auth = auth;
+    this.templates = templates;
+    this.clock = clock;
+  }
+
+  public void mount(Router router) {
+    String base = "/arrangor/evenemang/:id/anmalningar";
+    router.get(base).handler(auth.page(Permission.ORGANISE)).handler(this::page);
+    router.post(base).handler(auth.page(Permission.ORGANISE)).handler(this::add);
+    router.get(base + ".csv").handler(auth.page(Permission.ORGANISE)).handler(this::csv);
+    router.post(base + "/:regId/ta-bort").handler(auth.page(Permission.ORGANISE)).handler(this::remove);
+    router.post(base + "/:regId/flytta-upp").handler(auth.page(Permission.ORGANISE)).handler(this::promote);
+    router.get("/arrangor/evenemang/:id/kost").handler(auth.page(Permission.ORGANISE)).handler(this::diet);
+  }
+
+  // ------------------------------------------------------------------------------------------------ handlers
+
+  private void page(RoutingContext ctx) {
+    render(ctx, 200, new PageState(notice(ctx), null, null, Map.of()));
+  }
+
+  /** A phone or walk-in registration, typed in by the organiser on the person's behalf. */
+  private void add(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    RegistrationInput input = RegistrationInput.fromForm(form);
+    Lang lang = Lang.of(ctx);
+    registrations.register(eventId, input, idempotencyKey(form.get("key")), RegistrationService.Source.ORGANISER)
+        .onSuccess(result -> {
+          if (result.duplicate()) {
+            render(ctx, 422, new PageState(null, null, input, Map.of("email", Messages.get(lang, "org.add.duplicate"))));
+          } else {
+            ctx.redirect(pagePath(eventId) + "?tillagd=" + result.id() + "#resultat");
+          }
+        })
+        .onFailure(err -> {
+          if (err instanceof ValidationException v) {
+            render(ctx, 422, new PageState(null, null, input, v.messages(lang)));
+          } else if (err instanceof ConflictException c) {
+            render(ctx, 409, new PageState(null, Messages.get(lang, c.msg()), input, Map.of()));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private void remove(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    registrations.remove(eventId, registrationId(ctx))
+        .onSuccess(v -> ctx.redirect(pagePath(eventId) + "?klart=borttagen"))
+        .onFailure(err -> conflictOnPage(ctx, err));
+  }
+
+  private void promote(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    registrations.promoteOne(eventId, registrationId(ctx))
+        .onSuccess(v -> ctx.redirect(pagePath(eventId) + "?klart=uppflyttad"))
+        .onFailure(err -> conflictOnPage(ctx, err));
+  }
+
+  /** For the caterer: counts and allergy details, never names. */
+  private void diet(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    Lang lang = Lang.of(ctx);
+    events.get(eventId)
+        .compose(event -> registrations.dietList(eventId).compose(diet -> {
+          Map<String, Object> model = new HashMap<>();
+          model.put("event", EventView.of(event, lang, OffsetDateTime.now(clock)));
+          model.put("diets", dietLines(diet, lang));
+          model.put("total", diet.total());
+          model.put("allergies", diet.allergies());
+          return templates.render(ctx, "organiser/registrations-diet", model);
+        }))
+        .onFailure(ctx::fail);
+  }
+
+  /** The list as a spreadsheet. Needs (health data) only when asked for explicitly. */
+  private void csv(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    boolean withNeeds = "true".equals(ctx.queryParams().get("needs"));
+    Lang lang = Lang.of(ctx);
+    events.get(eventId)
+        .compose(event -> Future.all(registrations.list(eventId, StaffAuth.current(ctx).id()), registrations.needs())
+            .map(all -> csv(event, all.resultAt(0), all.resultAt(1), withNeeds, lang)))
+        .onSuccess(text -> ctx.response()
+            .putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"anmalningar-" + (withNeeds ? "med-behov-" : "")
+                + "evenemang-" + eventId + ".csv\"")
+            .putHeader("Cache-Control", "no-store")
+            .end(Buffer.buffer(text.getBytes(StandardCharsets.UTF_8))))
+        .onFailure(ctx::fail);
+  }
+
+  // ------------------------------------------------------------------------------------------------ the page
+
+  /** What a render of the page carries besides the data: a notice, a problem, and the manual-add form as sent. */
+  private record PageState(String notice, String problem, RegistrationInput input, Map<String, String> errors) {}
+
+  /** Success messages come back through the redirect as fixed codes, never as text from the URL. */
+  private static String notice(RoutingContext ctx) {
+    String done = ctx.queryParams().get("klart");
+    return switch (done == null ? "" : done) {
+      case "borttagen" -> Messages.get(Lang.of(ctx), "org.notice.removed");
+      case "uppflyttad" -> Messages.get(Lang.of(ctx), "org.notice.promoted");
+      default -> null;
+    };
+  }
+
+  /** A clash with the current state (no free seat, already moved up …) is shown on the page, not as an error page. */
+  private void conflictOnPage(RoutingContext ctx, Throwable err) {
+    if (err instanceof ConflictException c) {
+      Lang lang = Lang.of(ctx);
+      String hint = "no_seats".equals(c.code()) ? " " + Messages.get(lang, "org.problem.noSeatsHint") : "";
+      render(ctx, 409, new PageState(null, Messages.get(lang, c.msg()) + hint, null, Map.of()));
+    } else {
+      ctx.fail(err);
+    }
+  }
+
+  private void render(RoutingContext ctx, int status, PageState state) {
+    long eventId = eventId(ctx);
+    Lang lang = Lang.of(ctx);
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    // The event first: an unknown id is a 404 before anything is read or logged.
+    events.get(eventId).compose(event -> Future.all(List.of(
+            registrations.list(eventId, StaffAuth.current(ctx).id()),
+            registrations.needsSummary(eventId),
+            registrations.tasks(eventId),
+            registrations.dietList(eventId),
+            registrations.needs(),
+            events.organisations("")))
+        .compose(all -> {
+          List<Registration> list = all.resultAt(0);
+          List<Need> catalogue = all.resultAt(4);
+          Map<String, Need> needByCode = new HashMap<>();
+          catalogue.forEach(n -> needByCode.put(n.code(), n));
+          Map<Long, String> sessionTitles = sessionTitles(event, lang);
+
+          List<Row> confirmed = new ArrayList<>();
+          List<Row> waitlist = new ArrayList<>();
+          List<Row> cancelled = new ArrayList<>();
+          for (Registration r : list) {
+            Row row = row(r, needByCode, sessionTitles, lang);
+            (r.isConfirmed() ? confirmed : r.isWaitlisted() ? waitlist : cancelled).add(row);
+          }
+
+          Map<String, Object> model = new HashMap<>();
+          model.put("event", EventView.of(event, lang, now));
+          model.put("confirmed", confirmed);
+          model.put("waitlist", waitlist);
+          model.put("cancelled", cancelled);
+          model.put("seatsTaken", event.seatsTaken());
+          model.put("capacity", event.capacity());
+          model.put("companions", list.stream().filter(r -> r.isConfirmed() && r.companion()).count());
+          model.put("needLines", needLines(all.resultAt(1), lang, now));
+          model.put("tasks", taskLines(all.resultAt(2), lang));
+          RegistrationService.DietList diet = all.resultAt(3);
+          model.put("diets", dietLines(diet, lang));
+          model.put("dietTotal", diet.total());
+          model.put("allergyCount", diet.allergies().size());
+
+          model.put("added", added(ctx, list, lang));
+          model.put("notice", state.notice());
+          model.put("problem", state.problem());
+          model.put("errors", state.errors());
+          model.put("canAdd", event.status() == EventStatus.PUBLISHED && now.isBefore(event.endsAt()));
+          model.put("form", form(state.input(), catalogue, all.resultAt(5), event, lang, now));
+          return templates.render(ctx, status, "organiser/registrations", model);
+        }))
+        .onFailure(ctx::fail);
+  }
+
+  /** After a manual add: who was added, and whether they got a seat. */
+  private static String added(RoutingContext ctx, List<Registration> list, Lang lang) {
+    String id = ctx.queryParams().get("tillagd");
+    if (id == null) {
+      return null;
+    }
+    for (Registration r : list) {
+      if (r.id().toString().equals(id)) {
+        return r.isConfirmed() ? Messages.get(lang, "org.added.confirmed", r.name())
+            : r.isWaitlisted() ? Messages.get(lang, "org.added.waitlisted", r.name(), r.waitlistPosition())
+            : null;
+      }
+    }
+    return null;
+  }
+
+  /** One registration as the table shows it: labels in the reader's language. */
+  public record Row(UUID id, String name, String email, String phone, String organisation, String sector,
+                    String status, String statusLabel, Integer position, boolean companion, List<NeedText> needs,
+                    List<String> diet, List<String> sessions, boolean erased) {}
+
+  public record NeedText(String label, String detail) {}
+
+  private static Row row(Registration r, Map<String, Need> needs, Map<Long, String> sessionTitles, Lang lang) {
+    List<NeedText> needTexts = r.needs().stream()
+        .map(n -> new NeedText(needLabel(needs, n.code(), lang), n.detail()))
+        .toList();
+    return new Row(r.id(), r.name(), r.email(), r.phone(), r.organisationName(),
+        r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()),
+        r.status(), Messages.get(lang, "org.status." + r.status()), r.waitlistPosition(), r.companion(), needTexts,
+        r.diet().stream().map(d -> dietLabel(d, lang)).toList(),
+        r.sessions().stream().map(s -> sessionTitles.getOrDefault(s, "#" + s)).toList(), r.erased());
+  }
+
+  /** "3 × Hörslinga/teleslinga", with the book-by date of needs that must be booked ahead. */
+  public record NeedLine(String label, long count, String bookBy, long urgent, boolean overdue) {}
+
+  private static List<NeedLine> needLines(List<RegistrationService.NeedCount> counts, Lang lang, OffsetDateTime now) {
+    LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
+    return counts.stream().map(n -> new NeedLine(lang == Lang.EN ? n.labelEn() : n.labelSv(), n.count(),
+        n.bookBy() == null ? null : n.bookBy().toString(), n.urgent(),
+        n.bookBy() != null && n.bookBy().isBefore(today))).toList();
+  }
+
+  public record TaskLine(String need, String participant, String bookBy, boolean urgent, boolean done) {}
+
+  private static List<TaskLine> taskLines(List<RegistrationService.Task> tasks, Lang lang) {
+    return tasks.stream().map(t -> new TaskLine(lang == Lang.EN ? t.labelEn() : t.labelSv(), t.participant(),
+        t.bookBy().toString(), t.urgent(), t.done())).toList();
+  }
+
+  public record DietLine(String label, long count) {}
+
+  private static List<DietLine> dietLines(RegistrationService.DietList diet, Lang lang) {
+    List<DietLine> out = new ArrayList<>();
+    diet.counts().forEach((code, count) -> out.add(new DietLine(dietLabel(code, lang), count)));
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------------------ the add form
+
+  public record Form(String key, String name, String email, String phone, String organisationId,
+                     String organisationName, String sector, boolean companion, boolean consent, String language,
+                     List<Organisation> organisations, List<Choice> sectors, List<NeedChoice> needs,
+                     List<Choice> diets, List<SlotChoice> slots) {}
+
+  public record Choice(String code, String label, boolean checked) {}
+
+  public record NeedChoice(String code, String label, boolean hasDetail, boolean checked, String detail) {}
+
+  public record SlotChoice(int index, String time, List<Choice> sessions, boolean none) {}
+
+  private static Form form(RegistrationInput input, List<Need> catalogue, List<Organisation> organisations, Event event,
+                           Lang lang, OffsetDateTime now) {
+    RegistrationInput in = input != null ? input : new RegistrationInput(null, null, null, null, null, null, null,
+        List.of(), Map.of(), List.of(), false, false, "sv");
+    List<Choice> sectors = SECTORS.stream()
+        .map(s -> new Choice(s, Messages.get(lang, "sector." + s), s.equals(in.sector()))).toList();
+    List<NeedChoice> needs = catalogue.stream()
+        .map(n -> new NeedChoice(n.code(), n.label(lang), n.hasDetail(), in.needs().containsKey(n.code()),
+            in.needs().get(n.code())))
+        .toList();
+    List<Choice> diets = RegistrationInput.DIETS.stream()
+        .map(d -> new Choice(d, dietLabel(d, lang), in.diet().contains(d))).toList();
+    List<SlotChoice> slots = new ArrayList<>();
+    List<EventView.Slot> eventSlots = EventView.of(event, lang, now).slots();
+    for (int i = 0; i < eventSlots.size(); i++) {
+      EventView.Slot slot = eventSlots.get(i);
+      List<Choice> sessions = slot.sessions().stream()
+          .map(s -> new Choice(String.valueOf(s.session().id()), s.title(),
+              in.sessions().contains(String.valueOf(s.session().id()))))
+          .toList();
+      slots.add(new SlotChoice(i, slot.time(), sessions, sessions.stream().noneMatch(Choice::checked)));
+    }
+    return new Form("organiser-" + UUID.randomUUID(), in.name(), in.email(), in.phone(), in.organisationId(),
+        in.organisationName(), in.sector(), in.companion(), in.consent(), in.language() == null ? "sv" : in.language(),
+        organisations, sectors, needs, diets, slots);
+  }
+
+  // ------------------------------------------------------------------------------------------------ CSV
+
+  private static String csv(Event event, List<Registration> list, List<Need> catalogue, boolean withNeeds, Lang lang) {
+    Map<String, Need> needByCode = new LinkedHashMap<>();
+    catalogue.forEach(n -> needByCode.put(n.code(), n));
+    Map<Long, String> sessionTitles = sessionTitles(event, lang);
+    List<Registration> live = list.stream().filter(r -> !r.isCancelled() && !r.erased()).toList();
+    // Only the needs somebody stated get a column, in the catalogue's order (unknown codes last).
+    List<String> needColumns = new ArrayList<>();
+    if (withNeeds) {
+      needByCode.keySet().stream()
+          .filter(code -> live.stream().anyMatch(r -> r.needs().stream().anyMatch(n -> n.code().equals(code))))
+          .forEach(needColumns::add);
+      live.forEach(r -> r.needs().forEach(n -> {
+        if (!needColumns.contains(n.code())) {
+          needColumns.add(n.code());
+        }
+      }));
+    }
+
+    StringBuilder out = new StringBuilder("\uFEFF");
+    List<String> header = new ArrayList<>(List.of("name", "email", "organisation", "sector", "status", "position",
+        "companion", "sessions").stream().map(k -> Messages.get(lang, "org.csv." + k)).toList());
+    if (withNeeds) {
+      header.add(Messages.get(lang, "org.csv.diet"));
+      needColumns.forEach(code -> header.add(needLabel(needByCode, code, lang)));
+    }
+    csvLine(out, header);
+    String yes = Messages.get(lang, "event.yes");
+    String no = Messages.get(lang, "event.no");
+    for (Registration r : live) {
+      List<String> cells = new ArrayList<>();
+      cells.add(r.name());
+      cells.add(r.email());
+      cells.add(r.organisationName());
+      cells.add(r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()));
+      cells.add(Messages.get(lang, "org.status." + r.status()));
+      cells.add(r.waitlistPosition() == null ? null : String.valueOf(r.waitlistPosition()));
+      cells.add(r.companion() ? yes : no);
+      cells.add(String.join(", ", r.sessions().stream().map(s -> sessionTitles.getOrDefault(s, "#" + s)).toList()));
+      if (withNeeds) {
+        cells.add(String.join(", ", r.diet().stream().map(d -> dietLabel(d, lang)).toList()));
+        for (String code : needColumns) {
+          Registration.NeedChoice choice = r.needs().stream().filter(n -> n.code().equals(code)).findFirst().orElse(null);
+          cells.add(choice == null ? null : choice.detail() == null ? yes : choice.detail());
+        }
+      }
+      csvLine(out, cells);
+    }
+    return out.toString();
+  }
+
+  private static void csvLine(StringBuilder out, List<String> cells) {
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        out.append(SEPARATOR);
+      }
+      out.append(csvCell(cells.get(i)));
+    }
+    out.append("\r\n");
+  }
+
+  /**
+   * One RFC 4180 field. A value a spreadsheet would run as a formula (= + - @, or a leading tab or CR) gets a
+   * leading apostrophe, so that a name like {@code =HYPERLINK(...)} stays text.
+   */
+  static String csvCell(String value) {
+    if (value == null || value.isEmpty()) {
+      return "";
+    }
+    String v = "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    boolean quote = v.indexOf(SEPARATOR) >= 0 || v.indexOf(',') >= 0 || v.indexOf('"') >= 0
+        || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
+    return quote ? '"' + v.replace("\"", "\"\"") + '"' : v;
+  }
+
+  // ------------------------------------------------------------------------------------------------ small parts
+
+  private static Map<Long, String> sessionTitles(Event event, Lang lang) {
+    Map<Long, String> titles = new HashMap<>();
+    for (EventSession s : event.sessions()) {
+      titles.put(s.id(), lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv());
+    }
+    return titles;
+  }
+
+  private static String needLabel(Map<String, Need> needs, String code, Lang lang) {
+    Need n = needs.get(code);
+    return n == null ? code : n.label(lang);
+  }
+
+  private static String dietLabel(String code, Lang lang) {
+    String key = "org.diet." + code;
+    String label = Messages.get(lang, key);
+    return label.equals(key) ? code : label;
+  }
+
+  /** Accepted only when it looks like the one the page made; anything else means no idempotency for this post. */
+  private static String idempotencyKey(String key) {
+    return key != null && key.matches("organiser-[0-9a-f-]{36}") ? key : null;
+  }
+
+  private static String pagePath(long eventId) {
+    return "/arrangor/evenemang/" + eventId + "/anmalningar";
+  }
+
+  private static long eventId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new NotFoundException("event");
+    }
+  }
+
+  private static UUID registrationId(RoutingContext ctx) {
+    try {
+      return UUID.fromString(ctx.pathParam("regId"));
+    } catch (IllegalArgumentException e) {
+      throw new NotFoundException("registration");
+    }
+  }
+}

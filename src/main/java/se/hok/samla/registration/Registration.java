@@ -1,0 +1,46 @@
+package se.hok.samla.registration;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A registration as organisers and the manage page see it. */
+public record Registration(
+    UUID id,
+    long eventId,
+    String status,
+    Integer waitlistPosition,
+    String name,
+    String email,
+    String phone,
+    Long organisationId,
+    String organisationName,
+    String sector,
+    String roleTitle,
+    boolean companion,
+    List<String> diet,
+    String language,
+    List<NeedChoice> needs,
+    List<Long> sessions,
+    OffsetDateTime createdAt,
+    boolean erased) {
+
+  /** A stated need; detail only where the need asks for one. */
+  public record NeedChoice(String code, String detail) {}
+
+  public int seats() {
+    return companion ? 2 : 1;
+  }
+
+  public boolean isConfirmed() {
+    return "confirmed".equals(status);
+  }
+
+  public boolean isWaitlisted() {
+    return "waitlisted".equals(status);
+  }
+
+  public boolean isCancelled() {
+    return "cancelled".equals(status);
+  }
+}

@@ -1,0 +1,184 @@
+package se.hok.samla.registration;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.web.Api;
+import se.hok.samla.web.Json;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+import se.hok.samla.web.NotFoundException;
+
+/** Signing up and self-service through /api/v1, and the organiser's lists. */
+public final class RegistrationApi {
+  private final RegistrationService registrations;
+  private final StaffAuth auth;
+  private final String publicUrl;
+
+  public RegistrationApi(RegistrationService registrations, StaffAuth auth, String publicUrl) {
+    this.registrations = registrations;
+    this.auth = auth;
+    this.publicUrl = publicUrl;
+  }
+
+  public void mount(Api api) {
+    api.operation("listNeeds", Api::open, this::needs);
+    api.operation("createRegistration", Api::open, this::create);
+    api.operation("getRegistration", Api::open, this::get);
+    api.operation("changeRegistration", Api::open, this::change);
+    api.operation("cancelRegistration", Api::open, this::cancel);
+    api.operation("listRegistrations", auth.api(Permission.ORGANISE), this::list);
+    api.operation("needsSummary", auth.api(Permission.ORGANISE), this::needsSummary);
+  }
+
+  /** Where a participant manages their registration. */
+  public static String manageUrl(String publicUrl, String token) {
+    return publicUrl + "/anmalan/" + token;
+  }
+
+  private void needs(RoutingContext ctx) {
+    registrations.needs().onSuccess(list -> Json.send(ctx, 200, Map.of("needs", list.stream().map(n -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("code", n.code());
+      m.put("label", n.labelSv());
+      m.put("labelEn", n.labelEn());
+      m.put("hasDetail", n.hasDetail());
+      m.put("leadDays", n.leadDays());
+      return m;
+    }).toList()))).onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && (key.isBlank() || key.length() > 200)) {
+      key = null;
+    }
+    registrations.register(eventId, RegistrationInput.fromJson(Api.body(ctx)), key, RegistrationService.Source.API)
+        .onSuccess(r -> {
+          if (r.duplicate()) {
+            // Says nothing about whether the address was registered: the owner of the address gets the link.
+            Json.send(ctx, 202, Map.of("status", "check_email",
+                "message", Messages.get(Lang.of(ctx), "registration.checkEmail")));
+            return;
+          }
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("id", r.id());
+          body.put("status", r.status());
+          body.put("waitlistPosition", r.waitlistPosition());
+          body.put("manageUrl", manageUrl(publicUrl, r.manageToken()));
+          body.put("urgentNeeds", r.urgentNeeds());
+          ctx.response().putHeader("Location", "/api/v1/registrations/" + r.manageToken());
+          Json.send(ctx, 201, body);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    registrations.byToken(ctx.pathParam("token"))
+        .onSuccess(r -> Json.send(ctx, 200, json(r)))
+        .onFailure(ctx::fail);
+  }
+
+  /** PATCH: the fields sent replace those stored; the rest stay as they are. */
+  private void change(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    JsonObject patch = Api.body(ctx);
+    registrations.byToken(token)
+        .compose(current -> registrations.change(token, RegistrationInput.fromJson(merge(current, patch))))
+        .onSuccess(r -> Json.send(ctx, 200, json(r)))
+        .onFailure(ctx::fail);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    if ("true".equals(ctx.queryParams().get("erase"))) {
+      registrations.eraseByToken(token).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+      return;
+    }
+    registrations.cancelByToken(token).onSuccess(r -> Json.send(ctx, 200, json(r))).onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    registrations.list(eventId(ctx), StaffAuth.current(ctx).id())
+        .onSuccess(list -> Json.send(ctx, 200, Map.of("registrations", list.stream().map(RegistrationApi::json).toList())))
+        .onFailure(ctx::fail);
+  }
+
+  private void needsSummary(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    registrations.needsSummary(eventId)
+        .compose(needs -> registrations.dietList(eventId).map(diet -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("needs", needs.stream().map(n -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("code", n.code());
+            m.put("label", n.labelSv());
+            m.put("count", n.count());
+            m.put("bookBy", n.bookBy() == null ? null : n.bookBy().toString());
+            m.put("urgent", n.urgent());
+            return m;
+          }).toList());
+          body.put("diet", Map.of("counts", diet.counts(), "participants", diet.total(), "allergies", diet.allergies()));
+          return body;
+        }))
+        .onSuccess(body -> Json.send(ctx, 200, body))
+        .onFailure(ctx::fail);
+  }
+
+  static Map<String, Object> json(Registration r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("eventId", r.eventId());
+    m.put("status", r.status());
+    m.put("waitlistPosition", r.waitlistPosition());
+    m.put("name", r.name());
+    m.put("email", r.email());
+    m.put("phone", r.phone());
+    m.put("organisation", r.organisationId() == null ? null
+        : Map.of("id", r.organisationId(), "name", r.organisationName(), "sector", r.sector()));
+    m.put("roleTitle", r.roleTitle());
+    m.put("companion", r.companion());
+    m.put("diet", r.diet());
+    m.put("language", r.language());
+    m.put("needs", r.needs().stream().map(n -> {
+      Map<String, Object> need = new LinkedHashMap<>();
+      need.put("code", n.code());
+      need.put("detail", n.detail());
+      return need;
+    }).toList());
+    m.put("sessions", r.sessions());
+    m.put("createdAt", r.createdAt());
+    return m;
+  }
+
+  /** The stored registration as input, with the PATCH's fields on top. Consent stays given once given. */
+  static JsonObject merge(Registration r, JsonObject patch) {
+    JsonArray needs = new JsonArray();
+    r.needs().forEach(n -> needs.add(new JsonObject().put("code", n.code()).put("detail", n.detail())));
+    JsonObject base = new JsonObject()
+        .put("name", r.name()).put("email", r.email()).put("phone", r.phone())
+        .put("organisationId", r.organisationId()).put("roleTitle", r.roleTitle())
+        .put("sessions", new JsonArray(List.copyOf(r.sessions()))).put("needs", needs)
+        .put("diet", new JsonArray(List.copyOf(r.diet()))).put("companion", r.companion())
+        .put("consent", !r.needs().isEmpty()).put("language", r.language());
+    patch.fieldNames().stream().filter(f -> !f.equals("name") && !f.equals("email"))
+        .forEach(f -> base.put(f, patch.getValue(f)));
+    return base;
+  }
+
+  static long eventId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new NotFoundException("event");
+    }
+  }
+
+}

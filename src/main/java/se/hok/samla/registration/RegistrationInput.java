@@ -1,0 +1,136 @@
+package se.hok.samla.registration;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import se.hok.samla.web.FieldChecks;
+
+/**
+ * A sign-up as a person typed it (form or API), kept as text so a form can be shown again exactly as sent.
+ * {@link #validate} checks what can be checked without the database.
+ */
+public record RegistrationInput(
+    String name, String email, String phone, String organisationId, String organisationName, String sector,
+    String roleTitle, List<String> sessions, Map<String, String> needs, List<String> diet, boolean companion,
+    boolean consent, String language) {
+
+  public static final Set<String> SECTORS = Set.of("ideburen", "offentlig", "privat", "ovrig");
+  public static final List<String> DIETS = List.of("vegetarisk", "vegansk", "glutenfri", "laktosfri", "fri_fran_notter", "halal");
+  static final int MAX_TEXT = 2000;
+
+  /** Checked values. needs: code → detail (null when none). */
+  public record Data(
+      String name, String email, String phone, Long organisationId, String organisationName, String sector,
+      String roleTitle, List<Long> sessions, Map<String, String> needs, List<String> diet, boolean companion,
+      boolean consent, String language) {
+    /** A companion takes a seat of their own. */
+    public int seats() {
+      return companion ? 2 : 1;
+    }
+  }
+
+  public static RegistrationInput fromJson(JsonObject json) {
+    Map<String, String> needs = new LinkedHashMap<>();
+    JsonArray needArray = json.getJsonArray("needs", new JsonArray());
+    for (int i = 0; i < needArray.size(); i++) {
+      JsonObject n = needArray.getJsonObject(i);
+      needs.put(String.valueOf(n.getValue("code")), n.getValue("detail") == null ? null : String.valueOf(n.getValue("detail")));
+    }
+    Object diet = json.getValue("diet");
+    List<String> diets = new ArrayList<>();
+    if (diet instanceof JsonArray a) {
+      a.forEach(d -> diets.add(String.valueOf(d)));
+    } else if (diet instanceof String s && !s.isBlank()) {
+      diets.add(s);
+    }
+    List<String> sessions = new ArrayList<>();
+    json.getJsonArray("sessions", new JsonArray()).forEach(s -> sessions.add(String.valueOf(s)));
+    return new RegistrationInput(str(json.getValue("name")), str(json.getValue("email")), str(json.getValue("phone")),
+        str(json.getValue("organisationId")), str(json.getValue("organisationName")), str(json.getValue("sector")),
+        str(json.getValue("roleTitle")), sessions, needs, diets, Boolean.TRUE.equals(json.getValue("companion")),
+        Boolean.TRUE.equals(json.getValue("consent")), str(json.getValue("language")));
+  }
+
+  /** Form fields: need.CODE=on with needDetail.CODE, session.SLOT=id, diet=code (repeated). */
+  public static RegistrationInput fromForm(MultiMap form) {
+    Map<String, String> needs = new LinkedHashMap<>();
+    List<String> sessions = new ArrayList<>();
+    for (String key : form.names()) {
+      if (key.startsWith("need.")) {
+        String code = key.substring(5);
+        needs.put(code, blankToNull(form.get("needDetail." + code)));
+      } else if (key.startsWith("session.") && !form.get(key).isBlank()) {
+        sessions.add(form.get(key));
+      }
+    }
+    return new RegistrationInput(form.get("name"), form.get("email"), form.get("phone"), form.get("organisationId"),
+        form.get("organisationName"), form.get("sector"), form.get("roleTitle"), sessions, needs, form.getAll("diet"),
+        "true".equals(form.get("companion")), "true".equals(form.get("consent")), form.get("language"));
+  }
+
+  Data validate(FieldChecks checks) {
+    String cleanName = checks.text("name", name, true, 200);
+    String cleanEmail = checks.email("email", email, true);
+    String cleanPhone = checks.text("phone", phone, false, 40);
+    if (cleanPhone != null && !checks.has("phone") && !cleanPhone.matches("[+0-9 ()\\-]{5,40}")) {
+      checks.add("phone", "error.reg.phone");
+    }
+    Long orgId = null;
+    if (organisationId != null && !organisationId.isBlank()) {
+      try {
+        orgId = Long.parseLong(organisationId.strip());
+      } catch (NumberFormatException e) {
+        checks.add("organisationId", "error.reg.organisationUnknown");
+      }
+    }
+    String orgName = orgId == null ? checks.text("organisationName", organisationName, false, 200) : null;
+    String cleanSector = blankToNull(sector);
+    if (orgName != null && (cleanSector == null || !SECTORS.contains(cleanSector))) {
+      checks.add("sector", cleanSector == null ? "error.reg.sectorRequired" : "error.reg.sectorUnknown");
+    }
+    String role = checks.text("roleTitle", roleTitle, false, 200);
+    List<Long> sessionIds = new ArrayList<>();
+    for (String s : sessions) {
+      try {
+        sessionIds.add(Long.parseLong(s.strip()));
+      } catch (NumberFormatException e) {
+        checks.add("sessions", "error.reg.sessionUnknown");
+      }
+    }
+    Map<String, String> cleanNeeds = new LinkedHashMap<>();
+    needs.forEach((code, detail) -> {
+      String d = checks.text("needs." + code, detail, false, MAX_TEXT);
+      cleanNeeds.put(code, d);
+    });
+    List<String> cleanDiet = new ArrayList<>();
+    for (String d : diet) {
+      if (!DIETS.contains(d)) {
+        checks.add("diet", "error.reg.dietUnknown");
+      } else if (!cleanDiet.contains(d)) {
+        cleanDiet.add(d);
+      }
+    }
+    if (!cleanNeeds.isEmpty() && !consent) {
+      checks.add("consent", "error.reg.consent");
+    }
+    String lang = blankToNull(language) == null ? "sv" : language.strip().toLowerCase();
+    if (!lang.equals("sv") && !lang.equals("en")) {
+      checks.add("language", "error.reg.language");
+    }
+    return new Data(cleanName, cleanEmail, cleanPhone, orgId, orgName, cleanSector, role, sessionIds, cleanNeeds,
+        cleanDiet, companion, consent, lang);
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : String.valueOf(o);
+  }
+
+  static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+}
