@@ -122,6 +122,7 @@ public record RegistrationInput(
     if (!lang.equals("sv") && !lang.equals("en")) {
       checks.add("language", "error.reg.language");
     }
+    checks.throwIfAny();
     return new Data(cleanName, cleanEmail, cleanPhone, orgId, orgName, cleanSector, role, sessionIds, cleanNeeds,
         cleanDiet, companion, consent, lang);
   }

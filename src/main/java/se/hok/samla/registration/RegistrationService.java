@@ -133,7 +133,7 @@ public final class RegistrationService {
                   idempotencyKey})))
               .compose(rows -> {
                 if (rows.size() == 0) {
-                  return duplicate(conn, eventId, d.email());
+                  return duplicate(conn, eventId, d.email(), idempotencyKey);
                 }
                 UUID id = rows.iterator().next().getUUID("id");
                 EventFacts event = ctx.getKey();
@@ -153,14 +153,25 @@ public final class RegistrationService {
     });
   }
 
-  /** The address is already registered: mail its manage link again, reveal nothing. */
-  private Future<RegistrationResult> duplicate(SqlConnection conn, long eventId, String email) {
-    return conn.preparedQuery("select id from registration where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled'")
+  /**
+   * The address is already registered: mail its manage link again, reveal nothing. Unless it is the same
+   * request again (a retry that raced the first one): then the answer is the first one's.
+   */
+  private Future<RegistrationResult> duplicate(SqlConnection conn, long eventId, String email, String idempotencyKey) {
+    return conn.preparedQuery("select id, idempotency_key from registration "
+            + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled'")
         .execute(Tuple.of(eventId, email))
-        .compose(rows -> rows.size() == 0
-            ? Future.succeededFuture()
-            : outbox(conn, "manage_link", eventId, rows.iterator().next().getUUID("id")))
-        .map(v -> new RegistrationResult(null, null, null, null, true, List.of()));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(new RegistrationResult(null, null, null, null, true, List.of()));
+          }
+          Row existing = rows.iterator().next();
+          if (idempotencyKey != null && idempotencyKey.equals(existing.getString("idempotency_key"))) {
+            return existingByKey(conn, eventId, idempotencyKey).map(java.util.Optional::orElseThrow);
+          }
+          return outbox(conn, "manage_link", eventId, existing.getUUID("id"))
+              .map(v -> new RegistrationResult(null, null, null, null, true, List.of()));
+        });
   }
 
   /**
