@@ -25,6 +25,7 @@ import se.hok.samla.events.EventPages;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.OrganiserPages;
 import se.hok.samla.mail.DevMailCatcher;
+import se.hok.samla.registration.NeedCataloguePages;
 import se.hok.samla.registration.OrganiserRegistrationPages;
 import se.hok.samla.registration.ParticipantPages;
 import se.hok.samla.registration.RegistrationApi;
@@ -121,6 +122,7 @@ public final class Main {
                 pages.add(new OrganiserPages(events, auth, templates, clock)::mount);
                 pages.add(new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount);
                 pages.add(new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount);
+                pages.add(new NeedCataloguePages(registrations, auth, templates)::mount);
                 catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
                 List<WebServer.Operations> operations = List.of(
                     new StaffRoutes(staff, auth, templates)::mount,

@@ -74,6 +74,65 @@ public final class RegistrationService {
         });
   }
 
+  /** The whole catalogue, inactive entries too, for the admin page. */
+  public Future<List<NeedEntry>> catalogue() {
+    return pool.query("select code, label_sv, label_en, has_detail, lead_days, sort_order, active from need order by sort_order, code")
+        .execute()
+        .map(rows -> {
+          List<NeedEntry> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new NeedEntry(r.getString("code"), r.getString("label_sv"), r.getString("label_en"),
+              r.getBoolean("has_detail"), r.getInteger("lead_days"), r.getInteger("sort_order"), r.getBoolean("active"))));
+          return out;
+        });
+  }
+
+  /** A catalogue entry as admins edit it. Entries are deactivated, never deleted: old registrations refer to them. */
+  public record NeedEntry(String code, String labelSv, String labelEn, boolean hasDetail, Integer leadDays,
+                          int sortOrder, boolean active) {}
+
+  /** Adds or changes a catalogue entry (by code). */
+  public Future<Void> saveNeed(String code, String labelSv, String labelEn, boolean hasDetail, String leadDays,
+                               String sortOrder, boolean active) {
+    FieldChecks checks = new FieldChecks();
+    String c = checks.text("code", code, true, 40);
+    if (c != null && !c.matches("[a-z0-9_]{1,40}")) {
+      checks.add("code", "error.need.code");
+    }
+    String sv = checks.text("labelSv", labelSv, true, 200);
+    String en = checks.text("labelEn", labelEn, true, 200);
+    Integer lead = wholeNumber(checks, "leadDays", leadDays, 0, 365);
+    Integer order = wholeNumber(checks, "sortOrder", sortOrder, 0, 10_000);
+    try {
+      checks.throwIfAny();
+    } catch (ValidationException e) {
+      return Future.failedFuture(e);
+    }
+    return pool.preparedQuery("""
+            insert into need (code, label_sv, label_en, has_detail, lead_days, sort_order, active)
+            values ($1, $2, $3, $4, $5, $6, $7)
+            on conflict (code) do update set label_sv = excluded.label_sv, label_en = excluded.label_en,
+              has_detail = excluded.has_detail, lead_days = excluded.lead_days, sort_order = excluded.sort_order,
+              active = excluded.active""")
+        .execute(Tuple.from(new Object[] {c, sv, en, hasDetail, lead, order == null ? 100 : order, active}))
+        .mapEmpty();
+  }
+
+  private static Integer wholeNumber(FieldChecks checks, String field, String value, int min, int max) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n < min || n > max) {
+        checks.add(field, "error.range", min, max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      checks.add(field, "error.wholeNumber");
+      return null;
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------
   // Signing up
   // ------------------------------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+package se.hok.samla.support;
+
+import static se.hok.samla.support.TestApp.await;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClientSession;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A browser-like HTTP session for page tests: keeps cookies, reads the CSRF token from forms, signs in. */
+public final class PageSession {
+  private static final Pattern CSRF = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]+)\"");
+
+  public final WebClientSession client;
+
+  private PageSession(TestApp app) {
+    this.client = WebClientSession.create(app.client);
+  }
+
+  public static PageSession anonymous(TestApp app) {
+    return new PageSession(app);
+  }
+
+  /** Signed in through the login form, as a person would. */
+  public static PageSession signedIn(TestApp app, String email, String password) {
+    PageSession session = new PageSession(app);
+    HttpResponse<Buffer> r = session.post("/login", "/login", MultiMap.caseInsensitiveMultiMap()
+        .add("email", email).add("password", password).add("next", "/arrangor"));
+    if (r.statusCode() != 302) {
+      throw new IllegalStateException("Login failed: " + r.statusCode());
+    }
+    return session;
+  }
+
+  /** A new staff member with this role, signed in. */
+  public static PageSession staff(TestApp app, String role) {
+    String email = role + "-" + System.nanoTime() + "@test.example";
+    String password = "password-for-" + role + "-123";
+    Db.exec(app.databaseUrl, "insert into staff_user (email, name, password_hash, role) values ('" + email + "', 'Test "
+        + role + "', '" + Db.argon2(password) + "', '" + role + "')");
+    return signedIn(app, email, password);
+  }
+
+  public HttpResponse<Buffer> get(String path) {
+    return await(client.get(path).send());
+  }
+
+  /** Opens {@code formPage} for its CSRF token, then posts {@code form} to {@code action} with it. */
+  public HttpResponse<Buffer> post(String formPage, String action, MultiMap form) {
+    String page = get(formPage).bodyAsString();
+    Matcher m = CSRF.matcher(page == null ? "" : page);
+    if (m.find()) {
+      form.set("X-XSRF-TOKEN", m.group(1));
+    }
+    return await(client.post(action).sendForm(form));
+  }
+}
