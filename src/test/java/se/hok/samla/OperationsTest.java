@@ -69,6 +69,18 @@ class OperationsTest {
     assertEquals(List.of("admin"), Db.column(app.databaseUrl, "select role from staff_user where email = '" + TestApp.ADMIN_EMAIL + "'"));
   }
 
+  @Test
+  void demoDataLoadsOnceWithEveryKindPastAndUpcoming() {
+    var pool = app.running.database().pool();
+    assertTrue(TestApp.await(se.hok.samla.demo.DemoData.loadOnce(pool, java.time.Clock.systemDefaultZone())));
+    assertTrue(!TestApp.await(se.hok.samla.demo.DemoData.loadOnce(pool, java.time.Clock.systemDefaultZone())), "only once");
+    assertEquals(List.of(8L), Db.column(app.databaseUrl, "select count(distinct kind) from event where starts_at < now()"));
+    assertEquals(List.of(8L), Db.column(app.databaseUrl, "select count(distinct kind) from event where starts_at > now()"));
+    assertEquals(List.of(5L), Db.column(app.databaseUrl, "select count(*) from action_plan_year where year between 2020 and 2024"));
+    assertEquals(List.of("Kunskapsdelning"), Db.column(app.databaseUrl, "select theme from action_plan_year where year = 2020"));
+    assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from registration"), "no real people");
+  }
+
   /** Its own app and database, because the database is taken away. */
   @Test
   void healthIsDownWhenTheDatabaseIsGoneAndRecovers() throws Exception {

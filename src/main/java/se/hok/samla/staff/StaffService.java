@@ -85,7 +85,11 @@ public final class StaffService {
     } else if (password.length() > 200) {
       checks.add("password", "error.tooLong", 200);
     }
-    checks.throwIfAny();
+    try {
+      checks.throwIfAny();
+    } catch (se.hok.samla.web.ValidationException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt().withArgon2().getResult())
         .compose(hash -> pool.preparedQuery(
                 "insert into staff_user (email, name, password_hash, role) values ($1, $2, $3, $4) "

@@ -100,6 +100,8 @@ public final class TestApp implements AutoCloseable {
 
   @Override
   public void close() {
+    // Idle keep-alive connections of the test's own client would hold the graceful shutdown for its whole grace.
+    client.close();
     try {
       running.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
