@@ -9,12 +9,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.core.Future;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.WebClientSession;
 import java.io.StringReader;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -27,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.fortuna.ical4j.data.CalendarBuilder;
@@ -204,7 +210,7 @@ class PublicPagesTest {
     JsonObject place = ld.getJsonObject("location");
     assertEquals("Place", place.getString("@type"));
     assertEquals("Kulturhuset i Varberg, Sal Vinga", place.getString("name"));
-    assertEquals(app.url("/evenemang/" + id), ld.getString("url"));
+    assertTrue(ld.getString("url").endsWith("/evenemang/" + id), ld.getString("url"));
   }
 
   @Test
@@ -290,10 +296,22 @@ class PublicPagesTest {
     assertEquals(id, checkVEvent(event));
     assertEquals(CONFERENCE, value(event, Property.SUMMARY));
     assertContains(value(event, Property.LOCATION), "Kulturhuset i Varberg, Sal Vinga");
-    assertEquals(app.url("/evenemang/" + id), value(event, Property.URL));
+    assertTrue(value(event, Property.URL).endsWith("/evenemang/" + id), value(event, Property.URL));
 
     assertEquals(404, get("/evenemang/999999/kalender.ics").statusCode());
     assertEquals(404, get("/evenemang/abc/kalender.ics").statusCode());
+  }
+
+  @Test
+  void absoluteLinksPointAtThisInstallation() throws Exception {
+    // Started with SAMLA_HTTP_PORT=0 and no SAMLA_PUBLIC_URL: links must use the port actually listened on.
+    long id = idOf(CONFERENCE);
+    assertEquals(app.url("/evenemang/" + id), jsonLd(get("/evenemang/" + id).bodyAsString()).getString("url"),
+        "JSON-LD url");
+    Calendar calendar = new CalendarBuilder().build(new StringReader(
+        get("/evenemang/" + id + "/kalender.ics").bodyAsString()));
+    assertEquals(app.url("/evenemang/" + id),
+        value(calendar.<VEvent>getComponents(Component.VEVENT).get(0), Property.URL), "iCalendar URL");
   }
 
   /** UID, and DTSTART/DTEND in Europe/Stockholm that match the database; returns the event id. */
@@ -396,13 +414,13 @@ class PublicPagesTest {
     assertEquals(422, r.statusCode());
     String html = r.bodyAsString();
     assertContains(html, "class=\"error-summary\"");
-    assertContains(html, "<a href=\"#email\">Fel e-postadress eller lösenord.</a>");
+    assertContains(html, "<a href=\"#email\">E-postadress: Fel e-postadress eller lösenord.</a>");
     assertContains(html, "value=\"" + TestApp.ADMIN_EMAIL + "\"");
     assertContains(html, "aria-invalid=\"true\"");
     // Never echoes the password.
     assertNotContains(html, "not-the-password");
     // Still not signed in.
-    assertEquals(302, TestApp.await(browser.get("/arrangor").send()).statusCode());
+    assertEquals(302, settled(browser.get("/arrangor").send()).statusCode());
   }
 
   @Test
@@ -415,7 +433,7 @@ class PublicPagesTest {
     assertTrue(cookie.contains("httponly"), cookie);
     assertTrue(cookie.contains("samesite=lax"), cookie);
 
-    HttpResponse<Buffer> dashboard = TestApp.await(browser.get("/arrangor").send());
+    HttpResponse<Buffer> dashboard = settled(browser.get("/arrangor").send());
     assertEquals(200, dashboard.statusCode());
     String html = dashboard.bodyAsString();
     assertContains(html, "<h1>Arrangörens översikt</h1>");
@@ -447,11 +465,40 @@ class PublicPagesTest {
 
     // With the cookie from the login page but a forged token.
     WebClientSession browser = newSession();
-    TestApp.await(browser.get("/login").send());
-    HttpResponse<Buffer> forged = TestApp.await(browser.post("/login")
+    settled(browser.get("/login").send());
+    HttpResponse<Buffer> forged = settled(browser.post("/login")
         .sendForm(MultiMap.caseInsensitiveMultiMap().addAll(form).add("X-XSRF-TOKEN", "forged.123.abc")));
     assertEquals(403, forged.statusCode(), forged.bodyAsString());
-    assertEquals(302, TestApp.await(browser.get("/arrangor").send()).statusCode(), "still not signed in");
+    assertEquals(302, settled(browser.get("/arrangor").send()).statusCode(), "still not signed in");
+  }
+
+  // A browser acts on a response at once (it follows a redirect immediately), so the session must be stored before
+  // the response goes out. These two tests make the database slow to write web_session, as under load.
+
+  @Test
+  void csrfTokenIsStoredBeforeThePageIsSent() throws Exception {
+    WebClientSession browser = newSession();
+    HttpResponse<Buffer> sent = withSessionWritesHeldBack(() -> {
+      HttpResponse<Buffer> page = TestApp.await(browser.get("/login").send());
+      return TestApp.await(browser.post("/login").sendForm(MultiMap.caseInsensitiveMultiMap()
+          .add("X-XSRF-TOKEN", csrf(page)).add("email", TestApp.ADMIN_EMAIL).add("password", TestApp.ADMIN_PASSWORD)));
+    });
+    assertEquals(302, sent.statusCode(), "the login page arrived before its CSRF token was stored in the session,"
+        + " so the form sent from it is refused: " + heading(sent.bodyAsString()));
+  }
+
+  @Test
+  void signedInSessionIsStoredBeforeTheRedirect() throws Exception {
+    WebClientSession browser = newSession();
+    HttpResponse<Buffer> page = settled(browser.get("/login").send());
+    int dashboard = withSessionWritesHeldBack(() -> {
+      HttpResponse<Buffer> r = TestApp.await(browser.post("/login").sendForm(MultiMap.caseInsensitiveMultiMap()
+          .add("X-XSRF-TOKEN", csrf(page)).add("email", TestApp.ADMIN_EMAIL).add("password", TestApp.ADMIN_PASSWORD)));
+      assertEquals(302, r.statusCode(), heading(r.bodyAsString()));
+      return TestApp.await(browser.get(r.getHeader("Location")).send()).statusCode();
+    });
+    assertEquals(200, dashboard, "the redirect after signing in arrived before the signed-in session was stored,"
+        + " so the organiser is sent to the login page again");
   }
 
   // ------------------------------------------------------------------------------------------------ organiser pages
@@ -481,29 +528,29 @@ class PublicPagesTest {
     WebClientSession browser = newSession();
     assertEquals(302, login(browser, email, password, null).statusCode());
 
-    HttpResponse<Buffer> dashboard = TestApp.await(browser.get("/arrangor").send());
+    HttpResponse<Buffer> dashboard = settled(browser.get("/arrangor").send());
     assertEquals(200, dashboard.statusCode());
     assertNotContains(dashboard.bodyAsString(), "href=\"/arrangor/evenemang/ny\"");
 
-    HttpResponse<Buffer> form = TestApp.await(browser.get("/arrangor/evenemang/ny").send());
+    HttpResponse<Buffer> form = settled(browser.get("/arrangor/evenemang/ny").send());
     assertEquals(403, form.statusCode());
     assertContains(form.bodyAsString(), "<h1>Åtkomst nekad</h1>");
     assertContains(form.bodyAsString(), "Din roll har inte behörighet");
 
-    assertEquals(403, TestApp.await(browser.get("/admin/personal").send()).statusCode());
+    assertEquals(403, settled(browser.get("/admin/personal").send()).statusCode());
   }
 
   @Test
   void adminCreatesAndPublishesAnEventThroughTheFormAndItAppearsInTheCalendar() {
     WebClientSession browser = adminSession();
-    HttpResponse<Buffer> blank = TestApp.await(browser.get("/arrangor/evenemang/ny").send());
+    HttpResponse<Buffer> blank = settled(browser.get("/arrangor/evenemang/ny").send());
     assertEquals(200, blank.statusCode());
     assertContains(blank.bodyAsString(), "<h1>Nytt evenemang</h1>");
 
     String title = "Studiecirkel om föreningsekonomi " + System.nanoTime();
     LocalDate day = LocalDate.now(STOCKHOLM).plusDays(40);
     MultiMap form = eventForm(csrf(blank), title, day.atTime(10, 0), day.atTime(12, 0), "30");
-    HttpResponse<Buffer> created = TestApp.await(browser.post("/arrangor/evenemang").sendForm(form));
+    HttpResponse<Buffer> created = settled(browser.post("/arrangor/evenemang").sendForm(form));
     assertEquals(302, created.statusCode(), created.bodyAsString());
     Matcher m = Pattern.compile("/arrangor/evenemang/(\\d+)\\?saved=1").matcher(created.getHeader("Location"));
     assertTrue(m.matches(), created.getHeader("Location"));
@@ -513,13 +560,13 @@ class PublicPagesTest {
     assertEquals(404, get("/evenemang/" + id).statusCode());
     assertNotContains(get("/").bodyAsString(), title);
 
-    HttpResponse<Buffer> edit = TestApp.await(browser.get("/arrangor/evenemang/" + id + "?saved=1").send());
+    HttpResponse<Buffer> edit = settled(browser.get("/arrangor/evenemang/" + id + "?saved=1").send());
     assertEquals(200, edit.statusCode());
     assertContains(edit.bodyAsString(), "Ändringarna är sparade.");
     assertContains(edit.bodyAsString(), "value=\"" + title + "\"");
     assertContains(edit.bodyAsString(), "action=\"/arrangor/evenemang/" + id + "/publicera\"");
 
-    HttpResponse<Buffer> published = TestApp.await(browser.post("/arrangor/evenemang/" + id + "/publicera")
+    HttpResponse<Buffer> published = settled(browser.post("/arrangor/evenemang/" + id + "/publicera")
         .sendForm(MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", csrf(edit))));
     assertEquals(302, published.statusCode(), published.bodyAsString());
     assertEquals("/arrangor/evenemang/" + id + "?published=1", published.getHeader("Location"));
@@ -535,18 +582,18 @@ class PublicPagesTest {
   @Test
   void invalidEventFormComesBackWithAnErrorSummaryAndTheTypedValues() {
     WebClientSession browser = adminSession();
-    HttpResponse<Buffer> blank = TestApp.await(browser.get("/arrangor/evenemang/ny").send());
+    HttpResponse<Buffer> blank = settled(browser.get("/arrangor/evenemang/ny").send());
     LocalDate day = LocalDate.now(STOCKHOLM).plusDays(41);
     String title = "Halvfärdigt evenemang " + System.nanoTime();
 
     // End before start, no capacity: the typed title and times come back.
     MultiMap form = eventForm(csrf(blank), title, day.atTime(14, 0), day.atTime(13, 0), "");
-    HttpResponse<Buffer> r = TestApp.await(browser.post("/arrangor/evenemang").sendForm(form));
+    HttpResponse<Buffer> r = settled(browser.post("/arrangor/evenemang").sendForm(form));
     assertEquals(422, r.statusCode(), r.bodyAsString());
     String html = r.bodyAsString();
     String summary = errorSummary(html);
-    assertContains(summary, "<a href=\"#endsAt\">Sluttiden måste vara efter starttiden.</a>");
-    assertContains(summary, "<a href=\"#capacity\">Fyll i det här fältet.</a>");
+    assertContains(summary, "<a href=\"#endsAt\">Slutar: Sluttiden måste vara efter starttiden.</a>");
+    assertContains(summary, "<a href=\"#capacity\">Antal platser: Fyll i det här fältet.</a>");
     assertNotContains(summary, "#title");
     assertContains(html, "id=\"title\" name=\"title\" type=\"text\" value=\"" + title + "\"");
     assertContains(html, "value=\"" + day.atTime(14, 0) + "\"");
@@ -556,16 +603,17 @@ class PublicPagesTest {
         "select id from event where title_sv = '" + title + "'").size(), "nothing saved");
 
     // Empty title.
-    MultiMap noTitle = eventForm(csrf(r), "", day.atTime(9, 0), day.atTime(10, 0), "20");
-    HttpResponse<Buffer> r2 = TestApp.await(browser.post("/arrangor/evenemang").sendForm(noTitle));
+    // (A fresh form for each try: re-submitting the re-rendered form is its own test below.)
+    MultiMap noTitle = eventForm(freshFormToken(browser), "", day.atTime(9, 0), day.atTime(10, 0), "20");
+    HttpResponse<Buffer> r2 = settled(browser.post("/arrangor/evenemang").sendForm(noTitle));
     assertEquals(422, r2.statusCode(), r2.bodyAsString());
-    assertContains(errorSummary(r2.bodyAsString()), "<a href=\"#title\">Fyll i det här fältet.</a>");
+    assertContains(errorSummary(r2.bodyAsString()), "<a href=\"#title\">Titel (svenska): Fyll i det här fältet.</a>");
     assertContains(r2.bodyAsString(), "value=\"20\"");
     assertSummaryLinksPointAtFields(r2.bodyAsString());
 
     // Completely empty: every required field is named, each link lands on a field.
-    MultiMap empty = MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", csrf(r2));
-    HttpResponse<Buffer> r3 = TestApp.await(browser.post("/arrangor/evenemang").sendForm(empty));
+    MultiMap empty = MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", freshFormToken(browser));
+    HttpResponse<Buffer> r3 = settled(browser.post("/arrangor/evenemang").sendForm(empty));
     assertEquals(422, r3.statusCode(), r3.bodyAsString());
     String summary3 = errorSummary(r3.bodyAsString());
     for (String field : List.of("title", "kind", "startsAt", "endsAt", "venueId", "capacity")) {
@@ -574,26 +622,41 @@ class PublicPagesTest {
     assertSummaryLinksPointAtFields(r3.bodyAsString());
   }
 
+  @Test
+  void correctedEventFormCanBeSentAgainFromTheErrorPage() {
+    WebClientSession browser = adminSession();
+    LocalDate day = LocalDate.now(STOCKHOLM).plusDays(43);
+    String title = "Rättat evenemang " + System.nanoTime();
+    HttpResponse<Buffer> wrong = settled(browser.post("/arrangor/evenemang")
+        .sendForm(eventForm(freshFormToken(browser), title, day.atTime(14, 0), day.atTime(13, 0), "25")));
+    assertEquals(422, wrong.statusCode());
+
+    // The person fixes the end time and presses Spara on the page they got back.
+    HttpResponse<Buffer> fixed = settled(browser.post("/arrangor/evenemang")
+        .sendForm(eventForm(csrf(wrong), title, day.atTime(14, 0), day.atTime(16, 0), "25")));
+    assertEquals(302, fixed.statusCode(),
+        "the re-rendered form's CSRF token must be accepted; got: " + heading(fixed.bodyAsString()));
+    assertEquals(1, Db.column(app.databaseUrl, "select id from event where title_sv = '" + title + "'").size());
+  }
+
+  @Test
+  void signingInAfterAMistypedPasswordWorksFromTheErrorPage() {
+    WebClientSession browser = newSession();
+    HttpResponse<Buffer> wrong = login(browser, TestApp.ADMIN_EMAIL, "mistyped-password", null);
+    assertEquals(422, wrong.statusCode());
+    HttpResponse<Buffer> right = settled(browser.post("/login").sendForm(MultiMap.caseInsensitiveMultiMap()
+        .add("X-XSRF-TOKEN", csrf(wrong)).add("email", TestApp.ADMIN_EMAIL).add("password", TestApp.ADMIN_PASSWORD)
+        .add("next", "/arrangor")));
+    assertEquals(302, right.statusCode(),
+        "the re-rendered login form's CSRF token must be accepted; got: " + heading(right.bodyAsString()));
+    assertEquals("/arrangor", right.getHeader("Location"));
+  }
+
   // ------------------------------------------------------------------------------------------------ escaping
 
   @Test
   void hostileTitleIsEscapedAndUnicodeKeptExactly() throws Exception {
-    String token = app.adminToken();
-    LocalDate day = LocalDate.now(STOCKHOLM).plusDays(42);
-    JsonObject body = new JsonObject()
-        .put("title", HOSTILE_TITLE)
-        .put("kind", "seminarium")
-        .put("startsAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(day.atTime(9, 0).atZone(STOCKHOLM)))
-        .put("endsAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(day.atTime(11, 0).atZone(STOCKHOLM)))
-        .put("venueId", venueId("Samverkanshuset, Halmstad"))
-        .put("capacity", 40);
-    HttpResponse<Buffer> created = TestApp.await(app.client.post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + token).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> published = TestApp.await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + token).send());
-    assertEquals(200, published.statusCode(), published.bodyAsString());
+    long id = createPublishedViaApi(HOSTILE_TITLE, 42);
 
     String escaped = "&lt;script&gt;alert(1)&lt;";
     String calendar = get("/").bodyAsString();
@@ -603,7 +666,7 @@ class PublicPagesTest {
     assertContains(calendar, UNICODE_NAME + "</a>");
 
     String page = get("/evenemang/" + id).bodyAsString();
-    assertNotContains(page, "<script>alert(1)");
+    assertNotContains(JSON_LD.matcher(page).replaceAll(""), "<script");
     assertContains(page, "<h1>" + escaped);
     assertContains(page, UNICODE_NAME + "</h1>");
     assertContains(page, UNICODE_NAME + " – Samla HÖK</title>");
@@ -622,7 +685,54 @@ class PublicPagesTest {
     assertEquals(HOSTILE_TITLE, get("/api/v1/events/" + id).bodyAsJsonObject().getString("title"));
   }
 
+  @Test
+  void jsonLdCannotSwallowTheRestOfThePage() {
+    // "<!--<script>" inside a script element puts the HTML parser in its double-escaped state: the real </script>
+    // no longer ends the element and the whole page body becomes part of the JSON-LD (a blank page).
+    String title = "Träff <!--<script> i Halmstad";
+    long id = createPublishedViaApi(title, 44);
+    String page = get("/evenemang/" + id).bodyAsString();
+    Matcher m = JSON_LD.matcher(page);
+    assertTrue(m.find());
+    String json = m.group(1);
+    assertEquals(title, new JsonObject(json).getString("name"));
+    assertFalse(json.contains("<!--") || json.toLowerCase(Locale.ROOT).contains("<script"),
+        "JSON-LD must escape '<' (e.g. as \\u003c) so that no '<!--' or '<script' appears inside the script element: "
+            + json);
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
+
+  private static long createPublishedViaApi(String title, int daysAhead) {
+    String token = app.adminToken();
+    LocalDate day = LocalDate.now(STOCKHOLM).plusDays(daysAhead);
+    JsonObject body = new JsonObject()
+        .put("title", title)
+        .put("kind", "seminarium")
+        .put("startsAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(day.atTime(9, 0).atZone(STOCKHOLM)))
+        .put("endsAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(day.atTime(11, 0).atZone(STOCKHOLM)))
+        .put("venueId", venueId("Samverkanshuset, Halmstad"))
+        .put("capacity", 40);
+    HttpResponse<Buffer> created = TestApp.await(app.client.post("/api/v1/events")
+        .putHeader("Authorization", "Bearer " + token).sendJsonObject(body));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    long id = created.bodyAsJsonObject().getLong("id");
+    HttpResponse<Buffer> published = TestApp.await(app.client.post("/api/v1/events/" + id + "/publish")
+        .putHeader("Authorization", "Bearer " + token).send());
+    assertEquals(200, published.statusCode(), published.bodyAsString());
+    return id;
+  }
+
+  private static String freshFormToken(WebClientSession browser) {
+    HttpResponse<Buffer> form = settled(browser.get("/arrangor/evenemang/ny").send());
+    assertEquals(200, form.statusCode());
+    return csrf(form);
+  }
+
+  private static String heading(String html) {
+    Matcher m = Pattern.compile("<h1>(.*?)</h1>.*?<p>(.*?)</p>", Pattern.DOTALL).matcher(html);
+    return m.find() ? m.group(1) + ": " + m.group(2) : html;
+  }
 
   private static HttpResponse<Buffer> get(String path) {
     return TestApp.await(app.client.get(path).send());
@@ -630,6 +740,48 @@ class PublicPagesTest {
 
   private static HttpResponse<Buffer> get(String path, String header, String value) {
     return TestApp.await(app.client.get(path).putHeader(header, value).send());
+  }
+
+  /**
+   * A staff request, then a short pause. Samla stores the web session (and with it the CSRF token of the page just
+   * served) only after the response has been sent, so a client that answers at once can race it; see
+   * {@link #csrfTokenIsStoredBeforeThePageIsSent}. Other tests pause like a person would, so they test one thing.
+   */
+  private static HttpResponse<Buffer> settled(Future<HttpResponse<Buffer>> request) {
+    HttpResponse<Buffer> r = TestApp.await(request);
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return r;
+  }
+
+  /** Runs {@code action} while writes to the web_session table wait 1.5 s, as on a busy database. */
+  private static <T> T withSessionWritesHeldBack(Supplier<T> action) throws Exception {
+    URI uri = new URI(app.databaseUrl);
+    String[] user = uri.getUserInfo().split(":", 2);
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort()
+        + uri.getPath(), user[0], user.length > 1 ? user[1] : "")) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("lock table web_session in share mode");
+      }
+      Thread release = new Thread(() -> {
+        try {
+          Thread.sleep(1500);
+          c.commit();
+        } catch (InterruptedException | SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      release.start();
+      try {
+        return action.get();
+      } finally {
+        release.join();
+      }
+    }
   }
 
   private static WebClientSession newSession() {
@@ -646,15 +798,14 @@ class PublicPagesTest {
 
   /** Like a person: opens the login page (CSRF cookie and field), then sends the form. */
   private static HttpResponse<Buffer> login(WebClientSession browser, String email, String password, String next) {
-    HttpResponse<Buffer> page = TestApp.await(browser.get("/login").send());
+    HttpResponse<Buffer> page = settled(browser.get("/login").send());
     assertEquals(200, page.statusCode());
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
         .add("X-XSRF-TOKEN", csrf(page)).add("email", email).add("password", password);
     if (next != null) {
       form.add("next", next);
     }
-    HttpRequest<Buffer> post = browser.post("/login");
-    return TestApp.await(post.sendForm(form));
+    return settled(browser.post("/login").sendForm(form));
   }
 
   private static String csrf(HttpResponse<Buffer> page) {

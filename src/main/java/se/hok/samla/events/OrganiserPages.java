@@ -32,6 +32,8 @@ public final class OrganiserPages {
     router.get("/arrangor").handler(auth.page(Permission.STAFF)).handler(this::dashboard);
     router.get("/arrangor/evenemang/ny").handler(auth.page(Permission.ORGANISE)).handler(this::newForm);
     router.post("/arrangor/evenemang").handler(auth.page(Permission.ORGANISE)).handler(this::create);
+    // The address a failed "create" answers from; a language switch there lands on the overview.
+    router.get("/arrangor/evenemang").handler(ctx -> ctx.redirect("/arrangor"));
     router.get("/arrangor/evenemang/:id").handler(auth.page(Permission.ORGANISE)).handler(this::editForm);
     router.post("/arrangor/evenemang/:id").handler(auth.page(Permission.ORGANISE)).handler(this::update);
     router.post("/arrangor/evenemang/:id/publicera").handler(auth.page(Permission.ORGANISE)).handler(this::publish);

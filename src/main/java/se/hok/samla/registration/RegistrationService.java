@@ -240,21 +240,18 @@ public final class RegistrationService {
    * A full event means the waiting list; a full session is the person's to choose again.
    */
   private Future<Boolean> claim(SqlConnection conn, EventFacts event, UUID id, int seats, List<Long> sessions) {
+    // One round trip: lock the row, check room and queue, take the seats.
     return conn.preparedQuery("""
-            select capacity - seats_taken as free,
-              exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted' and w.id <> $2) as queue
-            from event e where id = $1 for no key update""")
-        .execute(Tuple.of(event.id(), id))
-        .compose(rows -> {
-          Row r = rows.iterator().next();
-          if (r.getInteger("free") < seats || r.getBoolean("queue")) {
-            return Future.succeededFuture(false);
-          }
-          return conn.preparedQuery("update event set seats_taken = seats_taken + $2 where id = $1")
-              .execute(Tuple.of(event.id(), seats))
-              .compose(v -> claimSessions(conn, id, seats, sessions, true))
-              .map(true);
-        });
+            with e as (
+              select id, capacity - seats_taken >= $3
+                and not exists (select 1 from registration w where w.event_id = $1 and w.status = 'waitlisted' and w.id <> $2) as fits
+              from event where id = $1 for no key update),
+            taken as (update event set seats_taken = seats_taken + $3 from e where event.id = e.id and e.fits returning 1)
+            select exists (select 1 from taken) as claimed""")
+        .execute(Tuple.of(event.id(), id, seats))
+        .compose(rows -> rows.iterator().next().getBoolean("claimed")
+            ? claimSessions(conn, id, seats, sessions, true).map(true)
+            : Future.succeededFuture(false));
   }
 
   /**

@@ -14,6 +14,7 @@ import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 import se.hok.samla.web.Templates;
 import se.hok.samla.web.ValidationException;
+import se.hok.samla.web.WebServer;
 
 /** Signing in and out, API tokens, and the admin's staff list. */
 public final class StaffRoutes {
@@ -68,7 +69,7 @@ public final class StaffRoutes {
       Session session = ctx.session();
       session.regenerateId();
       session.put(StaffAuth.SESSION_STAFF_ID, found.get().id());
-      ctx.redirect(next);
+      WebServer.saveSession(ctx).onSuccess(v -> ctx.redirect(next)).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 
@@ -76,7 +77,7 @@ public final class StaffRoutes {
     if (ctx.session() != null) {
       ctx.session().destroy();
     }
-    ctx.redirect("/");
+    WebServer.saveSession(ctx).onSuccess(v -> ctx.redirect("/")).onFailure(ctx::fail);
   }
 
   private void createToken(RoutingContext ctx) {

@@ -36,6 +36,20 @@ public final class Templates {
     return render(ctx, 200, template, model);
   }
 
+  /** This page in the other language: the same address and query (for a GET), with lang swapped. */
+  static String langUrl(RoutingContext ctx, String other) {
+    StringBuilder url = new StringBuilder(ctx.request().path()).append("?lang=").append(other);
+    if ("GET".equals(ctx.request().method().name())) {
+      ctx.queryParams().forEach((k, v) -> {
+        if (!k.equals("lang")) {
+          url.append('&').append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8))
+              .append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+        }
+      });
+    }
+    return url.toString();
+  }
+
   public Future<Void> render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Lang lang = Lang.of(ctx);
     Map<String, Object> data = new HashMap<>(model);
@@ -45,6 +59,7 @@ public final class Templates {
     data.put("csrf", ctx.get(CSRF_KEY));
     data.put("staff", ctx.get(STAFF_KEY));
     data.put("path", ctx.request().path());
+    data.put("langUrl", langUrl(ctx, lang == Lang.SV ? "en" : "sv"));
     data.put("devMail", devMail);
     return engine.render(data, "templates/" + template + ".peb")
         .compose(html -> ctx.response()

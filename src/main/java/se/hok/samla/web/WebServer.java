@@ -31,6 +31,14 @@ public final class WebServer {
   /** Paths where staff sign in; the web session exists only there, so public pages stay cookie-light. */
   private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*");
 
+  private static final String SESSION_HANDLER_KEY = "samla.sessionHandler";
+
+  /** Stores the web session now, before the answer goes out (a browser follows a redirect at once). */
+  public static Future<Void> saveSession(RoutingContext ctx) {
+    SessionHandler handler = ctx.get(SESSION_HANDLER_KEY);
+    return handler == null ? Future.succeededFuture() : handler.flush(ctx, true);
+  }
+
   /** A feature's pages. */
   public interface Pages {
     void mount(Router router);
@@ -70,6 +78,17 @@ public final class WebServer {
         .setBodyLimit(MAX_BODY_BYTES)
         .setHandleFileUploads(false));
 
+    // CSRF before the session: with no session in sight the handler uses signed double-submit cookies, so a
+    // form's token never depends on a session write (which Vert.x skips on 4xx answers, and makes after the
+    // response). The session then holds only who is signed in, and is saved before any redirect (saveSession).
+    CSRFHandler csrf = CSRFHandler.create(vertx, new String(java.util.Base64.getEncoder().encode(parts.csrfSecret())))
+        .setCookieName("samla_csrf")
+        .setHeaderName(Templates.CSRF_KEY)
+        .setCookieSecure(parts.secureCookies())
+        .setCookieHttpOnly(true)
+        .setTimeout(8L * 3600 * 1000);
+    router.routeWithRegex("^/(?!api/).*").handler(csrf);
+
     SessionHandler session = SessionHandler.create(parts.sessions())
         .setSessionCookieName("samla_session")
         .setCookieHttpOnlyFlag(true)
@@ -78,15 +97,11 @@ public final class WebServer {
         .setSessionTimeout(8L * 3600 * 1000)
         .setLazySession(true);
     for (String path : STAFF_PATHS) {
-      router.route(path).handler(session).handler(parts.staffFromSession());
+      router.route(path).handler(session).handler(ctx -> {
+        ctx.put(SESSION_HANDLER_KEY, session);
+        ctx.next();
+      }).handler(parts.staffFromSession());
     }
-    CSRFHandler csrf = CSRFHandler.create(vertx, new String(java.util.Base64.getEncoder().encode(parts.csrfSecret())))
-        .setCookieName("samla_csrf")
-        .setHeaderName(Templates.CSRF_KEY)
-        .setCookieSecure(parts.secureCookies())
-        .setCookieHttpOnly(true)
-        .setTimeout(8L * 3600 * 1000);
-    router.routeWithRegex("^/(?!api/).*").handler(csrf);
 
     parts.pages().forEach(p -> p.mount(router));
     parts.operations().forEach(o -> o.mount(parts.api()));

@@ -1,0 +1,287 @@
+package se.hok.samla;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import se.hok.samla.support.Browser;
+import se.hok.samla.support.Db;
+import se.hok.samla.support.TestApp;
+
+/**
+ * Every page a visitor or an organiser meets, checked by axe-core against WCAG 2.1 A and AA in headless Chromium,
+ * plus signing in with the keyboard alone. A failure lists each violation (rule, element, markup, how to fix).
+ */
+class AccessibilityTest {
+  private static final String CONFERENCE = "Samverkanskonferens med tema delaktighet";
+  private static final String ONLINE = "Digitalt nätverk om diskriminering: första träffen";
+  private static final String CANCELLED = "Remissmöte om Region Hallands kulturplan";
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private static TestApp app;
+  private static Browser browser;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(Map.of("SAMLA_DEMO", "true"));
+    browser = Browser.shared();
+  }
+
+  @AfterAll
+  static void stop() {
+    // Samla's graceful shutdown waits (up to 20 s) for open connections; Chromium keeps its keep-alive sockets
+    // to the app open. Flushing the browser's socket pools lets the app stop at once.
+    try {
+      browser.open("chrome://net-internals/#sockets");
+      ((JavascriptExecutor) browser.driver()).executeScript(
+          "var b = document.getElementById('sockets-view-flush-button'); if (b) { b.click(); }");
+      browser.reset();
+    } catch (RuntimeException ignored) {
+      // only slower
+    }
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  @BeforeEach
+  void clean() {
+    browser.reset();
+  }
+
+  // ------------------------------------------------------------------------------------------------ public pages
+
+  @Test
+  void calendarInSwedish() {
+    open("/", "Kommande evenemang");
+    assertEquals("sv", htmlLang());
+    browser.screenshot(SCREENSHOTS.resolve("calendar.png"));
+    browser.assertAccessible("calendar (sv)");
+  }
+
+  @Test
+  void calendarInEnglish() {
+    open("/?lang=en", "Upcoming events");
+    assertEquals("en", htmlLang());
+    browser.assertAccessible("calendar (en)");
+  }
+
+  @Test
+  void calendarFiltered() {
+    Object year = Db.column(app.databaseUrl, "select extract(year from starts_at at time zone 'Europe/Stockholm')::int"
+        + " from event where title_sv = '" + CONFERENCE + "'").get(0);
+    open("/?kind=samverkanskonferens&year=" + year, "Kommande evenemang");
+    assertTrue(browser.driver().getPageSource().contains(CONFERENCE), "the filter keeps the conference");
+    browser.assertAccessible("calendar filtered by kind and year");
+  }
+
+  @Test
+  void pastEvents() {
+    open("/tidigare", "Tidigare evenemang");
+    browser.assertAccessible("past events");
+  }
+
+  @Test
+  void eventPageWithSessions() {
+    open("/evenemang/" + idOf(CONFERENCE), CONFERENCE);
+    assertTrue(browser.driver().findElements(By.cssSelector("ul.sessions li")).size() >= 5, "sessions listed");
+    browser.assertAccessible("upcoming event page with sessions (" + CONFERENCE + ")");
+  }
+
+  @Test
+  void onlineEventPage() {
+    open("/evenemang/" + idOf(ONLINE), ONLINE);
+    browser.assertAccessible("online event page (" + ONLINE + ")");
+  }
+
+  @Test
+  void cancelledEventPage() {
+    open("/evenemang/" + idOf(CANCELLED), CANCELLED);
+    browser.assertAccessible("cancelled event page (" + CANCELLED + ")");
+  }
+
+  @Test
+  void privacyPage() {
+    open("/integritet", "Integritet och personuppgifter");
+    browser.assertAccessible("privacy page");
+  }
+
+  @Test
+  void loginPage() {
+    open("/login", "Logga in som arrangör");
+    browser.assertAccessible("login page");
+  }
+
+  @Test
+  void loginPageWithErrors() {
+    open("/login", "Logga in som arrangör");
+    pauseLikeAPerson();
+    WebDriver d = browser.driver();
+    d.findElement(By.id("email")).sendKeys(TestApp.ADMIN_EMAIL);
+    d.findElement(By.id("password")).sendKeys("not-the-password");
+    d.findElement(By.cssSelector("form.form button[type=submit]")).click();
+    browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    assertEquals("true", d.findElement(By.id("email")).getDomAttribute("aria-invalid"));
+    browser.assertAccessible("login page with errors (wrong password)");
+  }
+
+  @Test
+  void notFoundPage() {
+    open("/finns-inte", "Sidan finns inte");
+    browser.assertAccessible("404 page");
+  }
+
+  // ------------------------------------------------------------------------------------------------ organiser
+
+  @Test
+  void organiserSignsInWithTheKeyboardAndTheBackOfficeIsAccessible() {
+    WebDriver d = browser.driver();
+    if (!signInWithTheKeyboard()) {
+      // Known race (see PublicPagesTest.signedInSessionIsStoredBeforeTheRedirect): the redirect after signing in can
+      // arrive before the session is stored. Not what this test is about, so try once more.
+      System.err.println("[AccessibilityTest] signed-in session lost after the redirect; signing in again");
+      browser.reset();
+      assertTrue(signInWithTheKeyboard(), "signing in with the keyboard leads to the organiser dashboard");
+    }
+
+    List<String> failures = new ArrayList<>();
+    check(failures, "organiser dashboard");
+
+    open("/arrangor/evenemang/ny", "Nytt evenemang");
+    check(failures, "new-event form");
+
+    // Sent empty: the error state.
+    d.findElement(By.cssSelector("form.form > button[type=submit]")).click();
+    browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    assertEquals(1, d.findElements(By.cssSelector(".error-summary a[href='#title']")).size(),
+        "the error summary links to the title field");
+    browser.screenshot(SCREENSHOTS.resolve("event-form-errors.png"));
+    check(failures, "new-event form with errors (sent empty)");
+    // WCAG 2.4.4 (A): each link's purpose must be clear from its text (and list item). Five links all saying
+    // "Fyll i det här fältet." leave a screen-reader user guessing which field each one is about.
+    List<WebElement> links = d.findElements(By.cssSelector(".error-summary a"));
+    List<String> texts = links.stream().map(WebElement::getText).toList();
+    if (new HashSet<>(texts).size() != texts.size()) {
+      failures.add("new-event form with errors: the error summary has links to different fields with the same text"
+          + " (WCAG 2.4.4 Link Purpose, 3.3.1 Error Identification); name the field in each link:\n"
+          + links.stream().map(a -> "  - " + a.getDomAttribute("href") + " \"" + a.getText() + "\"")
+              .collect(Collectors.joining("\n")));
+    }
+
+    open("/arrangor/evenemang/" + idOf(CONFERENCE), "Redigera evenemang");
+    check(failures, "edit form of an event with sessions");
+
+    open("/arrangor/lokaler", "Lokaler");
+    check(failures, "venues page");
+
+    open("/admin/personal", "Personal");
+    check(failures, "staff page");
+
+    if (!failures.isEmpty()) {
+      fail(failures.size() + " organiser page problem(s):\n\n" + String.join("\n\n", failures));
+    }
+  }
+
+  /**
+   * From the top of the login page with the keyboard alone: Tab to the skip link, Enter, Tab to the e-mail field,
+   * type, Tab to the password, type, Enter. True when the organiser dashboard shows.
+   */
+  private static boolean signInWithTheKeyboard() {
+    WebDriver d = browser.driver();
+    open("/login", "Logga in som arrangör");
+    pauseLikeAPerson();
+    tab();
+    assertTrue(String.valueOf(activeElement().getDomAttribute("class")).contains("skip-link"),
+        "the first Tab stop is the skip link, was " + describe(activeElement()));
+    new Actions(d).sendKeys(Keys.ENTER).perform();
+    assertEquals("main", activeElement().getDomAttribute("id"), "the skip link moves focus to the main content");
+    tab();
+    assertEquals("email", activeElement().getDomAttribute("id"),
+        "after the skip link, Tab reaches the e-mail field; was " + describe(activeElement()));
+    new Actions(d).sendKeys(TestApp.ADMIN_EMAIL).perform();
+    tab();
+    assertEquals("password", activeElement().getDomAttribute("id"), "Tab goes from e-mail to password");
+    new Actions(d).sendKeys(TestApp.ADMIN_PASSWORD).sendKeys(Keys.ENTER).perform();
+    browser.waitUntil(ExpectedConditions.not(ExpectedConditions.urlToBe(app.url("/login"))));
+    browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
+    return d.getCurrentUrl().equals(app.url("/arrangor"))
+        && d.findElement(By.tagName("h1")).getText().contains("Arrangörens översikt");
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  /** Opens a page and makes sure it is the page meant (so axe never judges an error page by mistake). */
+  private static void open(String path, String heading) {
+    browser.open(app.url(path));
+    waitForHeading(heading);
+  }
+
+  private static void waitForHeading(String heading) {
+    try {
+      browser.waitUntil(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), heading),
+          Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      fail("expected a page with the heading \"" + heading + "\" at " + browser.driver().getCurrentUrl()
+          + " but the page says: " + browser.driver().findElement(By.tagName("body")).getText());
+    }
+  }
+
+  private static void check(List<String> failures, String description) {
+    try {
+      browser.assertAccessible(description);
+    } catch (AssertionError e) {
+      failures.add(e.getMessage());
+    }
+  }
+
+  /**
+   * A person takes a moment between a page arriving and sending its form. Samla stores the page's CSRF token in the
+   * session only after the response has gone out (see PublicPagesTest.csrfTokenIsStoredBeforeThePageIsSent).
+   */
+  private static void pauseLikeAPerson() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void tab() {
+    new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+  }
+
+  private static WebElement activeElement() {
+    return browser.driver().switchTo().activeElement();
+  }
+
+  private static String describe(WebElement e) {
+    return "<" + e.getTagName() + " id=\"" + e.getDomAttribute("id") + "\" class=\"" + e.getDomAttribute("class") + "\">";
+  }
+
+  private static String htmlLang() {
+    return (String) ((JavascriptExecutor) browser.driver()).executeScript("return document.documentElement.lang");
+  }
+
+  private static long idOf(String title) {
+    return ((Number) Db.column(app.databaseUrl,
+        "select id from event where title_sv = '" + title.replace("'", "''") + "'").get(0)).longValue();
+  }
+}
