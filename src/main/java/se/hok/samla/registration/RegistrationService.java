@@ -9,16 +9,11 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +23,7 @@ import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
 import se.hok.samla.web.NotFoundException;
+import se.hok.samla.web.Tokens;
 import se.hok.samla.web.ValidationException;
 
 /**
@@ -38,7 +34,6 @@ import se.hok.samla.web.ValidationException;
  */
 public final class RegistrationService {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Pool pool;
   private final Clock clock;
@@ -687,7 +682,7 @@ public final class RegistrationService {
       return Future.failedFuture(new NotFoundException("registration"));
     }
     return conn.preparedQuery("select registration_id from manage_token where token_hash = $1")
-        .execute(Tuple.of(Buffer.buffer(sha256(token))))
+        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token))))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(new NotFoundException("registration"))
             : Future.succeededFuture(rows.iterator().next().getUUID("registration_id")));
   }
@@ -695,7 +690,7 @@ public final class RegistrationService {
   private Future<String> issueToken(SqlConnection conn, UUID id) {
     String token = newToken();
     return conn.preparedQuery("insert into manage_token (token_hash, registration_id) values ($1, $2)")
-        .execute(Tuple.of(Buffer.buffer(sha256(token)), id))
+        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token)), id))
         .map(token);
   }
 
@@ -773,18 +768,9 @@ public final class RegistrationService {
                 })));
   }
 
+  /** 192 bits: a manage link cannot be guessed. */
   static String newToken() {
-    byte[] raw = new byte[24];
-    RANDOM.nextBytes(raw);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-  }
-
-  static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Tokens.random(24);
   }
 
   private static boolean isUniqueViolation(Throwable e, String constraint) {

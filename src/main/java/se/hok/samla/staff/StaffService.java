@@ -8,26 +8,21 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
 import se.hok.samla.web.NotFoundException;
+import se.hok.samla.web.Tokens;
 
 /** Staff accounts, passwords (Argon2id) and API tokens. All SQL about staff lives here. */
 public final class StaffService {
   static final Duration TOKEN_LIFETIME = Duration.ofDays(30);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
   private final Pool pool;
@@ -146,12 +141,10 @@ public final class StaffService {
 
   /** A new API token for this member; only its hash is stored. */
   public Future<String> issueToken(long staffId) {
-    byte[] raw = new byte[32];
-    RANDOM.nextBytes(raw);
-    String token = "samla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    String token = "samla_" + Tokens.random(32);
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(TOKEN_LIFETIME);
     return pool.preparedQuery("insert into api_token (staff_user_id, token_hash, expires_at) values ($1, $2, $3)")
-        .execute(Tuple.of(staffId, Buffer.buffer(sha256(token)), expires))
+        .execute(Tuple.of(staffId, Buffer.buffer(Tokens.sha256(token)), expires))
         .map(token);
   }
 
@@ -160,22 +153,12 @@ public final class StaffService {
             "update api_token t set last_used_at = now() from staff_user u "
                 + "where t.token_hash = $1 and t.expires_at > now() and u.id = t.staff_user_id and u.active "
                 + "returning u.id, u.email, u.name, u.role, u.active")
-        .execute(Tuple.of(Buffer.buffer(sha256(token))))
+        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token))))
         .map(rows -> rows.size() == 1 ? Optional.of(member(rows.iterator().next())) : Optional.empty());
   }
 
   static String generatePassword() {
-    byte[] raw = new byte[15];
-    RANDOM.nextBytes(raw);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-  }
-
-  static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Tokens.random(15);
   }
 
   private static boolean isUniqueViolation(Throwable e) {
