@@ -59,7 +59,11 @@ public final class RegistrationService {
   }
 
   public Future<List<Need>> needs() {
-    return pool.query("select code, label_sv, label_en, has_detail, lead_days from need where active order by sort_order, code")
+    return needs(pool);
+  }
+
+  private static Future<List<Need>> needs(io.vertx.sqlclient.SqlClient client) {
+    return client.query("select code, label_sv, label_en, has_detail, lead_days from need where active order by sort_order, code")
         .execute()
         .map(rows -> {
           List<Need> out = new ArrayList<>();
@@ -136,12 +140,29 @@ public final class RegistrationService {
     return Future.succeededFuture(input)
         .map(i -> i.validate(new FieldChecks()))
         .compose(data -> pool.withTransaction(conn -> register(conn, eventId, data, idempotencyKey, source)))
+        .compose(this::withPosition)
         .recover(e -> isUniqueViolation(e, "registration_idempotency")
             // Two identical requests raced past the idempotency check: the winner's result is the answer.
             ? byIdempotencyKey(eventId, idempotencyKey)
             : isUniqueViolation(e, "registration_one_per_email")
                 ? Future.succeededFuture(new RegistrationResult(null, null, null, null, true, List.of()))
                 : Future.failedFuture(e));
+  }
+
+  /**
+   * The waiting-list place, read after commit and outside the event lock. It is exact: everyone ahead
+   * committed before this one got the lock, and later arrivals are numbered after it.
+   */
+  private Future<RegistrationResult> withPosition(RegistrationResult r) {
+    if (!"waitlisted".equals(r.status()) || r.waitlistPosition() != null) {
+      return Future.succeededFuture(r);
+    }
+    return pool.preparedQuery("""
+            select count(*) from registration w, registration me
+            where me.id = $1 and w.event_id = me.event_id and w.status = 'waitlisted' and w.waitlist_seq <= me.waitlist_seq""")
+        .execute(Tuple.of(r.id()))
+        .map(rows -> new RegistrationResult(r.id(), r.status(), rows.iterator().next().getLong(0).intValue(),
+            r.manageToken(), r.duplicate(), r.urgentNeeds()));
   }
 
   private Future<RegistrationResult> byIdempotencyKey(long eventId, String key) {
@@ -197,12 +218,8 @@ public final class RegistrationService {
                     .compose(v -> tasks(conn, event, id, ctx.getValue(), now))
                     .compose(urgent -> issueToken(conn, id)
                         .compose(token -> claim(conn, event, id, d.seats(), d.sessions())
-                            .compose(confirmed -> number(conn, id, confirmed)
-                                .compose(seq -> outbox(conn, confirmed ? "confirmed" : "waitlisted", eventId, id)
-                                    .compose(v -> confirmed
-                                        ? Future.succeededFuture(new RegistrationResult(id, "confirmed", null, token, false, urgent))
-                                        : position(conn, eventId, seq).map(pos ->
-                                            new RegistrationResult(id, "waitlisted", pos, token, false, urgent)))))));
+                            .compose(confirmed -> numberAndAnnounce(conn, eventId, id, confirmed))
+                            .map(status -> new RegistrationResult(id, status, null, token, false, urgent))));
               }));
     });
   }
@@ -250,17 +267,21 @@ public final class RegistrationService {
   }
 
   /**
-   * Numbers the registration in arrival order. Called right after the claim, while this transaction holds the
-   * event row's lock, so the numbers follow the order in which sign-ups reached the seats.
+   * Numbers the registration in arrival order and writes its mail to the outbox, in one statement. Runs right
+   * after the claim, while this transaction holds the event row's lock, so the numbers follow the order in which
+   * sign-ups reached the seats. Returns the status.
    */
-  private Future<Long> number(SqlConnection conn, UUID id, boolean confirmed) {
+  private Future<String> numberAndAnnounce(SqlConnection conn, long eventId, UUID id, boolean confirmed) {
     return conn.preparedQuery("""
-            update registration set waitlist_seq = nextval('waitlist_seq'),
-              status = case when $2 then 'confirmed' else 'waitlisted' end,
-              confirmed_at = case when $2 then now() else null end
-            where id = $1 returning waitlist_seq""")
-        .execute(Tuple.of(id, confirmed))
-        .map(rows -> rows.iterator().next().getLong(0));
+            with numbered as (
+              update registration set waitlist_seq = nextval('waitlist_seq'),
+                status = case when $3 then 'confirmed' else 'waitlisted' end,
+                confirmed_at = case when $3 then now() else null end
+              where id = $2 returning status),
+            mail as (insert into outbox (kind, event_id, registration_id) select status, $1, $2 from numbered)
+            select status from numbered""")
+        .execute(Tuple.of(eventId, id, confirmed))
+        .map(rows -> rows.iterator().next().getString("status"));
   }
 
   /** Claims each session seat; when {@code strict}, a full session is a field error (the whole change rolls back). */
@@ -527,7 +548,9 @@ public final class RegistrationService {
         checks.add("sessions", "error.reg.twoInSlot");
       }
     }
-    return needs().map(catalogue -> {
+    // The transaction's own connection: asking the pool for a second one while holding the first
+    // starves the pool under load (every connection waiting for another).
+    return needs(conn).map(catalogue -> {
       Map<String, Need> byCode = new HashMap<>();
       catalogue.forEach(n -> byCode.put(n.code(), n));
       List<Need> chosen = new ArrayList<>();

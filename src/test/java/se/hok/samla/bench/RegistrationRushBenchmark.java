@@ -1,0 +1,99 @@
+package se.hok.samla.bench;
+
+import static se.hok.samla.support.TestApp.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import se.hok.samla.support.TestApp;
+
+/**
+ * The yearly conference opening: many sign-ups for ONE event at once. Not a unit test (surefire's default
+ * includes skip *Benchmark); run with
+ * {@code ./mvnw -q test -Dtest=RegistrationRushBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Reports sign-ups per second and latency percentiles over HTTP, in-process, on the embedded PostgreSQL.
+ */
+class RegistrationRushBenchmark {
+  static final int WARMUP = 300;
+  static final int SIGNUPS = Integer.getInteger("rush.signups", 3000);
+  static final int CONCURRENCY = Integer.getInteger("rush.concurrency", 64);
+  /** 1 = the rush on one event; more spreads the same load over that many events (no shared row lock). */
+  static final int EVENTS = Integer.getInteger("rush.events", 1);
+
+  @Test
+  void rush() {
+    try (TestApp app = TestApp.start()) {
+      String token = app.tokenFor("organiser");
+      run(app, token, WARMUP, "warm-up");
+      run(app, token, SIGNUPS, "measured");
+    }
+  }
+
+  static void run(TestApp app, String token, int n, String label) {
+    OffsetDateTime start = OffsetDateTime.now().plusDays(30);
+    JsonObject event = new JsonObject().put("title", "Rusning").put("kind", "samverkanskonferens")
+        .put("startsAt", start.toString()).put("endsAt", start.plusHours(6).toString())
+        .put("onlineUrl", "https://example.org").put("capacity", n / 2).put("sessions", new JsonArray());
+    long[] ids = new long[EVENTS];
+    for (int e = 0; e < EVENTS; e++) {
+      ids[e] = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + token).sendJsonObject(event))
+          .bodyAsJsonObject().getLong("id");
+      await(app.client.post("/api/v1/events/" + ids[e] + "/publish").putHeader("Authorization", "Bearer " + token).send());
+    }
+
+    WebClient client = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("localhost")
+        .setDefaultPort(app.port()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(CONCURRENCY));
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    long t0 = System.nanoTime();
+    List<Future<Void>> workers = new ArrayList<>();
+    for (int w = 0; w < CONCURRENCY; w++) {
+      Promise<Void> done = Promise.promise();
+      worker(client, ids, n, next, latencies, errors, done);
+      workers.add(done.future());
+    }
+    await(Future.all(workers));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    client.close();
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    System.out.printf("RUSH %s, %d event(s): %d sign-ups (%d seats each) with %d concurrent clients in %.2f s = %.0f/s; "
+            + "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; errors %d%n",
+        label, EVENTS, n, n / 2, CONCURRENCY, seconds, n / seconds, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
+        sorted.get(sorted.size() - 1) / 1e6, errors.get());
+  }
+
+  static void worker(WebClient client, long[] ids, int n, AtomicInteger next, List<Long> latencies, AtomicInteger errors,
+                     Promise<Void> done) {
+    int i = next.getAndIncrement();
+    if (i >= n) {
+      done.complete();
+      return;
+    }
+    long t = System.nanoTime();
+    long id = ids[i % ids.length];
+    client.post("/api/v1/events/" + id + "/registrations")
+        .sendJsonObject(new JsonObject().put("name", "Deltagare " + i).put("email", "rush" + i + "-" + id + "@example.org"))
+        .onComplete(r -> {
+          latencies.add(System.nanoTime() - t);
+          if (r.failed() || r.result().statusCode() != 201) {
+            errors.incrementAndGet();
+          }
+          worker(client, ids, n, next, latencies, errors, done);
+        });
+  }
+
+  static double pct(List<Long> sorted, int p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
+  }
+}
