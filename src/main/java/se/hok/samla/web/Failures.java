@@ -98,6 +98,11 @@ public final class Failures {
     if (failure instanceof ValidatorException v) {
       return new Problem(400, "bad_request", Msg.of("error.badRequest"), Map.of());
     }
+    if (failure instanceof io.vertx.pgclient.PgException pg
+        && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+      // Text PostgreSQL cannot store (a NUL byte) that slipped past the field checks: the client's input.
+      return new Problem(400, "bad_request", Msg.of("error.invalidCharacter"), Map.of());
+    }
     if (failure instanceof DecodeException) {
       return new Problem(400, "malformed_json", Msg.of("error.malformedJson"), Map.of());
     }

@@ -32,6 +32,10 @@ public final class FieldChecks {
     if (v.length() > max) {
       add(field, "error.tooLong", max);
     }
+    if (v.indexOf('\0') >= 0) {
+      // PostgreSQL cannot store NUL in text; say so instead of failing later.
+      add(field, "error.invalidCharacter");
+    }
     return v;
   }
 

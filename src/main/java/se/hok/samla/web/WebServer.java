@@ -32,6 +32,34 @@ public final class WebServer {
   private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*");
 
   private static final String SESSION_HANDLER_KEY = "samla.sessionHandler";
+  private static final long CSRF_LIFETIME_MS = 8L * 3600 * 1000;
+  private static final String CSRF_COOKIE = "samla_csrf";
+
+  /**
+   * Without a session, Vert.x's CSRF handler mints a new token on every GET, which voids every form already on
+   * screen (another tab, a favicon fetch). A GET that brings a token with more than an hour left reuses it;
+   * POSTs still go through the handler, which checks signature, age and cookie.
+   */
+  private static Handler<RoutingContext> keepFreshToken(Handler<RoutingContext> csrf, long lifetimeMs) {
+    return ctx -> {
+      String method = ctx.request().method().name();
+      io.vertx.core.http.Cookie cookie = ctx.request().getCookie(CSRF_COOKIE);
+      if (cookie != null && ("GET".equals(method) || "HEAD".equals(method))) {
+        String[] parts = cookie.getValue().split("\\.");
+        try {
+          long issued = parts.length == 3 ? Long.parseLong(parts[1]) : 0;
+          if (System.currentTimeMillis() < issued + lifetimeMs - 3600_000L) {
+            ctx.put(Templates.CSRF_KEY, cookie.getValue());
+            ctx.next();
+            return;
+          }
+        } catch (NumberFormatException e) {
+          // not ours: let the handler issue a proper one
+        }
+      }
+      csrf.handle(ctx);
+    };
+  }
 
   /** Stores the web session now, before the answer goes out (a browser follows a redirect at once). */
   public static Future<Void> saveSession(RoutingContext ctx) {
@@ -73,6 +101,7 @@ public final class WebServer {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(parts.metricsRegistry()));
     router.get("/openapi.yaml").handler(openApiDocument(vertx, parts.publicUrl()));
     router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+    router.get("/favicon.ico").handler(ctx -> ctx.redirect("/static/img/favicon.svg"));
     router.route().handler(Lang.handler(parts.secureCookies()));
     router.route().handler(BodyHandler.create(false)
         .setBodyLimit(MAX_BODY_BYTES)
@@ -82,12 +111,12 @@ public final class WebServer {
     // form's token never depends on a session write (which Vert.x skips on 4xx answers, and makes after the
     // response). The session then holds only who is signed in, and is saved before any redirect (saveSession).
     CSRFHandler csrf = CSRFHandler.create(vertx, new String(java.util.Base64.getEncoder().encode(parts.csrfSecret())))
-        .setCookieName("samla_csrf")
+        .setCookieName(CSRF_COOKIE)
         .setHeaderName(Templates.CSRF_KEY)
         .setCookieSecure(parts.secureCookies())
         .setCookieHttpOnly(true)
-        .setTimeout(8L * 3600 * 1000);
-    router.routeWithRegex("^/(?!api/).*").handler(csrf);
+        .setTimeout(CSRF_LIFETIME_MS);
+    router.routeWithRegex("^/(?!api/).*").handler(keepFreshToken(csrf, CSRF_LIFETIME_MS));
 
     SessionHandler session = SessionHandler.create(parts.sessions())
         .setSessionCookieName("samla_session")

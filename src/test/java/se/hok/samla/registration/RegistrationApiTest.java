@@ -128,6 +128,8 @@ class RegistrationApiTest {
     assertFieldError(register(Events.person("Dan", "dan@example.org").put("diet", new JsonArray().add("köttätare"))), 400, "diet[0]");
     assertFieldError(register(Events.person("Dan", "dan@example.org").put("companion", "ja")), 400, "companion");
     assertFieldError(register(Events.person("Dan", "dan@example.org").put("language", "de")), 400, "language");
+    assertFieldError(register(Events.person("Dan\u0000Nul", "dan@example.org")), 422, "name");
+    assertEquals(400, await(app.client.get("/api/v1/organisations?q=a%00b").send()).statusCode(), "never a 500");
     assertEquals(0L, Db.column(app.databaseUrl, "select count(*) from registration where email = 'dan@example.org'").get(0));
   }
 
