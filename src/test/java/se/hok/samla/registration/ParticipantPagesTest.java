@@ -1,0 +1,693 @@
+package se.hok.samla.registration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static se.hok.samla.support.TestApp.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import se.hok.samla.support.Browser;
+import se.hok.samla.support.Db;
+import se.hok.samla.support.TestApp;
+
+/**
+ * The participant's pages as a person meets them: the sign-up form without JavaScript (plain form posts with the
+ * CSRF cookie), its receipt, the manage page behind the link, and the same in headless Chromium with the keyboard
+ * only, checked by axe-core.
+ */
+class ParticipantPagesTest {
+  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final OffsetDateTime START = OffsetDateTime.now(STOCKHOLM).plusDays(60).truncatedTo(ChronoUnit.DAYS).withHour(9);
+  private static final String UNICODE_NAME = "Åsa Öberg-Nguy\u1EC5n";
+
+  private static final Pattern CSRF_FIELD = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]*)\"");
+  private static final Pattern KEY_FIELD = Pattern.compile("name=\"idempotencyKey\" value=\"([^\"]*)\"");
+  private static final Pattern MANAGE_LINK = Pattern.compile("href=\"/anmalan/([A-Za-z0-9_-]{20,})\"");
+
+  private static TestApp app;
+  private static String admin;
+  /** This class's own Chromium (not {@link Browser#shared()}), so that it can be closed before the app stops. */
+  private static Browser browser;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+    admin = app.adminToken();
+    Db.exec(app.databaseUrl, "insert into organisation (name, sector, signatory) values ('DHR Region Halland', 'ideburen', true)");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      // First: the app's graceful shutdown otherwise waits out its 20 s grace for Chromium's keep-alive connections.
+      browser.close();
+    }
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ signing up
+
+  @Test
+  void aFormPostIsConfirmedAndTheReceiptLinksToTheManagePage() {
+    Event event = event(40, START, null);
+    assertContains(get("/evenemang/" + event.id).bodyAsString(), "href=\"/evenemang/" + event.id + "/anmalan\">Anmäl dig</a>");
+
+    WebClientSession person = session();
+    HttpResponse<Buffer> page = open(person, event.id);
+    String html = page.bodyAsString();
+    assertContains(html, "<html lang=\"sv\"");
+    assertContains(html, "autocomplete=\"name\"");
+    assertContains(html, "autocomplete=\"email\"");
+    assertContains(html, "autocomplete=\"tel\"");
+    assertContains(html, "autocomplete=\"organization-title\"");
+    assertContains(html, "<option value=\"" + orgId() + "\">DHR Region Halland</option>");
+    // Consent is never pre-ticked, and says where to read more.
+    assertContains(html, "<input type=\"checkbox\" id=\"consent\" name=\"consent\" value=\"true\" aria-describedby=\"consent-hint\">");
+    assertContains(html, "href=\"/integritet\"");
+    assertContains(html, "raderas efter evenemanget");
+    assertContains(html, "<legend>Pass kl. 10:00–11:00</legend>");
+    assertContains(html, "Teckenspråkstolk");
+    assertContains(html, "Bokas i förväg. Anmäl behovet senast");
+    assertContains(html, "checkas in tillsammans med dig");
+    assertContains(html, "<input type=\"radio\" id=\"language\" name=\"language\" value=\"sv\" checked>");
+    assertFalse(html.contains("reg."), "every text has a translation");
+
+    String english = await(session().get("/evenemang/" + event.id + "/anmalan?lang=en").send()).bodyAsString();
+    assertContains(english, "<html lang=\"en\"");
+    assertContains(english, "<h1>Sign up for ");
+    assertContains(english, "Sign-language interpreter");
+    assertContains(english, "<input type=\"radio\" id=\"language-en\" name=\"language\" value=\"en\" checked>");
+    assertFalse(english.contains("reg."), "every text has a translation");
+
+    MultiMap form = form(page, UNICODE_NAME, "asa.oberg@example.org")
+        .add("phone", "070-123 45 67").add("organisationId", String.valueOf(orgId())).add("roleTitle", "Ordförande")
+        .add("session.0", String.valueOf(event.sessionA)).add("session.1", String.valueOf(event.sessionC))
+        .add("need.teckensprakstolk", "on").add("need.specialkost", "on").add("needDetail.specialkost", "Nötallergi")
+        .add("diet", "vegetarisk").add("diet", "glutenfri").add("consent", "true");
+    // Post, redirect, get: the receipt can be reloaded without sending anything again.
+    HttpResponse<Buffer> sent = await(person.post("/evenemang/" + event.id + "/anmalan").sendForm(form));
+    assertEquals(303, sent.statusCode(), sent.bodyAsString());
+    assertTrue(sent.getHeader("Location").startsWith("/evenemang/" + event.id + "/anmalan/klar?anmalan="), sent.getHeader("Location"));
+    HttpResponse<Buffer> receipt = follow(person, sent);
+    assertEquals(200, receipt.statusCode(), receipt.bodyAsString());
+    assertContains(receipt.bodyAsString(), "<h1>Du är anmäld</h1>");
+    assertFalse(receipt.bodyAsString().contains("kom in sent"), "60 days ahead nothing is late");
+    String token = manageToken(receipt);
+    assertContains(follow(person, sent).bodyAsString(), "<h1>Du är anmäld</h1>");
+    assertEquals(404, get("/evenemang/" + event(40, START, null).id + "/anmalan/klar?anmalan=" + token).statusCode(),
+        "a receipt belongs to its own event");
+    assertEquals(404, get("/evenemang/" + event.id + "/anmalan/klar?anmalan=not-a-token").statusCode());
+
+    assertEquals(List.of(UNICODE_NAME), Db.column(app.databaseUrl, "select name from registration where email = 'asa.oberg@example.org'"));
+    assertEquals(List.of("specialkost", "teckensprakstolk"), Db.column(app.databaseUrl,
+        "select need_code from registration_need n join registration r on r.id = n.registration_id "
+            + "where r.email = 'asa.oberg@example.org' order by need_code"));
+    assertEquals(39, seatsLeft(event.id));
+
+    String manage = get("/anmalan/" + token).bodyAsString();
+    assertContains(manage, "<dd>" + UNICODE_NAME + "</dd>");
+    assertContains(manage, "<strong>Du är anmäld</strong>");
+    assertContains(manage, "DHR Region Halland");
+    assertContains(manage, "Workshop A");
+    assertContains(manage, "Specialkost/allergi: Nötallergi");
+    assertContains(manage, "Vegetarisk, Glutenfri");
+    assertContains(manage, "href=\"/evenemang/" + event.id + "\"");
+    assertContains(manage, "<h3 class=\"form-heading\">Välj pass</h3>");
+    assertFalse(manage.contains("reg."), "every text has a translation");
+  }
+
+  @Test
+  void aNewOrganisationIsTypedWithItsSectorAndAKnownNameNeedsNone() {
+    Event event = event(40, START, null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> noSector = post(person, event.id, form(open(person, event.id), "Karin Ek", "karin@example.org")
+        .add("organisationName", "Föreningen Fyren"));
+    assertEquals(422, noSector.statusCode());
+    assertErrorLink(noSector.bodyAsString(), "sector", "Välj vilken sektor organisationen tillhör.");
+
+    HttpResponse<Buffer> ok = post(person, event.id, form(noSector, "Karin Ek", "karin@example.org")
+        .add("organisationName", "Föreningen Fyren").add("sector", "ideburen"));
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
+    assertEquals(List.of("ideburen"), Db.column(app.databaseUrl, "select sector from organisation where name = 'Föreningen Fyren'"));
+
+    HttpResponse<Buffer> known = post(person, event.id, form(open(person, event.id), "Lars Ek", "lars@example.org")
+        .add("organisationName", "dhr region halland"));
+    assertEquals(200, known.statusCode(), known.bodyAsString());
+    assertEquals(List.of(orgId()), Db.column(app.databaseUrl, "select organisation_id from registration where email = 'lars@example.org'"));
+  }
+
+  @Test
+  void aFullEventWaitlistsAndTellsThePosition() {
+    Event event = event(1, START, null);
+    assertEquals(200, signUp(event.id, "Första Person", "forsta@example.org").statusCode());
+    assertContains(get("/evenemang/" + event.id).bodyAsString(), ">Anmäl dig till väntelistan</a>");
+
+    WebClientSession second = session();
+    HttpResponse<Buffer> page = open(second, event.id);
+    assertContains(page.bodyAsString(), "Fullbokat.");
+    assertContains(page.bodyAsString(), ">Anmäl dig till väntelistan</button>");
+    HttpResponse<Buffer> waitlisted = post(second, event.id, form(page, "Andra Person", "andra@example.org"));
+    assertEquals(200, waitlisted.statusCode(), waitlisted.bodyAsString());
+    assertContains(waitlisted.bodyAsString(), "<h1>Du står på väntelistan</h1>");
+    assertContains(waitlisted.bodyAsString(), "Du har plats 1 på väntelistan.");
+
+    HttpResponse<Buffer> third = signUp(event.id, "Tredje Person", "tredje@example.org");
+    assertContains(third.bodyAsString(), "Du har plats 2 på väntelistan.");
+    assertContains(get("/anmalan/" + manageToken(third)).bodyAsString(), "Du står på väntelistan, plats 2");
+  }
+
+  @Test
+  void aLateNeedIsSaidToMaybeNotBePossible() {
+    Event event = event(40, OffsetDateTime.now(STOCKHOLM).plusDays(5).truncatedTo(ChronoUnit.DAYS).withHour(9), null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> page = open(person, event.id);
+    assertContains(page.bodyAsString(), "Sista dag att beställa var");
+    HttpResponse<Buffer> receipt = post(person, event.id, form(page, "Sen Anmälan", "sen@example.org")
+        .add("need.teckensprakstolk", "on").add("need.horslinga", "on").add("consent", "true"));
+    assertEquals(200, receipt.statusCode(), receipt.bodyAsString());
+    String html = receipt.bodyAsString();
+    assertContains(html, "Några behov kom in sent");
+    assertContains(html, "vi kan inte lova att det går");
+    assertContains(html, "<li>Teckenspråkstolk</li>");
+    assertFalse(html.contains("<li>Hörslinga/teleslinga</li>"), "a need without lead time is never late");
+  }
+
+  @Test
+  void aSecondSignUpWithTheSameAddressGetsTheNeutralPageAndTheLinkByEmail() {
+    Event event = event(40, START, null);
+    String first = signUp(event.id, "Maja Berg", "maja.berg@example.org").bodyAsString();
+    assertContains(first, "Du är anmäld");
+
+    WebClientSession second = session();
+    HttpResponse<Buffer> sent = await(second.post("/evenemang/" + event.id + "/anmalan")
+        .sendForm(form(open(second, event.id), "Maja Berg", "Maja.Berg@Example.org")));
+    assertEquals(303, sent.statusCode(), sent.bodyAsString());
+    assertEquals("/evenemang/" + event.id + "/anmalan/klar", sent.getHeader("Location"), "nothing in the address either");
+    HttpResponse<Buffer> again = follow(second, sent);
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    String html = again.bodyAsString();
+    assertContains(html, "Tack! Vi har skickat ett e-postmeddelande till adressen med besked om din anmälan.");
+    assertFalse(html.contains("Du är anmäld"), html);
+    assertFalse(MANAGE_LINK.matcher(html).find(), "never the manage link of someone else's registration");
+    assertEquals(1L, count("select count(*) from registration where lower(email) = 'maja.berg@example.org'"));
+    assertEquals(List.of("manage_link"), Db.column(app.databaseUrl, "select o.kind from outbox o join registration r "
+        + "on r.id = o.registration_id where r.email = 'maja.berg@example.org' and o.kind = 'manage_link'"));
+  }
+
+  @Test
+  void aDoubleSubmitWithTheSameKeyMakesOneRegistration() {
+    Event event = event(40, START, null);
+    WebClientSession person = session();
+    MultiMap form = form(open(person, event.id), "Dubbel Klick", "dubbel@example.org");
+    // Two clicks in a row: both requests leave before the first answer comes back.
+    List<HttpResponse<Buffer>> both = await(Future.all(
+            person.post("/evenemang/" + event.id + "/anmalan").sendForm(form),
+            person.post("/evenemang/" + event.id + "/anmalan").sendForm(form))
+        .map(all -> List.<HttpResponse<Buffer>>of(all.resultAt(0), all.resultAt(1))));
+    both.forEach(r -> assertContains(follow(person, r).bodyAsString(), "<h1>Du är anmäld</h1>"));
+    assertEquals(1L, count("select count(*) from registration where email = 'dubbel@example.org'"));
+    assertEquals(1L, count("select count(*) from registration where event_id = " + event.id));
+    assertEquals(39, seatsLeft(event.id));
+  }
+
+  @Test
+  void aFormResentWithItsKeyShowsTheSameRegistrationAgain() {
+    Event event = event(40, START, null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> page = open(person, event.id);
+    MultiMap form = form(page, "Omladdad Sida", "omladdad@example.org");
+    String cookie = person.cookieStore().get(false, "localhost", "/").iterator().next().value();
+    HttpResponse<Buffer> first = await(app.client.post("/evenemang/" + event.id + "/anmalan")
+        .putHeader("Cookie", "samla_csrf=" + cookie).sendForm(form));
+    HttpResponse<Buffer> second = await(app.client.post("/evenemang/" + event.id + "/anmalan")
+        .putHeader("Cookie", "samla_csrf=" + cookie).sendForm(form));
+    assertContains(get(first.getHeader("Location")).bodyAsString(), "<h1>Du är anmäld</h1>");
+    HttpResponse<Buffer> again = get(second.getHeader("Location"));
+    assertContains(again.bodyAsString(), "<h1>Du är anmäld</h1>");
+    assertEquals(1L, count("select count(*) from registration where email = 'omladdad@example.org'"));
+    assertEquals(200, get("/anmalan/" + manageToken(again)).statusCode());
+  }
+
+  @Test
+  void badInputComesBackWithErrorsBesideTheFieldsAndTheInputKept() {
+    Event event = event(40, START, null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> page = open(person, event.id);
+    String key = field(page, KEY_FIELD);
+    HttpResponse<Buffer> r = post(person, event.id, form(page, "", "inte-en-adress")
+        .add("roleTitle", "Samordnare").add("need.annat", "on").add("needDetail.annat", "Vilrum under dagen")
+        .add("diet", "vegansk"));
+    assertEquals(422, r.statusCode());
+    String html = r.bodyAsString();
+    assertContains(html, "<title>Fel: Anmäl dig till");
+    assertContains(html, "<h2 id=\"error-summary-title\">Det finns fel i formuläret</h2>");
+    assertErrorLink(html, "name", "Fyll i det här fältet.");
+    assertErrorLink(html, "email", "Ange en e-postadress i formatet namn@exempel.se.");
+    assertErrorLink(html, "consent", "Kryssa i samtycket för att vi ska få spara dina behov, eller ta bort dem.");
+    assertContains(html, "id=\"email-error\"");
+    assertContains(html, "aria-describedby=\"email-hint email-error\" aria-invalid=\"true\"");
+    assertContains(html, "id=\"consent-error\"");
+    // Kept as typed.
+    assertContains(html, "value=\"inte-en-adress\"");
+    assertContains(html, "value=\"Samordnare\"");
+    assertContains(html, "name=\"need.annat\" value=\"on\" checked");
+    assertContains(html, ">Vilrum under dagen</textarea>");
+    assertContains(html, "name=\"diet\" value=\"vegansk\" checked");
+    assertEquals(key, field(r, KEY_FIELD), "the same form, the same key");
+    assertEquals(0L, count("select count(*) from registration where event_id = " + event.id));
+
+    HttpResponse<Buffer> twoInSlot = post(person, event.id, form(r, "Två Pass", "tva.pass@example.org")
+        .add("session.0", String.valueOf(event.sessionA)).add("session.7", String.valueOf(event.sessionB)));
+    assertEquals(422, twoInSlot.statusCode());
+    assertErrorLink(twoInSlot.bodyAsString(), "sessions", "Välj högst ett pass per tidsblock.");
+    assertContains(twoInSlot.bodyAsString(), "id=\"sessions\" name=\"session.0\" value=\"" + event.sessionA + "\" checked");
+    assertContains(twoInSlot.bodyAsString(), "value=\"Två Pass\"");
+
+    HttpResponse<Buffer> english = post(person, event.id, form(twoInSlot, "Jo", "jo@@example.org"), "?lang=en");
+    assertEquals(422, english.statusCode());
+    assertContains(english.bodyAsString(), "<html lang=\"en\"");
+    assertContains(english.bodyAsString(), "There is a problem");
+  }
+
+  @Test
+  void markupInAnyFieldIsStoredAsTextAndShownEscaped() {
+    Event event = event(40, START, null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> receipt = post(person, event.id, form(open(person, event.id), "<b>x</b>", "markup@example.org")
+        .add("roleTitle", "<script>alert(1)</script>").add("need.annat", "on").add("needDetail.annat", "<i>lugnt rum</i>")
+        .add("consent", "true"));
+    assertEquals(200, receipt.statusCode(), receipt.bodyAsString());
+    assertEquals(List.of("<b>x</b>"), Db.column(app.databaseUrl, "select name from registration where email = 'markup@example.org'"));
+    String manage = get("/anmalan/" + manageToken(receipt)).bodyAsString();
+    assertContains(manage, "&lt;b&gt;x&lt;/b&gt;");
+    assertContains(manage, "&lt;script&gt;alert(1)&lt;/script&gt;");
+    assertContains(manage, "&lt;i&gt;lugnt rum&lt;/i&gt;");
+    assertFalse(manage.contains("<b>x</b>") || manage.contains("<script>alert") || manage.contains("<i>lugnt"), manage);
+
+    HttpResponse<Buffer> invalid = post(person, event.id, form(open(person, event.id), "<b>x</b>", "<script>@x"));
+    assertEquals(422, invalid.statusCode());
+    assertContains(invalid.bodyAsString(), "value=\"&lt;b&gt;x&lt;/b&gt;\"");
+    assertFalse(invalid.bodyAsString().contains("<script>@x"));
+  }
+
+  @Test
+  void oddInputIsNeverAServerError() {
+    Event event = event(40, START, null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> page = open(person, event.id);
+    List<MultiMap> odd = List.of(
+        form(page, "Nul\u0000Tecken", "nul@example.org"),
+        form(page, "Ok Namn", "ok@example.org").add("session.0", "99999999999999999999").add("organisationId", "abc"),
+        form(page, "Ok Namn", "ok@example.org").add("need.<script>", "on").add("consent", "true").add("diet", "godis"),
+        form(page, "Ok Namn", "ok@example.org").set("language", "xx").add("organisationName", "Ny").add("sector", "x"),
+        form(page, "Ok Namn", "ok@example.org").add("organisationId", "424242").set("idempotencyKey", "x".repeat(500)),
+        form(page, "x".repeat(300), "ok@example.org").add("phone", "ring mig").add("needDetail.annat", "y".repeat(3000))
+            .add("need.annat", "on").add("consent", "true"));
+    for (MultiMap form : odd) {
+      HttpResponse<Buffer> r = post(person, event.id, form.set("X-XSRF-TOKEN", field(page, CSRF_FIELD)));
+      assertEquals(422, r.statusCode(), () -> form + "\n" + r.bodyAsString());
+      assertContains(r.bodyAsString(), "error-summary-title");
+      page = r;
+    }
+    assertEquals(0L, count("select count(*) from registration where event_id = " + event.id));
+  }
+
+  @Test
+  void signUpThatIsNotOpenSaysSoClearly() {
+    Event notYet = event(40, START, OffsetDateTime.now(STOCKHOLM).plusDays(10));
+    HttpResponse<Buffer> page = get("/evenemang/" + notYet.id + "/anmalan");
+    assertEquals(200, page.statusCode());
+    assertContains(page.bodyAsString(), "<h1>Anmälan har inte öppnat ännu.</h1>");
+    assertContains(page.bodyAsString(), "Anmälan öppnar ");
+    assertFalse(page.bodyAsString().contains("name=\"email\""));
+    // A form sent anyway (an old tab, a guessed address) meets the same answer.
+    WebClientSession person = session();
+    HttpResponse<Buffer> otherForm = open(person, event(40, START, null).id);
+    HttpResponse<Buffer> post = await(person.post("/evenemang/" + notYet.id + "/anmalan").sendForm(MultiMap.caseInsensitiveMultiMap()
+        .add("X-XSRF-TOKEN", field(otherForm, CSRF_FIELD)).add("name", "Tidig").add("email", "tidig@example.org")));
+    assertEquals(409, post.statusCode());
+    assertContains(post.bodyAsString(), "Anmälan har inte öppnat ännu.");
+
+    Event cancelled = event(40, START, null);
+    assertEquals(200, await(app.client.post("/api/v1/events/" + cancelled.id + "/cancel")
+        .putHeader("Authorization", "Bearer " + admin).send()).statusCode());
+    assertContains(get("/evenemang/" + cancelled.id + "/anmalan").bodyAsString(), "<h1>Evenemanget är inställt.</h1>");
+
+    assertEquals(404, get("/evenemang/999999/anmalan").statusCode());
+    assertEquals(404, get("/evenemang/abc/anmalan").statusCode());
+  }
+
+  // ------------------------------------------------------------------------------------------------ self-service
+
+  @Test
+  void theManagePageChangesNeedsDietSessionsAndCompanion() {
+    Event event = event(40, START, null);
+    HttpResponse<Buffer> receipt = signUp(event.id, "Ändra Behov", "andra.behov@example.org");
+    String token = manageToken(receipt);
+
+    WebClientSession person = session();
+    HttpResponse<Buffer> manage = await(person.get("/anmalan/" + token).send());
+    assertEquals(200, manage.statusCode());
+    assertContains(manage.bodyAsString(), "<h1>Din anmälan</h1>");
+
+    MultiMap change = MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", field(manage, CSRF_FIELD))
+        .add("phone", "035-12 34 56").add("session.0", String.valueOf(event.sessionB))
+        .add("need.horslinga", "on").add("need.rullstolsplats", "on").add("consent", "true")
+        .add("diet", "vegansk").add("companion", "true").add("language", "en");
+    HttpResponse<Buffer> saved = await(person.post("/anmalan/" + token).sendForm(change));
+    assertEquals(303, saved.statusCode(), saved.bodyAsString());
+    assertEquals("/anmalan/" + token + "?sparad=1", saved.getHeader("Location"));
+
+    String after = await(person.get(saved.getHeader("Location")).send()).bodyAsString();
+    assertContains(after, "Dina ändringar är sparade.");
+    assertContains(after, "<li>Hörslinga/teleslinga</li>");
+    assertContains(after, "<li>Rullstolsplats</li>");
+    assertContains(after, "Workshop B");
+    assertContains(after, "Vegansk");
+    assertContains(after, "Ja, en ledsagare följer med");
+    assertContains(after, "<dd>Engelska</dd>");
+    assertContains(after, "name=\"need.horslinga\" value=\"on\" checked");
+    assertEquals(List.of("horslinga", "rullstolsplats"), Db.column(app.databaseUrl, "select need_code from registration_need n "
+        + "join registration r on r.id = n.registration_id where r.email = 'andra.behov@example.org' order by need_code"));
+    assertEquals(38, seatsLeft(event.id), "the companion took a seat");
+
+    // Needs without consent: the same page, 422, the error at the field and the choices kept.
+    MultiMap noConsent = MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", field(manage, CSRF_FIELD))
+        .add("need.doftfri", "on");
+    HttpResponse<Buffer> refused = await(person.post("/anmalan/" + token).sendForm(
+        noConsent.set("X-XSRF-TOKEN", field(await(person.get("/anmalan/" + token).send()), CSRF_FIELD))));
+    assertEquals(422, refused.statusCode());
+    assertErrorLink(refused.bodyAsString(), "consent", "Kryssa i samtycket för att vi ska få spara dina behov, eller ta bort dem.");
+    assertContains(refused.bodyAsString(), "name=\"need.doftfri\" value=\"on\" checked");
+    assertContains(refused.bodyAsString(), "<li>Hörslinga/teleslinga</li>");
+  }
+
+  @Test
+  void noSeatForACompanionIsShownAtTheField() {
+    Event event = event(1, START, null);
+    String token = manageToken(signUp(event.id, "Ensam Plats", "ensam@example.org"));
+    WebClientSession person = session();
+    HttpResponse<Buffer> manage = await(person.get("/anmalan/" + token).send());
+    HttpResponse<Buffer> r = await(person.post("/anmalan/" + token).sendForm(MultiMap.caseInsensitiveMultiMap()
+        .add("X-XSRF-TOKEN", field(manage, CSRF_FIELD)).add("companion", "true")));
+    assertEquals(422, r.statusCode());
+    assertErrorLink(r.bodyAsString(), "companion", "Det finns ingen ledig plats för en ledsagare just nu.");
+    assertContains(r.bodyAsString(), "id=\"companion-error\"");
+    assertEquals(0, seatsLeft(event.id));
+  }
+
+  @Test
+  void cancellingFreesTheSeatAndPromotesTheWaitingList() {
+    Event event = event(3, START, null);
+    WebClientSession withCompanion = session();
+    HttpResponse<Buffer> a = post(withCompanion, event.id, form(open(withCompanion, event.id), "Anna Ledsagad", "anna@example.org")
+        .add("companion", "true"));
+    String tokenA = manageToken(a);
+    signUp(event.id, "Cecilia Plats", "cecilia@example.org");
+    HttpResponse<Buffer> b = signUp(event.id, "Bengt Väntar", "bengt@example.org");
+    assertContains(b.bodyAsString(), "Du har plats 1 på väntelistan.");
+    assertEquals(0, seatsLeft(event.id));
+
+    WebClientSession person = session();
+    HttpResponse<Buffer> confirm = await(person.get("/anmalan/" + tokenA + "/avboka").send());
+    assertEquals(200, confirm.statusCode());
+    assertContains(confirm.bodyAsString(), "<h1>Vill du avboka?</h1>");
+    HttpResponse<Buffer> cancelled = await(person.post("/anmalan/" + tokenA + "/avboka")
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", field(confirm, CSRF_FIELD))));
+    assertEquals(303, cancelled.statusCode(), cancelled.bodyAsString());
+
+    assertEquals(1, seatsLeft(event.id), "two seats freed, one taken by the next in line");
+    assertEquals(List.of("confirmed"), Db.column(app.databaseUrl, "select status from registration where email = 'bengt@example.org'"));
+    assertContains(get("/anmalan/" + manageToken(b)).bodyAsString(), "<strong>Du är anmäld</strong>");
+    String after = await(person.get(cancelled.getHeader("Location")).send()).bodyAsString();
+    assertContains(after, "Din anmälan är avbokad.");
+    assertContains(after, "<strong>Avbokad</strong>");
+    assertFalse(after.contains("action=\"/anmalan/" + tokenA + "\""), "a cancelled registration has no change form");
+  }
+
+  @Test
+  void erasingRemovesThePersonAndTheLinkStopsWorking() {
+    Event event = event(40, START, null);
+    WebClientSession first = session();
+    HttpResponse<Buffer> receipt = post(first, event.id, form(open(first, event.id), "Radera Mig", "radera.mig@example.org")
+        .add("need.doftfri", "on").add("consent", "true"));
+    String token = manageToken(receipt);
+    WebClientSession person = session();
+    HttpResponse<Buffer> confirm = await(person.get("/anmalan/" + token + "/radera").send());
+    assertEquals(200, confirm.statusCode());
+    assertContains(confirm.bodyAsString(), "Det går inte att ångra");
+    HttpResponse<Buffer> erased = await(person.post("/anmalan/" + token + "/radera")
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", field(confirm, CSRF_FIELD))));
+    assertEquals(303, erased.statusCode(), erased.bodyAsString());
+    assertEquals("/anmalan/raderad", erased.getHeader("Location"));
+    assertContains(get("/anmalan/raderad").bodyAsString(), "<h1>Dina uppgifter är raderade</h1>");
+
+    assertEquals(0L, count("select count(*) from registration where name = 'Radera Mig' or email = 'radera.mig@example.org'"));
+    assertEquals(0L, count("select count(*) from registration_need n join registration r on r.id = n.registration_id "
+        + "where r.event_id = " + event.id));
+    assertEquals(40, seatsLeft(event.id));
+    HttpResponse<Buffer> gone = get("/anmalan/" + token);
+    assertEquals(404, gone.statusCode());
+    assertContains(gone.bodyAsString(), "Sidan finns inte");
+    assertEquals(404, get("/anmalan/not-a-token").statusCode());
+  }
+
+  // ------------------------------------------------------------------------------------------------ in a browser
+
+  @Test
+  void theFormIsFilledAndSentWithTheKeyboardAloneAndEveryPageIsAccessible() {
+    Event event = event(40, START, null);
+    browser = Browser.start();
+    WebDriver driver = browser.driver();
+    browser.open(app.url("/evenemang/" + event.id + "/anmalan"));
+    browser.assertAccessible("the sign-up form");
+
+    // Enter in a text field sends the form: nothing filled in yet, so errors.
+    tabTo(driver, "name");
+    keys(driver, Keys.ENTER);
+    try {
+      browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.id("error-summary-title")));
+    } catch (RuntimeException e) {
+      throw new AssertionError(driver.getCurrentUrl() + " " + driver.getTitle() + "\n" + driver.getPageSource(), e);
+    }
+    assertTrue(driver.getTitle().startsWith("Fel: "), driver.getTitle());
+    browser.assertAccessible("the sign-up form with errors");
+
+    tabTo(driver, "name");
+    keys(driver, UNICODE_NAME);
+    tabTo(driver, "email");
+    keys(driver, "tangentbord@example.org");
+    // A radio group is one Tab stop, on its checked radio ("Inget pass"); the arrow keys choose within it.
+    tabTo(driver, "session-0-none");
+    keys(driver, Keys.ARROW_UP);
+    tabTo(driver, "needs");
+    keys(driver, Keys.SPACE);
+    tabTo(driver, "companion");
+    keys(driver, Keys.SPACE);
+    tabTo(driver, "consent");
+    keys(driver, Keys.SPACE);
+    tabToSubmit(driver);
+    keys(driver, Keys.ENTER);
+    browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Du är anmäld"));
+    browser.assertAccessible("the receipt");
+    assertEquals(List.of(UNICODE_NAME), Db.column(app.databaseUrl, "select name from registration where email = 'tangentbord@example.org'"));
+    assertEquals(List.of(true), Db.column(app.databaseUrl, "select companion from registration where email = 'tangentbord@example.org'"));
+    assertEquals(List.of(event.sessionB), Db.column(app.databaseUrl, "select s.session_id from registration_session s "
+        + "join registration r on r.id = s.registration_id where r.email = 'tangentbord@example.org'"));
+    assertEquals(List.of("horslinga"), Db.column(app.databaseUrl, "select n.need_code from registration_need n "
+        + "join registration r on r.id = n.registration_id where r.email = 'tangentbord@example.org'"));
+
+    tabToLink(driver, "Se och ändra din anmälan");
+    keys(driver, Keys.ENTER);
+    browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Din anmälan"));
+    assertTrue(driver.getPageSource().contains(UNICODE_NAME));
+    browser.assertAccessible("the manage page");
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  record Event(long id, long sessionA, long sessionB, long sessionC) {}
+
+  /** A published event with two parallel sessions at 10:00 and one at 12:00. */
+  private static Event event(int capacity, OffsetDateTime start, OffsetDateTime opens) {
+    OffsetDateTime day = start.withHour(9);
+    JsonObject body = new JsonObject()
+        .put("title", "Workshop om delaktighet " + System.nanoTime())
+        .put("kind", "workshop")
+        .put("startsAt", start.toString())
+        .put("endsAt", day.plusHours(7).toString())
+        .put("onlineUrl", "https://example.org/workshop")
+        .put("capacity", capacity)
+        .put("organiserName", "Arbetsgruppen")
+        .put("organiserEmail", "hok@example.org")
+        .put("sessions", new JsonArray()
+            .add(session("Workshop A", day.plusHours(1), capacity))
+            .add(session("Workshop B", day.plusHours(1), capacity))
+            .add(session("Workshop C", day.plusHours(3), capacity)));
+    if (opens != null) {
+      body.put("registrationOpensAt", opens.toString());
+    }
+    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
+        .putHeader("Authorization", "Bearer " + admin).sendJsonObject(body));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    long id = created.bodyAsJsonObject().getLong("id");
+    HttpResponse<Buffer> published = await(app.client.post("/api/v1/events/" + id + "/publish")
+        .putHeader("Authorization", "Bearer " + admin).send());
+    assertEquals(200, published.statusCode(), published.bodyAsString());
+    JsonArray sessions = published.bodyAsJsonObject().getJsonArray("sessions");
+    return new Event(id, sessionId(sessions, "Workshop A"), sessionId(sessions, "Workshop B"), sessionId(sessions, "Workshop C"));
+  }
+
+  private static JsonObject session(String title, OffsetDateTime start, int capacity) {
+    return new JsonObject().put("title", title).put("startsAt", start.toString())
+        .put("endsAt", start.plusHours(1).toString()).put("capacity", capacity);
+  }
+
+  private static long sessionId(JsonArray sessions, String title) {
+    for (int i = 0; i < sessions.size(); i++) {
+      if (title.equals(sessions.getJsonObject(i).getString("title"))) {
+        return sessions.getJsonObject(i).getLong("id");
+      }
+    }
+    throw new AssertionError("no session " + title + " in " + sessions.encode());
+  }
+
+  private static int seatsLeft(long eventId) {
+    HttpResponse<Buffer> r = get("/api/v1/events/" + eventId);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject().getInteger("seatsLeft");
+  }
+
+  private static long orgId() {
+    return (Long) Db.column(app.databaseUrl, "select id from organisation where name = 'DHR Region Halland'").get(0);
+  }
+
+  private static long count(String sql) {
+    return (Long) Db.column(app.databaseUrl, sql).get(0);
+  }
+
+  /** A person with a browser's cookie jar (the CSRF cookie), no JavaScript. */
+  private static WebClientSession session() {
+    return WebClientSession.create(WebClient.create(app.vertx, new WebClientOptions()
+        .setDefaultHost("localhost").setDefaultPort(app.port()).setFollowRedirects(false)));
+  }
+
+  private static HttpResponse<Buffer> open(WebClientSession person, long eventId) {
+    HttpResponse<Buffer> page = await(person.get("/evenemang/" + eventId + "/anmalan").send());
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    return page;
+  }
+
+  /** The fields a page hands out (CSRF token, idempotency key) with a name and address filled in. */
+  private static MultiMap form(HttpResponse<Buffer> page, String name, String email) {
+    return MultiMap.caseInsensitiveMultiMap()
+        .add("X-XSRF-TOKEN", field(page, CSRF_FIELD))
+        .add("idempotencyKey", field(page, KEY_FIELD))
+        .add("name", name).add("email", email).add("language", "sv");
+  }
+
+  private static HttpResponse<Buffer> post(WebClientSession person, long eventId, MultiMap form) {
+    return post(person, eventId, form, "");
+  }
+
+  /** Sends the sign-up form and, like a browser, follows the redirect to the receipt. */
+  private static HttpResponse<Buffer> post(WebClientSession person, long eventId, MultiMap form, String query) {
+    return follow(person, await(person.post("/evenemang/" + eventId + "/anmalan" + query).sendForm(form)));
+  }
+
+  private static HttpResponse<Buffer> follow(WebClientSession person, HttpResponse<Buffer> response) {
+    return response.statusCode() == 303 ? await(person.get(response.getHeader("Location")).send()) : response;
+  }
+
+  private static HttpResponse<Buffer> signUp(long eventId, String name, String email) {
+    WebClientSession person = session();
+    HttpResponse<Buffer> r = post(person, eventId, form(open(person, eventId), name, email));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return r;
+  }
+
+  private static HttpResponse<Buffer> get(String path) {
+    return await(app.client.get(path).send());
+  }
+
+  private static String manageToken(HttpResponse<Buffer> receipt) {
+    Matcher m = MANAGE_LINK.matcher(receipt.bodyAsString());
+    if (!m.find()) {
+      fail("no manage link on the page: " + receipt.bodyAsString());
+    }
+    return m.group(1);
+  }
+
+  private static String field(HttpResponse<Buffer> page, Pattern pattern) {
+    Matcher m = pattern.matcher(page.bodyAsString());
+    if (!m.find()) {
+      fail("no " + pattern + " on the page: " + page.bodyAsString());
+    }
+    return m.group(1).replace("&#x3D;", "=").replace("&#61;", "=").replace("&#x2F;", "/").replace("&#47;", "/")
+        .replace("&#x2B;", "+").replace("&#43;", "+").replace("&amp;", "&");
+  }
+
+  /** A link in the error summary to the field, with the message (after the field's name, where the summary shows it). */
+  private static void assertErrorLink(String html, String fieldId, String message) {
+    Pattern link = Pattern.compile("<a href=\"#" + Pattern.quote(fieldId) + "\">(?:[^<:]+: )?" + Pattern.quote(message) + "</a>");
+    assertTrue(link.matcher(html).find(), () -> "expected an error-summary link to #" + fieldId + " saying <" + message + "> in:\n" + html);
+  }
+
+  private static void assertContains(String html, String expected) {
+    assertTrue(html.contains(expected), () -> "expected <" + expected + "> in:\n" + html);
+  }
+
+  // Keyboard only: Tab moves focus, Space ticks, Enter sends. No clicks.
+
+  private static void keys(WebDriver driver, CharSequence... keys) {
+    new Actions(driver).sendKeys(keys).perform();
+  }
+
+  private static void tabTo(WebDriver driver, String id) {
+    tabUntil(driver, e -> id.equals(e.getAttribute("id")), "#" + id);
+  }
+
+  private static void tabToSubmit(WebDriver driver) {
+    tabUntil(driver, e -> "button".equals(e.getTagName()) && "submit".equals(e.getAttribute("type")), "the submit button");
+  }
+
+  private static void tabToLink(WebDriver driver, String text) {
+    tabUntil(driver, e -> "a".equals(e.getTagName()) && text.equals(e.getText().strip()), "link " + text);
+  }
+
+  private static void tabUntil(WebDriver driver, java.util.function.Predicate<WebElement> target, String what) {
+    for (int i = 0; i < 150; i++) {
+      keys(driver, Keys.TAB);
+      if (target.test(driver.switchTo().activeElement())) {
+        return;
+      }
+    }
+    fail("Tab never reached " + what + " on " + driver.getCurrentUrl());
+  }
+}
