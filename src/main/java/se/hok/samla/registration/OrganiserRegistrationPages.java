@@ -131,8 +131,8 @@ public final class OrganiserRegistrationPages {
     boolean withNeeds = "true".equals(ctx.queryParams().get("needs"));
     Lang lang = Lang.of(ctx);
     events.get(eventId)
-        .compose(event -> Future.all(registrations.list(eventId, StaffAuth.current(ctx).id()), registrations.needs())
-            .map(all -> csv(event, all.resultAt(0), all.resultAt(1), withNeeds, lang)))
+        .compose(event -> Future.all(registrations.list(eventId, StaffAuth.current(ctx).id()), registrations.catalogue())
+            .map(all -> csv(event, all.resultAt(0), needLabels(all.resultAt(1), lang), withNeeds, lang)))
         .onSuccess(text -> ctx.response()
             .putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"anmalningar-" + (withNeeds ? "med-behov-" : "")
@@ -179,19 +179,19 @@ public final class OrganiserRegistrationPages {
             registrations.tasks(eventId),
             registrations.dietList(eventId),
             registrations.needs(),
-            events.organisations("")))
+            events.organisations(""),
+            registrations.catalogue()))
         .compose(all -> {
           List<Registration> list = all.resultAt(0);
-          List<Need> catalogue = all.resultAt(4);
-          Map<String, Need> needByCode = new HashMap<>();
-          catalogue.forEach(n -> needByCode.put(n.code(), n));
+          // Labels from the whole catalogue: a need hidden since keeps its name on older registrations.
+          Map<String, String> needLabels = needLabels(all.resultAt(6), lang);
           Map<Long, String> sessionTitles = sessionTitles(event, lang);
 
           List<Row> confirmed = new ArrayList<>();
           List<Row> waitlist = new ArrayList<>();
           List<Row> cancelled = new ArrayList<>();
           for (Registration r : list) {
-            Row row = row(r, needByCode, sessionTitles, lang);
+            Row row = row(r, needLabels, sessionTitles, lang);
             (r.isConfirmed() ? confirmed : r.isWaitlisted() ? waitlist : cancelled).add(row);
           }
 
@@ -214,8 +214,9 @@ public final class OrganiserRegistrationPages {
           model.put("notice", state.notice());
           model.put("problem", state.problem());
           model.put("errors", state.errors());
+          model.put("errorLinks", errorLinks(state.errors(), needLabels, lang));
           model.put("canAdd", event.status() == EventStatus.PUBLISHED && now.isBefore(event.endsAt()));
-          model.put("form", form(state.input(), catalogue, all.resultAt(5), event, lang, now));
+          model.put("form", form(state.input(), all.resultAt(4), all.resultAt(5), event, lang, now));
           return templates.render(ctx, status, "organiser/registrations", model);
         }))
         .onFailure(ctx::fail);
@@ -244,9 +245,9 @@ public final class OrganiserRegistrationPages {
 
   public record NeedText(String label, String detail) {}
 
-  private static Row row(Registration r, Map<String, Need> needs, Map<Long, String> sessionTitles, Lang lang) {
+  private static Row row(Registration r, Map<String, String> needs, Map<Long, String> sessionTitles, Lang lang) {
     List<NeedText> needTexts = r.needs().stream()
-        .map(n -> new NeedText(needLabel(needs, n.code(), lang), n.detail()))
+        .map(n -> new NeedText(needs.getOrDefault(n.code(), n.code()), n.detail()))
         .toList();
     return new Row(r.id(), r.name(), r.email(), r.phone(), r.organisationName(),
         r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()),
@@ -282,6 +283,26 @@ public final class OrganiserRegistrationPages {
 
   // ------------------------------------------------------------------------------------------------ the add form
 
+  /** An entry of the error summary: the field's name first, since several fields share "Fill in this field". */
+  public record ErrorLink(String anchor, String text) {}
+
+  private static final Map<String, String> FIELD_LABELS = Map.ofEntries(
+      Map.entry("name", "org.add.name"), Map.entry("email", "org.add.email"), Map.entry("phone", "org.add.phone"),
+      Map.entry("language", "org.add.language"), Map.entry("organisationId", "org.add.organisationId"),
+      Map.entry("organisationName", "org.add.organisationName"), Map.entry("sector", "org.add.sector"),
+      Map.entry("companion", "org.add.companionLegend"), Map.entry("sessions", "org.col.sessions"),
+      Map.entry("needs", "org.add.needs"), Map.entry("diet", "org.add.diet"), Map.entry("consent", "org.add.consentLegend"));
+
+  private static List<ErrorLink> errorLinks(Map<String, String> errors, Map<String, String> needs, Lang lang) {
+    List<ErrorLink> out = new ArrayList<>();
+    errors.forEach((field, message) -> {
+      String label = field.startsWith("needs.") ? needs.get(field.substring(6))
+          : FIELD_LABELS.containsKey(field) ? Messages.get(lang, FIELD_LABELS.get(field)) : null;
+      out.add(new ErrorLink(field.replace('.', '-'), label == null ? message : label + ": " + message));
+    });
+    return out;
+  }
+
   public record Form(String key, String name, String email, String phone, String organisationId,
                      String organisationName, String sector, boolean companion, boolean consent, String language,
                      List<Organisation> organisations, List<Choice> sectors, List<NeedChoice> needs,
@@ -289,7 +310,8 @@ public final class OrganiserRegistrationPages {
 
   public record Choice(String code, String label, boolean checked) {}
 
-  public record NeedChoice(String code, String label, boolean hasDetail, boolean checked, String detail) {}
+  /** A need to tick; {@code asksDetail}, not hasDetail: Pebble would read n.detail through hasDetail(). */
+  public record NeedChoice(String code, String label, boolean asksDetail, boolean checked, String detail) {}
 
   public record SlotChoice(int index, String time, List<Choice> sessions, boolean none) {}
 
@@ -322,15 +344,15 @@ public final class OrganiserRegistrationPages {
 
   // ------------------------------------------------------------------------------------------------ CSV
 
-  private static String csv(Event event, List<Registration> list, List<Need> catalogue, boolean withNeeds, Lang lang) {
-    Map<String, Need> needByCode = new LinkedHashMap<>();
-    catalogue.forEach(n -> needByCode.put(n.code(), n));
+  /** needLabels: code → label in catalogue order. */
+  private static String csv(Event event, List<Registration> list, Map<String, String> needLabels, boolean withNeeds,
+                            Lang lang) {
     Map<Long, String> sessionTitles = sessionTitles(event, lang);
     List<Registration> live = list.stream().filter(r -> !r.isCancelled() && !r.erased()).toList();
     // Only the needs somebody stated get a column, in the catalogue's order (unknown codes last).
     List<String> needColumns = new ArrayList<>();
     if (withNeeds) {
-      needByCode.keySet().stream()
+      needLabels.keySet().stream()
           .filter(code -> live.stream().anyMatch(r -> r.needs().stream().anyMatch(n -> n.code().equals(code))))
           .forEach(needColumns::add);
       live.forEach(r -> r.needs().forEach(n -> {
@@ -345,7 +367,7 @@ public final class OrganiserRegistrationPages {
         "companion", "sessions").stream().map(k -> Messages.get(lang, "org.csv." + k)).toList());
     if (withNeeds) {
       header.add(Messages.get(lang, "org.csv.diet"));
-      needColumns.forEach(code -> header.add(needLabel(needByCode, code, lang)));
+      needColumns.forEach(code -> header.add(needLabels.getOrDefault(code, code)));
     }
     csvLine(out, header);
     String yes = Messages.get(lang, "event.yes");
@@ -406,13 +428,15 @@ public final class OrganiserRegistrationPages {
     return titles;
   }
 
-  private static String needLabel(Map<String, Need> needs, String code, Lang lang) {
-    Need n = needs.get(code);
-    return n == null ? code : n.label(lang);
+  /** Code → label in the reader's language, in catalogue order. */
+  private static Map<String, String> needLabels(List<RegistrationService.NeedEntry> catalogue, Lang lang) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    catalogue.forEach(n -> labels.put(n.code(), lang == Lang.EN ? n.labelEn() : n.labelSv()));
+    return labels;
   }
 
   private static String dietLabel(String code, Lang lang) {
-    String key = "org.diet." + code;
+    String key = "org.dietName." + code;
     String label = Messages.get(lang, key);
     return label.equals(key) ? code : label;
   }
