@@ -31,6 +31,7 @@ import se.hok.samla.registration.ParticipantPages;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.DevMailPages;
+import se.hok.samla.privacy.Retention;
 import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffRoutes;
@@ -134,6 +135,10 @@ public final class Main {
               }))
               .compose(router -> WebServer.listen(vertx, router, config.httpPort(),
                   Math.max(1, Runtime.getRuntime().availableProcessors())))
+              .map(servers -> {
+                new Retention(db.pool(), config.retentionDays()).schedule(vertx);
+                return servers;
+              })
               // Last, so that a failed start never consumes the one-time generated admin password.
               .compose(servers -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
                   .map(generated -> new Running(vertx, config, servers.get(0).actualPort(), db, catcher, servers, generated)))

@@ -20,7 +20,8 @@ public record Config(
     String adminEmail,
     Optional<String> adminPassword,
     Path dataDir,
-    boolean demo) {
+    boolean demo,
+    int retentionDays) {
 
   /** An external PostgreSQL server, from {@code DATABASE_URL}. */
   public record DatabaseUrl(String host, int port, String database, String user, String password) {
@@ -60,6 +61,7 @@ public record Config(
     }
     Path dataDir = Path.of(env.getOrDefault("SAMLA_DATA_DIR", "data")).toAbsolutePath();
     boolean demo = boolVar(env, "SAMLA_DEMO", false);
+    int retentionDays = intVar(env, "SAMLA_RETENTION_DAYS", 30, 0, 3650);
     for (String arg : args) {
       if (arg.equals("--demo")) {
         demo = true;
@@ -67,7 +69,7 @@ public record Config(
         throw new ConfigException("Unknown argument " + arg + " (the only argument is --demo)");
       }
     }
-    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo);
+    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays);
   }
 
   /** True when Samla runs its own database and mail catcher: the developer's default. */

@@ -90,8 +90,8 @@ public record RegistrationInput(
     }
     String orgName = orgId == null ? checks.text("organisationName", organisationName, false, 200) : null;
     String cleanSector = blankToNull(sector);
-    if (orgName != null && (cleanSector == null || !SECTORS.contains(cleanSector))) {
-      checks.add("sector", cleanSector == null ? "error.reg.sectorRequired" : "error.reg.sectorUnknown");
+    if (orgName != null && cleanSector != null && !SECTORS.contains(cleanSector)) {
+      checks.add("sector", "error.reg.sectorUnknown");
     }
     String role = checks.text("roleTitle", roleTitle, false, 200);
     List<Long> sessionIds = new ArrayList<>();

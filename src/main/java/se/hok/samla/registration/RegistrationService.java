@@ -567,7 +567,10 @@ public final class RegistrationService {
     });
   }
 
-  /** The organisation chosen from the list, or a new one typed in (found again by name if it exists). */
+  /**
+   * The organisation chosen from the list, or typed in: an organisation already known by that name (in any
+   * letter case) is used as it is; a new one needs its sector.
+   */
   private Future<Long> organisation(SqlConnection conn, RegistrationInput.Data d) {
     if (d.organisationId() != null) {
       return conn.preparedQuery("select id from organisation where id = $1").execute(Tuple.of(d.organisationId()))
@@ -577,11 +580,20 @@ public final class RegistrationService {
     if (d.organisationName() == null) {
       return Future.succeededFuture(null);
     }
-    return conn.preparedQuery("insert into organisation (name, sector) values ($1, $2) on conflict do nothing returning id")
-        .execute(Tuple.of(d.organisationName(), d.sector()))
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getLong("id"))
-            : conn.preparedQuery("select id from organisation where lower(name) = lower($1)").execute(Tuple.of(d.organisationName()))
-                .map(found -> found.iterator().next().getLong("id")));
+    return conn.preparedQuery("select id from organisation where lower(name) = lower($1)").execute(Tuple.of(d.organisationName()))
+        .compose(found -> {
+          if (found.size() == 1) {
+            return Future.succeededFuture(found.iterator().next().getLong("id"));
+          }
+          if (d.sector() == null) {
+            return Future.failedFuture(ValidationException.of("sector", "error.reg.sectorRequired"));
+          }
+          return conn.preparedQuery("insert into organisation (name, sector) values ($1, $2) on conflict do nothing returning id")
+              .execute(Tuple.of(d.organisationName(), d.sector()))
+              .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getLong("id"))
+                  : conn.preparedQuery("select id from organisation where lower(name) = lower($1)").execute(Tuple.of(d.organisationName()))
+                      .map(again -> again.iterator().next().getLong("id")));
+        });
   }
 
   private Future<Void> saveChoices(SqlConnection conn, UUID id, RegistrationInput.Data d) {
