@@ -310,6 +310,11 @@ public final class RegistrationService {
   // Self-service
   // ------------------------------------------------------------------------------------------------
 
+  /** A registration by id, for work done later on its behalf (e.g. rendering its e-mail at send time). */
+  public Future<Registration> byId(UUID id) {
+    return pool.withConnection(conn -> load(conn, id));
+  }
+
   public Future<Registration> byToken(String token) {
     return pool.withConnection(conn -> registrationIdByToken(conn, token).compose(id -> load(conn, id)));
   }
