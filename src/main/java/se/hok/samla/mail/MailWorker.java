@@ -1,0 +1,187 @@
+package se.hok.samla.mail;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.MailAttachment;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the outbox. Rows are leased with FOR UPDATE SKIP LOCKED (two instances never take the same row; a
+ * worker that dies mid-send gives its lease back when it runs out), rendered from current data at send time,
+ * and sent with a Message-ID fixed per row. Failures are retried with exponential back-off for 24 hours, then
+ * the row is marked failed for the organiser to see and resend. An SMTP outage delays mail and loses none.
+ */
+public final class MailWorker {
+  private static final Logger log = LoggerFactory.getLogger(MailWorker.class);
+
+  /** Turns an outbox row into an e-mail, or nothing when there is nothing to send any more. */
+  public interface Renderer {
+    Future<Optional<RenderedMail>> render(String kind, Long eventId, UUID registrationId, JsonObject payload);
+  }
+
+  /** How the worker paces itself; the defaults are for production, tests shorten them. */
+  public record Timing(Duration poll, Duration lease, Duration firstRetry, Duration maxRetry, Duration giveUpAfter, int batch) {
+    public static Timing production() {
+      return new Timing(Duration.ofMillis(500), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1),
+          Duration.ofHours(24), 50);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final MailClient mail;
+  private final Renderer renderer;
+  private final String from;
+  private final String messageIdDomain;
+  private final Timing timing;
+  private long timer = -1;
+  private boolean running;
+
+  public MailWorker(Vertx vertx, Pool pool, MailClient mail, Renderer renderer, String from, String messageIdDomain,
+                    Timing timing) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.mail = mail;
+    this.renderer = renderer;
+    this.from = from;
+    this.messageIdDomain = messageIdDomain;
+    this.timing = timing;
+  }
+
+  public void start() {
+    timer = vertx.setPeriodic(timing.poll().toMillis(), t -> {
+      if (!running) {
+        running = true;
+        runOnce().onComplete(r -> {
+          running = false;
+          if (r.failed()) {
+            log.warn("Mail worker round failed; it will try again", r.cause());
+          }
+        });
+      }
+    });
+  }
+
+  public void stop() {
+    if (timer != -1) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Leases a batch of due rows and sends them, until none are due; returns how many rows were settled. */
+  public Future<Integer> runOnce() {
+    return lease().compose(rows -> {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      List<Future<Void>> sends = new ArrayList<>();
+      rows.forEach(row -> sends.add(deliver(row)));
+      return Future.join(sends).transform(r -> rows.size() < timing.batch()
+          ? Future.succeededFuture(rows.size())
+          : runOnce().map(more -> rows.size() + more));
+    });
+  }
+
+  record OutboxRow(long id, String kind, Long eventId, UUID registrationId, JsonObject payload, int attempts,
+                   OffsetDateTime createdAt) {}
+
+  private Future<List<OutboxRow>> lease() {
+    return pool.preparedQuery("""
+            update outbox set available_at = now() + make_interval(secs => $2), attempts = attempts + 1
+            where id in (
+              select id from outbox where sent_at is null and failed_at is null and available_at <= now()
+              order by id limit $1 for update skip locked)
+            returning id, kind, event_id, registration_id, payload, attempts, created_at""")
+        .execute(Tuple.of(timing.batch(), (double) timing.lease().toSeconds()))
+        .map(rows -> {
+          List<OutboxRow> out = new ArrayList<>();
+          for (Row r : rows) {
+            Object payload = r.getValue("payload");
+            out.add(new OutboxRow(r.getLong("id"), r.getString("kind"), r.getLong("event_id"), r.getUUID("registration_id"),
+                payload instanceof JsonObject j ? j : new JsonObject(), r.getInteger("attempts"),
+                r.getOffsetDateTime("created_at")));
+          }
+          out.sort(java.util.Comparator.comparingLong(OutboxRow::id));
+          return out;
+        });
+  }
+
+  private Future<Void> deliver(OutboxRow row) {
+    String messageId = "<outbox-" + row.id() + "@" + messageIdDomain + ">";
+    return renderer.render(row.kind(), row.eventId(), row.registrationId(), row.payload())
+        .compose(rendered -> rendered.isEmpty()
+            ? settle(row.id(), "skipped", null, null)
+            : mail.sendMail(message(rendered.get(), messageId))
+                .compose(result -> settle(row.id(), "sent", messageId, rendered.get().to())))
+        .recover(e -> retryLater(row, e));
+  }
+
+  private MailMessage message(RenderedMail m, String messageId) {
+    MailMessage message = new MailMessage()
+        .setFrom(from)
+        .setTo(m.to())
+        .setSubject(m.subject())
+        .setText(m.text())
+        .setHtml(m.html());
+    message.addHeader("Message-ID", messageId);
+    List<MailAttachment> inline = new ArrayList<>();
+    List<MailAttachment> attached = new ArrayList<>();
+    for (RenderedMail.Part p : m.parts()) {
+      MailAttachment a = MailAttachment.create().setData(Buffer.buffer(p.data())).setContentType(p.contentType())
+          .setName(p.filename());
+      if (p.contentId() != null) {
+        inline.add(a.setDisposition("inline").setContentId("<" + p.contentId() + ">"));
+      } else {
+        attached.add(a.setDisposition("attachment"));
+      }
+    }
+    if (!inline.isEmpty()) {
+      message.setInlineAttachment(inline);
+    }
+    if (!attached.isEmpty()) {
+      message.setAttachment(attached);
+    }
+    return message;
+  }
+
+  private Future<Void> settle(long id, String outcome, String messageId, String recipient) {
+    return pool.preparedQuery("update outbox set sent_at = now(), outcome = $2, message_id = $3, recipient = $4, "
+            + "last_error = null where id = $1")
+        .execute(Tuple.of(id, outcome, messageId, recipient))
+        .mapEmpty();
+  }
+
+  /** Exponential back-off (first retry, doubling, capped); after the give-up time the row is marked failed. */
+  private Future<Void> retryLater(OutboxRow row, Throwable error) {
+    String message = String.valueOf(error.getMessage());
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    boolean giveUp = row.createdAt() != null && row.createdAt().plus(timing.giveUpAfter()).isBefore(now);
+    long delay = Math.min(timing.maxRetry().toMillis(),
+        timing.firstRetry().toMillis() * (1L << Math.min(20, Math.max(0, row.attempts() - 1))));
+    log.info("Mail {} ({}) not sent, attempt {}: {}{}", row.id(), row.kind(), row.attempts(), message,
+        giveUp ? " – giving up" : "");
+    return pool.preparedQuery("""
+            update outbox set last_error = $2,
+              available_at = case when $3 then available_at else now() + make_interval(secs => $4) end,
+              failed_at = case when $3 then now() else null end,
+              outcome = case when $3 then 'failed' else null end
+            where id = $1""")
+        .execute(Tuple.of(row.id(), message.length() > 1000 ? message.substring(0, 1000) : message, giveUp, delay / 1000.0))
+        .mapEmpty();
+  }
+}
