@@ -23,7 +23,8 @@ public record Event(
     PlanYear planYear,
     String organiserName,
     String organiserEmail,
-    List<EventSession> sessions) {
+    List<EventSession> sessions,
+    int reminderDays) {
 
   public int seatsLeft() {
     return Math.max(0, capacity - seatsTaken);

@@ -29,6 +29,7 @@ public record EventJson(
     String organiserName,
     String organiserEmail,
     List<SessionJson> sessions,
+    int reminderDays,
     String url) {
 
   public record VenueJson(long id, String name, String address, Accessibility accessibility) {
@@ -54,7 +55,7 @@ public record EventJson(
         e.organiserName(), e.organiserEmail(),
         e.sessions().stream().map(s -> new SessionJson(s.id(), s.titleSv(), s.titleEn(), local(s.startsAt()),
             local(s.endsAt()), s.capacity(), s.seatsLeft())).toList(),
-        publicUrl + "/evenemang/" + e.id());
+        e.reminderDays(), publicUrl + "/evenemang/" + e.id());
   }
 
   static OffsetDateTime local(OffsetDateTime t) {

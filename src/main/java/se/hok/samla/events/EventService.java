@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import se.hok.samla.mail.Outbox;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
@@ -25,7 +26,7 @@ public final class EventService {
   private static final String EVENT_COLUMNS = """
       e.id, e.kind, e.title_sv, e.title_en, e.description_sv, e.description_en, e.starts_at, e.ends_at,
       e.online_url, e.capacity, e.seats_taken, e.registration_opens_at, e.registration_closes_at, e.status,
-      e.organiser_name, e.organiser_email,
+      e.organiser_name, e.organiser_email, e.reminder_days,
       v.id as v_id, v.name as v_name, v.address as v_address, v.step_free_entrance, v.hearing_loop,
       v.accessible_toilet, v.disabled_parking, v.accessibility_notes,
       y.year as y_year, y.theme as y_theme, y.focus_area as y_focus_area
@@ -90,13 +91,13 @@ public final class EventService {
         .compose(v -> conn.preparedQuery("""
                 insert into event (kind, title_sv, title_en, description_sv, description_en, starts_at, ends_at,
                   venue_id, online_url, capacity, registration_opens_at, registration_closes_at, plan_year,
-                  organiser_name, organiser_email, created_by)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                  organiser_name, organiser_email, created_by, reminder_days)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                 returning id""")
             .execute(Tuple.from(new Object[] {d.kind().code(), d.titleSv(), d.titleEn(), d.descriptionSv(),
                 d.descriptionEn(), d.startsAt(), d.endsAt(), d.venueId(), d.onlineUrl(), d.capacity(),
                 d.registrationOpensAt(), d.registrationClosesAt(), d.year(), d.organiserName(),
-                d.organiserEmail(), staffId})))
+                d.organiserEmail(), staffId, d.reminderDays()})))
         .compose(rows -> {
           long id = rows.iterator().next().getLong("id");
           return insertSessions(conn, id, d.sessions()).compose(v -> find(conn, id)).map(Optional::orElseThrow);
@@ -145,12 +146,14 @@ public final class EventService {
                   update event set kind = $2, title_sv = $3, title_en = $4, description_sv = $5, description_en = $6,
                     starts_at = $7, ends_at = $8, venue_id = $9, online_url = $10, capacity = $11,
                     registration_opens_at = $12, registration_closes_at = $13, plan_year = $14,
-                    organiser_name = $15, organiser_email = $16, updated_at = now()
+                    organiser_name = $15, organiser_email = $16, reminder_days = $17,
+                    reminder_queued_at = case when starts_at = $7 and reminder_days = $17 then reminder_queued_at end,
+                    updated_at = now()
                   where id = $1""")
               .execute(Tuple.from(new Object[] {id, d.kind().code(), d.titleSv(), d.titleEn(), d.descriptionSv(),
                   d.descriptionEn(), d.startsAt(), d.endsAt(), d.venueId(), d.onlineUrl(), d.capacity(),
                   d.registrationOpensAt(), d.registrationClosesAt(), d.year(), d.organiserName(),
-                  d.organiserEmail()}))
+                  d.organiserEmail(), d.reminderDays()}))
               .compose(v -> removed.isEmpty() ? Future.succeededFuture() : conn
                   .preparedQuery("delete from event_session where event_id = $1 and id = any($2)")
                   .execute(Tuple.tuple().addLong(id).addArrayOfLong(removed.toArray(Long[]::new))).mapEmpty())
@@ -170,13 +173,14 @@ public final class EventService {
         .compose(v -> find(conn, id)).map(Optional::orElseThrow));
   }
 
-  /** Cancels an event; cancelling again changes nothing. */
+  /** Cancels an event and tells everyone registered (in the same transaction); cancelling again changes nothing. */
   public Future<Event> cancel(long id) {
     return pool.withTransaction(conn -> find(conn, id, true)
         .map(found -> found.orElseThrow(() -> new NotFoundException("event " + id)))
         .compose(e -> e.status() == EventStatus.CANCELLED ? Future.succeededFuture() : conn
             .preparedQuery("update event set status = 'cancelled', cancelled_at = now(), updated_at = now() where id = $1")
-            .execute(Tuple.of(id)).mapEmpty())
+            .execute(Tuple.of(id))
+            .compose(v -> Outbox.addForEveryone(conn, "event_cancelled", id)).mapEmpty())
         .compose(v -> find(conn, id)).map(Optional::orElseThrow));
   }
 
@@ -320,6 +324,6 @@ public final class EventService {
         r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), venue, r.getString("online_url"),
         r.getInteger("capacity"), r.getInteger("seats_taken"), r.getOffsetDateTime("registration_opens_at"),
         r.getOffsetDateTime("registration_closes_at"), EventStatus.parse(r.getString("status")), year,
-        r.getString("organiser_name"), r.getString("organiser_email"), List.copyOf(sessions));
+        r.getString("organiser_name"), r.getString("organiser_email"), List.copyOf(sessions), r.getInteger("reminder_days"));
   }
 }

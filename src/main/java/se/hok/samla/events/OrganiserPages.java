@@ -62,7 +62,7 @@ public final class OrganiserPages {
 
   private void newForm(RoutingContext ctx) {
     EventInput blank = new EventInput(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, StaffAuth.current(ctx).name(), StaffAuth.current(ctx).email(), java.util.List.of());
+        null, StaffAuth.current(ctx).name(), StaffAuth.current(ctx).email(), java.util.List.of(), "2");
     renderForm(ctx, 200, null, blank, Map.of());
   }
 

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import se.hok.samla.mail.Outbox;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
@@ -753,9 +754,7 @@ public final class RegistrationService {
   }
 
   private Future<Void> outbox(SqlConnection conn, String kind, long eventId, UUID id, JsonObject payload) {
-    return conn.preparedQuery("insert into outbox (kind, event_id, registration_id, payload) values ($1, $2, $3, $4)")
-        .execute(Tuple.of(kind, eventId, id, payload))
-        .mapEmpty();
+    return Outbox.add(conn, kind, eventId, id, payload);
   }
 
   private Future<Registration> load(SqlConnection conn, UUID id) {
