@@ -31,6 +31,7 @@ import se.hok.samla.registration.ParticipantPages;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.DevMailPages;
+import se.hok.samla.mail.MailStatusPages;
 import se.hok.samla.privacy.Retention;
 import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.staff.StaffAuth;
@@ -124,6 +125,7 @@ public final class Main {
                 pages.add(new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount);
                 pages.add(new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount);
                 pages.add(new NeedCataloguePages(registrations, auth, templates)::mount);
+                pages.add(new MailStatusPages(db.pool(), auth, templates)::mount);
                 catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
                 List<WebServer.Operations> operations = List.of(
                     new StaffRoutes(staff, auth, templates)::mount,
