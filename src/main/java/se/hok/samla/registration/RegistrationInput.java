@@ -73,6 +73,12 @@ public record RegistrationInput(
         "true".equals(form.get("companion")), "true".equals(form.get("consent")), form.get("language"));
   }
 
+  /** The same input with a typed organisation name replaced by the id of the organisation known by it. */
+  public RegistrationInput withOrganisationId(long id) {
+    return new RegistrationInput(name, email, phone, String.valueOf(id), null, null, roleTitle, sessions, needs, diet,
+        companion, consent, language);
+  }
+
   Data validate(FieldChecks checks) {
     String cleanName = checks.text("name", name, true, 200);
     String cleanEmail = checks.email("email", email, true);
@@ -90,8 +96,9 @@ public record RegistrationInput(
     }
     String orgName = orgId == null ? checks.text("organisationName", organisationName, false, 200) : null;
     String cleanSector = blankToNull(sector);
-    if (orgName != null && cleanSector != null && !SECTORS.contains(cleanSector)) {
-      checks.add("sector", "error.reg.sectorUnknown");
+    if (orgName != null && (cleanSector == null || !SECTORS.contains(cleanSector))) {
+      // A name typed here is a new organisation (known names are resolved to their id first): it needs a sector.
+      checks.add("sector", cleanSector == null ? "error.reg.sectorRequired" : "error.reg.sectorUnknown");
     }
     String role = checks.text("roleTitle", roleTitle, false, 200);
     List<Long> sessionIds = new ArrayList<>();

@@ -138,7 +138,7 @@ public final class RegistrationService {
   // ------------------------------------------------------------------------------------------------
 
   public Future<RegistrationResult> register(long eventId, RegistrationInput input, String idempotencyKey, Source source) {
-    return Future.succeededFuture(input)
+    return knownOrganisation(input)
         .map(i -> i.validate(new FieldChecks()))
         .compose(data -> pool.withTransaction(conn -> register(conn, eventId, data, idempotencyKey, source)))
         .compose(this::withPosition)
@@ -362,7 +362,6 @@ public final class RegistrationService {
                 d.diet().toArray(String[]::new), d.language(), d.consent()})))
         .compose(v -> conn.preparedQuery("delete from registration_need where registration_id = $1").execute(Tuple.of(current.id())))
         .compose(v -> conn.preparedQuery("delete from registration_session where registration_id = $1").execute(Tuple.of(current.id())))
-        .compose(v -> conn.preparedQuery("delete from organiser_task where registration_id = $1 and done_at is null").execute(Tuple.of(current.id())))
         .compose(v -> saveChoices(conn, current.id(), d))
         .compose(v -> tasks(conn, event, current.id(), needs, now))
         .compose(v -> current.isConfirmed()
@@ -573,6 +572,16 @@ public final class RegistrationService {
     });
   }
 
+  /** A typed organisation name that is already known (in any letter case) becomes that organisation's id. */
+  private Future<RegistrationInput> knownOrganisation(RegistrationInput input) {
+    String typed = RegistrationInput.blankToNull(input.organisationName());
+    if (typed == null || RegistrationInput.blankToNull(input.organisationId()) != null || typed.length() > 200) {
+      return Future.succeededFuture(input);
+    }
+    return pool.preparedQuery("select id from organisation where lower(name) = lower($1)").execute(Tuple.of(typed))
+        .map(rows -> rows.size() == 1 ? input.withOrganisationId(rows.iterator().next().getLong("id")) : input);
+  }
+
   /**
    * The organisation chosen from the list, or typed in: an organisation already known by that name (in any
    * letter case) is used as it is; a new one needs its sector.
@@ -614,34 +623,44 @@ public final class RegistrationService {
         .mapEmpty());
   }
 
-  /** Creates organiser tasks for needs with a lead time; returns the codes that arrived too late (urgent). */
+  /**
+   * Keeps the organiser tasks in step with the needs that have a lead time: tasks for needs no longer stated
+   * go (unless done), new needs get a task and one alert to the organiser; needs already known are not alerted
+   * again. Returns the codes of new needs that arrived too late (urgent).
+   */
   private Future<List<String>> tasks(SqlConnection conn, EventFacts event, UUID id, List<Need> needs, OffsetDateTime now) {
     LocalDate eventDay = event.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
     LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
-    List<Tuple> rows = new ArrayList<>();
-    List<String> urgent = new ArrayList<>();
-    for (Need n : needs) {
-      if (n.leadDays() != null) {
-        LocalDate bookBy = eventDay.minusDays(n.leadDays());
-        boolean late = today.isAfter(bookBy);
-        if (late) {
-          urgent.add(n.code());
-        }
-        rows.add(Tuple.of(event.id(), id, n.code(), bookBy, late));
-      }
-    }
-    if (rows.isEmpty()) {
-      return Future.succeededFuture(urgent);
-    }
-    return conn.preparedQuery("insert into organiser_task (event_id, registration_id, need_code, book_by, urgent) "
-            + "values ($1, $2, $3, $4, $5) on conflict (registration_id, need_code) do nothing returning id")
-        .executeBatch(rows)
-        .compose(v -> {
+    List<String> withLead = needs.stream().filter(n -> n.leadDays() != null).map(Need::code).toList();
+    return conn.preparedQuery("delete from organiser_task where registration_id = $1 and done_at is null and not (need_code = any($2))")
+        .execute(Tuple.tuple().addUUID(id).addArrayOfString(withLead.toArray(String[]::new)))
+        .compose(v -> conn.preparedQuery("select need_code from organiser_task where registration_id = $1").execute(Tuple.of(id)))
+        .compose(existing -> {
+          java.util.Set<String> known = new java.util.HashSet<>();
+          existing.forEach(r -> known.add(r.getString(0)));
+          List<Tuple> rows = new ArrayList<>();
+          List<String> urgent = new ArrayList<>();
           JsonArray alert = new JsonArray();
-          rows.forEach(t -> alert.add(t.getString(2)));
-          return outbox(conn, "organiser_alert", event.id(), id, new JsonObject().put("needs", alert));
-        })
-        .map(urgent);
+          for (Need n : needs) {
+            if (n.leadDays() != null && !known.contains(n.code())) {
+              LocalDate bookBy = eventDay.minusDays(n.leadDays());
+              boolean late = today.isAfter(bookBy);
+              if (late) {
+                urgent.add(n.code());
+              }
+              rows.add(Tuple.of(event.id(), id, n.code(), bookBy, late));
+              alert.add(n.code());
+            }
+          }
+          if (rows.isEmpty()) {
+            return Future.succeededFuture(urgent);
+          }
+          return conn.preparedQuery("insert into organiser_task (event_id, registration_id, need_code, book_by, urgent) "
+                  + "values ($1, $2, $3, $4, $5) on conflict (registration_id, need_code) do nothing")
+              .executeBatch(rows)
+              .compose(v -> outbox(conn, "organiser_alert", event.id(), id, new JsonObject().put("needs", alert)))
+              .map(urgent);
+        });
   }
 
   /** Cancels a live registration; returns its id. Frees its seats and promotes the waiting list. */

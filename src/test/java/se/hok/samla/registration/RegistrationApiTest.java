@@ -193,6 +193,27 @@ class RegistrationApiTest {
   }
 
   @Test
+  void theOrganiserIsAlertedOnceForEachNewNeedNotAgainOnEveryChange() {
+    HttpResponse<Buffer> r = register(Events.person("Ivar", "ivar@example.org").put("consent", true)
+        .put("needs", new JsonArray().add(new JsonObject().put("code", "skrivtolk"))));
+    String token = CapacityTest.token(r);
+    String id = r.bodyAsJsonObject().getString("id");
+    String alerts = "select count(*) from outbox where kind = 'organiser_alert' and registration_id = '" + id + "'";
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, alerts));
+    await(app.client.patch("/api/v1/registrations/" + token).sendJsonObject(new JsonObject().put("phone", "070-1111111")));
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, alerts), "a change that adds no need alerts nobody");
+    await(app.client.patch("/api/v1/registrations/" + token).sendJsonObject(new JsonObject()
+        .put("needs", new JsonArray().add(new JsonObject().put("code", "skrivtolk")).add(new JsonObject().put("code", "syntolkning")))));
+    assertEquals(List.of(2L), Db.column(app.databaseUrl, alerts));
+    assertEquals(List.of("syntolkning"), Db.column(app.databaseUrl, "select payload->'needs'->>0 from outbox where kind = 'organiser_alert'"
+        + " and registration_id = '" + id + "' order by id desc limit 1"), "only the new need");
+    await(app.client.patch("/api/v1/registrations/" + token).sendJsonObject(new JsonObject()
+        .put("needs", new JsonArray().add(new JsonObject().put("code", "syntolkning")))));
+    assertEquals(List.of("syntolkning"), Db.column(app.databaseUrl, "select need_code from organiser_task where registration_id = '" + id + "'"),
+        "the task for the need taken back is gone");
+  }
+
+  @Test
   void theManageLinkChangesCancelsAndErases() {
     JsonObject own = Events.published(app, organiser, 10, new JsonArray()
         .add(Events.session("Workshop A", 10, 5)).add(Events.session("Workshop B", 10, 5)));
