@@ -1,0 +1,103 @@
+package se.hok.samla.tickets;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.UUID;
+import net.fortuna.ical4j.model.Calendar;
+import net.fortuna.ical4j.model.TimeZoneRegistry;
+import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
+import net.fortuna.ical4j.model.component.VEvent;
+import net.fortuna.ical4j.model.component.VTimeZone;
+import net.fortuna.ical4j.model.property.Description;
+import net.fortuna.ical4j.model.property.Location;
+import net.fortuna.ical4j.model.property.ProdId;
+import net.fortuna.ical4j.model.property.Sequence;
+import net.fortuna.ical4j.model.property.Status;
+import net.fortuna.ical4j.model.property.TzId;
+import net.fortuna.ical4j.model.property.Uid;
+import net.fortuna.ical4j.model.property.Url;
+import net.fortuna.ical4j.model.property.immutable.ImmutableCalScale;
+import net.fortuna.ical4j.model.property.immutable.ImmutableMethod;
+import net.fortuna.ical4j.model.property.immutable.ImmutableVersion;
+
+/**
+ * One registration as an .ics to put in one's own calendar (attached to the confirmation and change mails).
+ *
+ * <p>The UID belongs to the registration, not the event, and stays the same for its whole life; each change is sent
+ * with a higher SEQUENCE, so calendar programs update the entry they already have instead of adding a second one.
+ * METHOD:PUBLISH, not REQUEST: a REQUEST needs an ORGANIZER and ATTENDEE and makes mail programs offer to answer an
+ * invitation, which this is not. A cancellation is the same UID with STATUS:CANCELLED (METHOD:CANCEL would need
+ * the same ORGANIZER and ATTENDEE).
+ */
+public final class RegistrationCalendar {
+  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final TimeZoneRegistry ZONES = TimeZoneRegistryFactory.getInstance().createRegistry();
+
+  private RegistrationCalendar() {}
+
+  /**
+   * @param location  where it is held (a venue's name and address, or the online link); may be null
+   * @param description  free text; the manage link is added after it
+   * @param url  the registration's manage page
+   * @param sequence  0 for the first version, higher for each change
+   * @param host  the service's host name, to make the UID globally unique
+   */
+  public static String ics(UUID registrationId, String title, OffsetDateTime start, OffsetDateTime end,
+                           String location, String description, String url, int sequence, String host,
+                           boolean cancelled) {
+    Objects.requireNonNull(registrationId, "registrationId");
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(end, "end");
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must not be negative");
+    }
+    Calendar calendar = new Calendar()
+        .add(new ProdId("-//HÖK//Samla//SV"))
+        .add(ImmutableVersion.VERSION_2_0)
+        .add(ImmutableCalScale.GREGORIAN)
+        .add(ImmutableMethod.PUBLISH);
+    calendar.add(stockholm());
+
+    VEvent event = new VEvent(start.atZoneSameInstant(STOCKHOLM), end.atZoneSameInstant(STOCKHOLM),
+        title == null ? "" : title);
+    event.add(new Uid(uid(registrationId, host)));
+    event.add(new Sequence(sequence));
+    event.add(new Status(cancelled ? Status.VALUE_CANCELLED : Status.VALUE_CONFIRMED));
+    if (location != null && !location.isBlank()) {
+      event.add(new Location(location));
+    }
+    String text = description == null || description.isBlank() ? "" : description.strip();
+    if (url != null && !url.isBlank()) {
+      text = text.isEmpty() ? url : text + "\n\n" + url;
+      try {
+        event.add(new Url(URI.create(url)));
+      } catch (IllegalArgumentException e) {
+        // not a URI a calendar could open: it stays in the description as text
+      }
+    }
+    if (!text.isEmpty()) {
+      event.add(new Description(text));
+    }
+    calendar.add(event);
+    return calendar.toString();
+  }
+
+  /**
+   * The VTIMEZONE that DTSTART's TZID=Europe/Stockholm points to. ical4j's bundled tzurl data (2025a) defines
+   * Europe/Stockholm as a copy of Europe/Berlin, TZID included (tzdata made Stockholm a link to Berlin: the same
+   * rules since 1980), which would leave the events' TZID without a matching VTIMEZONE. So the copy is renamed.
+   */
+  private static VTimeZone stockholm() {
+    VTimeZone zone = ZONES.getTimeZone(STOCKHOLM.getId()).getVTimeZone().copy();
+    zone.replace(new TzId(STOCKHOLM.getId()));
+    zone.removeAll("TZURL", "X-LIC-LOCATION");
+    return zone;
+  }
+
+  /** The registration's UID: the same in every version of its .ics. */
+  static String uid(UUID registrationId, String host) {
+    return "registration-" + registrationId + "@" + (host == null || host.isBlank() ? "samla" : host);
+  }
+}

@@ -1,0 +1,458 @@
+package se.hok.samla.tickets;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
+import org.apache.pdfbox.pdmodel.interactive.action.PDActionURI;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDBorderStyleDictionary;
+import org.apache.pdfbox.pdmodel.interactive.viewerpreferences.PDViewerPreferences;
+import se.hok.samla.events.Venue;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+
+/**
+ * A ticket as an A4 PDF (PDFBox) to print or show on a phone: the event, the person, the QR code with its
+ * reference, the venue's accessibility and the needs the person stated, and the link to change or cancel.
+ *
+ * <p>Font: DejaVu Sans (or Liberation Sans, or Arial on macOS) is embedded as a subset when the system has it, so
+ * names like Nguyễn print as written. Without any of them the PDF falls back to Helvetica (Standard 14,
+ * WinAnsiEncoding, not embedded), which has å ä ö é but not ễ. Whatever font is used, a character it cannot show
+ * is replaced, never fatal: first by the same letter with fewer accents (ễ → ê → e), else by "?".
+ */
+public final class TicketPdf {
+  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+
+  /** Regular and bold faces tried in order; the first regular face found wins. */
+  private static final List<String[]> FONT_FILES = List.of(
+      new String[] {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},
+      new String[] {"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf"},
+      new String[] {"/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"},
+      new String[] {"/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"},
+      new String[] {"/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+          "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"},
+      new String[] {"/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"},
+      new String[] {"/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"});
+
+  /** The font files' bytes, read once: parsing them is per document, reading them need not be. */
+  private static final Optional<FontFiles> FONTS = findFonts();
+
+  record FontFiles(String name, byte[] regular, byte[] bold) {}
+
+  private TicketPdf() {}
+
+  /**
+   * What a ticket shows. {@code when} and {@code place} are ready to print (see {@link #when} and
+   * {@link #accessibility}); {@code language} is "sv" or "en" (anything else is Swedish).
+   */
+  public record Content(String eventTitle, String when, String place, String participant, boolean companion,
+                        String code, String reference, List<String> accessibility, List<String> needs,
+                        String manageUrl, String language) {}
+
+  /** Which font tickets are set in on this machine, e.g. "DejaVuSans.ttf (embedded)". */
+  public static String fontName() {
+    return FONTS.map(f -> f.name() + " (embedded)").orElse("Helvetica (Standard 14, WinAnsi, not embedded)");
+  }
+
+  public static byte[] render(Content c) {
+    return render(c, FONTS);
+  }
+
+  /** With the given font files, or with Helvetica when there are none. */
+  static byte[] render(Content c, Optional<FontFiles> fontFiles) {
+    Lang lang = Lang.parse(c.language(), Lang.SV);
+    Texts t = lang == Lang.EN ? Texts.EN : Texts.SV;
+    try (PDDocument doc = new PDDocument()) {
+      Page page = new Page(doc, fonts(doc, fontFiles));
+      String title = text(c.eventTitle());
+
+      PDDocumentInformation info = doc.getDocumentInformation();
+      info.setTitle(t.ticket + " – " + title.replaceAll("\\p{Cntrl}", " "));  // metadata is Unicode, whatever the font
+      info.setCreator("Samla");
+      doc.getDocumentCatalog().setLanguage(lang == Lang.EN ? "en-GB" : "sv-SE");
+      PDViewerPreferences prefs = new PDViewerPreferences(new org.apache.pdfbox.cos.COSDictionary());
+      prefs.setDisplayDocTitle(true);
+      doc.getDocumentCatalog().setViewerPreferences(prefs);
+
+      page.paragraph(t.ticket.toUpperCase(Locale.ROOT) + " · HÖK", page.bold, 10, 0.35f);
+      page.space(4);
+      page.paragraph(title, page.bold, 20, 0f);
+      page.space(10);
+      page.field(t.when, text(c.when()));
+      page.field(t.place, text(c.place()));
+      page.field(t.participant, text(c.participant()));
+      page.field(t.companion, c.companion() ? t.yes : t.no);
+      page.space(14);
+      page.qr(text(c.code()), text(c.reference()), t.showAtEntrance);
+      page.space(10);
+      page.heading(t.accessibility);
+      page.bullets(c.accessibility(), t.noneKnown);
+      page.heading(t.needs);
+      page.bullets(c.needs(), t.noneStated);
+      page.heading(t.manage);
+      page.link(text(c.manageUrl()));
+      page.close();
+
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      doc.save(out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot render ticket PDF", e);
+    }
+  }
+
+  /** The time of an event as a ticket says it, in Swedish time: "Tisdag 14 april 2026, 09:00–16:00". */
+  public static String when(OffsetDateTime start, OffsetDateTime end, String language) {
+    Lang lang = Lang.parse(language, Lang.SV);
+    ZonedDateTime s = start.atZoneSameInstant(STOCKHOLM);
+    ZonedDateTime e = end.atZoneSameInstant(STOCKHOLM);
+    DateTimeFormatter day = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", lang.locale());
+    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
+    String text = s.toLocalDate().equals(e.toLocalDate())
+        ? day.format(s) + ", " + hm.format(s) + "–" + hm.format(e)
+        : day.format(s) + " " + hm.format(s) + " – " + day.format(e) + " " + hm.format(e);
+    return text.substring(0, 1).toUpperCase(lang.locale()) + text.substring(1);
+  }
+
+  /** A venue's accessibility facts as the event page states them, e.g. "Hörslinga: Ja"; none without a venue. */
+  public static List<String> accessibility(Venue venue, String language) {
+    if (venue == null) {
+      return List.of();
+    }
+    Lang lang = Lang.parse(language, Lang.SV);
+    String yes = Messages.get(lang, "event.yes");
+    String no = Messages.get(lang, "event.no");
+    List<String> out = new ArrayList<>();
+    out.add(Messages.get(lang, "event.stepFree") + ": " + (venue.stepFreeEntrance() ? yes : no));
+    out.add(Messages.get(lang, "event.hearingLoop") + ": " + (venue.hearingLoop() ? yes : no));
+    out.add(Messages.get(lang, "event.accessibleToilet") + ": " + (venue.accessibleToilet() ? yes : no));
+    out.add(Messages.get(lang, "event.disabledParking") + ": " + (venue.disabledParking() ? yes : no));
+    if (venue.accessibilityNotes() != null && !venue.accessibilityNotes().isBlank()) {
+      out.add(venue.accessibilityNotes().strip());
+    }
+    return out;
+  }
+
+  private record Texts(String ticket, String when, String place, String participant, String companion, String yes,
+                       String no, String showAtEntrance, String accessibility, String noneKnown, String needs,
+                       String noneStated, String manage) {
+    static final Texts SV = new Texts("Biljett", "Tid", "Plats", "Deltagare", "Ledsagare", "Ja", "Nej",
+        "Visa koden vid entrén, på skärmen eller utskriven.", "Tillgänglighet i lokalen", "Inga uppgifter",
+        "Behov du har angett", "Inga", "Ändra eller avboka din anmälan");
+    static final Texts EN = new Texts("Ticket", "When", "Place", "Participant", "Companion", "Yes", "No",
+        "Show the code at the entrance, on screen or printed.", "Accessibility of the venue", "No information",
+        "Needs you stated", "None", "Change or cancel your registration");
+  }
+
+  private static String text(String s) {
+    return s == null ? "" : s;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Fonts
+  // ------------------------------------------------------------------------------------------------
+
+  private record Fonts(PDFont regular, PDFont bold) {}
+
+  private static Fonts fonts(PDDocument doc, Optional<FontFiles> files) throws IOException {
+    if (files.isPresent()) {
+      FontFiles f = files.get();
+      return new Fonts(PDType0Font.load(doc, new ByteArrayInputStream(f.regular()), true),
+          PDType0Font.load(doc, new ByteArrayInputStream(f.bold()), true));
+    }
+    return new Fonts(new PDType1Font(Standard14Fonts.FontName.HELVETICA),
+        new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD));
+  }
+
+  private static Optional<FontFiles> findFonts() {
+    for (String[] pair : FONT_FILES) {
+      Path regular = Path.of(pair[0]);
+      if (Files.isReadable(regular)) {
+        try {
+          Path bold = Path.of(pair[1]);
+          byte[] r = Files.readAllBytes(regular);
+          return Optional.of(new FontFiles(regular.getFileName().toString(), r,
+              Files.isReadable(bold) ? Files.readAllBytes(bold) : r));
+        } catch (IOException | RuntimeException e) {
+          // try the next one
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Layout: one column from the top down, a new page when the next line does not fit
+  // ------------------------------------------------------------------------------------------------
+
+  private static final class Page {
+    static final PDRectangle SIZE = PDRectangle.A4;
+    static final float MARGIN = 56;  // 20 mm
+    static final float WIDTH = SIZE.getWidth() - 2 * MARGIN;
+    static final float QR_SIDE = 170;  // 60 mm: about 3.8 pt (1.3 mm) per module for a 111-character code
+
+    final PDDocument doc;
+    final PDFont regular;
+    final PDFont bold;
+    final Map<PDFont, Map<Integer, Boolean>> canShow = new HashMap<>();
+    PDPage page;
+    PDPageContentStream out;
+    float y;
+
+    Page(PDDocument doc, Fonts fonts) throws IOException {
+      this.doc = doc;
+      this.regular = fonts.regular();
+      this.bold = fonts.bold();
+      newPage();
+    }
+
+    void newPage() throws IOException {
+      close();
+      page = new PDPage(SIZE);
+      doc.addPage(page);
+      out = new PDPageContentStream(doc, page);
+      y = SIZE.getHeight() - MARGIN;
+    }
+
+    void close() throws IOException {
+      if (out != null) {
+        out.close();
+        out = null;
+      }
+    }
+
+    void room(float height) throws IOException {
+      if (y - height < MARGIN) {
+        newPage();
+      }
+    }
+
+    void space(float pt) {
+      y -= pt;
+    }
+
+    void heading(String text) throws IOException {
+      space(8);
+      room(12 * 1.35f * 2);  // a heading is never the last line of a page
+      paragraph(text, bold, 12, 0f);
+      space(2);
+    }
+
+    void field(String label, String value) throws IOException {
+      float size = 11;
+      float labelWidth = 90;
+      List<String> lines = wrap(printable(value, regular), regular, size, WIDTH - labelWidth);
+      room(size * 1.35f);
+      show(printable(label, bold), bold, size, MARGIN, y - size, 0f);
+      for (String line : lines) {
+        room(size * 1.35f);
+        show(line, regular, size, MARGIN + labelWidth, y - size, 0f);
+        y -= size * 1.35f;
+      }
+    }
+
+    void paragraph(String text, PDFont font, float size, float gray) throws IOException {
+      for (String line : wrap(printable(text, font), font, size, WIDTH)) {
+        room(size * 1.35f);
+        show(line, font, size, MARGIN, y - size, gray);
+        y -= size * 1.35f;
+      }
+    }
+
+    void bullets(List<String> items, String none) throws IOException {
+      List<String> list = items == null ? List.of() : items.stream().filter(i -> i != null && !i.isBlank()).toList();
+      if (list.isEmpty()) {
+        paragraph(none, regular, 11, 0f);
+        return;
+      }
+      float size = 11;
+      for (String item : list) {
+        List<String> lines = wrap(printable(item, regular), regular, size, WIDTH - 14);
+        for (int i = 0; i < lines.size(); i++) {
+          room(size * 1.35f);
+          if (i == 0) {
+            show(printable("•", regular), regular, size, MARGIN, y - size, 0f);
+          }
+          show(lines.get(i), regular, size, MARGIN + 14, y - size, 0f);
+          y -= size * 1.35f;
+        }
+      }
+    }
+
+    /** The QR code at a fixed size, its reference under it: all of it on one page. */
+    void qr(String code, String reference, String hint) throws IOException {
+      float needed = QR_SIDE + 16 * 1.35f + 10 * 1.35f + 8;
+      room(needed);
+      float left = MARGIN;
+      if (!code.isEmpty()) {
+        // About 8 px per module: sharp in print (PDF viewers do not smooth images unless asked to).
+        BufferedImage image = QrCodes.image(code, 360);
+        int modules = QrCodes.encode(code).getMatrix().getWidth() + 2 * QrCodes.QUIET_ZONE_MODULES;
+        // The quiet zone reaches into the page margin, so the symbol itself lines up with the text.
+        left = MARGIN - QR_SIDE * QrCodes.QUIET_ZONE_MODULES / modules;
+        out.drawImage(LosslessFactory.createFromImage(doc, image), left, y - QR_SIDE, QR_SIDE, QR_SIDE);
+      }
+      y -= QR_SIDE + 4;
+      String ref = printable(reference, bold);
+      float refWidth = width(ref, bold, 16);
+      show(ref, bold, 16, Math.max(MARGIN, left + (QR_SIDE - refWidth) / 2), y - 16, 0f);
+      y -= 16 * 1.35f;
+      paragraph(hint, regular, 10, 0.35f);
+    }
+
+    /** The manage link, as text and as a clickable link over it. */
+    void link(String url) throws IOException {
+      float size = 11;
+      for (String line : wrap(printable(url, regular), regular, size, WIDTH)) {
+        room(size * 1.35f);
+        show(line, regular, size, MARGIN, y - size, 0f);
+        if (url.startsWith("https://") || url.startsWith("http://")) {
+          PDAnnotationLink link = new PDAnnotationLink();
+          link.setRectangle(new PDRectangle(MARGIN, y - size * 1.3f, width(line, regular, size), size * 1.3f));
+          PDBorderStyleDictionary border = new PDBorderStyleDictionary();
+          border.setWidth(0);
+          link.setBorderStyle(border);
+          PDActionURI action = new PDActionURI();
+          action.setURI(url);
+          link.setAction(action);
+          page.getAnnotations().add(link);
+        }
+        y -= size * 1.35f;
+      }
+    }
+
+    void show(String line, PDFont font, float size, float x, float baseline, float gray) throws IOException {
+      if (line.isEmpty()) {
+        return;
+      }
+      out.beginText();
+      out.setNonStrokingColor(gray);
+      out.setFont(font, size);
+      out.newLineAtOffset(x, baseline);
+      out.showText(line);
+      out.endText();
+    }
+
+    float width(String text, PDFont font, float size) throws IOException {
+      return font.getStringWidth(text) / 1000f * size;
+    }
+
+    /** Lines no wider than {@code max}: broken at spaces, and inside a word only when the word alone is too wide. */
+    List<String> wrap(String text, PDFont font, float size, float max) throws IOException {
+      List<String> lines = new ArrayList<>();
+      for (String paragraph : text.split("\n", -1)) {
+        StringBuilder line = new StringBuilder();
+        for (String word : paragraph.split(" +")) {
+          if (word.isEmpty()) {
+            continue;
+          }
+          String candidate = line.length() == 0 ? word : line + " " + word;
+          if (width(candidate, font, size) <= max) {
+            line.setLength(0);
+            line.append(candidate);
+            continue;
+          }
+          if (line.length() > 0) {
+            lines.add(line.toString());
+            line.setLength(0);
+          }
+          // A word wider than the line (a long URL): cut it where it must be cut.
+          int start = 0;
+          float used = 0;
+          for (int i = 0; i < word.length(); ) {
+            int next = word.offsetByCodePoints(i, 1);
+            float w = width(word.substring(i, next), font, size);
+            if (used + w > max && i > start) {
+              lines.add(word.substring(start, i));
+              start = i;
+              used = 0;
+            }
+            used += w;
+            i = next;
+          }
+          line.append(word, start, word.length());
+        }
+        if (line.length() > 0) {
+          lines.add(line.toString());
+        }
+      }
+      return lines;
+    }
+
+    /**
+     * The text as the font can show it: composed (NFC), control characters as spaces (line breaks kept), and each
+     * character the font lacks replaced by the same letter with fewer accents, or by "?".
+     */
+    String printable(String text, PDFont font) {
+      String nfc = Normalizer.normalize(text == null ? "" : text, Normalizer.Form.NFC);
+      StringBuilder out = new StringBuilder(nfc.length());
+      nfc.codePoints().forEach(cp -> {
+        if (cp == '\n') {
+          out.append('\n');
+        } else if (cp == '\r') {
+          // \r\n is one line break; a lone \r is dropped
+        } else if (Character.isISOControl(cp) || Character.isWhitespace(cp)) {
+          out.append(' ');
+        } else if (shows(font, cp)) {
+          out.appendCodePoint(cp);
+        } else {
+          out.append(simpler(font, cp));
+        }
+      });
+      return out.toString();
+    }
+
+    /** ễ → ê → e: drop combining marks from the end until the font has the letter. */
+    private String simpler(PDFont font, int cp) {
+      String decomposed = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFD);
+      while (decomposed.codePointCount(0, decomposed.length()) > 1) {
+        decomposed = decomposed.substring(0, decomposed.offsetByCodePoints(decomposed.length(), -1));
+        String composed = Normalizer.normalize(decomposed, Normalizer.Form.NFC);
+        if (composed.codePointCount(0, composed.length()) == 1 && shows(font, composed.codePointAt(0))) {
+          return composed;
+        }
+      }
+      return "?";
+    }
+
+    private boolean shows(PDFont font, int cp) {
+      return canShow.computeIfAbsent(font, f -> new HashMap<>()).computeIfAbsent(cp, c -> {
+        if (Character.getType(c) == Character.SURROGATE || Character.getType(c) == Character.UNASSIGNED
+            || Character.getType(c) == Character.PRIVATE_USE) {
+          return false;
+        }
+        try {
+          font.encode(new String(Character.toChars(c)));  // throws when the font has no glyph for it
+          return true;
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+          return false;
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package se.hok.samla.tickets;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import se.hok.samla.web.ConflictException;
+import se.hok.samla.web.Msg;
+import se.hok.samla.web.NotFoundException;
+
+/**
+ * Tickets: issuing the one valid ticket of a registration, revoking it, and checking scanned codes.
+ *
+ * <p>Each event has its own Ed25519 key pair, made the first time it is needed and kept in the database for good
+ * (printed tickets must stay verifiable). Keys never change, so they are cached here; the private keys never leave
+ * this class. A scanned code is checked against its event's public key first, so a forged or altered code is
+ * turned away without touching the database (once the event's key is cached); only genuine codes are looked up,
+ * to see whether they were revoked. All SQL about tickets and keys lives here.
+ */
+public final class TicketService {
+  /** References: 32 symbols without 0/O and 1/I, so 5 bits each and no look-alikes. */
+  static final String REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  private static final int REFERENCE_ATTEMPTS = 5;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Pool pool;
+  private final ConcurrentMap<Long, PublicKey> publicKeys = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Long, PrivateKey> privateKeys = new ConcurrentHashMap<>();
+
+  /** The Vert.x instance is not needed yet: signing and checking are fast enough for the event loop. */
+  public TicketService(Vertx vertx, Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The registration's valid ticket: the current one, or a new one (revoking older ones) when there is none or reissue is true. */
+  public Future<Ticket> current(UUID registrationId, long eventId, boolean reissue) {
+    return signingKey(eventId).compose(key -> pool.withTransaction(conn -> confirmed(conn, registrationId, eventId)
+        .compose(v -> reissue ? revoke(conn, registrationId).map(Optional.<Ticket>empty()) : current(conn, registrationId))
+        .compose(found -> found.isPresent()
+            ? Future.succeededFuture(found.get())
+            : issue(conn, registrationId, eventId, key, REFERENCE_ATTEMPTS))));
+  }
+
+  /** Revokes every ticket of the registration (e.g. cancelled). */
+  public Future<Void> revokeAll(UUID registrationId) {
+    return pool.withConnection(conn -> revoke(conn, registrationId));
+  }
+
+  /** Checks a scanned code: signature first (no database), then revocation/registration status. */
+  public Future<Verification> verify(String code) {
+    Optional<TicketCode.Payload> payload;
+    try {
+      payload = TicketCode.decode(code);
+    } catch (RuntimeException e) {
+      payload = Optional.empty();
+    }
+    if (payload.isEmpty()) {
+      return Future.succeededFuture(Verification.invalid());
+    }
+    TicketCode.Payload p = payload.get();
+    return verifyingKey(p.eventId()).compose(key -> key.isPresent() && TicketCode.verify(code, key.get())
+        ? status(p, code)
+        : Future.succeededFuture(Verification.invalid()));
+  }
+
+  /** The event's public key, X.509 SubjectPublicKeyInfo, base64 (for check-in devices). */
+  public Future<String> publicKey(long eventId) {
+    return keys(eventId).map(keys -> Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Issuing
+  // ------------------------------------------------------------------------------------------------
+
+  /** Tickets are for confirmed registrations of events that still take place, and for their own event only. */
+  private Future<Void> confirmed(SqlConnection conn, UUID registrationId, long eventId) {
+    return conn.preparedQuery("""
+            select r.event_id, r.status, e.status as event_status
+            from registration r join event e on e.id = r.event_id where r.id = $1""")
+        .execute(Tuple.of(registrationId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new NotFoundException("registration"));
+          }
+          Row r = rows.iterator().next();
+          if (r.getLong("event_id") != eventId) {
+            return Future.failedFuture(new IllegalArgumentException(
+                "registration " + registrationId + " is not for event " + eventId));
+          }
+          if ("cancelled".equals(r.getString("event_status"))) {
+            return Future.failedFuture(new ConflictException("event_cancelled", Msg.of("error.reg.eventCancelled")));
+          }
+          return switch (r.getString("status")) {
+            case "confirmed" -> Future.succeededFuture();
+            case "cancelled" -> Future.failedFuture(new ConflictException("registration_cancelled", Msg.of("error.reg.cancelled")));
+            default -> Future.failedFuture(new ConflictException("registration_not_confirmed", Msg.of("error.ticket.notConfirmed")));
+          };
+        });
+  }
+
+  private Future<Optional<Ticket>> current(SqlConnection conn, UUID registrationId) {
+    return conn.preparedQuery("""
+            select id, registration_id, event_id, code, reference, issued_at from ticket
+            where registration_id = $1 and revoked_at is null""")
+        .execute(Tuple.of(registrationId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ticket(rows.iterator().next())));
+  }
+
+  private Future<Void> revoke(SqlConnection conn, UUID registrationId) {
+    return conn.preparedQuery("update ticket set revoked_at = now() where registration_id = $1 and revoked_at is null")
+        .execute(Tuple.of(registrationId))
+        .mapEmpty();
+  }
+
+  /**
+   * A new ticket. The id is drawn first because the code signs it. A second ticket racing this one (another
+   * current() for the same registration) meets the one-valid-ticket index: whichever commits first wins, and the
+   * other returns the winner's ticket. A clash of references (40 random bits) just draws another one.
+   */
+  private Future<Ticket> issue(SqlConnection conn, UUID registrationId, long eventId, PrivateKey key, int attempts) {
+    return conn.query("select nextval(pg_get_serial_sequence('ticket', 'id')) as id").execute()
+        .compose(rows -> {
+          long id = rows.iterator().next().getLong("id");
+          String code = TicketCode.encode(TicketCode.VERSION, id, eventId, key);
+          return conn.preparedQuery("""
+                  insert into ticket (id, registration_id, event_id, code, reference) overriding system value
+                  values ($1, $2, $3, $4, $5)
+                  on conflict do nothing
+                  returning id, registration_id, event_id, code, reference, issued_at""")
+              .execute(Tuple.of(id, registrationId, eventId, code, newReference()));
+        })
+        .compose(inserted -> {
+          if (inserted.size() == 1) {
+            return Future.succeededFuture(ticket(inserted.iterator().next()));
+          }
+          return current(conn, registrationId).compose(winner -> winner.isPresent()
+              ? Future.succeededFuture(winner.get())
+              : attempts > 1
+                  ? issue(conn, registrationId, eventId, key, attempts - 1)
+                  : Future.failedFuture(new IllegalStateException("no free ticket reference")));
+        });
+  }
+
+  /** A reference like HÖK-7Q4M-9XK2: short enough to read out at the door, 40 random bits. */
+  static String newReference() {
+    StringBuilder s = new StringBuilder("HÖK-");
+    for (int i = 0; i < 8; i++) {
+      if (i == 4) {
+        s.append('-');
+      }
+      s.append(REFERENCE_ALPHABET.charAt(RANDOM.nextInt(REFERENCE_ALPHABET.length())));
+    }
+    return s.toString();
+  }
+
+  private static Ticket ticket(Row r) {
+    return new Ticket(r.getLong("id"), r.getUUID("registration_id"), r.getLong("event_id"), r.getString("code"),
+        r.getString("reference"), r.getOffsetDateTime("issued_at"));
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Checking
+  // ------------------------------------------------------------------------------------------------
+
+  /** A genuine code: is it still the registration's ticket, and does the registration still hold? */
+  private Future<Verification> status(TicketCode.Payload p, String code) {
+    return pool.preparedQuery("""
+            select t.registration_id, t.code, t.revoked_at, r.status, e.status as event_status
+            from ticket t join registration r on r.id = t.registration_id join event e on e.id = t.event_id
+            where t.id = $1 and t.event_id = $2""")
+        .execute(Tuple.of(p.ticketId(), p.eventId()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            // Signed by us but gone: its registration was deleted.
+            return new Verification(Verification.Result.REVOKED, p.ticketId(), p.eventId(), null);
+          }
+          Row r = rows.iterator().next();
+          if (!code.equals(r.getString("code"))) {
+            return Verification.invalid();
+          }
+          boolean valid = r.getOffsetDateTime("revoked_at") == null && "confirmed".equals(r.getString("status"))
+              && !"cancelled".equals(r.getString("event_status"));
+          return new Verification(valid ? Verification.Result.VALID : Verification.Result.REVOKED,
+              p.ticketId(), p.eventId(), r.getUUID("registration_id"));
+        });
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Keys
+  // ------------------------------------------------------------------------------------------------
+
+  private Future<PrivateKey> signingKey(long eventId) {
+    PrivateKey cached = privateKeys.get(eventId);
+    return cached != null ? Future.succeededFuture(cached) : keys(eventId).map(KeyPair::getPrivate);
+  }
+
+  /** The public key to check a code with; never creates one (a code for an event without a key is not ours). */
+  private Future<Optional<PublicKey>> verifyingKey(long eventId) {
+    PublicKey cached = publicKeys.get(eventId);
+    if (cached != null) {
+      return Future.succeededFuture(Optional.of(cached));
+    }
+    return pool.preparedQuery("select private_key, public_key from event_key where event_id = $1")
+        .execute(Tuple.of(eventId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(remember(eventId, rows.iterator().next()).getPublic()));
+  }
+
+  /**
+   * The event's key pair, made on first use. Two instances (or two requests) making it at once both insert, one
+   * insert wins, and both read back the winner; only keys read back from the database are cached. The key is
+   * committed on its own, never inside a ticket's transaction: a rolled-back transaction must not take with it a
+   * key that is already in the cache.
+   */
+  private Future<KeyPair> keys(long eventId) {
+    PrivateKey priv = privateKeys.get(eventId);
+    PublicKey pub = publicKeys.get(eventId);
+    if (priv != null && pub != null) {
+      return Future.succeededFuture(new KeyPair(pub, priv));
+    }
+    return readKeys(eventId).compose(found -> {
+      if (found.isPresent()) {
+        return Future.succeededFuture(found.get());
+      }
+      KeyPair fresh = generate();
+      return pool.preparedQuery("insert into event_key (event_id, private_key, public_key) values ($1, $2, $3) "
+              + "on conflict (event_id) do nothing")
+          .execute(Tuple.of(eventId, Buffer.buffer(fresh.getPrivate().getEncoded()), Buffer.buffer(fresh.getPublic().getEncoded())))
+          .recover(e -> e instanceof PgException pg && "23503".equals(pg.getSqlState())
+              ? Future.failedFuture(new NotFoundException("event"))
+              : Future.failedFuture(e))
+          .compose(v -> readKeys(eventId))
+          .map(Optional::orElseThrow);
+    });
+  }
+
+  private Future<Optional<KeyPair>> readKeys(long eventId) {
+    return pool.preparedQuery("select private_key, public_key from event_key where event_id = $1")
+        .execute(Tuple.of(eventId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(remember(eventId, rows.iterator().next())));
+  }
+
+  private KeyPair remember(long eventId, Row row) {
+    try {
+      KeyFactory factory = KeyFactory.getInstance("Ed25519");
+      PrivateKey priv = factory.generatePrivate(new PKCS8EncodedKeySpec(row.getBuffer("private_key").getBytes()));
+      PublicKey pub = factory.generatePublic(new X509EncodedKeySpec(row.getBuffer("public_key").getBytes()));
+      privateKeys.putIfAbsent(eventId, priv);
+      publicKeys.putIfAbsent(eventId, pub);
+      return new KeyPair(publicKeys.get(eventId), privateKeys.get(eventId));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("unreadable key of event " + eventId, e);
+    }
+  }
+
+  private static KeyPair generate() {
+    try {
+      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package se.hok.samla.tickets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDResources;
+import org.apache.pdfbox.pdmodel.graphics.PDXObject;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import org.apache.pdfbox.pdmodel.interactive.action.PDActionURI;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.Test;
+import se.hok.samla.events.Venue;
+
+/** The PDF ticket: opens, says what it must in the person's own letters, and carries a QR code that scans. */
+class TicketPdfTest {
+  static final String CODE = TicketCode.encode(1, 4711, 42, TicketCodeTest.EVENT.getPrivate());
+  static final String NAME = "Åsa Öberg-Nguyễn";
+
+  static TicketPdf.Content content(String participant, List<String> needs) {
+    Venue venue = new Venue(1, "Tjärnhovs konferens", "Stationsgatan 1, Halmstad", true, true, false, false,
+        "Ramp vid södra entrén. Hörslingan täcker hela salen.");
+    return new TicketPdf.Content("Samverkanskonferens 2026 – Öppenhet och insyn",
+        TicketPdf.when(OffsetDateTime.parse("2026-04-14T09:00+02:00"), OffsetDateTime.parse("2026-04-14T16:00+02:00"), "sv"),
+        "Tjärnhovs konferens, Stationsgatan 1, Halmstad", participant, true, CODE, "HÖK-7Q4M-9XK2",
+        TicketPdf.accessibility(venue, "sv"), needs, "https://samla.example/anmalan/abcDEF123_-xyz", "sv");
+  }
+
+  @Test
+  void theTicketSaysWhatItMust() throws Exception {
+    byte[] pdf = TicketPdf.render(content(NAME, List.of("Hörslinga/teleslinga", "Specialkost/allergi: nötter")));
+    try (PDDocument doc = Loader.loadPDF(pdf)) {
+      assertEquals(1, doc.getNumberOfPages());
+      // Lines joined: a long title wraps.
+      String text = new PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+      assertTrue(text.contains("Samverkanskonferens 2026 – Öppenhet och insyn"), text);
+      assertTrue(text.contains("HÖK-7Q4M-9XK2"), text);
+      assertTrue(text.contains("Tisdag 14 april 2026, 09:00–16:00"), text);
+      assertTrue(text.contains("Tjärnhovs konferens, Stationsgatan 1, Halmstad"), text);
+      assertTrue(text.contains("Hörslinga: Ja"), text);
+      assertTrue(text.contains("Tillgänglig toalett: Nej"), text);
+      assertTrue(text.contains("Ramp vid södra entrén"), text);
+      assertTrue(text.contains("Specialkost/allergi: nötter"), text);
+      assertTrue(text.contains("Ledsagare Ja"), text);
+      assertTrue(text.contains("https://samla.example/anmalan/abcDEF123_-xyz"), text);
+      // With DejaVu Sans (Debian) or Arial (macOS); without any, see withoutASystemFont… below.
+      assertTrue(text.contains(TicketPdf.fontName().contains("embedded") ? NAME : "Åsa Öberg-Nguyên"), text);
+
+      List<BufferedImage> images = images(doc.getPage(0));
+      assertEquals(1, images.size());
+      assertEquals(CODE, Scans.read(images.get(0)), "the QR code in the PDF scans to the ticket code");
+
+      PDAnnotationLink link = (PDAnnotationLink) doc.getPage(0).getAnnotations().get(0);
+      assertEquals("https://samla.example/anmalan/abcDEF123_-xyz", ((PDActionURI) link.getAction()).getURI());
+      assertEquals("sv-SE", doc.getDocumentCatalog().getLanguage());
+      assertTrue(doc.getDocumentInformation().getTitle().startsWith("Biljett – "));
+    }
+  }
+
+  @Test
+  void theFontIsEmbeddedWhereTheSystemHasOne() throws Exception {
+    System.out.println("Ticket PDF font: " + TicketPdf.fontName());
+    try (PDDocument doc = Loader.loadPDF(TicketPdf.render(content(NAME, List.of())))) {
+      PDResources resources = doc.getPage(0).getResources();
+      for (COSName name : resources.getFontNames()) {
+        assertEquals(TicketPdf.fontName().contains("embedded"), resources.getFont(name).isEmbedded(), name.getName());
+      }
+    }
+  }
+
+  @Test
+  void withoutASystemFontLettersLoseAccentsRatherThanFail() throws Exception {
+    byte[] pdf = TicketPdf.render(content(NAME + " 李 😀", List.of("Teckenspråkstolk")), java.util.Optional.empty());
+    try (PDDocument doc = Loader.loadPDF(pdf)) {
+      String text = new PDFTextStripper().getText(doc);
+      assertTrue(text.contains("Åsa Öberg-Nguyên ? ?"), "ễ is not in WinAnsi, ê is; the rest becomes ?: " + text);
+      assertTrue(text.contains("Teckenspråkstolk"), text);
+      assertTrue(text.contains("HÖK-7Q4M-9XK2"), text);
+      assertEquals(CODE, Scans.read(images(doc.getPage(0)).get(0)));
+    }
+  }
+
+  @Test
+  void anyNameRendersAndNothingCrashes() throws Exception {
+    List<String> names = List.of("李小龍", "محمد الأحمد", "Zoë 😀 Ünal", "\u0000\u0007Tab\tand\r\nbreak", "\uD800lone surrogate",
+        "a\u0301\u0323 combining", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "", "x".repeat(3000));
+    for (String name : names) {
+      byte[] pdf = TicketPdf.render(content(name, List.of(name, "")));
+      try (PDDocument doc = Loader.loadPDF(pdf)) {
+        assertFalse(new PDFTextStripper().getText(doc).isBlank());
+      }
+    }
+    // Nothing at all but the code.
+    byte[] bare = TicketPdf.render(new TicketPdf.Content(null, null, null, null, false, CODE, null, null, null, null, null));
+    try (PDDocument doc = Loader.loadPDF(bare)) {
+      assertEquals(CODE, Scans.read(images(doc.getPage(0)).get(0)));
+    }
+  }
+
+  @Test
+  void longListsGoOnANewPageAndEnglishWorks() throws Exception {
+    List<String> needs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      needs.add("Behov nummer " + i + " med en lång förklaring som bryts över flera rader när den inte får plats på en rad");
+    }
+    TicketPdf.Content c = content(NAME, needs);
+    TicketPdf.Content en = new TicketPdf.Content(c.eventTitle(),
+        TicketPdf.when(OffsetDateTime.parse("2026-04-14T09:00+02:00"), OffsetDateTime.parse("2026-04-15T16:00+02:00"), "en"),
+        c.place(), c.participant(), false, c.code(), c.reference(), c.accessibility(), needs, c.manageUrl(), "en");
+    try (PDDocument doc = Loader.loadPDF(TicketPdf.render(en))) {
+      assertTrue(doc.getNumberOfPages() >= 2);
+      String text = new PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+      assertTrue(text.contains("Tuesday 14 April 2026 09:00 – Wednesday 15 April 2026 16:00"), text);
+      assertTrue(text.contains("Behov nummer 59"), text);
+      assertTrue(text.contains("Change or cancel your registration"), text);
+      assertEquals(CODE, Scans.read(images(doc.getPage(0)).get(0)));
+    }
+  }
+
+  static List<BufferedImage> images(PDPage page) throws Exception {
+    List<BufferedImage> out = new ArrayList<>();
+    for (COSName name : page.getResources().getXObjectNames()) {
+      PDXObject x = page.getResources().getXObject(name);
+      if (x instanceof PDImageXObject image) {
+        out.add(image.getImage());
+      }
+    }
+    return out;
+  }
+}
