@@ -1,0 +1,495 @@
+package se.hok.samla.mail;
+
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.ClasspathLoader;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import se.hok.samla.events.Event;
+import se.hok.samla.events.EventService;
+import se.hok.samla.events.EventSession;
+import se.hok.samla.events.EventStatus;
+import se.hok.samla.events.EventView;
+import se.hok.samla.events.Venue;
+import se.hok.samla.mail.MailContent.Action;
+import se.hok.samla.mail.MailContent.Notice;
+import se.hok.samla.mail.MailContent.Row;
+import se.hok.samla.mail.MailContent.Section;
+import se.hok.samla.mail.MailContent.Ticket;
+import se.hok.samla.registration.Registration;
+import se.hok.samla.registration.RegistrationApi;
+import se.hok.samla.registration.RegistrationService;
+import se.hok.samla.registration.RegistrationService.NeedEntry;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+import se.hok.samla.web.NotFoundException;
+
+/**
+ * Turns an outbox row into an e-mail, from the data as it is when the mail is sent: in the participant's
+ * language, with a fresh manage link, and with the ticket (QR inline, PDF and .ics attached) where there is one.
+ *
+ * <p>The HTML is made for what the big mail clients accept: tables for layout, inline styles only, nothing loaded
+ * from the web, a {@code lang} attribute. Every piece of participant data is escaped by the template. The plain
+ * text part carries the same information and the same link.
+ *
+ * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
+ * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant) and {@code organiser_alert} (to the event's
+ * organiser). An unknown kind is an error (the worker retries, then marks the row failed).
+ */
+public final class MailRenderer implements MailWorker.Renderer {
+  /** The content id of the inline QR image. */
+  public static final String QR_CONTENT_ID = "qr@samla";
+  /** The QR image's size in the HTML, in CSS pixels. */
+  static final int QR_SIZE = 200;
+  static final Set<String> KINDS = Set.of("confirmed", "waitlisted", "promoted", "changed", "cancelled", "manage_link",
+      "event_cancelled", "reminder", "organiser_alert");
+  private static final Set<String> TICKET_KINDS = Set.of("confirmed", "promoted", "changed", "reminder");
+  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final String HTML = "templates/mail/mail.html.peb";
+  private static final String TEXT = "templates/mail/mail.txt.peb";
+  private static final Future<Optional<RenderedMail>> NOTHING = Future.succeededFuture(Optional.empty());
+
+  /** Ticket artifacts are produced by the caller-supplied TicketArtifacts so this class does not depend on the tickets package directly. */
+  public interface TicketArtifacts {
+    /** The current ticket for the registration (reissue when the ticket must change): code, reference, QR PNG, PDF, .ics. */
+    Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue);
+  }
+
+  /** A ticket as files: the code in the QR, the reference people read out, the QR image, the PDF and the calendar entry. */
+  public record TicketFiles(String code, String reference, byte[] qrPng, byte[] pdf, String ics) {}
+
+  private final RegistrationService registrations;
+  private final EventService events;
+  private final TicketArtifacts tickets;
+  private final String publicUrl;
+  private final Clock clock;
+  private final PebbleTemplate html;
+  private final PebbleTemplate text;
+
+  public MailRenderer(RegistrationService registrations, EventService events, TicketArtifacts tickets,
+                      String publicUrl) {
+    this(registrations, events, tickets, publicUrl, Clock.systemDefaultZone());
+  }
+
+  /** With a clock: "today" decides whether a need's book-by date has passed. */
+  public MailRenderer(RegistrationService registrations, EventService events, TicketArtifacts tickets,
+                      String publicUrl, Clock clock) {
+    this.registrations = registrations;
+    this.events = events;
+    this.tickets = tickets;
+    this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    this.clock = clock;
+    ClassLoader classes = MailRenderer.class.getClassLoader();
+    // Compiled here, once: rendering is then CPU work only, fine on the event loop.
+    this.html = new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+        .autoEscaping(true).defaultEscapingStrategy("html").build().getTemplate(HTML);
+    this.text = new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+        .autoEscaping(false).newLineTrimming(false).build().getTemplate(TEXT);
+  }
+
+  /**
+   * Renders an outbox row from CURRENT data, in the participant's language (registration.language(), sv default).
+   * Returns empty when there is nothing to send any more: e.g. a confirmation/ticket for a registration that is
+   * cancelled by now, or any mail to an erased registration, or a waitlisted mail when the person has been promoted meanwhile.
+   */
+  @Override
+  public Future<Optional<RenderedMail>> render(String kind, Long eventId, UUID registrationId, JsonObject payload) {
+    if (kind == null || !KINDS.contains(kind)) {
+      return Future.failedFuture(new IllegalArgumentException("No e-mail for outbox kind " + kind));
+    }
+    if (registrationId == null) {
+      return Future.failedFuture(new IllegalArgumentException("Outbox kind " + kind + " needs a registration"));
+    }
+    JsonObject p = payload == null ? new JsonObject() : payload;
+    return registrations.byId(registrationId)
+        .map(Optional::of)
+        .recover(e -> e instanceof NotFoundException ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e))
+        .compose(found -> {
+          if (found.isEmpty() || found.get().erased()) {
+            return NOTHING;
+          }
+          Registration r = found.get();
+          return events.get(eventId != null ? eventId : r.eventId()).compose(e -> {
+            if (!stillToSend(kind, r, e, OffsetDateTime.now(clock))) {
+              return NOTHING;
+            }
+            return "organiser_alert".equals(kind) ? organiserAlert(r, e, p) : toParticipant(kind, r, e, p);
+          });
+        });
+  }
+
+  /** Whether the mail still says something true and useful, given what has happened since it was queued. */
+  static boolean stillToSend(String kind, Registration r, Event e, OffsetDateTime now) {
+    boolean eventOn = e.status() != EventStatus.CANCELLED;
+    return switch (kind) {
+      case "confirmed", "promoted" -> r.isConfirmed() && eventOn;
+      case "waitlisted" -> r.isWaitlisted() && eventOn;
+      case "changed" -> !r.isCancelled() && eventOn;
+      case "cancelled" -> r.isCancelled();
+      case "manage_link" -> true;
+      case "event_cancelled" -> !eventOn && !r.isCancelled();
+      case "reminder" -> r.isConfirmed() && eventOn && e.startsAt().isAfter(now);
+      case "organiser_alert" -> !r.isCancelled() && eventOn && e.organiserEmail() != null && !e.organiserEmail().isBlank();
+      default -> false;
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // To the participant
+  // ------------------------------------------------------------------------------------------------
+
+  private Future<Optional<RenderedMail>> toParticipant(String kind, Registration r, Event e, JsonObject payload) {
+    Lang lang = Lang.parse(r.language(), Lang.SV);
+    return registrations.issueToken(r.id()).compose(token -> {
+      String manageUrl = RegistrationApi.manageUrl(publicUrl, token);
+      Future<TicketFiles> ticket = TICKET_KINDS.contains(kind) && r.isConfirmed()
+          ? tickets.forRegistration(r, e, manageUrl, "changed".equals(kind))
+          : Future.succeededFuture(null);
+      return ticket.compose(t -> registrations.catalogue().map(catalogue -> {
+        MailContent content = participantContent(kind, r, e, payload, lang, manageUrl, t, byCode(catalogue));
+        List<RenderedMail.Part> parts = new ArrayList<>();
+        if (t != null) {
+          parts.add(new RenderedMail.Part("qr.png", "image/png", t.qrPng(), QR_CONTENT_ID));
+          parts.add(new RenderedMail.Part(msg(lang, "mail.file.pdf"), "application/pdf", t.pdf(), null));
+          parts.add(new RenderedMail.Part(msg(lang, "mail.file.ics"), "text/calendar; charset=UTF-8; method=PUBLISH",
+              t.ics().getBytes(StandardCharsets.UTF_8), null));
+        }
+        return Optional.of(mail(r.email(), content, lang, parts));
+      }));
+    });
+  }
+
+  private MailContent participantContent(String kind, Registration r, Event e, JsonObject payload, Lang lang,
+                                         String manageUrl, TicketFiles t, Map<String, NeedEntry> catalogue) {
+    EventView view = EventView.of(e, lang, OffsetDateTime.now(clock));
+    String title = view.title();
+    String key = key(kind);
+    boolean eventOn = e.status() != EventStatus.CANCELLED;
+
+    List<String> intro = new ArrayList<>();
+    Notice notice = null;
+    switch (kind) {
+      case "confirmed" -> {
+        intro.add(msg(lang, "mail.intro.confirmed", title));
+        intro.add(msg(lang, "mail.intro.ticketFiles"));
+      }
+      case "waitlisted" -> {
+        intro.add(msg(lang, "mail.intro.waitlisted", title));
+        intro.add(msg(lang, "mail.intro.waitlistedPosition", r.waitlistPosition()));
+        intro.add(msg(lang, "mail.intro.waitlistedNext"));
+      }
+      case "promoted" -> {
+        intro.add(msg(lang, "mail.intro.promoted", title));
+        intro.add(msg(lang, "mail.intro.ticketFiles"));
+        List<String> dropped = droppedSessions(payload, r, e, lang);
+        if (!dropped.isEmpty()) {
+          notice = new Notice(msg(lang, "mail.dropped.heading"), dropped, msg(lang, "mail.dropped.text"));
+        }
+      }
+      case "changed" -> {
+        intro.add(msg(lang, "mail.intro.changed", title));
+        if (t != null) {
+          intro.add(msg(lang, "mail.intro.changedTicket"));
+          intro.add(msg(lang, "mail.intro.ticketFiles"));
+        } else if (r.isWaitlisted()) {
+          intro.add(msg(lang, "mail.intro.changedWaitlisted", r.waitlistPosition()));
+        }
+      }
+      case "cancelled" -> {
+        intro.add(msg(lang, "mail.intro.cancelled", title));
+        if (eventOn && e.registrationOpen(OffsetDateTime.now(clock))) {
+          intro.add(msg(lang, "mail.intro.cancelledAgain"));
+        }
+      }
+      case "manage_link" -> {
+        intro.add(msg(lang, "mail.intro.manageLink", title));
+        intro.add(msg(lang, "mail.intro.manageLinkUse"));
+        intro.add(msg(lang, "mail.intro.manageLinkNotYou"));
+      }
+      case "reminder" -> {
+        intro.add(msg(lang, "mail.intro.reminder", title));
+        intro.add(msg(lang, "mail.intro.reminderCannotCome"));
+      }
+      case "event_cancelled" -> {
+        intro.add(msg(lang, "mail.intro.eventCancelled", title));
+        intro.add(msg(lang, "mail.intro.eventCancelledNothingToDo"));
+      }
+      default -> throw new IllegalArgumentException(kind);
+    }
+    if (!eventOn && !"event_cancelled".equals(kind)) {
+      intro.add(msg(lang, "mail.eventCancelledNote"));
+    }
+
+    Ticket ticket = t == null ? null : new Ticket(msg(lang, "mail.ticket.heading"), QR_CONTENT_ID,
+        msg(lang, "mail.ticket.qrAlt", t.reference()), QR_SIZE, msg(lang, "mail.ticket.reference"), t.reference(),
+        msg(lang, "mail.ticket.hint"), msg(lang, "mail.ticket.textHint"));
+
+    List<Section> sections = new ArrayList<>();
+    sections.add(new Section(msg(lang, "mail.section.event"), eventRows(e, view, r, lang, !r.isCancelled() && eventOn)));
+    if (eventOn || r.isCancelled()) {
+      sections.add(new Section(msg(lang, "mail.section.registration"), registrationRows(r, lang, catalogue)));
+    }
+
+    // What the link is for: changing a live registration, or only reading (and erasing) one that is over.
+    String manage = r.isCancelled() ? "Cancelled" : !eventOn ? "EventCancelled" : "";
+    Action action = new Action(msg(lang, "mail.manage.heading" + manage), msg(lang, "mail.manage.text" + manage),
+        msg(lang, "mail.manage.button"), manageUrl, msg(lang, "mail.manage.copy"));
+
+    return new MailContent(lang.code(), subject(lang, key, title), msg(lang, "mail.heading." + key),
+        msg(lang, "mail.greeting", r.name()), intro, notice, ticket, sections, action,
+        List.of(msg(lang, "mail.footer.participant"), msg(lang, "mail.footer.about")));
+  }
+
+  /** Sessions the person chose but did not get when promoted, unless they hold them again by now. */
+  private static List<String> droppedSessions(JsonObject payload, Registration r, Event e, Lang lang) {
+    JsonArray ids = payload.getJsonArray("droppedSessions", new JsonArray());
+    List<String> out = new ArrayList<>();
+    for (Object id : ids) {
+      long sessionId;
+      try {
+        sessionId = Long.parseLong(String.valueOf(id));
+      } catch (NumberFormatException ex) {
+        continue;
+      }
+      if (r.sessions().contains(sessionId)) {
+        continue;
+      }
+      e.sessions().stream().filter(s -> s.id() == sessionId).findFirst()
+          .ifPresent(s -> out.add(sessionLine(s, lang)));
+    }
+    return out;
+  }
+
+  private List<Row> eventRows(Event e, EventView view, Registration r, Lang lang, boolean withSessions) {
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row(msg(lang, "mail.label.what"), List.of(view.title())));
+    rows.add(new Row(msg(lang, "mail.label.date"), List.of(view.date())));
+    rows.add(new Row(msg(lang, "mail.label.time"), List.of(msg(lang, "mail.time.local", view.time()))));
+    Venue v = e.venue();
+    if (v != null) {
+      List<String> place = new ArrayList<>();
+      place.add(v.name());
+      place.add(v.address());
+      rows.add(new Row(msg(lang, "mail.label.place"), place));
+      List<String> facts = new ArrayList<>();
+      facts.add(fact(lang, "mail.access.stepFree", v.stepFreeEntrance()));
+      facts.add(fact(lang, "mail.access.hearingLoop", v.hearingLoop()));
+      facts.add(fact(lang, "mail.access.toilet", v.accessibleToilet()));
+      facts.add(fact(lang, "mail.access.parking", v.disabledParking()));
+      if (v.accessibilityNotes() != null && !v.accessibilityNotes().isBlank()) {
+        facts.add(v.accessibilityNotes().strip());
+      }
+      rows.add(new Row(msg(lang, "mail.label.access"), facts));
+    }
+    if (isLink(e.onlineUrl())) {
+      rows.add(new Row(msg(lang, v == null ? "mail.label.online" : "mail.label.alsoOnline"),
+          List.of(msg(lang, "mail.online.text")), e.onlineUrl(), e.onlineUrl()));
+    }
+    if (withSessions) {
+      List<String> chosen = new ArrayList<>();
+      e.sessions().stream().filter(s -> r.sessions().contains(s.id()))
+          .sorted(Comparator.comparing(EventSession::startsAt))
+          .forEach(s -> chosen.add(sessionLine(s, lang)));
+      if (!chosen.isEmpty()) {
+        rows.add(new Row(msg(lang, "mail.label.sessions"), chosen));
+      }
+    }
+    if (e.organiserEmail() != null && !e.organiserEmail().isBlank()) {
+      List<String> who = e.organiserName() == null || e.organiserName().isBlank() ? List.of() : List.of(e.organiserName());
+      rows.add(new Row(msg(lang, "mail.label.organiser"), who, "mailto:" + e.organiserEmail().strip(), e.organiserEmail().strip()));
+    } else if (e.organiserName() != null && !e.organiserName().isBlank()) {
+      rows.add(new Row(msg(lang, "mail.label.organiser"), List.of(e.organiserName())));
+    }
+    String page = publicUrl + "/evenemang/" + e.id();
+    rows.add(new Row(msg(lang, "mail.label.eventPage"), List.of(), page, page));
+    return rows;
+  }
+
+  private static List<Row> registrationRows(Registration r, Lang lang, Map<String, NeedEntry> catalogue) {
+    List<Row> rows = new ArrayList<>();
+    String status = switch (r.status()) {
+      case "confirmed" -> msg(lang, "mail.status.confirmed");
+      case "waitlisted" -> msg(lang, "mail.status.waitlisted", r.waitlistPosition());
+      default -> msg(lang, "mail.status.cancelled");
+    };
+    rows.add(new Row(msg(lang, "mail.label.status"), List.of(status)));
+    rows.add(new Row(msg(lang, "mail.label.name"), List.of(r.name())));
+    if (r.isCancelled()) {
+      return rows;
+    }
+    if (r.organisationName() != null) {
+      rows.add(new Row(msg(lang, "mail.label.organisation"), List.of(r.organisationName())));
+    }
+    List<String> needs = new ArrayList<>();
+    for (Registration.NeedChoice n : r.needs()) {
+      NeedEntry entry = catalogue.get(n.code());
+      String label = entry == null ? n.code() : lang == Lang.EN ? entry.labelEn() : entry.labelSv();
+      needs.add(n.detail() == null || n.detail().isBlank() ? label : label + ": " + n.detail().strip());
+    }
+    rows.add(new Row(msg(lang, "mail.label.needs"), needs.isEmpty() ? List.of(msg(lang, "mail.none")) : needs));
+    List<String> diet = r.diet().stream().map(d -> msg(lang, "mail.diet." + d)).toList();
+    rows.add(new Row(msg(lang, "mail.label.diet"), List.of(diet.isEmpty() ? msg(lang, "mail.none") : String.join(", ", diet))));
+    rows.add(new Row(msg(lang, "mail.label.companion"),
+        List.of(msg(lang, r.companion() ? "mail.companion.yes" : "mail.companion.no"))));
+    return rows;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // To the organiser
+  // ------------------------------------------------------------------------------------------------
+
+  /**
+   * The needs of one registration that must be booked ahead, each with its book-by date (the event's first day
+   * minus the need's lead days). Only needs the person still has. No name and no details: the organiser reads
+   * those in Samla, where reading them is logged.
+   */
+  private Future<Optional<RenderedMail>> organiserAlert(Registration r, Event e, JsonObject payload) {
+    Lang lang = Lang.SV;
+    return registrations.catalogue().map(list -> {
+      Map<String, NeedEntry> catalogue = byCode(list);
+      JsonArray asked = payload.getJsonArray("needs");
+      Set<String> codes = new LinkedHashSet<>();
+      r.needs().forEach(n -> {
+        if (asked == null || asked.contains(n.code())) {
+          codes.add(n.code());
+        }
+      });
+      LocalDate eventDay = e.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
+      LocalDate today = LocalDate.now(clock.withZone(STOCKHOLM));
+      record Due(NeedEntry need, LocalDate bookBy) {}
+      List<Due> due = new ArrayList<>();
+      for (String code : codes) {
+        NeedEntry n = catalogue.get(code);
+        if (n != null && n.leadDays() != null) {
+          due.add(new Due(n, eventDay.minusDays(n.leadDays())));
+        }
+      }
+      if (due.isEmpty()) {
+        return Optional.<RenderedMail>empty();
+      }
+      due.sort(Comparator.comparing(Due::bookBy).thenComparing(d -> d.need().sortOrder()));
+      DateTimeFormatter day = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", lang.locale());
+      List<Row> needRows = new ArrayList<>();
+      boolean anyLate = false;
+      for (Due d : due) {
+        List<String> lines = new ArrayList<>();
+        lines.add(msg(lang, "mail.organiser.bookBy", day.format(d.bookBy()), d.bookBy().toString()));
+        if (today.isAfter(d.bookBy())) {
+          lines.add(msg(lang, "mail.organiser.late"));
+          anyLate = true;
+        }
+        needRows.add(new Row(d.need().labelSv(), lines));
+      }
+      EventView view = EventView.of(e, lang, OffsetDateTime.now(clock));
+      List<String> intro = new ArrayList<>();
+      intro.add(msg(lang, "mail.intro.organiserAlert", view.title()));
+      if (anyLate) {
+        intro.add(msg(lang, "mail.intro.organiserLate"));
+      }
+      intro.add(msg(lang, "mail.intro.organiserPrivacy"));
+      List<Row> eventRows = new ArrayList<>();
+      eventRows.add(new Row(msg(lang, "mail.label.what"), List.of(view.title())));
+      eventRows.add(new Row(msg(lang, "mail.label.date"), List.of(view.date())));
+      eventRows.add(new Row(msg(lang, "mail.label.time"), List.of(msg(lang, "mail.time.local", view.time()))));
+      if (e.venue() != null) {
+        eventRows.add(new Row(msg(lang, "mail.label.place"), List.of(e.venue().name(), e.venue().address())));
+      } else if (isLink(e.onlineUrl())) {
+        eventRows.add(new Row(msg(lang, "mail.label.online"), List.of(), e.onlineUrl(), e.onlineUrl()));
+      }
+      String page = publicUrl + "/arrangor/evenemang/" + e.id() + "/anmalningar";
+      MailContent content = new MailContent(lang.code(), subject(lang, "organiserAlert", view.title()),
+          msg(lang, "mail.heading.organiserAlert"), msg(lang, "mail.greeting.organiser"), intro, null, null,
+          List.of(new Section(msg(lang, "mail.section.needs"), needRows), new Section(msg(lang, "mail.section.event"), eventRows)),
+          new Action(msg(lang, "mail.organiser.action.heading"), msg(lang, "mail.organiser.action.text"),
+              msg(lang, "mail.organiser.action.button"), page, msg(lang, "mail.manage.copy")),
+          List.of(msg(lang, "mail.footer.organiser"), msg(lang, "mail.footer.about")));
+      return Optional.of(mail(e.organiserEmail().strip(), content, lang, List.of()));
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Shared
+  // ------------------------------------------------------------------------------------------------
+
+  private RenderedMail mail(String to, MailContent content, Lang lang, List<RenderedMail.Part> parts) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("m", content);
+    model.put("brand", msg(lang, "mail.brand"));
+    return new RenderedMail(to, content.subject(), evaluate(html, model, lang.locale()), evaluate(text, model, lang.locale()),
+        parts);
+  }
+
+  private static String evaluate(PebbleTemplate template, Map<String, Object> model, Locale locale) {
+    StringWriter out = new StringWriter();
+    try {
+      template.evaluate(out, model, locale);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** One line: a header cannot carry a line break (and must not be made to). */
+  private static String subject(Lang lang, String key, String title) {
+    return msg(lang, "mail.subject." + key, title).replaceAll("[\\r\\n\\t]+", " ").strip();
+  }
+
+  private static String key(String kind) {
+    return switch (kind) {
+      case "manage_link" -> "manageLink";
+      case "event_cancelled" -> "eventCancelled";
+      case "organiser_alert" -> "organiserAlert";
+      default -> kind;
+    };
+  }
+
+  private static String fact(Lang lang, String key, boolean yes) {
+    return msg(lang, "mail.access.fact", msg(lang, key), msg(lang, yes ? "mail.yes" : "mail.no"));
+  }
+
+  private static String sessionLine(EventSession s, Lang lang) {
+    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
+    String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
+    return hm.format(s.startsAt().atZoneSameInstant(STOCKHOLM)) + "–" + hm.format(s.endsAt().atZoneSameInstant(STOCKHOLM))
+        + " " + title;
+  }
+
+  /** Only web links go into an href: no javascript:, data: or other schemes, whatever was stored. */
+  private static boolean isLink(String url) {
+    if (url == null) {
+      return false;
+    }
+    String u = url.strip().toLowerCase(Locale.ROOT);
+    return u.startsWith("https://") || u.startsWith("http://");
+  }
+
+  private static Map<String, NeedEntry> byCode(List<NeedEntry> catalogue) {
+    Map<String, NeedEntry> map = new HashMap<>();
+    catalogue.forEach(n -> map.put(n.code(), n));
+    return map;
+  }
+
+  private static String msg(Lang lang, String key, Object... args) {
+    return Messages.get(lang, key, args);
+  }
+}
