@@ -31,6 +31,17 @@ import se.hok.samla.registration.ParticipantPages;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.DevMailPages;
+import se.hok.samla.mail.MailRenderer;
+import se.hok.samla.mail.MailWorker;
+import se.hok.samla.mail.Reminders;
+import se.hok.samla.tickets.TicketApi;
+import se.hok.samla.tickets.TicketMailFiles;
+import se.hok.samla.tickets.TicketService;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.StartTLSOptions;
+import io.vertx.sqlclient.Pool;
 import se.hok.samla.mail.MailStatusPages;
 import se.hok.samla.privacy.Retention;
 import se.hok.samla.staff.PgSessionStore;
@@ -48,13 +59,15 @@ public final class Main {
 
   /** A running Samla; {@link #stop()} shuts it down gracefully. */
   public record Running(Vertx vertx, Config config, int port, Database database, Optional<DevMailCatcher> mailCatcher,
-                        List<HttpServer> servers, Optional<String> generatedAdminPassword) {
+                        List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
+                        MailClient mailClient) {
 
     /** Stops accepting, lets requests in flight finish, then closes the pool and the embedded services. */
     public Future<Void> stop() {
       List<Future<Void>> shutdowns = new ArrayList<>();
+      mailWorker.stop();
       servers.forEach(s -> shutdowns.add(s.shutdown(20, TimeUnit.SECONDS)));
-      return Future.join(shutdowns).transform(r -> database.close(vertx))
+      return Future.join(shutdowns).transform(r -> mailClient.close()).transform(r -> database.close(vertx))
           .eventually(() -> vertx.executeBlocking(() -> {
             mailCatcher.ifPresent(DevMailCatcher::stop);
             return null;
@@ -109,43 +122,77 @@ public final class Main {
 
   public static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry) {
     Optional<DevMailCatcher> catcher = config.devMailCatcher() ? Optional.of(DevMailCatcher.start()) : Optional.empty();
-    return Database.start(vertx, config).compose(db -> {
-      StaffService staff = new StaffService(vertx, db.pool());
-      return (config.demo() ? DemoData.loadOnce(db.pool(), clock).mapEmpty() : Future.<Void>succeededFuture())
-              .compose(v -> csrfSecret(db))
-              .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> {
-                Templates templates = new Templates(vertx, catcher.isPresent());
-                StaffAuth auth = new StaffAuth(staff);
-                EventService events = new EventService(db.pool());
-                RegistrationService registrations = new RegistrationService(db.pool(), clock);
-                List<WebServer.Pages> pages = new ArrayList<>();
-                pages.add(new StaffRoutes(staff, auth, templates)::mount);
-                pages.add(new EventPages(events, templates, config.publicUrl(), clock)::mount);
-                pages.add(new OrganiserPages(events, auth, templates, clock)::mount);
-                pages.add(new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount);
-                pages.add(new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount);
-                pages.add(new NeedCataloguePages(registrations, auth, templates)::mount);
-                pages.add(new MailStatusPages(db.pool(), auth, templates)::mount);
-                catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
-                List<WebServer.Operations> operations = List.of(
-                    new StaffRoutes(staff, auth, templates)::mount,
-                    new EventApi(events, auth, config.publicUrl(), clock)::mount,
-                    new RegistrationApi(registrations, auth, config.publicUrl())::mount);
-                return WebServer.router(vertx, new WebServer.Parts(db.pool(), templates,
-                    new PgSessionStore(db.pool()).init(vertx, new io.vertx.core.json.JsonObject()), secret,
-                    config.secureCookies(), config.publicUrl(), metricsRegistry, auth.fromSession(), new Api(vertx, contract), pages, operations));
-              }))
-              .compose(router -> WebServer.listen(vertx, router, config.httpPort(),
-                  Math.max(1, Runtime.getRuntime().availableProcessors())))
-              .map(servers -> {
-                new Retention(db.pool(), config.retentionDays()).schedule(vertx);
-                return servers;
-              })
-              // Last, so that a failed start never consumes the one-time generated admin password.
-              .compose(servers -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
-                  .map(generated -> new Running(vertx, config, servers.get(0).actualPort(), db, catcher, servers, generated)))
-          .onFailure(e -> db.close(vertx));
-    }).onFailure(e -> catcher.ifPresent(DevMailCatcher::stop));
+    return Database.start(vertx, config)
+        .compose(db -> start(vertx, config, clock, metricsRegistry, db, catcher).onFailure(e -> db.close(vertx)))
+        .onFailure(e -> catcher.ifPresent(DevMailCatcher::stop));
+  }
+
+  private static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry, Database db,
+                                       Optional<DevMailCatcher> catcher) {
+    Pool pool = db.pool();
+    String host = java.net.URI.create(config.publicUrl()).getHost();
+    StaffService staff = new StaffService(vertx, pool);
+    StaffAuth auth = new StaffAuth(staff);
+    Templates templates = new Templates(vertx, catcher.isPresent());
+    EventService events = new EventService(pool);
+    RegistrationService registrations = new RegistrationService(pool, clock);
+    TicketService tickets = new TicketService(vertx, pool);
+    MailClient mailClient = MailClient.create(vertx, mailConfig(config, catcher));
+    MailRenderer renderer = new MailRenderer(registrations, events,
+        new TicketMailFiles(vertx, tickets, registrations, host), config.publicUrl(), clock);
+    MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,
+        MailWorker.Timing.production());
+
+    List<WebServer.Pages> pages = new ArrayList<>(List.of(
+        new StaffRoutes(staff, auth, templates)::mount,
+        new EventPages(events, templates, config.publicUrl(), clock)::mount,
+        new OrganiserPages(events, auth, templates, clock)::mount,
+        new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount,
+        new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount,
+        new NeedCataloguePages(registrations, auth, templates)::mount,
+        new MailStatusPages(pool, auth, templates)::mount));
+    catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
+    List<WebServer.Operations> operations = List.of(
+        new StaffRoutes(staff, auth, templates)::mount,
+        new EventApi(events, auth, config.publicUrl(), clock)::mount,
+        new RegistrationApi(registrations, auth, config.publicUrl())::mount,
+        new TicketApi(tickets, auth)::mount);
+
+    return (config.demo() ? DemoData.loadOnce(pool, clock).<Void>mapEmpty() : Future.<Void>succeededFuture())
+        .compose(v -> csrfSecret(db))
+        .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> WebServer.router(vertx,
+            new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
+                secret, config.secureCookies(), config.publicUrl(), metricsRegistry, auth.fromSession(),
+                new Api(vertx, contract), pages, operations))))
+        .compose(router -> WebServer.listen(vertx, router, config.httpPort(), Math.max(1, Runtime.getRuntime().availableProcessors())))
+        .map(servers -> {
+          new Retention(pool, config.retentionDays()).schedule(vertx);
+          new Reminders(pool).schedule(vertx);
+          if (config.sendMail()) {
+            mailWorker.start();
+          }
+          return servers;
+        })
+        // Last, so that a failed start never consumes the one-time generated admin password.
+        .compose(servers -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
+            .map(generated -> new Running(vertx, config, servers.get(0).actualPort(), db, catcher, servers, generated,
+                mailWorker, mailClient)));
+  }
+
+  /** The configured SMTP relay, or the local mail catcher. */
+  static MailConfig mailConfig(Config config, Optional<DevMailCatcher> catcher) {
+    if (config.smtp().isPresent()) {
+      Config.Smtp smtp = config.smtp().get();
+      MailConfig mail = new MailConfig().setHostname(smtp.host()).setPort(smtp.port())
+          .setStarttls(smtp.startTls() ? StartTLSOptions.REQUIRED : StartTLSOptions.OPTIONAL)
+          .setMaxPoolSize(8).setKeepAlive(true).setConnectTimeout(10_000);
+      smtp.username().ifPresent(u -> mail.setUsername(u).setLogin(LoginOption.REQUIRED));
+      smtp.password().ifPresent(mail::setPassword);
+      return mail;
+    }
+    DevMailCatcher c = catcher.orElseThrow();
+    return new MailConfig().setHostname(c.host()).setPort(c.port()).setStarttls(StartTLSOptions.DISABLED)
+        .setLogin(LoginOption.DISABLED).setMaxPoolSize(8).setKeepAlive(true);
   }
 
   /** The CSRF signing key, made once and shared by every instance through the database. */

@@ -21,7 +21,8 @@ public record Config(
     Optional<String> adminPassword,
     Path dataDir,
     boolean demo,
-    int retentionDays) {
+    int retentionDays,
+    boolean sendMail) {
 
   /** An external PostgreSQL server, from {@code DATABASE_URL}. */
   public record DatabaseUrl(String host, int port, String database, String user, String password) {
@@ -62,6 +63,7 @@ public record Config(
     Path dataDir = Path.of(env.getOrDefault("SAMLA_DATA_DIR", "data")).toAbsolutePath();
     boolean demo = boolVar(env, "SAMLA_DEMO", false);
     int retentionDays = intVar(env, "SAMLA_RETENTION_DAYS", 30, 0, 3650);
+    boolean sendMail = boolVar(env, "SAMLA_SEND_MAIL", true);
     for (String arg : args) {
       if (arg.equals("--demo")) {
         demo = true;
@@ -69,7 +71,7 @@ public record Config(
         throw new ConfigException("Unknown argument " + arg + " (the only argument is --demo)");
       }
     }
-    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays);
+    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail);
   }
 
   /** True when Samla runs its own database and mail catcher: the developer's default. */

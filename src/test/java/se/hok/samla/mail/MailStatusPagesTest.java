@@ -23,7 +23,7 @@ class MailStatusPagesTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
+    app = TestApp.start(java.util.Map.of("SAMLA_SEND_MAIL", "false"));
     String organiser = app.tokenFor("organiser");
     OffsetDateTime start = OffsetDateTime.now().plusDays(30);
     eventId = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)

@@ -46,7 +46,7 @@ class MailWorkerTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
+    app = TestApp.start(java.util.Map.of("SAMLA_SEND_MAIL", "false"));
   }
 
   @AfterAll
