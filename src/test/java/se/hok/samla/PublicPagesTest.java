@@ -257,6 +257,8 @@ class PublicPagesTest {
     Calendar calendar = new CalendarBuilder().build(new StringReader(r.bodyAsString()));
 
     assertTrue(calendar.getComponent(Component.VTIMEZONE).isPresent(), "the feed carries its VTIMEZONE");
+    assertTrue(calendar.getComponent(Component.VTIMEZONE).orElseThrow().toString().contains("TZID:Europe/Stockholm"),
+        "the VTIMEZONE is the one the events' TZID names");
 
     // What the public may see: published and cancelled (marked so), not yet over. Drafts never.
     Map<Long, String> expected = new HashMap<>();

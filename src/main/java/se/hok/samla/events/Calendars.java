@@ -8,6 +8,8 @@ import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.TimeZoneRegistry;
 import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
 import net.fortuna.ical4j.model.component.VEvent;
+import net.fortuna.ical4j.model.component.VTimeZone;
+import net.fortuna.ical4j.model.property.TzId;
 import net.fortuna.ical4j.model.property.Description;
 import net.fortuna.ical4j.model.property.Location;
 import net.fortuna.ical4j.model.property.ProdId;
@@ -31,11 +33,23 @@ public final class Calendars {
         .add(ImmutableVersion.VERSION_2_0)
         .add(ImmutableCalScale.GREGORIAN)
         .add(ImmutableMethod.PUBLISH);
-    calendar.add(ZONES.getTimeZone(EventInput.STOCKHOLM.getId()).getVTimeZone());
+    calendar.add(stockholmZone());
     for (Event e : events) {
       calendar.add(vevent(e, publicUrl, host));
     }
     return calendar.toString();
+  }
+
+  /**
+   * The VTIMEZONE that DTSTART's TZID=Europe/Stockholm points to. ical4j's bundled tzurl data defines
+   * Europe/Stockholm as a copy of Europe/Berlin, TZID included (tzdata made Stockholm a link to Berlin: the same
+   * rules since 1980), which would leave the events' TZID without a matching VTIMEZONE. So the copy is renamed.
+   */
+  public static VTimeZone stockholmZone() {
+    VTimeZone zone = ZONES.getTimeZone(EventInput.STOCKHOLM.getId()).getVTimeZone().copy();
+    zone.replace(new TzId(EventInput.STOCKHOLM.getId()));
+    zone.removeAll("TZURL", "X-LIC-LOCATION");
+    return zone;
   }
 
   private static VEvent vevent(Event e, String publicUrl, String host) {

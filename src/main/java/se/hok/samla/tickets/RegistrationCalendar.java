@@ -58,7 +58,7 @@ public final class RegistrationCalendar {
         .add(ImmutableVersion.VERSION_2_0)
         .add(ImmutableCalScale.GREGORIAN)
         .add(ImmutableMethod.PUBLISH);
-    calendar.add(stockholm());
+    calendar.add(se.hok.samla.events.Calendars.stockholmZone());
 
     VEvent event = new VEvent(start.atZoneSameInstant(STOCKHOLM), end.atZoneSameInstant(STOCKHOLM),
         title == null ? "" : title);
@@ -82,18 +82,6 @@ public final class RegistrationCalendar {
     }
     calendar.add(event);
     return calendar.toString();
-  }
-
-  /**
-   * The VTIMEZONE that DTSTART's TZID=Europe/Stockholm points to. ical4j's bundled tzurl data (2025a) defines
-   * Europe/Stockholm as a copy of Europe/Berlin, TZID included (tzdata made Stockholm a link to Berlin: the same
-   * rules since 1980), which would leave the events' TZID without a matching VTIMEZONE. So the copy is renamed.
-   */
-  private static VTimeZone stockholm() {
-    VTimeZone zone = ZONES.getTimeZone(STOCKHOLM.getId()).getVTimeZone().copy();
-    zone.replace(new TzId(STOCKHOLM.getId()));
-    zone.removeAll("TZURL", "X-LIC-LOCATION");
-    return zone;
   }
 
   /** The registration's UID: the same in every version of its .ics. */
