@@ -25,6 +25,9 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.fontbox.ttf.TTFParser;
+import org.apache.fontbox.ttf.TrueTypeFont;
+import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
@@ -179,11 +182,29 @@ public final class TicketPdf {
 
   private record Fonts(PDFont regular, PDFont bold) {}
 
+  /**
+   * Parsing the TrueType files is most of a ticket's cost, so each thread parses them once and keeps them
+   * (a parsed font reads its glyphs lazily and is not safe to share between threads). Keyed by the files, so a
+   * test that passes other fonts gets those.
+   */
+  private static final ThreadLocal<Map.Entry<FontFiles, TrueTypeFont[]>> PARSED = new ThreadLocal<>();
+
+  private static TrueTypeFont[] parsed(FontFiles f) throws IOException {
+    Map.Entry<FontFiles, TrueTypeFont[]> cached = PARSED.get();
+    if (cached != null && cached.getKey() == f) {
+      return cached.getValue();
+    }
+    TrueTypeFont[] fonts = {
+        new TTFParser().parse(new RandomAccessReadBuffer(f.regular())),
+        new TTFParser().parse(new RandomAccessReadBuffer(f.bold()))};
+    PARSED.set(Map.entry(f, fonts));
+    return fonts;
+  }
+
   private static Fonts fonts(PDDocument doc, Optional<FontFiles> files) throws IOException {
     if (files.isPresent()) {
-      FontFiles f = files.get();
-      return new Fonts(PDType0Font.load(doc, new ByteArrayInputStream(f.regular()), true),
-          PDType0Font.load(doc, new ByteArrayInputStream(f.bold()), true));
+      TrueTypeFont[] ttf = parsed(files.get());
+      return new Fonts(PDType0Font.load(doc, ttf[0], true), PDType0Font.load(doc, ttf[1], true));
     }
     return new Fonts(new PDType1Font(Standard14Fonts.FontName.HELVETICA),
         new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD));
