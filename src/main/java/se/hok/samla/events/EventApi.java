@@ -9,7 +9,6 @@ import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
-import se.hok.samla.web.NotFoundException;
 
 /** The events part of /api/v1: public reads, organiser writes. */
 public final class EventApi {
@@ -105,11 +104,7 @@ public final class EventApi {
 
   /** Path ids are validated by the contract as integers; anything else is simply not found. */
   static long id(RoutingContext ctx) {
-    try {
-      return Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw new NotFoundException("event");
-    }
+    return se.hok.samla.web.PathIds.id(ctx);
   }
 
   static Integer parseYear(String s) {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import se.hok.samla.web.Lang;
-import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.Templates;
 
 /** What the public sees: the calendar, past events, an event's page and calendar files. No login. */
@@ -100,10 +99,6 @@ public final class EventPages {
   }
 
   static long pathId(RoutingContext ctx) {
-    try {
-      return Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw new NotFoundException("event");
-    }
+    return se.hok.samla.web.PathIds.id(ctx);
   }
 }

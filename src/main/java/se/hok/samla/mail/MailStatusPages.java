@@ -100,10 +100,6 @@ public final class MailStatusPages {
   }
 
   private static long id(RoutingContext ctx, String name) {
-    try {
-      return Long.parseLong(ctx.pathParam(name));
-    } catch (NumberFormatException e) {
-      throw new NotFoundException(name);
-    }
+    return se.hok.samla.web.PathIds.id(ctx, name);
   }
 }

@@ -451,11 +451,7 @@ public final class OrganiserRegistrationPages {
   }
 
   private static long eventId(RoutingContext ctx) {
-    try {
-      return Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw new NotFoundException("event");
-    }
+    return se.hok.samla.web.PathIds.id(ctx);
   }
 
   private static UUID registrationId(RoutingContext ctx) {

@@ -13,7 +13,6 @@ import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
-import se.hok.samla.web.NotFoundException;
 
 /** Signing up and self-service through /api/v1, and the organiser's lists. */
 public final class RegistrationApi {
@@ -174,11 +173,7 @@ public final class RegistrationApi {
   }
 
   static long eventId(RoutingContext ctx) {
-    try {
-      return Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw new NotFoundException("event");
-    }
+    return se.hok.samla.web.PathIds.id(ctx);
   }
 
 }

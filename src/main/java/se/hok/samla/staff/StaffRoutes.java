@@ -125,13 +125,7 @@ public final class StaffRoutes {
   }
 
   private void updateStaff(RoutingContext ctx) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      ctx.fail(404);
-      return;
-    }
+    long id = se.hok.samla.web.PathIds.id(ctx);
     var form = ctx.request().formAttributes();
     staff.update(StaffAuth.current(ctx).id(), id, form.get("role"), "true".equals(form.get("active")))
         .onSuccess(v -> ctx.redirect("/admin/personal?saved=1"))

@@ -6,7 +6,6 @@ import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
-import se.hok.samla.web.NotFoundException;
 
 /** What check-in devices need to verify tickets themselves: the event's public key. */
 public final class TicketApi {
@@ -23,13 +22,7 @@ public final class TicketApi {
   }
 
   private void key(RoutingContext ctx) {
-    long eventId;
-    try {
-      eventId = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw new NotFoundException("event");
-    }
-    long id = eventId;
+    long id = se.hok.samla.web.PathIds.id(ctx);
     tickets.publicKey(id)
         .onSuccess(key -> Json.send(ctx, 200, Map.of("eventId", id, "algorithm", "Ed25519", "format", "X.509 SubjectPublicKeyInfo, base64",
             "publicKey", key)))
