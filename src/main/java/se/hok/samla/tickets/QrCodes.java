@@ -1,6 +1,11 @@
 package se.hok.samla.tickets;
 
+import com.google.zxing.BinaryBitmap;
 import com.google.zxing.EncodeHintType;
+import com.google.zxing.ReaderException;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.WriterException;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import com.google.zxing.qrcode.encoder.ByteMatrix;
@@ -39,9 +44,37 @@ public final class QrCodes {
     return out.toByteArray();
   }
 
-  /** The symbol as a 1-bit image, {@code sizePx} square or the smallest whole multiple of the modules above it. */
+  /**
+   * The symbol as a 1-bit image, {@code sizePx} square or the smallest whole multiple of the modules above it.
+   * About one code in a hundred gets a mask whose data happens to look like a finder pattern to ZXing's general
+   * detector (the one a camera at the door uses), so each symbol is read back once and, if that fails, made
+   * again with the next mask pattern.
+   */
   static BufferedImage image(String text, int sizePx) {
-    ByteMatrix modules = encode(text).getMatrix();
+    BufferedImage first = render(encode(text).getMatrix(), sizePx);
+    if (readsBack(first, text)) {
+      return first;
+    }
+    for (int mask = 0; mask < 8; mask++) {
+      BufferedImage other = render(encode(text, mask).getMatrix(), sizePx);
+      if (readsBack(other, text)) {
+        return other;
+      }
+    }
+    return first;
+  }
+
+  private static boolean readsBack(BufferedImage image, String text) {
+    try {
+      String read = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
+          .getText();
+      return text.equals(read);
+    } catch (ReaderException e) {
+      return false;
+    }
+  }
+
+  private static BufferedImage render(ByteMatrix modules, int sizePx) {
     int n = modules.getWidth() + 2 * QUIET_ZONE_MODULES;
     int scale = Math.max(1, (sizePx + n - 1) / n);
     int side = n * scale;
@@ -62,6 +95,15 @@ public final class QrCodes {
       g.dispose();
     }
     return image;
+  }
+
+  static QRCode encode(String text, int maskPattern) {
+    try {
+      return Encoder.encode(text, ERROR_CORRECTION, Map.of(EncodeHintType.ERROR_CORRECTION, ERROR_CORRECTION,
+          EncodeHintType.QR_MASK_PATTERN, maskPattern));
+    } catch (WriterException e) {
+      throw new IllegalArgumentException("text does not fit a QR code", e);
+    }
   }
 
   /** The symbol ZXing makes for the text with our settings (its version, mode and level can be inspected). */

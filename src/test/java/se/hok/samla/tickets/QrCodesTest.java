@@ -57,4 +57,25 @@ class QrCodesTest {
   private static void assertWhite(BufferedImage image, int x, int y) {
     assertEquals(0xFFFFFF, image.getRGB(x, y) & 0xFFFFFF, "(" + x + "," + y + ")");
   }
+
+  /** Read as a camera at the door would (ZXing's general detector, not the pure-image shortcut), every time. */
+  @org.junit.jupiter.api.Test
+  void everyTicketCodeReadsBackWithTheGeneralDetector() throws Exception {
+    java.security.PrivateKey key = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate();
+    int failures = 0;
+    for (int i = 0; i < 400; i++) {
+      String code = TicketCode.encode(TicketCode.VERSION, 1000 + i, 7, key);
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(QrCodes.png(code, 400)));
+      try {
+        String read = new com.google.zxing.MultiFormatReader().decode(new com.google.zxing.BinaryBitmap(
+            new com.google.zxing.common.HybridBinarizer(new com.google.zxing.client.j2se.BufferedImageLuminanceSource(image)))).getText();
+        if (!code.equals(read)) {
+          failures++;
+        }
+      } catch (com.google.zxing.NotFoundException e) {
+        failures++;
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(0, failures, "codes a camera could not read");
+  }
 }
