@@ -28,6 +28,9 @@ public final class QrCodes {
   static final int QUIET_ZONE_MODULES = 4;
   private static final Map<EncodeHintType, Object> HINTS = Map.of(EncodeHintType.ERROR_CORRECTION, ERROR_CORRECTION);
 
+  /** The size tickets use, in the e-mail and the PDF alike (8 pixels per module for a version-5 symbol). */
+  public static final int TICKET_PIXELS = 360;
+
   private QrCodes() {}
 
   /**
@@ -51,6 +54,19 @@ public final class QrCodes {
    * again with the next mask pattern.
    */
   static BufferedImage image(String text, int sizePx) {
+    // A ticket mail draws the same code twice (inline PNG, then the PDF) on one thread: check it once.
+    Object[] last = LAST.get();
+    if (last != null && text.equals(last[0]) && (Integer) last[1] == sizePx) {
+      return (BufferedImage) last[2];
+    }
+    BufferedImage checked = checkedImage(text, sizePx);
+    LAST.set(new Object[] {text, sizePx, checked});
+    return checked;
+  }
+
+  private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
+
+  private static BufferedImage checkedImage(String text, int sizePx) {
     BufferedImage first = render(encode(text).getMatrix(), sizePx);
     if (readsBack(first, text)) {
       return first;

@@ -12,7 +12,6 @@ import se.hok.samla.registration.RegistrationService;
 
 /** What a ticket e-mail carries: the current ticket's QR, its PDF and the registration's calendar file. */
 public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
-  private static final int QR_PIXELS = 400;
   /** SEQUENCE counts from here, so a later ticket always has a higher one (RFC 5545 needs it to grow). */
   private static final long SEQUENCE_EPOCH = 1_767_225_600L;
 
@@ -45,7 +44,7 @@ public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
           Ticket ticket = t.getKey();
           String title = "en".equals(lang) && e.titleEn() != null ? e.titleEn() : e.titleSv();
           String place = e.venue() != null ? e.venue().name() + ", " + e.venue().address() : e.onlineUrl();
-          byte[] qr = QrCodes.png(ticket.code(), QR_PIXELS);
+          byte[] qr = QrCodes.png(ticket.code(), QrCodes.TICKET_PIXELS);
           byte[] pdf = TicketPdf.render(new TicketPdf.Content(title, TicketPdf.when(e.startsAt(), e.endsAt(), lang), place,
               r.name(), r.companion(), ticket.code(), ticket.reference(),
               e.venue() == null ? List.of() : TicketPdf.accessibility(e.venue(), lang), t.getValue(), manageUrl, lang));

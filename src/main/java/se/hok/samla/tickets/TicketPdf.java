@@ -332,7 +332,7 @@ public final class TicketPdf {
       float left = MARGIN;
       if (!code.isEmpty()) {
         // About 8 px per module: sharp in print (PDF viewers do not smooth images unless asked to).
-        BufferedImage image = QrCodes.image(code, 360);
+        BufferedImage image = QrCodes.image(code, QrCodes.TICKET_PIXELS);
         int modules = QrCodes.encode(code).getMatrix().getWidth() + 2 * QrCodes.QUIET_ZONE_MODULES;
         // The quiet zone reaches into the page margin, so the symbol itself lines up with the text.
         left = MARGIN - QR_SIDE * QrCodes.QUIET_ZONE_MODULES / modules;
