@@ -127,7 +127,7 @@ public record EventInput(
     if (venue == null && url == null && !checks.has("venueId") && !checks.has("onlineUrl")) {
       checks.add("venueId", "error.event.placeRequired");
     }
-    Integer cap = wholeNumber(checks, "capacity", capacity, true, 0, MAX_CAPACITY);
+    Integer cap = checks.wholeNumber("capacity", capacity, true, 0, MAX_CAPACITY);
     OffsetDateTime opens = time(checks, "registrationOpensAt", registrationOpensAt, false);
     OffsetDateTime closes = time(checks, "registrationClosesAt", registrationClosesAt, false);
     if (opens != null && closes != null && !closes.isAfter(opens)) {
@@ -139,10 +139,10 @@ public record EventInput(
     if (opens != null && start != null && !opens.isBefore(start)) {
       checks.add("registrationOpensAt", "error.event.opensAfterStart");
     }
-    Integer planYear = wholeNumber(checks, "year", year, false, 2000, 2100);
+    Integer planYear = checks.wholeNumber("year", year, false, 2000, 2100);
     String orgName = checks.text("organiserName", organiserName, false, 200);
     String orgEmail = checks.email("organiserEmail", organiserEmail, false);
-    Integer reminder = wholeNumber(checks, "reminderDays", reminderDays, false, 0, 60);
+    Integer reminder = checks.wholeNumber("reminderDays", reminderDays, false, 0, 60);
 
     List<SessionData> sessionData = new ArrayList<>();
     for (int i = 0; i < sessions.size(); i++) {
@@ -169,7 +169,7 @@ public record EventInput(
       if (se != null && end != null && se.isAfter(end)) {
         checks.add(p + "endsAt", "error.event.sessionOutside");
       }
-      Integer sc = wholeNumber(checks, p + "capacity", s.capacity(), true, 0, MAX_CAPACITY);
+      Integer sc = checks.wholeNumber(p + "capacity", s.capacity(), true, 0, MAX_CAPACITY);
       if (sc != null && cap != null && sc > cap) {
         checks.add(p + "capacity", "error.event.sessionCapacity", cap);
       }
@@ -198,26 +198,6 @@ public record EventInput(
         checks.add(field, "error.dateTime");
         return null;
       }
-    }
-  }
-
-  static Integer wholeNumber(FieldChecks checks, String field, String value, boolean required, int min, int max) {
-    if (isBlank(value)) {
-      if (required) {
-        checks.add(field, "error.required");
-      }
-      return null;
-    }
-    try {
-      long n = Long.parseLong(value.strip());
-      if (n < min || n > max) {
-        checks.add(field, "error.range", min, max);
-        return null;
-      }
-      return (int) n;
-    } catch (NumberFormatException e) {
-      checks.add(field, "error.wholeNumber");
-      return null;
     }
   }
 

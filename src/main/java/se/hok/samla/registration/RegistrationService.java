@@ -100,8 +100,8 @@ public final class RegistrationService {
     }
     String sv = checks.text("labelSv", labelSv, true, 200);
     String en = checks.text("labelEn", labelEn, true, 200);
-    Integer lead = wholeNumber(checks, "leadDays", leadDays, 0, 365);
-    Integer order = wholeNumber(checks, "sortOrder", sortOrder, 0, 10_000);
+    Integer lead = checks.wholeNumber("leadDays", leadDays, false, 0, 365);
+    Integer order = checks.wholeNumber("sortOrder", sortOrder, false, 0, 10_000);
     try {
       checks.throwIfAny();
     } catch (ValidationException e) {
@@ -117,22 +117,6 @@ public final class RegistrationService {
         .mapEmpty();
   }
 
-  private static Integer wholeNumber(FieldChecks checks, String field, String value, int min, int max) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      int n = Integer.parseInt(value.strip());
-      if (n < min || n > max) {
-        checks.add(field, "error.range", min, max);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      checks.add(field, "error.wholeNumber");
-      return null;
-    }
-  }
-
   // ------------------------------------------------------------------------------------------------
   // Signing up
   // ------------------------------------------------------------------------------------------------
@@ -144,7 +128,7 @@ public final class RegistrationService {
         .compose(this::withPosition)
         .recover(e -> isUniqueViolation(e, "registration_idempotency")
             // Two identical requests raced past the idempotency check: the winner's result is the answer.
-            ? byIdempotencyKey(eventId, idempotencyKey)
+            ? byIdempotencyKey(eventId, idempotencyKey).compose(this::withPosition)
             : isUniqueViolation(e, "registration_one_per_email")
                 ? Future.succeededFuture(new RegistrationResult(null, null, null, null, true, List.of()))
                 : Future.failedFuture(e));
@@ -184,8 +168,9 @@ public final class RegistrationService {
           Row r = rows.iterator().next();
           UUID id = r.getUUID("id");
           // The original token is stored hashed; the replay gets a fresh manage link to the same registration.
-          return issueToken(conn, id).compose(token -> position(conn, eventId, r.getLong("waitlist_seq"))
-              .map(pos -> java.util.Optional.of(new RegistrationResult(id, r.getString("status"), pos, token, false, List.of()))));
+          // The waiting-list place is added after commit, as for any sign-up (withPosition).
+          return issueToken(conn, id).map(token ->
+              java.util.Optional.of(new RegistrationResult(id, r.getString("status"), null, token, false, List.of())));
         });
   }
 
@@ -757,15 +742,6 @@ public final class RegistrationService {
   /** A new manage link for a registration, e.g. for an e-mail rendered later. */
   public Future<String> issueToken(UUID id) {
     return pool.withConnection(conn -> issueToken(conn, id));
-  }
-
-  private Future<Integer> position(SqlConnection conn, long eventId, Long seq) {
-    if (seq == null) {
-      return Future.succeededFuture(null);
-    }
-    return conn.preparedQuery("select count(*) from registration where event_id = $1 and status = 'waitlisted' and waitlist_seq <= $2")
-        .execute(Tuple.of(eventId, seq))
-        .map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 
   private Future<Void> outbox(SqlConnection conn, String kind, long eventId, UUID id) {

@@ -47,6 +47,27 @@ public final class FieldChecks {
     return v;
   }
 
+  /** A whole number between min and max; returns it, or null when empty or wrong (with an error when so). */
+  public Integer wholeNumber(String field, String value, boolean required, int min, int max) {
+    if (value == null || value.isBlank()) {
+      if (required) {
+        add(field, "error.required");
+      }
+      return null;
+    }
+    try {
+      long n = Long.parseLong(value.strip());
+      if (n < min || n > max) {
+        add(field, "error.range", min, max);
+        return null;
+      }
+      return (int) n;
+    } catch (NumberFormatException e) {
+      add(field, "error.wholeNumber");
+      return null;
+    }
+  }
+
   public static boolean isEmail(String v) {
     return v.matches("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$");
   }
