@@ -45,6 +45,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -73,7 +74,6 @@ class PublicPagesTest {
 
   private static final Pattern JSON_LD =
       Pattern.compile("<script type=\"application/ld\\+json\">(.*?)</script>", Pattern.DOTALL);
-  private static final Pattern CSRF_FIELD = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]*)\"");
 
   private static TestApp app;
 
@@ -811,11 +811,7 @@ class PublicPagesTest {
   }
 
   private static String csrf(HttpResponse<Buffer> page) {
-    Matcher m = CSRF_FIELD.matcher(page.bodyAsString());
-    if (!m.find()) {
-      fail("no CSRF field on the page: " + page.bodyAsString());
-    }
-    return unescapeHtml(m.group(1));
+    return PageSession.csrf(page.bodyAsString());
   }
 
   private static MultiMap eventForm(String csrf, String title, LocalDateTime start, LocalDateTime end,
@@ -896,17 +892,6 @@ class PublicPagesTest {
 
   private static int number(String sql) {
     return ((Number) Db.column(app.databaseUrl, sql).get(0)).intValue();
-  }
-
-  private static String unescapeHtml(String s) {
-    Matcher m = Pattern.compile("&#(x?)([0-9a-fA-F]+);").matcher(s);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      int code = Integer.parseInt(m.group(2), m.group(1).isEmpty() ? 10 : 16);
-      m.appendReplacement(out, Matcher.quoteReplacement(new String(Character.toChars(code))));
-    }
-    m.appendTail(out);
-    return out.toString().replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
   }
 
   private static void assertContains(String haystack, String needle) {

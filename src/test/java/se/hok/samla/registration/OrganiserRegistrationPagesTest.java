@@ -45,7 +45,6 @@ class OrganiserRegistrationPagesTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final String UNICODE_NAME = "Åsa Öberg-Nguy\u1EC5n";
   private static final String FORMULA_NAME = "=HYPERLINK(\"https://evil.example\",\"klicka\")";
-  private static final Pattern CSRF_FIELD = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]*)\"");
   private static final String PASSWORD = "organiser-password-123";
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
@@ -529,11 +528,7 @@ class OrganiserRegistrationPagesTest {
   }
 
   private static String csrf(HttpResponse<Buffer> page) {
-    Matcher m = CSRF_FIELD.matcher(page.bodyAsString());
-    if (!m.find()) {
-      fail("no CSRF field on the page: " + page.bodyAsString());
-    }
-    return m.group(1).replace("&#43;", "+").replace("&#47;", "/").replace("&#61;", "=").replace("&amp;", "&");
+    return se.hok.samla.support.PageSession.csrf(page.bodyAsString());
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) {

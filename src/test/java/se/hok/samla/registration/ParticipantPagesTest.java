@@ -649,8 +649,7 @@ class ParticipantPagesTest {
     if (!m.find()) {
       fail("no " + pattern + " on the page: " + page.bodyAsString());
     }
-    return m.group(1).replace("&#x3D;", "=").replace("&#61;", "=").replace("&#x2F;", "/").replace("&#47;", "/")
-        .replace("&#x2B;", "+").replace("&#43;", "+").replace("&amp;", "&");
+    return se.hok.samla.support.PageSession.unescape(m.group(1));
   }
 
   /** A link in the error summary to the field, with the message (after the field's name, where the summary shows it). */

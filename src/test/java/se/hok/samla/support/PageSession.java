@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /** A browser-like HTTP session for page tests: keeps cookies, reads the CSRF token from forms, signs in. */
 public final class PageSession {
-  private static final Pattern CSRF = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]+)\"");
+  private static final Pattern CSRF = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]*)\"");
+  private static final Pattern ENTITY = Pattern.compile("&#(x?)([0-9a-fA-F]+);");
 
   public final WebClientSession client;
 
@@ -49,11 +50,28 @@ public final class PageSession {
 
   /** Opens {@code formPage} for its CSRF token, then posts {@code form} to {@code action} with it. */
   public HttpResponse<Buffer> post(String formPage, String action, MultiMap form) {
-    String page = get(formPage).bodyAsString();
-    Matcher m = CSRF.matcher(page == null ? "" : page);
-    if (m.find()) {
-      form.set("X-XSRF-TOKEN", m.group(1));
-    }
+    form.set("X-XSRF-TOKEN", csrf(get(formPage).bodyAsString()));
     return await(client.post(action).sendForm(form));
+  }
+
+  /** The CSRF token of the first form on the page, as the browser would send it (attribute entities decoded). */
+  public static String csrf(String html) {
+    Matcher m = CSRF.matcher(html == null ? "" : html);
+    if (!m.find()) {
+      throw new AssertionError("no CSRF field on the page: " + html);
+    }
+    return unescape(m.group(1));
+  }
+
+  /** An HTML attribute value as the browser reads it: Pebble writes + / = and friends as entities. */
+  public static String unescape(String s) {
+    Matcher m = ENTITY.matcher(s);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      int code = Integer.parseInt(m.group(2), m.group(1).isEmpty() ? 10 : 16);
+      m.appendReplacement(out, Matcher.quoteReplacement(new String(Character.toChars(code))));
+    }
+    m.appendTail(out);
+    return out.toString().replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
   }
 }
