@@ -91,7 +91,9 @@ class RetentionTest {
     Future<Integer> ra = a.runOnce();
     Future<Integer> rb = b.runOnce();
     await(Future.join(ra, rb));
-    assertTrue(ra.result() + rb.result() >= 30, ra.result() + " + " + rb.result());
+    // The app's own hourly job may take part too (it first runs 5 s after start), so the two runs here erase
+    // at most the 30; what matters is that none is left and none was counted twice.
+    assertTrue(ra.result() + rb.result() <= 30, ra.result() + " + " + rb.result());
     assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from registration where email like 'many%'"));
   }
 }
