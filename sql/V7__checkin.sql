@@ -45,3 +45,10 @@ create table checkin_scan (
 create unique index checkin_scan_replay on checkin_scan (device_id, idempotency_key) where idempotency_key is not null;
 create index checkin_scan_event on checkin_scan (event_id, recorded_at);
 create index checkin_scan_conflicts on checkin_scan (event_id) where conflict;
+
+-- Which needs the door staff should act on when the person arrives (a hearing-loop seat, an interpreter, a
+-- wheelchair place …). Only these are shown at check-in, as labels; the free-text details stay with the organisers.
+alter table need add column at_door boolean not null default false;
+update need set at_door = true
+where code in ('horslinga', 'teckensprakstolk', 'skrivtolk', 'syntolkning', 'dovblindtolk', 'ledsagare',
+               'rullstolsplats', 'lattlast');

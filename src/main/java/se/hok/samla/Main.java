@@ -16,6 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import se.hok.samla.checkin.CheckinApi;
+import se.hok.samla.checkin.CheckinPages;
+import se.hok.samla.checkin.CheckinService;
+import se.hok.samla.checkin.LiveCounts;
 import se.hok.samla.config.Config;
 import se.hok.samla.config.ConfigException;
 import se.hok.samla.db.Database;
@@ -60,12 +64,14 @@ public final class Main {
   /** A running Samla; {@link #stop()} shuts it down gracefully. */
   public record Running(Vertx vertx, Config config, int port, Database database, Optional<DevMailCatcher> mailCatcher,
                         List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
-                        MailClient mailClient) {
+                        MailClient mailClient, LiveCounts live) {
 
     /** Stops accepting, lets requests in flight finish, then closes the pool and the embedded services. */
     public Future<Void> stop() {
       List<Future<Void>> shutdowns = new ArrayList<>();
       mailWorker.stop();
+      // Open live-count streams never end by themselves; end them so the servers can shut down at once.
+      shutdowns.add(live.stop());
       servers.forEach(s -> shutdowns.add(s.shutdown(20, TimeUnit.SECONDS)));
       return Future.join(shutdowns).transform(r -> mailClient.close()).transform(r -> database.close(vertx))
           .eventually(() -> vertx.executeBlocking(() -> {
@@ -142,6 +148,8 @@ public final class Main {
         new TicketMailFiles(vertx, tickets, registrations, host), config.publicUrl(), clock);
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,
         MailWorker.Timing.production());
+    CheckinService checkins = new CheckinService(pool, tickets, registrations);
+    LiveCounts live = new LiveCounts(vertx, checkins, db.connectOptions());
 
     List<WebServer.Pages> pages = new ArrayList<>(List.of(
         new StaffRoutes(staff, auth, templates)::mount,
@@ -150,15 +158,18 @@ public final class Main {
         new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount,
         new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
-        new MailStatusPages(pool, auth, templates)::mount));
+        new MailStatusPages(pool, auth, templates)::mount,
+        new CheckinPages(checkins, live, events, staff, auth, templates)::mount));
     catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates)::mount,
         new EventApi(events, auth, config.publicUrl(), clock)::mount,
         new RegistrationApi(registrations, auth, config.publicUrl())::mount,
-        new TicketApi(tickets, auth)::mount);
+        new TicketApi(tickets, auth)::mount,
+        new CheckinApi(checkins, live, auth)::mount);
 
     return (config.demo() ? DemoData.loadOnce(pool, clock).<Void>mapEmpty() : Future.<Void>succeededFuture())
+        .compose(v -> live.start())
         .compose(v -> csrfSecret(db))
         .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> WebServer.router(vertx,
             new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
@@ -176,7 +187,7 @@ public final class Main {
         // Last, so that a failed start never consumes the one-time generated admin password.
         .compose(servers -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
             .map(generated -> new Running(vertx, config, servers.get(0).actualPort(), db, catcher, servers, generated,
-                mailWorker, mailClient)));
+                mailWorker, mailClient, live)));
   }
 
   /** The configured SMTP relay, or the local mail catcher. */

@@ -26,15 +26,22 @@ public final class Database {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final Pool pool;
+  private final PgConnectOptions connectOptions;
   private final Optional<EmbeddedPostgres> embedded;
 
-  private Database(Pool pool, Optional<EmbeddedPostgres> embedded) {
+  private Database(Pool pool, PgConnectOptions connectOptions, Optional<EmbeddedPostgres> embedded) {
     this.pool = pool;
+    this.connectOptions = connectOptions;
     this.embedded = embedded;
   }
 
   public Pool pool() {
     return pool;
+  }
+
+  /** Where the pool connects; for a dedicated connection such as a LISTEN subscriber. */
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
   }
 
   public static Future<Database> start(Vertx vertx, Config config) {
@@ -62,7 +69,7 @@ public final class Database {
           .connectingTo(connect)
           .using(vertx)
           .build();
-      return new Database(pool, embedded);
+      return new Database(pool, connect, embedded);
     });
   }
 

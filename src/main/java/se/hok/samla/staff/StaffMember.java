@@ -14,6 +14,10 @@ public record StaffMember(long id, String email, String name, Role role, boolean
     return can(Permission.ORGANISE);
   }
 
+  public boolean canCheckIn() {
+    return can(Permission.CHECK_IN);
+  }
+
   public String roleCode() {
     return role.code();
   }

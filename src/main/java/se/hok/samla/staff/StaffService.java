@@ -141,8 +141,13 @@ public final class StaffService {
 
   /** A new API token for this member; only its hash is stored. */
   public Future<String> issueToken(long staffId) {
+    return issueToken(staffId, TOKEN_LIFETIME);
+  }
+
+  /** A token that expires sooner, e.g. a door device's for one day of check-in. */
+  public Future<String> issueToken(long staffId, Duration lifetime) {
     String token = "samla_" + Tokens.random(32);
-    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(TOKEN_LIFETIME);
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime);
     return pool.preparedQuery("insert into api_token (staff_user_id, token_hash, expires_at) values ($1, $2, $3)")
         .execute(Tuple.of(staffId, Buffer.buffer(Tokens.sha256(token)), expires))
         .map(token);

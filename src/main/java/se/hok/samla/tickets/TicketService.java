@@ -81,6 +81,26 @@ public final class TicketService {
         : Future.succeededFuture(Verification.invalid()));
   }
 
+  /**
+   * What a code says, if its signature is genuine (checked with the event's cached public key, so a forged or
+   * altered code costs no database lookup once the key is known). Whether it still admits anyone is the caller's
+   * question (check-in answers it together with everything else in one statement).
+   */
+  public Future<Optional<TicketCode.Payload>> authentic(String code) {
+    Optional<TicketCode.Payload> payload;
+    try {
+      payload = TicketCode.decode(code);
+    } catch (RuntimeException e) {
+      payload = Optional.empty();
+    }
+    if (payload.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    TicketCode.Payload p = payload.get();
+    return verifyingKey(p.eventId()).map(key -> key.isPresent() && TicketCode.verify(code, key.get())
+        ? Optional.of(p) : Optional.<TicketCode.Payload>empty());
+  }
+
   /** The event's public key, X.509 SubjectPublicKeyInfo, base64 (for check-in devices). */
   public Future<String> publicKey(long eventId) {
     return keys(eventId).map(keys -> Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));

@@ -24,6 +24,15 @@ public final class Json {
     }
   }
 
+  /** Vert.x JSON as it is (Jackson would serialise a JsonObject as a bean). */
+  public static void send(RoutingContext ctx, int status, io.vertx.core.json.JsonObject value) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(value.encode());
+  }
+
   public static void send(RoutingContext ctx, int status, Object value) {
     ctx.response()
         .setStatusCode(status)

@@ -1,0 +1,133 @@
+package se.hok.samla.checkin;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import se.hok.samla.registration.RegistrationInput;
+import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.staff.StaffMember;
+import se.hok.samla.web.Api;
+import se.hok.samla.web.FieldChecks;
+import se.hok.samla.web.Json;
+import se.hok.samla.web.PathIds;
+
+/** The door's API: scan, undo, search, walk-in, the offline sync and the live counts (check-in role). */
+public final class CheckinApi {
+  private final CheckinService checkins;
+  private final LiveCounts live;
+  private final StaffAuth auth;
+
+  public CheckinApi(CheckinService checkins, LiveCounts live, StaffAuth auth) {
+    this.checkins = checkins;
+    this.live = live;
+    this.auth = auth;
+  }
+
+  public void mount(Api api) {
+    api.operation("checkin", auth.api(Permission.CHECK_IN), this::checkin);
+    api.operation("undoCheckin", auth.api(Permission.CHECK_IN), this::undo);
+    api.operation("checkinSync", auth.api(Permission.CHECK_IN), ctx ->
+        checkins.sync(PathIds.id(ctx)).onSuccess(json -> Json.send(ctx, 200, json)).onFailure(ctx::fail));
+    api.operation("checkinLive", auth.api(Permission.CHECK_IN), ctx -> live.stream(ctx, PathIds.id(ctx)));
+    api.operation("checkinSearch", auth.api(Permission.CHECK_IN), this::search);
+    api.operation("walkIn", auth.api(Permission.CHECK_IN), this::walkIn);
+  }
+
+  private void checkin(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    StaffMember staff = StaffAuth.current(ctx);
+    checkins.scan(scan(body, staff.id()))
+        .onSuccess(result -> Json.send(ctx, 200, result.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /** The request as a scan, or every field error at once. */
+  static CheckinService.Scan scan(JsonObject body, long staffId) {
+    FieldChecks checks = new FieldChecks();
+    String code = blankToNull(body.getString("code"));
+    String registration = blankToNull(body.getString("registrationId"));
+    UUID registrationId = null;
+    if ((code == null) == (registration == null)) {
+      checks.add(code == null ? "code" : "registrationId", "checkin.error.codeOrRegistration");
+    } else if (registration != null) {
+      try {
+        registrationId = UUID.fromString(registration);
+      } catch (IllegalArgumentException e) {
+        checks.add("registrationId", "checkin.error.registrationId");
+      }
+    }
+    if (code != null) {
+      // A handheld scanner may add spaces or a newline; a person typing may use lower case.
+      code = code.replaceAll("\\s", "").toUpperCase(java.util.Locale.ROOT);
+    }
+    String device = checks.text("deviceId", body.getString("deviceId"), true, 100);
+    OffsetDateTime scannedAt = time(checks, "scannedAt", body.getString("scannedAt"));
+    String key = checks.text("idempotencyKey", body.getString("idempotencyKey"), false, 200);
+    checks.throwIfAny();
+    return new CheckinService.Scan(body.getLong("eventId"), body.getLong("sessionId"), code, registrationId, device,
+        staffId, scannedAt, key, Boolean.TRUE.equals(body.getBoolean("admittedOffline")),
+        code != null ? "scan" : "manual");
+  }
+
+  private static OffsetDateTime time(FieldChecks checks, String field, String value) {
+    String v = blankToNull(value);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(v);
+    } catch (DateTimeParseException e) {
+      try {
+        return Instant.parse(v).atOffset(ZoneOffset.UTC);
+      } catch (DateTimeParseException e2) {
+        checks.add(field, "checkin.error.time");
+        return null;
+      }
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private void undo(RoutingContext ctx) {
+    checkins.undo(PathIds.id(ctx, "checkinId"), StaffAuth.current(ctx).id())
+        .onSuccess(eventId -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void search(RoutingContext ctx) {
+    long eventId = PathIds.id(ctx);
+    String session = ctx.queryParams().get("sessionId");
+    Long sessionId = session == null || session.isBlank() ? null : Long.valueOf(session);
+    checkins.search(eventId, sessionId, ctx.queryParams().get("q"))
+        .onSuccess(list -> Json.send(ctx, 200, new JsonObject().put("attendees", new JsonArray(List.copyOf(list)))))
+        .onFailure(ctx::fail);
+  }
+
+  private void walkIn(RoutingContext ctx) {
+    long eventId = PathIds.id(ctx);
+    JsonObject body = Api.body(ctx);
+    FieldChecks checks = new FieldChecks();
+    String device = checks.text("deviceId", body.getString("deviceId"), true, 100);
+    String key = checks.text("idempotencyKey", body.getString("idempotencyKey"), false, 200);
+    checks.throwIfAny();
+    Long sessionId = body.getLong("sessionId");
+    Long organisationId = body.getLong("organisationId");
+    RegistrationInput input = new RegistrationInput(body.getString("name"), body.getString("email"), null,
+        organisationId == null ? null : organisationId.toString(), null, null, null,
+        sessionId == null ? List.of() : List.of(sessionId.toString()), Map.of(), List.of(),
+        Boolean.TRUE.equals(body.getBoolean("companion")), false, body.getString("language", "sv"));
+    checkins.walkIn(eventId, sessionId, input, device, StaffAuth.current(ctx).id(), key)
+        .onSuccess(result -> Json.send(ctx, 201, result.toJson()))
+        .onFailure(ctx::fail);
+  }
+}

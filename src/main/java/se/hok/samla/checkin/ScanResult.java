@@ -1,0 +1,62 @@
+package se.hok.samla.checkin;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * The answer to one scan. {@code result}: ok, already_checked_in, cancelled, waitlisted, wrong_event,
+ * not_in_session (a session desk, and the person did not choose that session), invalid, revoked. The person is
+ * known for every result but invalid; for wrong_event only their name and the event the ticket is for.
+ */
+public record ScanResult(String result, UUID registrationId, Long eventId, String name, String organisation,
+                         Boolean companion, String reference, JsonArray needs, String eventTitleSv, String eventTitleEn,
+                         Long checkinId, OffsetDateTime firstCheckinAt, String firstDeviceId) {
+
+  record First(long checkinId, OffsetDateTime at, String deviceId) {}
+
+  static ScanResult from(Row r) {
+    Object needs = r.getValue("needs");
+    return new ScanResult(r.getString("result"), r.getUUID("registration_id"), r.getLong("event_id"), r.getString("name"),
+        r.getString("organisation"), r.getBoolean("companion"), r.getString("reference"),
+        needs == null ? new JsonArray() : needs instanceof JsonArray a ? a : new JsonArray(String.valueOf(needs)),
+        r.getString("title_sv"), r.getString("title_en"), r.getLong("checkin_id"), r.getOffsetDateTime("first_at"),
+        r.getString("first_device"));
+  }
+
+  ScanResult withFirst(First first) {
+    return first == null ? this : new ScanResult(result, registrationId, eventId, name, organisation, companion, reference,
+        needs, eventTitleSv, eventTitleEn, first.checkinId(), first.at(), first.deviceId());
+  }
+
+  public boolean admitted() {
+    return "ok".equals(result);
+  }
+
+  /** The API's answer. Needs only where the person is let in (or already in): what the door should act on now. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("result", result);
+    if (registrationId != null) {
+      JsonObject reg = new JsonObject()
+          .put("id", registrationId.toString())
+          .put("name", name)
+          .put("organisation", organisation)
+          .put("companion", companion)
+          .put("reference", reference);
+      boolean inside = "ok".equals(result) || "already_checked_in".equals(result);
+      reg.put("needs", inside ? needs : new JsonArray());
+      json.put("registration", reg);
+      if ("wrong_event".equals(result)) {
+        json.put("event", new JsonObject().put("id", eventId).put("title", eventTitleSv).put("titleEn", eventTitleEn));
+      }
+    }
+    if ("ok".equals(result) || "already_checked_in".equals(result)) {
+      json.put("checkinId", checkinId)
+          .put("firstCheckinAt", firstCheckinAt == null ? null : firstCheckinAt.toString())
+          .put("firstDeviceId", firstDeviceId);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,92 @@
+package se.hok.samla.checkin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static se.hok.samla.support.TestApp.await;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import se.hok.samla.support.TestApp;
+import se.hok.samla.tickets.Ticket;
+import se.hok.samla.tickets.TicketService;
+
+/** A door to test: events made through the API as an organiser would, people signed up, their tickets. */
+final class Door {
+  final TestApp app;
+  final String organiser;
+  final TicketService tickets;
+
+  Door(TestApp app) {
+    this.app = app;
+    this.organiser = app.tokenFor("organiser");
+    this.tickets = new TicketService(app.vertx, app.running.database().pool());
+  }
+
+  record Person(UUID id, String manageToken, String status, String name) {}
+
+  /** A published event today-ish (it starts in an hour), with optional sessions. */
+  long event(String title, int capacity, JsonArray sessions) {
+    OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Stockholm")).plusHours(1).truncatedTo(ChronoUnit.MINUTES);
+    JsonObject body = new JsonObject()
+        .put("title", title + " " + System.nanoTime())
+        .put("kind", "workshop")
+        .put("startsAt", start.toString())
+        .put("endsAt", start.plusHours(4).toString())
+        .put("onlineUrl", "https://example.org/workshop")
+        .put("capacity", capacity)
+        .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString())
+        .put("sessions", sessions == null ? new JsonArray() : sessions);
+    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
+        .putHeader("Authorization", "Bearer " + organiser).sendJsonObject(body));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    long id = created.bodyAsJsonObject().getLong("id");
+    HttpResponse<Buffer> published = await(app.client.post("/api/v1/events/" + id + "/publish")
+        .putHeader("Authorization", "Bearer " + organiser).send());
+    assertEquals(200, published.statusCode(), published.bodyAsString());
+    return id;
+  }
+
+  JsonObject eventJson(long id) {
+    return await(app.client.get("/api/v1/events/" + id).send()).bodyAsJsonObject();
+  }
+
+  static JsonObject session(String title, int hoursFromNow, int capacity) {
+    OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Stockholm")).plusHours(hoursFromNow).truncatedTo(ChronoUnit.MINUTES);
+    return new JsonObject().put("title", title).put("startsAt", start.toString())
+        .put("endsAt", start.plusMinutes(50).toString()).put("capacity", capacity);
+  }
+
+  Person signUp(long eventId, String name, JsonObject extra) {
+    JsonObject body = new JsonObject().put("name", name).put("email", "p" + System.nanoTime() + "@example.org");
+    if (extra != null) {
+      body.mergeIn(extra);
+    }
+    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + eventId + "/registrations").sendJsonObject(body));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    JsonObject b = r.bodyAsJsonObject();
+    String url = b.getString("manageUrl");
+    return new Person(UUID.fromString(b.getString("id")), url.substring(url.lastIndexOf('/') + 1), b.getString("status"), name);
+  }
+
+  Ticket ticket(long eventId, Person p) {
+    return await(tickets.current(p.id(), eventId, false));
+  }
+
+  Ticket reissue(long eventId, Person p) {
+    return await(tickets.current(p.id(), eventId, true));
+  }
+
+  HttpResponse<Buffer> checkin(String token, JsonObject body) {
+    return await(app.client.post("/api/v1/checkins").putHeader("Authorization", "Bearer " + token).sendJsonObject(body));
+  }
+
+  static JsonObject scan(long eventId, String code, String device) {
+    return new JsonObject().put("eventId", eventId).put("code", code).put("deviceId", device)
+        .put("idempotencyKey", UUID.randomUUID().toString());
+  }
+}
