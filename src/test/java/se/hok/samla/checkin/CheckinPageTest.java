@@ -256,5 +256,9 @@ class CheckinPageTest {
     assertEquals(404, doorStaff.get("/arrangor/evenemang/" + event + "/incheckning?pass=999999").statusCode());
     assertEquals(404, doorStaff.get("/arrangor/evenemang/" + event + "/incheckning?pass=abc").statusCode());
     assertEquals(404, doorStaff.get("/arrangor/evenemang/999999/incheckning").statusCode());
+
+    String eventPage = se.hok.samla.support.PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + event).bodyAsString();
+    assertTrue(eventPage.contains("data-live=\"/arrangor/evenemang/" + event + "/live\"")
+        && eventPage.contains("/static/js/live.js"), "the organiser's event page follows the counts live");
   }
 }
