@@ -19,13 +19,24 @@ import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.Tokens;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /** Staff accounts, passwords (Argon2id) and API tokens. All SQL about staff lives here. */
 public final class StaffService {
   static final Duration TOKEN_LIFETIME = Duration.ofDays(30);
 
+  /**
+   * How long a checked API token is believed without asking the database again. A door device sends a request per
+   * scan; without this each one would write last_used_at. A role change or deactivation clears this instance's
+   * entries at once (and deletes the tokens); other instances follow within this time.
+   */
+  static final Duration TOKEN_CACHE = Duration.ofSeconds(20);
+
   private final Vertx vertx;
   private final Pool pool;
+  private final Cache<String, StaffMember> tokens = Caffeine.newBuilder()
+      .expireAfterWrite(TOKEN_CACHE).maximumSize(10_000).build();
   /** Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password. */
   private final String dummyHash;
 
@@ -112,6 +123,8 @@ public final class StaffService {
           if (rows.rowCount() == 0) {
             return Future.failedFuture(new NotFoundException("staff member"));
           }
+          // A new role or a closed account takes effect at once on this instance.
+          tokens.asMap().values().removeIf(m -> m.id() == id);
           if (!active) {
             return pool.preparedQuery("delete from api_token where staff_user_id = $1").execute(Tuple.of(id)).mapEmpty();
           }
@@ -154,13 +167,27 @@ public final class StaffService {
   }
 
   public Future<Optional<StaffMember>> byToken(String token) {
+    byte[] hash = Tokens.sha256(token);
+    String key = java.util.HexFormat.of().formatHex(hash);
+    StaffMember cached = tokens.getIfPresent(key);
+    if (cached != null) {
+      return Future.succeededFuture(Optional.of(cached));
+    }
     return pool.preparedQuery(
             "update api_token t set last_used_at = now() from staff_user u "
                 + "where t.token_hash = $1 and t.expires_at > now() and u.id = t.staff_user_id and u.active "
                 + "returning u.id, u.email, u.name, u.role, u.active")
-        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token))))
-        .map(rows -> rows.size() == 1 ? Optional.of(member(rows.iterator().next())) : Optional.empty());
+        .execute(Tuple.of(Buffer.buffer(hash)))
+        .map(rows -> {
+          if (rows.size() != 1) {
+            return Optional.<StaffMember>empty();
+          }
+          StaffMember member = member(rows.iterator().next());
+          tokens.put(key, member);
+          return Optional.of(member);
+        });
   }
+
 
   static String generatePassword() {
     return Tokens.random(15);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.commons.codec.CodecPolicy;
 import org.apache.commons.codec.binary.Base32;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The text in a ticket's QR code: a payload signed with the event's Ed25519 key, so anyone holding the event's
@@ -63,19 +64,30 @@ public final class TicketCode {
 
   /** Whether the code is well-formed and signed with the private key belonging to {@code key}. Never throws. */
   public static boolean verify(String code, PublicKey key) {
-    if (key == null) {
+    byte[] raw = rawKey(key);
+    if (raw == null) {
       return false;
     }
     return parse(code).map(p -> {
       try {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initVerify(key);
-        s.update(p.signed());
-        return s.verify(p.signature());
-      } catch (GeneralSecurityException | RuntimeException e) {
+        // Bouncy Castle's RFC 8032 verification: the same answer as the JDK's, at a fraction of the cost.
+        return Ed25519.verify(p.signature(), 0, raw, 0, p.signed(), 0, p.signed().length);
+      } catch (RuntimeException e) {
         return false;
       }
     }).orElse(false);
+  }
+
+  /** The 32 bytes of an Ed25519 public key: the end of its X.509 SubjectPublicKeyInfo (a fixed 12-byte prefix). */
+  private static byte[] rawKey(PublicKey key) {
+    if (key == null || !"Ed25519".equalsIgnoreCase(key.getAlgorithm()) && !"EdDSA".equalsIgnoreCase(key.getAlgorithm())) {
+      return null;
+    }
+    byte[] spki = key.getEncoded();
+    if (spki == null || spki.length != 12 + Ed25519.PUBLIC_KEY_SIZE) {
+      return null;
+    }
+    return Arrays.copyOfRange(spki, 12, spki.length);
   }
 
   private record Parsed(Payload payload, byte[] signed, byte[] signature) {}

@@ -1,0 +1,145 @@
+package se.hok.samla.bench;
+
+import static se.hok.samla.support.TestApp.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import se.hok.samla.support.TestApp;
+import se.hok.samla.tickets.TicketService;
+
+/**
+ * The doors open: 20 devices scanning tickets of one event as fast as the API answers. Not a unit test (surefire's
+ * default includes skip *Benchmark); run with
+ * {@code ./mvnw -q test -Dtest=CheckinBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Phase "first scans": every ticket scanned once (each an admission); phase "re-scans": tickets scanned again
+ * (already checked in), the common case at a busy door where people wave their phone twice. Target: p99 under
+ * 50 ms and at least 2,000 scans/s on two cores.
+ */
+class CheckinBenchmark {
+  static final int TICKETS = Integer.getInteger("scan.tickets", 2000);
+  static final int RESCANS = Integer.getInteger("scan.rescans", 10000);
+  static final int DEVICES = Integer.getInteger("scan.devices", 20);
+
+  @Test
+  void doorsOpen() {
+    try (TestApp app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"))) {
+      String organiser = app.tokenFor("organiser");
+      List<String> tokens = new ArrayList<>();
+      for (int d = 0; d < DEVICES; d++) {
+        tokens.add(app.tokenFor("checkin"));
+      }
+      long warmEvent = event(app, organiser, 500);
+      List<String> warmCodes = tickets(app, warmEvent, 500);
+      run(app, tokens, warmEvent, warmCodes, warmCodes.size(), "warm-up");
+
+      long event = event(app, organiser, TICKETS);
+      List<String> codes = tickets(app, event, TICKETS);
+      run(app, tokens, event, codes, codes.size(), "first scans");
+      run(app, tokens, event, codes, RESCANS, "re-scans");
+    }
+  }
+
+  static long event(TestApp app, String token, int capacity) {
+    OffsetDateTime start = OffsetDateTime.now().plusHours(1);
+    JsonObject event = new JsonObject().put("title", "Dörrarna öppnar").put("kind", "samverkanskonferens")
+        .put("startsAt", start.toString()).put("endsAt", start.plusHours(6).toString())
+        .put("onlineUrl", "https://example.org").put("capacity", capacity).put("sessions", new JsonArray())
+        .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString());
+    long id = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + token).sendJsonObject(event))
+        .bodyAsJsonObject().getLong("id");
+    await(app.client.post("/api/v1/events/" + id + "/publish").putHeader("Authorization", "Bearer " + token).send());
+    return id;
+  }
+
+  /** n confirmed registrations through the API, and their tickets. */
+  static List<String> tickets(TestApp app, long event, int n) {
+    TicketService service = new TicketService(app.vertx, app.running.database().pool());
+    List<String> codes = Collections.synchronizedList(new ArrayList<>());
+    List<Future<?>> all = new ArrayList<>();
+    AtomicInteger next = new AtomicInteger();
+    for (int w = 0; w < 16; w++) {
+      Promise<Void> done = Promise.promise();
+      signUp(app, service, event, n, next, codes, done);
+      all.add(done.future());
+    }
+    await(Future.all(all));
+    Collections.shuffle(codes);
+    return codes;
+  }
+
+  static void signUp(TestApp app, TicketService service, long event, int n, AtomicInteger next, List<String> codes,
+                     Promise<Void> done) {
+    int i = next.getAndIncrement();
+    if (i >= n) {
+      done.complete();
+      return;
+    }
+    app.client.post("/api/v1/events/" + event + "/registrations")
+        .sendJsonObject(new JsonObject().put("name", "Deltagare " + i).put("email", "door" + i + "-" + event + "@example.org"))
+        .compose(r -> service.current(UUID.fromString(r.bodyAsJsonObject().getString("id")), event, false))
+        .onSuccess(t -> codes.add(t.code()))
+        .onComplete(r -> signUp(app, service, event, n, next, codes, done));
+  }
+
+  static void run(TestApp app, List<String> tokens, long event, List<String> codes, int scans, String label) {
+    WebClient client = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("localhost")
+        .setDefaultPort(app.port()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(DEVICES));
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    Map<String, AtomicInteger> results = new ConcurrentHashMap<>();
+    AtomicInteger next = new AtomicInteger();
+    long t0 = System.nanoTime();
+    List<Future<Void>> devices = new ArrayList<>();
+    for (int d = 0; d < tokens.size(); d++) {
+      Promise<Void> done = Promise.promise();
+      device(client, tokens.get(d), "Enhet " + d, event, codes, scans, next, latencies, results, done);
+      devices.add(done.future());
+    }
+    // Longer than TestApp.await's 30 s when the machine is busy.
+    devices.forEach(f -> f.toCompletionStage().toCompletableFuture().join());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    client.close();
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    System.out.printf("SCANS %s: %d scans by %d devices in %.2f s = %.0f/s; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
+            + "max %.1f ms; results %s%n",
+        label, scans, tokens.size(), seconds, scans / seconds, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
+        sorted.get(sorted.size() - 1) / 1e6, results);
+  }
+
+  static void device(WebClient client, String token, String deviceId, long event, List<String> codes, int scans,
+                     AtomicInteger next, List<Long> latencies, Map<String, AtomicInteger> results, Promise<Void> done) {
+    int i = next.getAndIncrement();
+    if (i >= scans) {
+      done.complete();
+      return;
+    }
+    long t = System.nanoTime();
+    client.post("/api/v1/checkins").putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(new JsonObject().put("eventId", event).put("code", codes.get(i % codes.size()))
+            .put("deviceId", deviceId).put("idempotencyKey", UUID.randomUUID().toString()))
+        .onComplete(r -> {
+          latencies.add(System.nanoTime() - t);
+          String result = r.failed() ? "failed" : r.result().statusCode() != 200 ? "http " + r.result().statusCode()
+              : r.result().bodyAsJsonObject().getString("result");
+          results.computeIfAbsent(result, k -> new AtomicInteger()).incrementAndGet();
+          device(client, token, deviceId, event, codes, scans, next, latencies, results, done);
+        });
+  }
+
+  static double pct(List<Long> sorted, int p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
+  }
+}
