@@ -147,12 +147,12 @@ class CheckinPageTest {
 
   private WebElement openDesk() {
     browser.open(app.url("/arrangor/evenemang/" + event + "/incheckning"));
-    browser.waitUntil(ExpectedConditions.attributeToBe(By.id("desk"), "data-ready", "true"), Duration.ofSeconds(15));
+    browser.waitUntil(ExpectedConditions.attributeToBe(By.id("desk"), "data-ready", "true"), Duration.ofSeconds(30));
     return browser.driver().findElement(By.id("result"));
   }
 
   private static String resultOf(WebElement result, String expected) {
-    browser.waitUntil(ExpectedConditions.attributeToBe(result, "data-result", expected), Duration.ofSeconds(15));
+    browser.waitUntil(ExpectedConditions.attributeToBe(result, "data-result", expected), Duration.ofSeconds(30));
     return result.getText();
   }
 
@@ -210,7 +210,7 @@ class CheckinPageTest {
     assertTrue(button.getText().contains("Checka in"), button.getText());
     button.click();
     assertTrue(resultOf(result, "ok").contains("Manuel Manuell"));
-    browser.waitUntil(ExpectedConditions.textToBePresentInElement(count, String.valueOf(before + 1)), Duration.ofSeconds(5));
+    browser.waitUntil(ExpectedConditions.textToBePresentInElement(count, String.valueOf(before + 1)), Duration.ofSeconds(10));
     browser.assertAccessible("check-in page after a check-in");
   }
 
@@ -239,7 +239,7 @@ class CheckinPageTest {
       chrome.deleteNetworkConditions();
     }
     // Back online: the queue is sent (on the browser's online event or the next retry), with the scan's time.
-    browser.waitUntil(ExpectedConditions.attributeToBe(By.id("desk"), "data-queued", "0"), Duration.ofSeconds(20));
+    browser.waitUntil(ExpectedConditions.attributeToBe(By.id("desk"), "data-queued", "0"), Duration.ofSeconds(30));
     assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from checkin where offline and registration_id = '"
         + p.id() + "'"));
     assertEquals(List.of(invalidBefore + 1), Db.column(app.databaseUrl, invalidScans), "the refused scan is recorded too");
