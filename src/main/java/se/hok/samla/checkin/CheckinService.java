@@ -334,7 +334,27 @@ public final class CheckinService {
    */
   public Future<ScanResult> walkIn(long eventId, Long sessionId, RegistrationInput input, String deviceId, Long staffId,
                                    String idempotencyKey) {
-    return registrations.register(eventId, input, idempotencyKey, RegistrationService.Source.WALK_IN)
+    try {
+      input.validate(new se.hok.samla.web.FieldChecks());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    // Asked first so that a full event (the usual case late at the door) registers nobody and mails nobody; the
+    // seat itself is still claimed by the registration, and the rare loser of a race is removed again below.
+    return pool.preparedQuery("""
+            select e.capacity - e.seats_taken >= $2
+              and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted') as room
+            from event e where e.id = $1""")
+        .execute(Tuple.of(eventId, input.companion() ? 2 : 1))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new NotFoundException("event " + eventId));
+          }
+          return rows.iterator().next().getBoolean("room")
+              ? Future.<Void>succeededFuture()
+              : Future.<Void>failedFuture(new ConflictException("event_full", Msg.of("checkin.walkIn.full")));
+        })
+        .compose(v -> registrations.register(eventId, input, idempotencyKey, RegistrationService.Source.WALK_IN))
         .compose(r -> {
           if (r.duplicate()) {
             return Future.failedFuture(new ConflictException("already_registered", Msg.of("checkin.walkIn.duplicate")));

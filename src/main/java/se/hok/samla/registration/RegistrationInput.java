@@ -79,7 +79,7 @@ public record RegistrationInput(
         companion, consent, language);
   }
 
-  Data validate(FieldChecks checks) {
+  public Data validate(FieldChecks checks) {
     String cleanName = checks.text("name", name, true, 200);
     String cleanEmail = checks.email("email", email, true);
     String cleanPhone = checks.text("phone", phone, false, 40);
