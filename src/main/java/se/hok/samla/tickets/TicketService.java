@@ -64,6 +64,15 @@ public final class TicketService {
     return pool.withConnection(conn -> revoke(conn, registrationId));
   }
 
+  /**
+   * Revokes the registration's valid ticket inside the caller's transaction, so the old code is turned away at the
+   * door from the moment the change that made it wrong commits (not only once the next e-mail issues a new one).
+   * The next ticket e-mail issues a new ticket, since there is no valid one left.
+   */
+  public static Future<Void> revokeIn(SqlConnection conn, UUID registrationId) {
+    return revoke(conn, registrationId);
+  }
+
   /** Checks a scanned code: signature first (no database), then revocation/registration status. */
   public Future<Verification> verify(String code) {
     Optional<TicketCode.Payload> payload;
@@ -124,7 +133,7 @@ public final class TicketService {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ticket(rows.iterator().next())));
   }
 
-  private Future<Void> revoke(SqlConnection conn, UUID registrationId) {
+  private static Future<Void> revoke(SqlConnection conn, UUID registrationId) {
     return conn.preparedQuery("update ticket set revoked_at = now() where registration_id = $1 and revoked_at is null")
         .execute(Tuple.of(registrationId))
         .mapEmpty();
