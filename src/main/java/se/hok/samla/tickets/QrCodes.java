@@ -54,30 +54,49 @@ public final class QrCodes {
    * again with the next mask pattern.
    */
   static BufferedImage image(String text, int sizePx) {
-    // A ticket mail draws the same code twice (inline PNG, then the PDF) on one thread: check it once.
-    Object[] last = LAST.get();
-    if (last != null && text.equals(last[0]) && (Integer) last[1] == sizePx) {
-      return (BufferedImage) last[2];
+    return checked(text, sizePx).image();
+  }
+
+  /**
+   * The modules of the symbol the ticket shows (quiet zone not included; 1 is dark), the same symbol as
+   * {@link #image}: read back once as an image of the ticket's size, with the mask re-chosen if that failed. For
+   * drawing the code as vector squares (the PDF).
+   */
+  static ByteMatrix symbol(String text) {
+    Checked last = LAST.get();
+    return last != null && text.equals(last.text()) ? last.modules() : checked(text, TICKET_PIXELS).modules();
+  }
+
+  /** A symbol that was read back, with the image it was read back from. */
+  private record Checked(String text, int sizePx, ByteMatrix modules, BufferedImage image) {}
+
+  /** A ticket mail draws the same code twice (inline PNG, then the PDF) on one thread: check it once. */
+  private static final ThreadLocal<Checked> LAST = new ThreadLocal<>();
+
+  private static Checked checked(String text, int sizePx) {
+    Checked last = LAST.get();
+    if (last != null && text.equals(last.text()) && last.sizePx() == sizePx) {
+      return last;
     }
-    BufferedImage checked = checkedImage(text, sizePx);
-    LAST.set(new Object[] {text, sizePx, checked});
+    Checked checked = check(text, sizePx);
+    LAST.set(checked);
     return checked;
   }
 
-  private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
-
-  private static BufferedImage checkedImage(String text, int sizePx) {
-    BufferedImage first = render(encode(text).getMatrix(), sizePx);
-    if (readsBack(first, text)) {
-      return first;
+  private static Checked check(String text, int sizePx) {
+    ByteMatrix first = encode(text).getMatrix();
+    BufferedImage firstImage = render(first, sizePx);
+    if (readsBack(firstImage, text)) {
+      return new Checked(text, sizePx, first, firstImage);
     }
     for (int mask = 0; mask < 8; mask++) {
-      BufferedImage other = render(encode(text, mask).getMatrix(), sizePx);
-      if (readsBack(other, text)) {
-        return other;
+      ByteMatrix other = encode(text, mask).getMatrix();
+      BufferedImage image = render(other, sizePx);
+      if (readsBack(image, text)) {
+        return new Checked(text, sizePx, other, image);
       }
     }
-    return first;
+    return new Checked(text, sizePx, first, firstImage);
   }
 
   private static boolean readsBack(BufferedImage image, String text) {
