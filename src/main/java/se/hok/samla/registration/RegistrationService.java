@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import se.hok.samla.mail.Outbox;
+import se.hok.samla.tickets.TicketService;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
@@ -316,9 +317,21 @@ public final class RegistrationService {
               }
               return eventFacts(conn, current.eventId(), true)
                   .compose(event -> checkChoices(conn, event, d).compose(needs -> applyChange(conn, event, current, d, needs)))
+                  .compose(v -> changesTicket(current, d) ? TicketService.revokeIn(conn, current.id()) : Future.<Void>succeededFuture())
                   .compose(v -> outbox(conn, "changed", current.eventId(), current.id()))
                   .compose(v -> load(conn, current.id()));
             })));
+  }
+
+  /**
+   * Whether a change makes the ticket wrong at the door: other sessions, or a companion's seat added or dropped
+   * (the ticket says whether a companion comes). Then the old ticket is revoked in the change's own transaction and
+   * the "changed" e-mail brings the new one. Other changes (needs, diet, phone, role, language) leave the code as
+   * true as it was; the "changed" e-mail replaces the ticket then too, as before.
+   */
+  static boolean changesTicket(Registration current, RegistrationInput.Data d) {
+    return current.companion() != d.companion()
+        || !new java.util.HashSet<>(current.sessions()).equals(new java.util.HashSet<>(d.sessions()));
   }
 
   private Future<Void> applyChange(SqlConnection conn, EventFacts event, Registration current, RegistrationInput.Data d,

@@ -3,7 +3,7 @@ package se.hok.samla.tickets;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.EncodeHintType;
 import com.google.zxing.ReaderException;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.PlanarYUVLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.WriterException;
@@ -54,45 +54,87 @@ public final class QrCodes {
    * again with the next mask pattern.
    */
   static BufferedImage image(String text, int sizePx) {
-    // A ticket mail draws the same code twice (inline PNG, then the PDF) on one thread: check it once.
-    Object[] last = LAST.get();
-    if (last != null && text.equals(last[0]) && (Integer) last[1] == sizePx) {
-      return (BufferedImage) last[2];
+    return checked(text, sizePx).image();
+  }
+
+  /**
+   * The modules of the symbol the ticket shows (quiet zone not included; 1 is dark), the same symbol as
+   * {@link #image}: read back once as an image of the ticket's size, with the mask re-chosen if that failed. For
+   * drawing the code as vector squares (the PDF).
+   */
+  static ByteMatrix symbol(String text) {
+    Checked last = LAST.get();
+    return last != null && text.equals(last.text()) ? last.modules() : checked(text, TICKET_PIXELS).modules();
+  }
+
+  /** A symbol that was read back, at the size it was read back at. */
+  private record Checked(String text, int sizePx, ByteMatrix modules, BufferedImage image) {}
+
+  /** A ticket mail draws the same code twice (inline PNG, then the PDF) on one thread: check it once. */
+  private static final ThreadLocal<Checked> LAST = new ThreadLocal<>();
+
+  private static Checked checked(String text, int sizePx) {
+    Checked last = LAST.get();
+    if (last != null && text.equals(last.text()) && last.sizePx() == sizePx) {
+      return last;
     }
-    BufferedImage checked = checkedImage(text, sizePx);
-    LAST.set(new Object[] {text, sizePx, checked});
+    Checked checked = check(text, sizePx);
+    LAST.set(checked);
     return checked;
   }
 
-  private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
-
-  private static BufferedImage checkedImage(String text, int sizePx) {
-    BufferedImage first = render(encode(text).getMatrix(), sizePx);
-    if (readsBack(first, text)) {
-      return first;
+  private static Checked check(String text, int sizePx) {
+    ByteMatrix first = encode(text).getMatrix();
+    if (readsBack(first, sizePx, text)) {
+      return new Checked(text, sizePx, first, render(first, sizePx));
     }
     for (int mask = 0; mask < 8; mask++) {
-      BufferedImage other = render(encode(text, mask).getMatrix(), sizePx);
-      if (readsBack(other, text)) {
-        return other;
+      ByteMatrix other = encode(text, mask).getMatrix();
+      if (readsBack(other, sizePx, text)) {
+        return new Checked(text, sizePx, other, render(other, sizePx));
       }
     }
-    return first;
+    return new Checked(text, sizePx, first, render(first, sizePx));
   }
 
-  private static boolean readsBack(BufferedImage image, String text) {
+  /**
+   * Whether ZXing reads the symbol back from the very pixels the image of it has (0 black, 255 white, quiet zone and
+   * scale as {@link #render}); the grey levels are given to the reader directly instead of being taken out of an
+   * image pixel by pixel, which cost more than reading the code.
+   */
+  private static boolean readsBack(ByteMatrix modules, int sizePx, String text) {
+    int n = modules.getWidth() + 2 * QUIET_ZONE_MODULES;
+    int scale = scale(n, sizePx);
+    int side = n * scale;
+    byte[] grey = new byte[side * side];
+    java.util.Arrays.fill(grey, (byte) 0xFF);
+    for (int y = 0; y < modules.getHeight(); y++) {
+      for (int x = 0; x < modules.getWidth(); x++) {
+        if (modules.get(x, y) == 1) {
+          for (int row = 0; row < scale; row++) {
+            int from = ((y + QUIET_ZONE_MODULES) * scale + row) * side + (x + QUIET_ZONE_MODULES) * scale;
+            java.util.Arrays.fill(grey, from, from + scale, (byte) 0);
+          }
+        }
+      }
+    }
     try {
-      String read = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
-          .getText();
+      String read = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
+          new PlanarYUVLuminanceSource(grey, side, side, 0, 0, side, side, false)))).getText();
       return text.equals(read);
     } catch (ReaderException e) {
       return false;
     }
   }
 
+  /** Whole pixels per module: {@code sizePx} or the smallest whole multiple of the modules above it. */
+  private static int scale(int modulesWithQuietZone, int sizePx) {
+    return Math.max(1, (sizePx + modulesWithQuietZone - 1) / modulesWithQuietZone);
+  }
+
   private static BufferedImage render(ByteMatrix modules, int sizePx) {
     int n = modules.getWidth() + 2 * QUIET_ZONE_MODULES;
-    int scale = Math.max(1, (sizePx + n - 1) / n);
+    int scale = scale(n, sizePx);
     int side = n * scale;
     BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_BINARY);
     java.awt.Graphics2D g = image.createGraphics();

@@ -1,6 +1,6 @@
 package se.hok.samla.tickets;
 
-import java.awt.image.BufferedImage;
+import com.google.zxing.qrcode.encoder.ByteMatrix;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +30,6 @@ import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
-import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.interactive.action.PDActionURI;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDBorderStyleDictionary;
@@ -331,12 +330,34 @@ public final class TicketPdf {
       room(needed);
       float left = MARGIN;
       if (!code.isEmpty()) {
-        // About 8 px per module: sharp in print (PDF viewers do not smooth images unless asked to).
-        BufferedImage image = QrCodes.image(code, QrCodes.TICKET_PIXELS);
-        int modules = QrCodes.encode(code).getMatrix().getWidth() + 2 * QrCodes.QUIET_ZONE_MODULES;
+        // Vector squares, one filled path: sharp at any zoom and on any printer, and no image to encode. The same
+        // symbol as the e-mail's PNG, which was read back before it was used.
+        ByteMatrix symbol = QrCodes.symbol(code);
+        int modules = symbol.getWidth() + 2 * QrCodes.QUIET_ZONE_MODULES;
+        float module = QR_SIDE / modules;
         // The quiet zone reaches into the page margin, so the symbol itself lines up with the text.
-        left = MARGIN - QR_SIDE * QrCodes.QUIET_ZONE_MODULES / modules;
-        out.drawImage(LosslessFactory.createFromImage(doc, image), left, y - QR_SIDE, QR_SIDE, QR_SIDE);
+        left = MARGIN - module * QrCodes.QUIET_ZONE_MODULES;
+        float top = y - module * QrCodes.QUIET_ZONE_MODULES;
+        out.setNonStrokingColor(1f);
+        out.addRect(left, y - QR_SIDE, QR_SIDE, QR_SIDE);  // the quiet zone is white on any paper or background
+        out.fill();
+        out.setNonStrokingColor(0f);
+        for (int row = 0; row < symbol.getHeight(); row++) {
+          for (int x = 0; x < symbol.getWidth(); ) {
+            if (symbol.get(x, row) != 1) {
+              x++;
+              continue;
+            }
+            int run = x;
+            while (run < symbol.getWidth() && symbol.get(run, row) == 1) {
+              run++;
+            }
+            // A run of dark modules in a row as one rectangle (PDF y grows upwards).
+            out.addRect(left + (x + QrCodes.QUIET_ZONE_MODULES) * module, top - (row + 1) * module, (run - x) * module, module);
+            x = run;
+          }
+        }
+        out.fill();
       }
       y -= QR_SIDE + 4;
       String ref = printable(reference, bold);

@@ -52,16 +52,71 @@ public final class TicketService {
 
   /** The registration's valid ticket: the current one, or a new one (revoking older ones) when there is none or reissue is true. */
   public Future<Ticket> current(UUID registrationId, long eventId, boolean reissue) {
+    if (!reissue) {
+      return signingKey(eventId).compose(key -> currentOrNew(registrationId, eventId, key));
+    }
     return signingKey(eventId).compose(key -> pool.withTransaction(conn -> confirmed(conn, registrationId, eventId)
-        .compose(v -> reissue ? revoke(conn, registrationId).map(Optional.<Ticket>empty()) : current(conn, registrationId))
-        .compose(found -> found.isPresent()
-            ? Future.succeededFuture(found.get())
-            : issue(conn, registrationId, eventId, key, REFERENCE_ATTEMPTS))));
+        .compose(v -> revoke(conn, registrationId))
+        .compose(v -> issue(conn, registrationId, eventId, key, REFERENCE_ATTEMPTS))));
   }
+
+  /**
+   * The common case (every ticket e-mail but "changed") in one or two statements and no transaction: one query
+   * checks the registration, finds its valid ticket, and only when there is none draws the new ticket's id; then
+   * one insert. No lock was ever taken here (the checks and the insert were separate statements before too); the
+   * one-valid-ticket index settles a race, as in {@link #issue}.
+   */
+  private Future<Ticket> currentOrNew(UUID registrationId, long eventId, PrivateKey key) {
+    return pool.preparedQuery("""
+            select r.event_id as registration_event_id, r.status, e.status as event_status,
+              t.id, t.registration_id, t.event_id, t.code, t.reference, t.issued_at,
+              case when t.id is null then nextval(pg_get_serial_sequence('ticket', 'id')) end as new_id
+            from registration r join event e on e.id = r.event_id
+              left join ticket t on t.registration_id = r.id and t.revoked_at is null
+            where r.id = $1""")
+        .execute(Tuple.of(registrationId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new NotFoundException("registration"));
+          }
+          Row r = rows.iterator().next();
+          Future<Void> ok = confirmed(r, registrationId, eventId);
+          if (ok.failed()) {
+            return Future.failedFuture(ok.cause());
+          }
+          if (r.getLong("id") != null) {
+            return Future.succeededFuture(ticket(r));
+          }
+          long id = r.getLong("new_id");
+          return pool.preparedQuery(INSERT_TICKET)
+              .execute(Tuple.of(id, registrationId, eventId, TicketCode.encode(TicketCode.VERSION, id, eventId, key), newReference()))
+              .compose(inserted -> inserted.size() == 1
+                  ? Future.succeededFuture(ticket(inserted.iterator().next()))
+                  // Another ticket won the race, or (40 random bits) the reference was taken: the careful way.
+                  : pool.withTransaction(conn -> current(conn, registrationId).compose(winner -> winner.isPresent()
+                      ? Future.succeededFuture(winner.get())
+                      : issue(conn, registrationId, eventId, key, REFERENCE_ATTEMPTS))));
+        });
+  }
+
+  private static final String INSERT_TICKET = """
+      insert into ticket (id, registration_id, event_id, code, reference) overriding system value
+      values ($1, $2, $3, $4, $5)
+      on conflict do nothing
+      returning id, registration_id, event_id, code, reference, issued_at""";
 
   /** Revokes every ticket of the registration (e.g. cancelled). */
   public Future<Void> revokeAll(UUID registrationId) {
     return pool.withConnection(conn -> revoke(conn, registrationId));
+  }
+
+  /**
+   * Revokes the registration's valid ticket inside the caller's transaction, so the old code is turned away at the
+   * door from the moment the change that made it wrong commits (not only once the next e-mail issues a new one).
+   * The next ticket e-mail issues a new ticket, since there is no valid one left.
+   */
+  public static Future<Void> revokeIn(SqlConnection conn, UUID registrationId) {
+    return revoke(conn, registrationId);
   }
 
   /** Checks a scanned code: signature first (no database), then revocation/registration status. */
@@ -113,27 +168,27 @@ public final class TicketService {
   /** Tickets are for confirmed registrations of events that still take place, and for their own event only. */
   private Future<Void> confirmed(SqlConnection conn, UUID registrationId, long eventId) {
     return conn.preparedQuery("""
-            select r.event_id, r.status, e.status as event_status
+            select r.event_id as registration_event_id, r.status, e.status as event_status
             from registration r join event e on e.id = r.event_id where r.id = $1""")
         .execute(Tuple.of(registrationId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(new NotFoundException("registration"));
-          }
-          Row r = rows.iterator().next();
-          if (r.getLong("event_id") != eventId) {
-            return Future.failedFuture(new IllegalArgumentException(
-                "registration " + registrationId + " is not for event " + eventId));
-          }
-          if ("cancelled".equals(r.getString("event_status"))) {
-            return Future.failedFuture(new ConflictException("event_cancelled", Msg.of("error.reg.eventCancelled")));
-          }
-          return switch (r.getString("status")) {
-            case "confirmed" -> Future.succeededFuture();
-            case "cancelled" -> Future.failedFuture(new ConflictException("registration_cancelled", Msg.of("error.reg.cancelled")));
-            default -> Future.failedFuture(new ConflictException("registration_not_confirmed", Msg.of("error.ticket.notConfirmed")));
-          };
-        });
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new NotFoundException("registration"))
+            : confirmed(rows.iterator().next(), registrationId, eventId));
+  }
+
+  private static Future<Void> confirmed(Row r, UUID registrationId, long eventId) {
+    if (r.getLong("registration_event_id") != eventId) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "registration " + registrationId + " is not for event " + eventId));
+    }
+    if ("cancelled".equals(r.getString("event_status"))) {
+      return Future.failedFuture(new ConflictException("event_cancelled", Msg.of("error.reg.eventCancelled")));
+    }
+    return switch (r.getString("status")) {
+      case "confirmed" -> Future.succeededFuture();
+      case "cancelled" -> Future.failedFuture(new ConflictException("registration_cancelled", Msg.of("error.reg.cancelled")));
+      default -> Future.failedFuture(new ConflictException("registration_not_confirmed", Msg.of("error.ticket.notConfirmed")));
+    };
   }
 
   private Future<Optional<Ticket>> current(SqlConnection conn, UUID registrationId) {
@@ -144,7 +199,7 @@ public final class TicketService {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ticket(rows.iterator().next())));
   }
 
-  private Future<Void> revoke(SqlConnection conn, UUID registrationId) {
+  private static Future<Void> revoke(SqlConnection conn, UUID registrationId) {
     return conn.preparedQuery("update ticket set revoked_at = now() where registration_id = $1 and revoked_at is null")
         .execute(Tuple.of(registrationId))
         .mapEmpty();
@@ -160,11 +215,7 @@ public final class TicketService {
         .compose(rows -> {
           long id = rows.iterator().next().getLong("id");
           String code = TicketCode.encode(TicketCode.VERSION, id, eventId, key);
-          return conn.preparedQuery("""
-                  insert into ticket (id, registration_id, event_id, code, reference) overriding system value
-                  values ($1, $2, $3, $4, $5)
-                  on conflict do nothing
-                  returning id, registration_id, event_id, code, reference, issued_at""")
+          return conn.preparedQuery(INSERT_TICKET)
               .execute(Tuple.of(id, registrationId, eventId, code, newReference()));
         })
         .compose(inserted -> {

@@ -154,7 +154,11 @@ class TicketMailTest {
       String pdfText = new PDFTextStripper().getText(doc);
       assertTrue(pdfText.contains("Samverkanskonferens 2027"));
       assertTrue(pdfText.contains("HÖK-"), "the reference for the door");
-      assertTrue(doc.getPage(0).getResources().getXObjectNames().iterator().hasNext(), "the QR image is in the PDF");
+      var printed = new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImageWithDPI(0, 150,
+          org.apache.pdfbox.rendering.ImageType.GRAY);
+      assertEquals(code, new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
+          new BufferedImageLuminanceSource(printed))), java.util.Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, true))
+          .getText(), "the PDF's QR, as printed (the whole page), is the same ticket code");
     }
   }
 

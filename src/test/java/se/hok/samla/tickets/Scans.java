@@ -27,6 +27,20 @@ final class Scans {
     }
   }
 
+  /**
+   * A whole printed page, as a document scanner or a phone held back to take in all of it would see it: the QR is a
+   * small part among lines of text, so the reader looks at every row (TRY_HARDER) instead of sampling some.
+   */
+  static String readPage(BufferedImage page) {
+    try {
+      return new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(page))),
+          Map.of(DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE), DecodeHintType.TRY_HARDER, true))
+          .getText();
+    } catch (NotFoundException e) {
+      throw new AssertionError("no QR code found on the page", e);
+    }
+  }
+
   static String read(BufferedImage image) {
     try {
       return new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))),

@@ -1,0 +1,167 @@
+package se.hok.samla.tickets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.hok.samla.support.TestApp.await;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.MultiFormatReader;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import se.hok.samla.events.EventService;
+import se.hok.samla.mail.MailRenderer;
+import se.hok.samla.mail.MailWorker;
+import se.hok.samla.registration.RegistrationService;
+import se.hok.samla.support.Db;
+import se.hok.samla.support.TestApp;
+import se.hok.samla.tickets.Verification.Result;
+
+/**
+ * Changing sessions revokes the old ticket in the change's own transaction: a scan right after the change is turned
+ * away, before any e-mail has gone out; the "changed" e-mail then carries a new ticket that is valid. The mail worker
+ * is run by hand here (the app's own worker is off), so "before any e-mail" is certain, not a race.
+ */
+class TicketRevokedOnChangeTest {
+  static TestApp app;
+  static MailWorker worker;
+  static TicketService tickets;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
+    var pool = app.running.database().pool();
+    RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
+    tickets = new TicketService(app.vertx, pool);
+    MailRenderer renderer = new MailRenderer(registrations, new EventService(pool),
+        new TicketMailFiles(app.vertx, tickets, registrations, "localhost"), app.url(""));
+    worker = new MailWorker(app.vertx, pool, app.running.mailClient(), renderer, "Samla <noreply@test.example>",
+        "localhost", new MailWorker.Timing(Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(30),
+            Duration.ofHours(1), Duration.ofHours(24), 20));
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @Test
+  void changingSessionsRevokesTheOldCodeAtOnceAndTheChangedMailBringsAValidOne() throws Exception {
+    String organiser = app.tokenFor("organiser");
+    OffsetDateTime start = OffsetDateTime.now().plusDays(30).withHour(9).withMinute(0).withSecond(0).withNano(0);
+    JsonObject created = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
+        .sendJsonObject(new JsonObject().put("title", "Dialogmöte").put("kind", "samverkanskonferens")
+            .put("startsAt", start.toString()).put("endsAt", start.plusHours(7).toString())
+            .put("onlineUrl", "https://example.org/mote").put("capacity", 10)
+            .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString())
+            .put("sessions", new JsonArray()
+                .add(new JsonObject().put("title", "Workshop A").put("startsAt", start.withHour(10).toString())
+                    .put("endsAt", start.withHour(11).toString()).put("capacity", 5))
+                .add(new JsonObject().put("title", "Workshop B").put("startsAt", start.withHour(10).toString())
+                    .put("endsAt", start.withHour(11).toString()).put("capacity", 5))))).bodyAsJsonObject();
+    long eventId = created.getLong("id");
+    JsonArray sessions = await(app.client.post("/api/v1/events/" + eventId + "/publish")
+        .putHeader("Authorization", "Bearer " + organiser).send()).bodyAsJsonObject().getJsonArray("sessions");
+    long a = sessions.getJsonObject(0).getLong("id");
+    long b = sessions.getJsonObject(1).getLong("id");
+
+    HttpResponse<Buffer> registered = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
+        .sendJsonObject(new JsonObject().put("name", "Björn Ek").put("email", "bjorn@example.org")
+            .put("sessions", new JsonArray().add(a))));
+    assertEquals(201, registered.statusCode(), registered.bodyAsString());
+    assertEquals("confirmed", registered.bodyAsJsonObject().getString("status"));
+    String manage = registered.getHeader("Location");
+
+    // The confirmation goes out with the first ticket.
+    await(worker.runOnce());
+    String oldCode = qrCode(only("bjorn@example.org", 1));
+    assertEquals(Result.VALID, await(tickets.verify(oldCode)).result());
+
+    // The person moves to the other workshop: the old code is dead from the commit on, no e-mail needed for that.
+    HttpResponse<Buffer> changed = await(app.client.patch(manage)
+        .sendJsonObject(new JsonObject().put("sessions", new JsonArray().add(b))));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from outbox where kind = 'changed' and sent_at is null "
+        + "and registration_id = '" + registered.bodyAsJsonObject().getString("id") + "'"), "the changed mail is not sent yet");
+    only("bjorn@example.org", 1);  // no mail since the confirmation
+    assertEquals(Result.REVOKED, await(tickets.verify(oldCode)).result(), "the old code right after the change");
+
+    // The changed e-mail issues the new ticket.
+    await(worker.runOnce());
+    MimeMessage changedMail = only("bjorn@example.org", 2);
+    String newCode = qrCode(changedMail);
+    assertNotEquals(oldCode, newCode);
+    assertEquals(Result.VALID, await(tickets.verify(newCode)).result(), "the new code from the changed mail");
+    assertEquals(Result.REVOKED, await(tickets.verify(oldCode)).result(), "the old code stays revoked");
+  }
+
+  @Test
+  void aChangeTheTicketDoesNotCoverLeavesTheCodeValidUntilTheMail() throws Exception {
+    long eventId = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + app.tokenFor("organiser"))
+        .sendJsonObject(new JsonObject().put("title", "Seminarium").put("kind", "samverkanskonferens")
+            .put("startsAt", OffsetDateTime.now().plusDays(20).toString())
+            .put("endsAt", OffsetDateTime.now().plusDays(20).plusHours(2).toString())
+            .put("onlineUrl", "https://example.org/seminarium").put("capacity", 10)))
+        .bodyAsJsonObject().getLong("id");
+    await(app.client.post("/api/v1/events/" + eventId + "/publish")
+        .putHeader("Authorization", "Bearer " + app.tokenFor("organiser")).send());
+    HttpResponse<Buffer> registered = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
+        .sendJsonObject(new JsonObject().put("name", "Cecilia Ek").put("email", "cecilia@example.org")));
+    assertEquals(201, registered.statusCode(), registered.bodyAsString());
+    await(worker.runOnce());
+    String code = qrCode(only("cecilia@example.org", 1));
+
+    assertEquals(200, await(app.client.patch(registered.getHeader("Location"))
+        .sendJsonObject(new JsonObject().put("phone", "070-123 45 67"))).statusCode());
+    assertEquals(Result.VALID, await(tickets.verify(code)).result(), "a new phone number does not change who may enter");
+  }
+
+  /** The newest mail to the address, once exactly {@code count} have arrived. */
+  static MimeMessage only(String address, int count) throws Exception {
+    List<MimeMessage> to = new java.util.ArrayList<>();
+    for (MimeMessage m : app.running.mailCatcher().orElseThrow().messages()) {
+      if (m.getAllRecipients()[0].toString().contains(address)) {
+        to.add(m);
+      }
+    }
+    assertEquals(count, to.size(), "mails to " + address);
+    return to.get(0);
+  }
+
+  static String qrCode(Part p) throws Exception {
+    if (p.isMimeType("multipart/*")) {
+      Multipart mp = (Multipart) p.getContent();
+      for (int i = 0; i < mp.getCount(); i++) {
+        String found = qrCode(mp.getBodyPart(i));
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
+    }
+    if (!p.isMimeType("image/png")) {
+      return null;
+    }
+    var image = ImageIO.read(p.getInputStream());
+    String code = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
+        .getText();
+    assertTrue(code.matches("[A-Z2-7]+"), code);
+    return code;
+  }
+}
