@@ -14,6 +14,11 @@ public record StaffMember(long id, String email, String name, Role role, boolean
     return can(Permission.ORGANISE);
   }
 
+  /** The working group's follow-up: viewers, organisers and admins. */
+  public boolean canFollowUp() {
+    return can(Permission.FOLLOW_UP);
+  }
+
   public String roleCode() {
     return role.code();
   }
