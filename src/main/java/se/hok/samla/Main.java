@@ -140,7 +140,7 @@ public final class Main {
     EventService events = new EventService(pool);
     RegistrationService registrations = new RegistrationService(pool, clock);
     TicketService tickets = new TicketService(vertx, pool);
-    ReportService reports = new ReportService(pool, clock);
+    ReportService reports = new ReportService(pool, events, clock);
     MailClient mailClient = MailClient.create(vertx, mailConfig(config, catcher));
     MailRenderer renderer = new MailRenderer(registrations, events,
         new TicketMailFiles(vertx, tickets, registrations, host), config.publicUrl(), clock);

@@ -58,8 +58,11 @@ public final class ReportPages {
 
   private void overview(RoutingContext ctx) {
     Lang lang = Lang.of(ctx);
-    reports.planYears().compose(years -> {
-      ScopeChoice choice = ScopeChoice.parse(ctx, years, LocalDate.now(clock.withZone(Scope.STOCKHOLM)), lang);
+    Future.all(reports.planYears(), reports.trend()).compose(found -> {
+      List<PlanYear> years = found.resultAt(0);
+      List<Participation> trend = found.resultAt(1);
+      List<Integer> heldYears = trend.stream().map(t -> t.scope().year()).toList();
+      ScopeChoice choice = ScopeChoice.parse(ctx, years, heldYears, today(), lang);
       if (!choice.errors().isEmpty()) {
         Map<String, Object> model = new HashMap<>();
         model.put("choice", choice);
@@ -67,15 +70,13 @@ public final class ReportPages {
         model.put("errors", choice.errors());
         return templates.render(ctx, 400, "followup/overview", model);
       }
-      return Future.all(reports.participation(choice.scope()), reports.trend()).compose(all -> {
-        Participation p = all.resultAt(0);
-        List<Participation> trend = all.resultAt(1);
+      return reports.participation(choice.scope()).compose(p -> {
         Map<String, Object> model = new HashMap<>();
         model.put("choice", choice);
         model.put("years", years);
         model.put("errors", Map.of());
         model.put("p", p);
-        model.put("heading", heading(choice.scope(), p.plan(), lang));
+        model.put("heading", heading(choice.scope(), lang));
         model.put("query", choice.query());
         Map<String, ReportTable> tables = new LinkedHashMap<>();
         ReportTables.SCOPE_TABLES.forEach(id -> tables.put(id, ReportTables.scope(id, p, trend, lang)));
@@ -89,11 +90,15 @@ public final class ReportPages {
     }).onFailure(ctx::fail);
   }
 
+  private LocalDate today() {
+    return LocalDate.now(clock.withZone(Scope.STOCKHOLM));
+  }
+
   private void exportScope(RoutingContext ctx) {
     Lang lang = Lang.of(ctx);
     Download d = Download.parse(ctx.pathParam("file"), ReportTables.SCOPE_TABLES);
     reports.planYears().compose(years -> {
-      ScopeChoice choice = ScopeChoice.parse(ctx, years, LocalDate.now(clock.withZone(Scope.STOCKHOLM)), lang);
+      ScopeChoice choice = ScopeChoice.parse(ctx, years, List.of(), today(), lang);
       if (!choice.errors().isEmpty()) {
         return Future.failedFuture(new HttpException(400, String.join(" ", choice.errors().values())));
       }
@@ -104,7 +109,7 @@ public final class ReportPages {
     }).onFailure(ctx::fail);
   }
 
-  private static String heading(Scope scope, PlanYear plan, Lang lang) {
+  private static String heading(Scope scope, Lang lang) {
     if (scope.isYear()) {
       return Messages.get(lang, "followup.heading.year", String.valueOf(scope.year()));
     }
@@ -252,10 +257,12 @@ public final class ReportPages {
 
   /**
    * What the reader asked for: {@code ?ar=2024} (a plan year) or {@code ?fran=2024-01-01&till=2024-06-30} (a
-   * period); with neither, the latest plan year up to this one. Bad input becomes messages beside the fields.
+   * period); with neither, the latest plan year that has held events (else the latest up to this year, else this
+   * year so far). Bad input becomes messages beside the fields.
    */
   public record ScopeChoice(Scope scope, Map<String, String> errors, String ar, String fran, String till) {
-    static ScopeChoice parse(RoutingContext ctx, List<PlanYear> years, LocalDate today, Lang lang) {
+    static ScopeChoice parse(RoutingContext ctx, List<PlanYear> years, List<Integer> heldYears, LocalDate today,
+                             Lang lang) {
       String ar = trim(ctx.queryParams().get("ar"));
       String fran = trim(ctx.queryParams().get("fran"));
       String till = trim(ctx.queryParams().get("till"));
@@ -281,8 +288,11 @@ public final class ReportPages {
         }
         return new ScopeChoice(errors.isEmpty() ? Scope.planYear(year) : null, errors, ar, "", "");
       }
-      return years.stream().filter(y -> y.year() <= today.getYear()).reduce((a, b) -> b)
-          .map(y -> new ScopeChoice(Scope.planYear(y.year()), errors, String.valueOf(y.year()), "", ""))
+      java.util.Optional<Integer> latestHeld = heldYears.stream().max(Integer::compare);
+      java.util.Optional<Integer> latest = latestHeld.isPresent() ? latestHeld
+          : years.stream().map(PlanYear::year).filter(y -> y <= today.getYear()).max(Integer::compare);
+      return latest
+          .map(y -> new ScopeChoice(Scope.planYear(y), errors, String.valueOf(y), "", ""))
           .orElseGet(() -> new ScopeChoice(Scope.period(today.withDayOfYear(1), today), errors, "",
               today.withDayOfYear(1).toString(), today.toString()));
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import se.hok.samla.events.EventService;
 import se.hok.samla.events.Organisation;
 import se.hok.samla.events.PlanYear;
 import se.hok.samla.web.NotFoundException;
@@ -29,10 +30,12 @@ public final class ReportService {
   private static final String WHEN_CANCELLED = "coalesce(r.cancelled_at, r.updated_at)";
 
   private final Pool pool;
+  private final EventService events;
   private final Clock clock;
 
-  public ReportService(Pool pool, Clock clock) {
+  public ReportService(Pool pool, EventService events, Clock clock) {
     this.pool = pool;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -161,13 +164,9 @@ public final class ReportService {
 
   // ------------------------------------------------------------------------------------------------ across events
 
+  /** The action plan's years, from the events package that owns them. */
   public Future<List<PlanYear>> planYears() {
-    return pool.query("select year, theme, focus_area from action_plan_year order by year").execute()
-        .map(rows -> {
-          List<PlanYear> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new PlanYear(r.getInteger("year"), r.getString("theme"), r.getString("focus_area"))));
-          return out;
-        });
+    return events.planYears();
   }
 
   /** The plan year, or a 404 when the action plan has no such year. */
@@ -256,6 +255,7 @@ public final class ReportService {
         });
   }
 
+  /** Every organisation, however many (EventService.organisations is a search with a limit). */
   private Future<List<Organisation>> organisations() {
     return pool.query("select id, name, sector, signatory from organisation order by lower(name)").execute()
         .map(rows -> {

@@ -61,6 +61,18 @@ class ReportApiTest {
   }
 
   @Test
+  void aViewersTokenReadsButChangesNothing() {
+    HttpResponse<Buffer> create = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + viewer)
+        .sendJsonObject(new JsonObject().put("title", "Nej").put("kind", "workshop")));
+    assertEquals(403, create.statusCode());
+    HttpResponse<Buffer> cancel = await(app.client.post("/api/v1/events/" + f.e1 + "/cancel")
+        .putHeader("Authorization", "Bearer " + viewer).send());
+    assertEquals(403, cancel.statusCode());
+    assertEquals(List.of("published"), se.hok.samla.support.Db.column(app.databaseUrl,
+        "select status from event where id = " + f.e1));
+  }
+
+  @Test
   void turnoutHasTheEventsFigures() {
     HttpResponse<Buffer> r = get("/api/v1/events/" + f.e1 + "/turnout", viewer);
     assertEquals("application/json; charset=utf-8", r.getHeader("Content-Type"));
