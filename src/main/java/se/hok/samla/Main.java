@@ -28,6 +28,9 @@ import se.hok.samla.events.EventApi;
 import se.hok.samla.events.EventPages;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.OrganiserPages;
+import se.hok.samla.followup.ReportApi;
+import se.hok.samla.followup.ReportPages;
+import se.hok.samla.followup.ReportService;
 import se.hok.samla.mail.DevMailCatcher;
 import se.hok.samla.registration.NeedCataloguePages;
 import se.hok.samla.registration.OrganiserRegistrationPages;
@@ -143,6 +146,7 @@ public final class Main {
     EventService events = new EventService(pool);
     RegistrationService registrations = new RegistrationService(pool, clock);
     TicketService tickets = new TicketService(vertx, pool);
+    ReportService reports = new ReportService(pool, events, clock);
     MailClient mailClient = MailClient.create(vertx, mailConfig(config, catcher));
     MailRenderer renderer = new MailRenderer(registrations, events,
         new TicketMailFiles(vertx, tickets, registrations, host), config.publicUrl(), clock);
@@ -159,14 +163,16 @@ public final class Main {
         new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, auth, templates)::mount,
-        new CheckinPages(checkins, live, events, staff, auth, templates)::mount));
+        new CheckinPages(checkins, live, events, staff, auth, templates)::mount,
+        new ReportPages(vertx, reports, auth, templates, clock)::mount));
     catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates)::mount,
         new EventApi(events, auth, config.publicUrl(), clock)::mount,
         new RegistrationApi(registrations, auth, config.publicUrl())::mount,
         new TicketApi(tickets, auth)::mount,
-        new CheckinApi(checkins, live, auth)::mount);
+        new CheckinApi(checkins, live, auth)::mount,
+        new ReportApi(reports, auth)::mount);
 
     return (config.demo() ? DemoData.loadOnce(pool, clock).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> live.start())

@@ -22,7 +22,7 @@ import java.util.List;
 /**
  * Demo content for a fresh database: the HÖK action plan 2020–2024 (plus two invented years for upcoming events),
  * the organisations named in HÖK's own documents, venues in Halland and a calendar of past and upcoming events.
- * Participants are not part of it; they are invented elsewhere, once registrations exist.
+ * The past events get invented participants (see {@link #participants}), so that the follow-up has figures to show.
  */
 public final class DemoData {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
@@ -68,7 +68,8 @@ public final class DemoData {
         .map(DemoData::ids)
         .compose(eventIds -> conn.preparedQuery("insert into event_session (event_id, title_sv, title_en, starts_at,"
                 + " ends_at, capacity) values ($1, $2, $3, $4, $5, $6)")
-            .executeBatch(sessionTuples(events, eventIds)))
+            .executeBatch(sessionTuples(events, eventIds))
+            .compose(done -> participants(conn, events, eventIds, now)))
         .compose(done -> conn.query("insert into demo_load default values").execute())
         .mapEmpty();
   }
@@ -118,6 +119,104 @@ public final class DemoData {
 
   private static OffsetDateTime at(LocalDate day, LocalTime time) {
     return ZonedDateTime.of(day, time, STOCKHOLM).toOffsetDateTime();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Participants of the past events: invented people from the organisations above, so that the follow-up shows
+  // realistic figures. Some cancel (late and early), most come (check-ins), a few walk in, some rate the event.
+  // Every year a few signatories take part in nothing. Retention erases the names and e-mails soon after start-up,
+  // as it would for real events this old; the organisations, check-ins and ratings stay.
+
+  private static final String[] FIRST_NAMES = {"Anna", "Lars", "Maria", "Johan", "Elin", "Karin", "Ahmed", "Sofia",
+      "Per", "Fatima", "Erik", "Lena", "Mikael", "Ingrid", "Omar", "Hanna", "Nils", "Ulla", "Jonas", "Leila", "Sven",
+      "Emma", "Ali", "Birgitta", "Oskar", "Sara", "Göran", "Amira", "Henrik", "Eva"};
+  private static final String[] LAST_NAMES = {"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson",
+      "Olsson", "Persson", "Svensson", "Gustafsson", "Haddad", "Lindqvist", "Berg", "Öberg", "Nyström", "Åkesson",
+      "Ali", "Holm", "Sandberg", "Lund"};
+  private static final String[] NEEDS = {"horslinga", "teckensprakstolk", "skrivtolk", "rullstolsplats", "specialkost",
+      "ledsagare", "doftfri", "lattlast"};
+  private static final int PEOPLE = 90;
+
+  private static Future<Void> participants(SqlConnection conn, List<Ev> events, List<Long> eventIds, Instant now) {
+    return conn.query("select id from organisation order by id").execute().compose(rows -> {
+      List<Long> orgs = new ArrayList<>();
+      rows.forEach(r -> orgs.add(r.getLong(0)));
+      List<Tuple> registrations = new ArrayList<>();
+      List<Tuple> checkins = new ArrayList<>();
+      List<Tuple> needs = new ArrayList<>();
+      List<Tuple> ratings = new ArrayList<>();
+      List<Long> past = new ArrayList<>();
+      for (int i = 0; i < events.size(); i++) {
+        Ev e = events.get(i);
+        if (!"published".equals(e.status) || !e.start.toInstant().isBefore(now)) {
+          continue;
+        }
+        long eventId = eventIds.get(i);
+        past.add(eventId);
+        int year = e.start.atZoneSameInstant(STOCKHOLM).getYear();
+        java.util.Random rnd = new java.util.Random(7919L * i + 17);
+        // Shuffled pool of people, each tied to one organisation; an organisation sits a year out now and then.
+        List<Integer> pool = new ArrayList<>();
+        for (int p = 0; p < PEOPLE; p++) {
+          if ((p % orgs.size() + year) % 6 != 0) {
+            pool.add(p);
+          }
+        }
+        java.util.Collections.shuffle(pool, rnd);
+        int registered = Math.min(e.capacity - 4, 12 + rnd.nextInt(24));
+        int walkIns = 1 + rnd.nextInt(3);
+        for (int k = 0; k < registered + walkIns; k++) {
+          int person = pool.get(k);
+          boolean walkIn = k >= registered;
+          java.util.UUID id = java.util.UUID.nameUUIDFromBytes(("demo-" + eventId + "-" + person)
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          String first = FIRST_NAMES[person % FIRST_NAMES.length];
+          String last = LAST_NAMES[(person * 7) % LAST_NAMES.length];
+          String email = ascii(first + "." + last + person) + "@example.org";
+          Long org = person % 9 == 8 ? null : orgs.get(person % orgs.size());
+          double roll = rnd.nextDouble();
+          boolean cancelled = !walkIn && roll < 0.1;
+          OffsetDateTime created = walkIn ? e.start : e.start.minusDays(10 + rnd.nextInt(30));
+          OffsetDateTime cancelledAt = !cancelled ? null
+              : roll < 0.03 ? e.start.minusHours(5) : roll < 0.06 ? e.start.minusDays(4) : e.start.minusDays(12);
+          registrations.add(Tuple.wrap(Arrays.asList(id, eventId, cancelled ? "cancelled" : "confirmed",
+              first + " " + last, email, org, walkIn ? "walk_in" : "web", created, cancelled ? null : created,
+              cancelledAt)));
+          boolean came = walkIn || (!cancelled && rnd.nextDouble() < 0.82);
+          if (came) {
+            checkins.add(Tuple.of(eventId, id, e.start.plusMinutes(rnd.nextInt(25) - 15), walkIn ? "walk_in" : "scan"));
+            if (rnd.nextDouble() < 0.45) {
+              int rating = new int[] {5, 5, 5, 4, 4, 4, 4, 3, 3, 2}[rnd.nextInt(10)];
+              ratings.add(Tuple.of(id, eventId, rating, e.end.plusDays(1)));
+            }
+          }
+          if (!cancelled && !walkIn && rnd.nextDouble() < 0.12) {
+            needs.add(Tuple.of(id, NEEDS[rnd.nextInt(NEEDS.length)]));
+          }
+        }
+      }
+      return batch(conn, "insert into registration (id, event_id, status, name, email, organisation_id, source,"
+              + " created_at, confirmed_at, cancelled_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", registrations)
+          .compose(v -> batch(conn, "insert into checkin (event_id, registration_id, checked_in_at, device_id, method)"
+              + " values ($1, $2, $3, 'demo-door', $4)", checkins))
+          .compose(v -> batch(conn, "insert into registration_need (registration_id, need_code) values ($1, $2)", needs))
+          .compose(v -> batch(conn, "insert into feedback (registration_id, event_id, rating, submitted_at, updated_at)"
+              + " values ($1, $2, $3, $4, $4)", ratings))
+          .compose(v -> conn.preparedQuery("update event e set seats_taken = (select count(*) from registration r"
+                  + " where r.event_id = e.id and r.status = 'confirmed') where e.id = any($1)")
+              .execute(Tuple.tuple().addArrayOfLong(past.toArray(Long[]::new))))
+          .mapEmpty();
+    });
+  }
+
+  private static Future<Void> batch(SqlConnection conn, String sql, List<Tuple> tuples) {
+    return tuples.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(sql).executeBatch(tuples).mapEmpty();
+  }
+
+  /** "Göran.Öberg12" → "goran.oberg12": e-mail addresses in plain ASCII. */
+  private static String ascii(String s) {
+    return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

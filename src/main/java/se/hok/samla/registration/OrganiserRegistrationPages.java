@@ -25,6 +25,7 @@ import se.hok.samla.events.Organisation;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.ConflictException;
+import se.hok.samla.web.Csv;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 import se.hok.samla.web.NotFoundException;
@@ -34,8 +35,6 @@ import se.hok.samla.web.ValidationException;
 /** The organiser's view of who comes: registrations, waiting list, needs to arrange, diet list, export. */
 public final class OrganiserRegistrationPages {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
-  /** Swedish Excel splits columns on the list separator of the locale, which is ';' (',' is the decimal mark). */
-  private static final char SEPARATOR = ';';
   /** The sectors in the order people think of them (RegistrationInput.SECTORS is a set). */
   private static final List<String> SECTORS = List.of("ideburen", "offentlig", "privat", "ovrig");
 
@@ -362,14 +361,14 @@ public final class OrganiserRegistrationPages {
       }));
     }
 
-    StringBuilder out = new StringBuilder("\uFEFF");
+    Csv out = Csv.document();
     List<String> header = new ArrayList<>(List.of("name", "email", "organisation", "sector", "status", "position",
         "companion", "sessions").stream().map(k -> Messages.get(lang, "org.csv." + k)).toList());
     if (withNeeds) {
       header.add(Messages.get(lang, "org.csv.diet"));
       needColumns.forEach(code -> header.add(needLabels.getOrDefault(code, code)));
     }
-    csvLine(out, header);
+    out.line(header);
     String yes = Messages.get(lang, "event.yes");
     String no = Messages.get(lang, "event.no");
     for (Registration r : live) {
@@ -389,33 +388,9 @@ public final class OrganiserRegistrationPages {
           cells.add(choice == null ? null : choice.detail() == null ? yes : choice.detail());
         }
       }
-      csvLine(out, cells);
+      out.line(cells);
     }
     return out.toString();
-  }
-
-  private static void csvLine(StringBuilder out, List<String> cells) {
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        out.append(SEPARATOR);
-      }
-      out.append(csvCell(cells.get(i)));
-    }
-    out.append("\r\n");
-  }
-
-  /**
-   * One RFC 4180 field. A value a spreadsheet would run as a formula (= + - @, or a leading tab or CR) gets a
-   * leading apostrophe, so that a name like {@code =HYPERLINK(...)} stays text.
-   */
-  static String csvCell(String value) {
-    if (value == null || value.isEmpty()) {
-      return "";
-    }
-    String v = "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-    boolean quote = v.indexOf(SEPARATOR) >= 0 || v.indexOf(',') >= 0 || v.indexOf('"') >= 0
-        || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
-    return quote ? '"' + v.replace("\"", "\"\"") + '"' : v;
   }
 
   // ------------------------------------------------------------------------------------------------ small parts

@@ -18,6 +18,11 @@ public record StaffMember(long id, String email, String name, Role role, boolean
     return can(Permission.CHECK_IN);
   }
 
+  /** The working group's follow-up: viewers, organisers and admins. */
+  public boolean canFollowUp() {
+    return can(Permission.FOLLOW_UP);
+  }
+
   public String roleCode() {
     return role.code();
   }

@@ -308,15 +308,15 @@ class OrganiserRegistrationPagesTest {
 
   @Test
   void csvCellsAreQuotedAndNeutralised() {
-    assertEquals("", OrganiserRegistrationPages.csvCell(null));
-    assertEquals("Åsa", OrganiserRegistrationPages.csvCell("Åsa"));
-    assertEquals("\"a;b\"", OrganiserRegistrationPages.csvCell("a;b"));
-    assertEquals("\"say \"\"hi\"\"\"", OrganiserRegistrationPages.csvCell("say \"hi\""));
-    assertEquals("\"two\r\nlines\"", OrganiserRegistrationPages.csvCell("two\r\nlines"));
-    assertEquals("'+46 70", OrganiserRegistrationPages.csvCell("+46 70"));
-    assertEquals("'-1", OrganiserRegistrationPages.csvCell("-1"));
-    assertEquals("'@SUM(A1)", OrganiserRegistrationPages.csvCell("@SUM(A1)"));
-    assertEquals("'\tx", OrganiserRegistrationPages.csvCell("\tx"));
+    assertEquals("", se.hok.samla.web.Csv.cell(null));
+    assertEquals("Åsa", se.hok.samla.web.Csv.cell("Åsa"));
+    assertEquals("\"a;b\"", se.hok.samla.web.Csv.cell("a;b"));
+    assertEquals("\"say \"\"hi\"\"\"", se.hok.samla.web.Csv.cell("say \"hi\""));
+    assertEquals("\"two\r\nlines\"", se.hok.samla.web.Csv.cell("two\r\nlines"));
+    assertEquals("'+46 70", se.hok.samla.web.Csv.cell("+46 70"));
+    assertEquals("'-1", se.hok.samla.web.Csv.cell("-1"));
+    assertEquals("'@SUM(A1)", se.hok.samla.web.Csv.cell("@SUM(A1)"));
+    assertEquals("'\tx", se.hok.samla.web.Csv.cell("\tx"));
   }
 
   // ------------------------------------------------------------------------------------------------ access

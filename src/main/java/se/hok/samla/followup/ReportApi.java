@@ -1,0 +1,116 @@
+package se.hok.samla.followup;
+
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.web.Api;
+import se.hok.samla.web.Json;
+import se.hok.samla.web.PathIds;
+
+/** The follow-up's figures for other tools: one event's turnout, and a plan year's participation. */
+public final class ReportApi {
+  private final ReportService reports;
+  private final StaffAuth auth;
+
+  public ReportApi(ReportService reports, StaffAuth auth) {
+    this.reports = reports;
+    this.auth = auth;
+  }
+
+  public void mount(Api api) {
+    api.operation("eventTurnout", auth.api(Permission.FOLLOW_UP), this::turnout);
+    api.operation("participationReport", auth.api(Permission.FOLLOW_UP), this::participation);
+  }
+
+  private void turnout(RoutingContext ctx) {
+    long id = PathIds.id(ctx);
+    reports.event(id).onSuccess(r -> {
+      EventReport.Turnout t = r.turnout();
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("eventId", id);
+      body.put("registered", t.registered());
+      body.put("confirmed", t.confirmed());
+      body.put("waitlisted", t.waitlisted());
+      body.put("cancelled", t.cancelled());
+      body.put("cancellations", Map.of("withinOneDay", t.cancelledWithinDay(), "oneToSevenDays",
+          t.cancelledWithinWeek(), "earlier", t.cancelledEarlier()));
+      body.put("attended", t.attended());
+      body.put("walkIns", t.walkIns());
+      body.put("noShows", t.noShows());
+      body.put("noShowRate", t.noShowRate());
+      List<Map<String, Object>> sessions = new ArrayList<>();
+      for (EventReport.SessionTurnout s : r.sessions()) {
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("id", s.id());
+        session.put("title", s.titleSv());
+        session.put("startsAt", s.startsAt());
+        session.put("capacity", s.capacity());
+        session.put("booked", s.booked());
+        session.put("attended", s.attended());
+        sessions.add(session);
+      }
+      body.put("sessions", sessions);
+      Json.send(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+
+  private void participation(RoutingContext ctx) {
+    ValidatedRequest request = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    int year = request.getQuery().get("year").getInteger();
+    reports.participation(Scope.planYear(year)).onSuccess(p -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("year", year);
+      body.put("theme", p.plan().theme());
+      body.put("focusArea", p.plan().focusArea());
+      Participation.Totals t = p.totals();
+      Map<String, Object> totals = new LinkedHashMap<>();
+      totals.put("events", t.events());
+      totals.put("confirmed", t.confirmed());
+      totals.put("attendances", t.attendances());
+      totals.put("walkIns", t.walkIns());
+      totals.put("attendanceRate", t.attendanceRate());
+      totals.put("organisations", t.organisations());
+      totals.put("people", t.people());
+      totals.put("unlinkedAttendances", t.unlinked());
+      body.put("totals", totals);
+      body.put("eventsByKind", p.eventsByKind());
+      body.put("sectors", p.sectors().stream().map(s -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sector", s.sector());
+        m.put("organisations", s.organisations());
+        m.put("attendances", s.attendances());
+        m.put("events", s.events());
+        return m;
+      }).toList());
+      body.put("organisations", p.organisations().stream().map(o -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", o.id());
+        m.put("name", o.name());
+        m.put("sector", o.sector());
+        m.put("signatory", o.signatory());
+        m.put("events", o.events());
+        m.put("kinds", o.kinds());
+        m.put("attendances", o.attendances());
+        return m;
+      }).toList());
+      body.put("signatoriesWithoutParticipation", p.silentSignatories().stream()
+          .map(o -> Map.of("id", o.id(), "name", o.name(), "sector", o.sector())).toList());
+      Participation.Breadth b = p.breadth();
+      Map<String, Object> breadth = new LinkedHashMap<>();
+      breadth.put("organisationsTwoOrMoreKinds", b.organisationsTwoKinds());
+      breadth.put("organisationsTwoOrMoreEvents", b.organisationsTwoEvents());
+      breadth.put("people", b.people());
+      breadth.put("peopleTwoOrMoreKinds", b.peopleTwoKinds());
+      breadth.put("peopleTwoOrMoreEvents", b.peopleTwoEvents());
+      breadth.put("unlinkedAttendances", b.unlinked());
+      body.put("breadth", breadth);
+      Json.send(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+}

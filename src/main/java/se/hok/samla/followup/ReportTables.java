@@ -1,0 +1,252 @@
+package se.hok.samla.followup;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import se.hok.samla.followup.ReportTable.Cell;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+
+/** The follow-up's figures as tables in the reader's language: what the pages show and the exports contain. */
+final class ReportTables {
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE;
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
+
+  /** The tables of a scope's report, by id, in page order. */
+  static final List<String> SCOPE_TABLES = List.of("oversikt", "evenemang", "typer", "sektorer", "organisationer",
+      "bredd", "parter-utan-deltagande", "trend");
+  /** The tables of an event's report, by id; "deltagare" (the participant list) is a download only. */
+  static final List<String> EVENT_TABLES = List.of("narvaro", "pass", "behov", "betyg", "deltagare");
+
+  private ReportTables() {}
+
+  // ------------------------------------------------------------------------------------------------ scope
+
+  static ReportTable scope(String id, Participation p, List<Participation> trend, Lang lang) {
+    return switch (id) {
+      case "oversikt" -> totals(p, lang);
+      case "evenemang" -> events(p, lang);
+      case "typer" -> kinds(p, lang);
+      case "sektorer" -> sectors(p, lang);
+      case "organisationer" -> organisations(p, lang);
+      case "bredd" -> breadth(p, lang);
+      case "parter-utan-deltagande" -> silent(p, lang);
+      case "trend" -> trend(trend, lang);
+      default -> throw new IllegalArgumentException(id);
+    };
+  }
+
+  static ReportTable totals(Participation p, Lang lang) {
+    Participation.Totals t = p.totals();
+    List<List<Cell>> rows = new ArrayList<>();
+    rows.add(measure(lang, "events", Cell.count(t.events())));
+    rows.add(measure(lang, "confirmed", Cell.count(t.confirmed())));
+    rows.add(measure(lang, "attendances", Cell.count(t.attendances())));
+    rows.add(measure(lang, "walkIns", Cell.count(t.walkIns())));
+    rows.add(measure(lang, "attendanceRate", Cell.percent(t.attendanceRate(), lang)));
+    rows.add(measure(lang, "organisations", Cell.count(t.organisations())));
+    rows.add(measure(lang, "people", Cell.count(t.people())));
+    rows.add(measure(lang, "unlinked", Cell.count(t.unlinked())));
+    return table("oversikt", lang, List.of("measure", "value"), rows);
+  }
+
+  static ReportTable events(Participation p, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (Participation.HeldEvent e : p.events()) {
+      rows.add(List.of(Cell.text(title(e.titleSv(), e.titleEn(), lang)), Cell.text(date(e.startsAt())),
+          Cell.text(kind(e.kind(), lang)), Cell.count(e.confirmed()), Cell.count(e.attendances()),
+          Cell.count(e.walkIns()), Cell.percent(e.attendanceRate(), lang), Cell.decimal(e.ratings().mean(), lang),
+          Cell.count(e.ratings().answers())));
+    }
+    return table("evenemang", lang, List.of("event", "date", "kind", "confirmed", "attended", "walkIns",
+        "attendanceRate", "ratingMean", "ratingAnswers"), rows);
+  }
+
+  static ReportTable kinds(Participation p, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    p.eventsByKind().forEach((k, n) -> rows.add(List.of(Cell.text(kind(k, lang)), Cell.count(n))));
+    return table("typer", lang, List.of("kind", "events"), rows);
+  }
+
+  static ReportTable sectors(Participation p, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (Participation.SectorRow s : p.sectors()) {
+      rows.add(List.of(Cell.text(sector(s.sector(), lang)), Cell.count(s.organisations()), Cell.count(s.attendances()),
+          Cell.count(s.events())));
+    }
+    return table("sektorer", lang, List.of("sector", "organisations", "attendances", "events"), rows);
+  }
+
+  static ReportTable organisations(Participation p, Lang lang) {
+    String yes = Messages.get(lang, "event.yes");
+    String no = Messages.get(lang, "event.no");
+    List<List<Cell>> rows = new ArrayList<>();
+    for (Participation.OrganisationRow o : p.organisations()) {
+      rows.add(List.of(Cell.text(o.name()), Cell.text(sector(o.sector(), lang)), Cell.text(o.signatory() ? yes : no),
+          Cell.count(o.events()), Cell.count(o.kinds().size()),
+          Cell.text(String.join(", ", o.kinds().stream().map(k -> kind(k, lang)).toList())),
+          Cell.count(o.attendances())));
+    }
+    return table("organisationer", lang, List.of("organisation", "sector", "signatory", "eventsAttended",
+        "kindCount", "kinds", "peopleSent"), rows);
+  }
+
+  static ReportTable breadth(Participation p, Lang lang) {
+    Participation.Breadth b = p.breadth();
+    List<List<Cell>> rows = new ArrayList<>();
+    rows.add(measure(lang, "organisations", Cell.count(b.organisations())));
+    rows.add(measure(lang, "organisationsTwoKinds", Cell.count(b.organisationsTwoKinds())));
+    rows.add(measure(lang, "organisationsTwoEvents", Cell.count(b.organisationsTwoEvents())));
+    rows.add(measure(lang, "people", Cell.count(b.people())));
+    rows.add(measure(lang, "peopleTwoKinds", Cell.count(b.peopleTwoKinds())));
+    rows.add(measure(lang, "peopleTwoEvents", Cell.count(b.peopleTwoEvents())));
+    rows.add(measure(lang, "unlinked", Cell.count(b.unlinked())));
+    return table("bredd", lang, List.of("measure", "value"), rows);
+  }
+
+  static ReportTable silent(Participation p, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    p.silentSignatories().forEach(o -> rows.add(List.of(Cell.text(o.name()), Cell.text(sector(o.sector(), lang)))));
+    return table("parter-utan-deltagande", lang, List.of("organisation", "sector"), rows);
+  }
+
+  static ReportTable trend(List<Participation> years, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (Participation p : years) {
+      rows.add(List.of(Cell.text(String.valueOf(p.scope().year())),
+          Cell.text(p.plan() == null ? "" : p.plan().theme()),
+          Cell.count(p.totals().events()), Cell.count(p.totals().attendances()),
+          Cell.count(p.totals().organisations()), Cell.count(p.totals().people()),
+          Cell.percent(p.totals().attendanceRate(), lang), Cell.count(p.breadth().organisationsTwoKinds())));
+    }
+    return table("trend", lang, List.of("year", "theme", "events", "attendances", "organisations", "people",
+        "attendanceRate", "organisationsTwoKinds"), rows);
+  }
+
+  /** Feedback highlights of a year: each event's mean rating and how many gave each rating. */
+  static ReportTable ratingsByEvent(Participation p, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (Participation.HeldEvent e : p.events()) {
+      List<Cell> row = new ArrayList<>(List.of(Cell.text(title(e.titleSv(), e.titleEn(), lang)),
+          Cell.count(e.ratings().answers()), Cell.decimal(e.ratings().mean(), lang)));
+      for (int r = 1; r <= 5; r++) {
+        row.add(Cell.count(e.ratings().count(r)));
+      }
+      rows.add(row);
+    }
+    List<String> columns = new ArrayList<>(List.of(col(lang, "event"), col(lang, "ratingAnswers"),
+        col(lang, "ratingMean")));
+    for (int r = 1; r <= 5; r++) {
+      columns.add(Messages.get(lang, "followup.rating.n", r));
+    }
+    return new ReportTable("betyg-per-evenemang", Messages.get(lang, "followup.table.betyg-per-evenemang"), columns,
+        rows);
+  }
+
+  // ------------------------------------------------------------------------------------------------ one event
+
+  static ReportTable event(String id, EventReport r, List<ReportService.Participant> participants, Lang lang) {
+    return switch (id) {
+      case "narvaro" -> turnout(r, lang);
+      case "pass" -> sessions(r, lang);
+      case "behov" -> needs(r, lang);
+      case "betyg" -> ratings(r.ratings(), lang);
+      case "deltagare" -> participants(participants, lang);
+      default -> throw new IllegalArgumentException(id);
+    };
+  }
+
+  static ReportTable turnout(EventReport r, Lang lang) {
+    EventReport.Turnout t = r.turnout();
+    List<List<Cell>> rows = new ArrayList<>();
+    rows.add(measure(lang, "registered", Cell.count(t.registered())));
+    rows.add(measure(lang, "confirmed", Cell.count(t.confirmed())));
+    rows.add(measure(lang, "waitlisted", Cell.count(t.waitlisted())));
+    rows.add(measure(lang, "cancelled", Cell.count(t.cancelled())));
+    rows.add(measure(lang, "cancelledWithinDay", Cell.count(t.cancelledWithinDay())));
+    rows.add(measure(lang, "cancelledWithinWeek", Cell.count(t.cancelledWithinWeek())));
+    rows.add(measure(lang, "cancelledEarlier", Cell.count(t.cancelledEarlier())));
+    rows.add(measure(lang, "attended", Cell.count(t.attended())));
+    rows.add(measure(lang, "walkIns", Cell.count(t.walkIns())));
+    rows.add(measure(lang, "noShows", Cell.count(t.noShows())));
+    rows.add(measure(lang, "noShowRate", Cell.percent(t.noShowRate(), lang)));
+    return table("narvaro", lang, List.of("measure", "value"), rows);
+  }
+
+  static ReportTable sessions(EventReport r, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (EventReport.SessionTurnout s : r.sessions()) {
+      rows.add(List.of(Cell.text(title(s.titleSv(), s.titleEn(), lang)),
+          Cell.text(s.startsAt().atZoneSameInstant(Scope.STOCKHOLM).format(TIME)), Cell.count(s.capacity()),
+          Cell.count(s.booked()), Cell.count(s.attended())));
+    }
+    return table("pass", lang, List.of("session", "time", "capacity", "booked", "attended"), rows);
+  }
+
+  static ReportTable needs(EventReport r, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (EventReport.NeedCount n : r.needs()) {
+      rows.add(List.of(Cell.text(lang == Lang.EN ? n.labelEn() : n.labelSv()), Cell.masked(n.count())));
+    }
+    return table("behov", lang, List.of("need", "registrations"), rows);
+  }
+
+  static ReportTable ratings(Ratings ratings, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (int r = 5; r >= 1; r--) {
+      rows.add(List.of(Cell.text(Messages.get(lang, "followup.rating.n", r)), Cell.count(ratings.count(r))));
+    }
+    return table("betyg", lang, List.of("rating", "ratingAnswers"), rows);
+  }
+
+  static ReportTable participants(List<ReportService.Participant> list, Lang lang) {
+    String yes = Messages.get(lang, "event.yes");
+    String no = Messages.get(lang, "event.no");
+    List<List<Cell>> rows = new ArrayList<>();
+    for (ReportService.Participant p : list) {
+      rows.add(List.of(Cell.text(p.erased() ? Messages.get(lang, "followup.erased") : p.name()),
+          Cell.text(p.erased() ? "" : p.email()), Cell.text(p.organisation()),
+          Cell.text(p.sector() == null ? "" : sector(p.sector(), lang)),
+          Cell.text(Messages.get(lang, "followup.status." + p.status())),
+          Cell.text(Messages.get(lang, "followup.source." + p.source())), Cell.text(p.companion() ? yes : no),
+          Cell.text(p.checkedInAt() == null ? no : yes),
+          Cell.text(p.checkedInAt() == null ? "" : p.checkedInAt().atZoneSameInstant(Scope.STOCKHOLM)
+              .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))));
+    }
+    return table("deltagare", lang, List.of("name", "email", "organisation", "sector", "status", "source",
+        "companion", "attended", "checkedInAt"), rows);
+  }
+
+  // ------------------------------------------------------------------------------------------------ words
+
+  static String kind(String code, Lang lang) {
+    return Messages.get(lang, "kind." + code);
+  }
+
+  static String sector(String code, Lang lang) {
+    return code == null ? Messages.get(lang, "followup.sector.none") : Messages.get(lang, "sector." + code);
+  }
+
+  static String title(String sv, String en, Lang lang) {
+    return lang == Lang.EN && en != null && !en.isBlank() ? en : sv;
+  }
+
+  static String date(OffsetDateTime at) {
+    return at.atZoneSameInstant(Scope.STOCKHOLM).format(DATE);
+  }
+
+  private static List<Cell> measure(Lang lang, String key, Cell value) {
+    return List.of(Cell.text(Messages.get(lang, "followup.measure." + key)), value);
+  }
+
+  private static String col(Lang lang, String key) {
+    return Messages.get(lang, "followup.col." + key);
+  }
+
+  private static ReportTable table(String id, Lang lang, List<String> columnKeys, List<List<Cell>> rows) {
+    return new ReportTable(id, Messages.get(lang, "followup.table." + id),
+        columnKeys.stream().map(k -> col(lang, k)).toList(), rows);
+  }
+
+}

@@ -1,0 +1,57 @@
+package se.hok.samla.followup;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+
+/**
+ * The yearly follow-up, like the working group's own "Uppföljning": the year's theme and focus area, the
+ * activities held by kind with their dates, who took part (organisations, sectors), attendance, breadth, and how
+ * each activity was rated. One model for the printable page and the PDF.
+ */
+public record YearlyReport(int year, String theme, String focusArea, List<KindGroup> activities,
+                           ReportTable totals, ReportTable sectors, ReportTable breadth, ReportTable ratings,
+                           ReportTable organisations, List<String> silentSignatories, List<Charts.Bar> kindBars,
+                           List<Charts.Bar> sectorBars, String summary) {
+
+  public record KindGroup(String kind, List<Activity> events) {}
+
+  public record Activity(long id, String date, String title, long attendances, String attendancesText) {}
+
+  static Future<YearlyReport> load(ReportService reports, int year, Lang lang) {
+    return reports.participation(Scope.planYear(year)).map(p -> of(p, lang));
+  }
+
+  static YearlyReport of(Participation p, Lang lang) {
+    Map<String, List<Activity>> byKind = new LinkedHashMap<>();
+    Participation.KINDS.forEach(k -> byKind.put(k, new ArrayList<>()));
+    for (Participation.HeldEvent e : p.events()) {
+      byKind.get(e.kind()).add(new Activity(e.id(), ReportTables.date(e.startsAt()),
+          ReportTables.title(e.titleSv(), e.titleEn(), lang), e.attendances(),
+          Messages.get(lang, "followup.yearly.attendances", e.attendances())));
+    }
+    List<KindGroup> groups = new ArrayList<>();
+    byKind.forEach((k, list) -> {
+      if (!list.isEmpty()) {
+        groups.add(new KindGroup(ReportTables.kind(k, lang), list));
+      }
+    });
+    List<Charts.Bar> kindBars = new ArrayList<>();
+    p.eventsByKind().forEach((k, n) -> kindBars.add(new Charts.Bar(ReportTables.kind(k, lang), n, String.valueOf(n))));
+    List<Charts.Bar> sectorBars = p.sectors().stream().map(s -> new Charts.Bar(ReportTables.sector(s.sector(), lang),
+        s.attendances(), String.valueOf(s.attendances()))).toList();
+    Participation.Totals t = p.totals();
+    String summary = Messages.get(lang, "followup.yearly.summary", t.events(), t.attendances(), t.organisations(),
+        t.attendanceRate() == null ? "–" : ReportTable.percentText(t.attendanceRate(), lang),
+        p.breadth().organisationsTwoKinds());
+    return new YearlyReport(p.scope().year(), p.plan() == null ? null : p.plan().theme(),
+        p.plan() == null ? null : p.plan().focusArea(), groups, ReportTables.totals(p, lang),
+        ReportTables.sectors(p, lang), ReportTables.breadth(p, lang), ReportTables.ratingsByEvent(p, lang),
+        ReportTables.organisations(p, lang), p.silentSignatories().stream().map(o -> o.name()).toList(), kindBars,
+        sectorBars, summary);
+  }
+}

@@ -1,0 +1,273 @@
+package se.hok.samla.followup;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
+
+/**
+ * The yearly follow-up as an A4 PDF, drawn with PDFBox (already used for tickets) rather than an HTML-to-PDF
+ * library: the report is headings, short lists and small tables, which a few dozen lines lay out, and it keeps the
+ * jar free of a second rendering stack. DejaVu Sans is embedded when the system has it (Swedish letters and more);
+ * otherwise Helvetica, where a letter it lacks prints as "?".
+ */
+final class YearlyReportPdf {
+  private static final List<String[]> FONT_FILES = List.of(
+      new String[] {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},
+      new String[] {"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf"},
+      new String[] {"/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"},
+      new String[] {"/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"});
+
+  private YearlyReportPdf() {}
+
+  static byte[] render(YearlyReport r, Lang lang) {
+    try (PDDocument doc = new PDDocument()) {
+      Layout out = new Layout(doc, lang);
+      String title = Messages.get(lang, "followup.yearly.title", String.valueOf(r.year()));
+      PDDocumentInformation info = doc.getDocumentInformation();
+      info.setTitle(title);
+      info.setCreator("Samla");
+      doc.getDocumentCatalog().setLanguage(lang == Lang.EN ? "en-GB" : "sv-SE");
+
+      out.text(title, out.bold, 20);
+      out.space(6);
+      out.text(Messages.get(lang, "followup.yearly.theme") + ": " + dash(r.theme()), out.regular, 11);
+      out.text(Messages.get(lang, "followup.yearly.focusArea") + ": " + dash(r.focusArea()), out.regular, 11);
+      out.space(6);
+      out.text(r.summary(), out.regular, 11);
+
+      out.heading(Messages.get(lang, "followup.yearly.activities"));
+      if (r.activities().isEmpty()) {
+        out.text(Messages.get(lang, "followup.none.events"), out.regular, 10);
+      }
+      for (YearlyReport.KindGroup g : r.activities()) {
+        out.text(g.kind(), out.bold, 11);
+        for (YearlyReport.Activity a : g.events()) {
+          out.text("  " + a.date() + "  " + a.title() + " – " + a.attendancesText(), out.regular, 10);
+        }
+      }
+      out.table(r.totals());
+      out.table(r.sectors());
+      out.table(r.organisations());
+      out.table(r.breadth());
+      out.heading(Messages.get(lang, "followup.table.parter-utan-deltagande"));
+      out.text(r.silentSignatories().isEmpty() ? Messages.get(lang, "followup.none.silent")
+          : String.join(", ", r.silentSignatories()), out.regular, 10);
+      out.table(r.ratings());
+      out.close();
+
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      doc.save(bytes);
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot render the yearly report", e);
+    }
+  }
+
+  private static String dash(String s) {
+    return s == null || s.isBlank() ? "–" : s;
+  }
+
+  /** One column from the top down; a new page when the next line does not fit. */
+  private static final class Layout {
+    static final PDRectangle SIZE = PDRectangle.A4;
+    static final float MARGIN = 50;
+    static final float WIDTH = SIZE.getWidth() - 2 * MARGIN;
+
+    final PDDocument doc;
+    final Lang lang;
+    final PDFont regular;
+    final PDFont bold;
+    final Map<PDFont, Map<Integer, Boolean>> shows = new HashMap<>();
+    PDPageContentStream stream;
+    float y;
+
+    Layout(PDDocument doc, Lang lang) throws IOException {
+      this.doc = doc;
+      this.lang = lang;
+      Optional<Path[]> files = fontFiles();
+      if (files.isPresent()) {
+        regular = PDType0Font.load(doc, files.get()[0].toFile());
+        bold = PDType0Font.load(doc, files.get()[1].toFile());
+      } else {
+        regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+        bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
+      }
+      newPage();
+    }
+
+    private static Optional<Path[]> fontFiles() {
+      for (String[] pair : FONT_FILES) {
+        Path r = Path.of(pair[0]);
+        Path b = Path.of(pair[1]);
+        if (Files.isReadable(r)) {
+          return Optional.of(new Path[] {r, Files.isReadable(b) ? b : r});
+        }
+      }
+      return Optional.empty();
+    }
+
+    void newPage() throws IOException {
+      close();
+      PDPage page = new PDPage(SIZE);
+      doc.addPage(page);
+      stream = new PDPageContentStream(doc, page);
+      y = SIZE.getHeight() - MARGIN;
+    }
+
+    void close() throws IOException {
+      if (stream != null) {
+        stream.close();
+        stream = null;
+      }
+    }
+
+    void space(float pt) {
+      y -= pt;
+    }
+
+    void room(float height) throws IOException {
+      if (y - height < MARGIN) {
+        newPage();
+      }
+    }
+
+    void heading(String text) throws IOException {
+      space(10);
+      room(13 * 1.4f * 3);  // never the last line of a page
+      text(text, bold, 13);
+      space(2);
+    }
+
+    /** A paragraph, wrapped to the page width. */
+    void text(String text, PDFont font, float size) throws IOException {
+      for (String line : wrap(printable(text, font), font, size, WIDTH)) {
+        room(size * 1.4f);
+        show(line, font, size, MARGIN, y - size);
+        y -= size * 1.4f;
+      }
+    }
+
+    /** A table: the first column takes what the others leave; a cell too long for its column is shortened. */
+    void table(ReportTable table) throws IOException {
+      heading(table.caption());
+      int n = table.columns().size();
+      float size = n > 5 ? 8 : 10;
+      float other = n == 1 ? 0 : Math.min(80, WIDTH * 0.55f / (n - 1));
+      float first = WIDTH - other * (n - 1);
+      if (table.rows().isEmpty()) {
+        text(Messages.get(lang, "followup.none.rows"), regular, size);
+        return;
+      }
+      row(table.columns(), List.of(), bold, size, first, other);
+      for (List<ReportTable.Cell> cells : table.rows()) {
+        row(cells.stream().map(ReportTable.Cell::text).toList(),
+            cells.stream().map(ReportTable.Cell::numeric).toList(), regular, size, first, other);
+      }
+    }
+
+    private void row(List<String> cells, List<Boolean> numeric, PDFont font, float size, float first, float other)
+        throws IOException {
+      float lineHeight = size * 1.5f;
+      room(lineHeight);
+      float x = MARGIN;
+      for (int i = 0; i < cells.size(); i++) {
+        float width = i == 0 ? first : other;
+        String text = fit(printable(cells.get(i), font), font, size, width - 6);
+        boolean right = i > 0 && (numeric.isEmpty() || numeric.get(i));
+        float textX = right ? x + width - 4 - textWidth(text, font, size) : x;
+        show(text, font, size, textX, y - size);
+        x += width;
+      }
+      y -= lineHeight;
+      stream.setStrokingColor(0.75f);
+      stream.setLineWidth(0.5f);
+      stream.moveTo(MARGIN, y + size * 0.3f);
+      stream.lineTo(MARGIN + WIDTH, y + size * 0.3f);
+      stream.stroke();
+    }
+
+    private void show(String text, PDFont font, float size, float x, float baseline) throws IOException {
+      stream.beginText();
+      stream.setFont(font, size);
+      stream.setNonStrokingColor(0f);
+      stream.newLineAtOffset(x, baseline);
+      stream.showText(text);
+      stream.endText();
+    }
+
+    private float textWidth(String text, PDFont font, float size) throws IOException {
+      return font.getStringWidth(text) / 1000 * size;
+    }
+
+    private String fit(String text, PDFont font, float size, float width) throws IOException {
+      if (textWidth(text, font, size) <= width) {
+        return text;
+      }
+      String s = text;
+      while (!s.isEmpty() && textWidth(s + "…", font, size) > width) {
+        s = s.substring(0, s.length() - 1);
+      }
+      return shows(font, '…') ? s.strip() + "…" : s.strip();
+    }
+
+    private List<String> wrap(String text, PDFont font, float size, float width) throws IOException {
+      List<String> lines = new ArrayList<>();
+      StringBuilder line = new StringBuilder();
+      for (String word : text.split(" ")) {
+        String candidate = line.length() == 0 ? word : line + " " + word;
+        if (textWidth(candidate, font, size) <= width || line.length() == 0) {
+          line.setLength(0);
+          line.append(candidate);
+        } else {
+          lines.add(line.toString());
+          line.setLength(0);
+          line.append(word);
+        }
+      }
+      lines.add(line.toString());
+      return lines;
+    }
+
+    /** Control characters become spaces, and a letter the font lacks becomes "?": never a failed report. */
+    private String printable(String text, PDFont font) {
+      StringBuilder out = new StringBuilder();
+      (text == null ? "" : text).codePoints().forEach(cp -> {
+        if (Character.isISOControl(cp) || Character.isWhitespace(cp)) {
+          out.append(' ');
+        } else {
+          out.append(shows(font, cp) ? new String(Character.toChars(cp)) : "?");
+        }
+      });
+      return out.toString();
+    }
+
+    private boolean shows(PDFont font, int cp) {
+      return shows.computeIfAbsent(font, f -> new HashMap<>()).computeIfAbsent(cp, c -> {
+        try {
+          font.encode(new String(Character.toChars(c)));
+          return font.getStringWidth(new String(Character.toChars(c))) >= 0;
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+          return false;
+        }
+      });
+    }
+  }
+}
