@@ -394,7 +394,8 @@ public final class OrganiserRegistrationPages {
     return out.toString();
   }
 
-  private static void csvLine(StringBuilder out, List<String> cells) {
+  /** One CSV line (';'-separated, CR LF) of spreadsheet-safe cells; also used by the other exports. */
+  public static void csvLine(StringBuilder out, List<String> cells) {
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
         out.append(SEPARATOR);
