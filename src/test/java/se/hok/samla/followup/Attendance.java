@@ -79,6 +79,35 @@ final class Attendance {
     assertEquals(200, r.statusCode(), r.bodyAsString());
   }
 
+  /** A held event (ended three hours ago) with one attendee, and the attendee's survey link. */
+  record Attendee(long eventId, Person person, String path) {}
+
+  Attendee attendee(String title, String email) {
+    long id = eventEnded(title, 3);
+    Person p = register(id, "Deltagare " + email, email);
+    endedHoursAgo(id, 3);
+    checkIn(id, p);
+    return new Attendee(id, p, surveyPath(p));
+  }
+
+  /** The stored answer as "rating|most valuable|improve|future interest", "-" for none; empty when none stored. */
+  java.util.List<Object> stored(Person p) {
+    return Db.column(app.databaseUrl, "select rating || '|' || coalesce(most_valuable, '-') || '|' || coalesce(improve, '-') "
+        + "|| '|' || coalesce(future_interest, '-') from feedback where registration_id = '" + p.id() + "'");
+  }
+
+  /** The survey form as a browser sends it; a null rating is left out, as when no radio button is chosen. */
+  static io.vertx.core.MultiMap answer(String rating, String mostValuable, String improve, String futureInterest) {
+    io.vertx.core.MultiMap form = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+    if (rating != null) {
+      form.add("rating", rating);
+    }
+    form.add("mostValuable", mostValuable == null ? "" : mostValuable);
+    form.add("improve", improve == null ? "" : improve);
+    form.add("futureInterest", futureInterest == null ? "" : futureInterest);
+    return form;
+  }
+
   /** A survey link for someone who attended, as the thank-you e-mail would carry it. */
   String surveyPath(Person p) {
     return await(new FeedbackService(app.running.database().pool()).thankYouLink(p.id())).orElseThrow().path();

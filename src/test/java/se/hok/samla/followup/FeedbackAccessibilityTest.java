@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.followup.Attendance.Person;
@@ -101,12 +102,13 @@ class FeedbackAccessibilityTest {
         .add("mostValuable", "Samtalen\nmed andra").add("improve", "").add("futureInterest", "Kvalitet")).statusCode());
 
     PageSession organiser = PageSession.staff(app, "organiser");
-    String session = organiser.client.cookieStore().get(false, "localhost", "/").iterator().next().value();
+    String session = null;
     for (var c : organiser.client.cookieStore().get(false, "localhost", "/")) {
       if (c.name().equals("samla_session")) {
         session = c.value();
       }
     }
+    // The organiser's session, signed in over HTTP, handed to the browser (cookies need a page of the site open).
     browser.open(app.url("/integritet"));
     browser.driver().manage().addCookie(new Cookie("samla_session", session, "/"));
     List<String> failures = new ArrayList<>();
@@ -115,7 +117,8 @@ class FeedbackAccessibilityTest {
 
     WebDriver d = browser.driver();
     pause();
-    d.findElement(By.id("lastDay")).sendKeys("99999999");
+    // What a browser without a date picker sends when someone types the date their own way.
+    ((JavascriptExecutor) d).executeScript("var f = document.getElementById('lastDay'); f.type = 'text'; f.value = '31/12';");
     d.findElement(By.cssSelector("form.form button[type=submit]")).click();
     browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
     check(failures, "results page with an error in the last day");

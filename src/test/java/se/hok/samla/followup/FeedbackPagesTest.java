@@ -3,6 +3,7 @@ package se.hok.samla.followup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.hok.samla.followup.Attendance.answer;
 import static se.hok.samla.support.TestApp.await;
 
 import io.vertx.core.MultiMap;
@@ -34,33 +35,6 @@ class FeedbackPagesTest {
     app.close();
   }
 
-  /** A held event with one attendee; returns the attendee and their survey path. */
-  record Attendee(long eventId, Person person, String path) {}
-
-  static Attendee attendee(String title, String email) {
-    long id = attendance.eventEnded(title, 3);
-    Person p = attendance.register(id, "Deltagare " + email, email);
-    attendance.endedHoursAgo(id, 3);
-    attendance.checkIn(id, p);
-    return new Attendee(id, p, attendance.surveyPath(p));
-  }
-
-  static MultiMap answer(String rating, String mostValuable, String improve, String futureInterest) {
-    MultiMap form = MultiMap.caseInsensitiveMultiMap();
-    if (rating != null) {
-      form.add("rating", rating);
-    }
-    form.add("mostValuable", mostValuable == null ? "" : mostValuable);
-    form.add("improve", improve == null ? "" : improve);
-    form.add("futureInterest", futureInterest == null ? "" : futureInterest);
-    return form;
-  }
-
-  static List<Object> stored(Person p) {
-    return Db.column(app.databaseUrl, "select rating || '|' || coalesce(most_valuable, '-') || '|' || coalesce(improve, '-') "
-        + "|| '|' || coalesce(future_interest, '-') from feedback where registration_id = '" + p.id() + "'");
-  }
-
   static void assertContains(String html, String text) {
     // Numbers are written the Swedish way, grouped with a no-break space (4 000).
     String plain = html.replace('\u00a0', ' ').replace('\u202f', ' ');
@@ -71,7 +45,7 @@ class FeedbackPagesTest {
 
   @Test
   void anAttendeeAnswersAndChangesTheAnswer() {
-    Attendee a = attendee("Dialogmöte om öppenhet", "svar@example.org");
+    Attendance.Attendee a = attendance.attendee("Dialogmöte om öppenhet", "svar@example.org");
     PageSession person = PageSession.anonymous(app);
     HttpResponse<Buffer> form = person.get(a.path());
     assertEquals(200, form.statusCode());
@@ -84,7 +58,7 @@ class FeedbackPagesTest {
         "Fler pauser\r\noch hörslinga i alla rum", "Psykisk hälsa"));
     assertEquals(303, sent.statusCode(), sent.bodyAsString());
     assertEquals(a.path() + "?sparad=1", sent.getHeader("Location"));
-    assertEquals(List.of("4|Samtalen i pausen|Fler pauser\noch hörslinga i alla rum|Psykisk hälsa"), stored(a.person()));
+    assertEquals(List.of("4|Samtalen i pausen|Fler pauser\noch hörslinga i alla rum|Psykisk hälsa"), attendance.stored(a.person()));
 
     String again = person.get(sent.getHeader("Location")).bodyAsString();
     assertContains(again, "Tack! Ditt svar är sparat.");
@@ -94,14 +68,14 @@ class FeedbackPagesTest {
 
     HttpResponse<Buffer> changed = person.post(a.path(), a.path(), answer("2", "", "Lokalen var för trång", ""));
     assertEquals(303, changed.statusCode());
-    assertEquals(List.of("2|-|Lokalen var för trång|-"), stored(a.person()), "replaced, emptied fields are gone");
+    assertEquals(List.of("2|-|Lokalen var för trång|-"), attendance.stored(a.person()), "replaced, emptied fields are gone");
     assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from feedback where registration_id = '"
         + a.person().id() + "'"), "one answer per registration");
   }
 
   @Test
   void mistakesComeBackInSwedishWithEverythingTyped() {
-    Attendee a = attendee("Workshop om delaktighet", "fel@example.org");
+    Attendance.Attendee a = attendance.attendee("Workshop om delaktighet", "fel@example.org");
     PageSession person = PageSession.anonymous(app);
     String tooLong = "ö".repeat(4001);
 
@@ -126,7 +100,7 @@ class FeedbackPagesTest {
       assertContains(r.bodyAsString(), "Välj ett av betygen 1, 2, 3, 4 eller 5.");
       assertContains(r.bodyAsString(), "Bra</textarea>");
     }
-    assertEquals(List.of(), stored(a.person()), "nothing stored from a form with errors");
+    assertEquals(List.of(), attendance.stored(a.person()), "nothing stored from a form with errors");
 
     // Far too long (a pasted document): still the message, not a bare error page.
     HttpResponse<Buffer> pasted = person.post(a.path(), a.path(), answer("5", "ä".repeat(50_000) + "😀", null, null));
@@ -143,7 +117,7 @@ class FeedbackPagesTest {
 
   @Test
   void aClosedSurveySaysSoAndKeepsWhatWasTyped() {
-    Attendee a = attendee("Seminarium om långsiktighet", "stangd@example.org");
+    Attendance.Attendee a = attendance.attendee("Seminarium om långsiktighet", "stangd@example.org");
     PageSession person = PageSession.anonymous(app);
     assertEquals(303, person.post(a.path(), a.path(), answer("5", "Allt", null, null)).statusCode());
     String formPage = person.get(a.path()).bodyAsString();
@@ -163,12 +137,12 @@ class FeedbackPagesTest {
     assertEquals(409, refused.statusCode(), refused.bodyAsString());
     assertContains(refused.bodyAsString(), "<h1>Enkäten är stängd</h1>");
     assertContains(refused.bodyAsString(), "Sent skrivet svar");
-    assertEquals(List.of("5|Allt|-|-"), stored(a.person()), "the answer given in time stays as it was");
+    assertEquals(List.of("5|Allt|-|-"), attendance.stored(a.person()), "the answer given in time stays as it was");
   }
 
   @Test
   void someoneNotCheckedInCannotAnswer() {
-    Attendee a = attendee("Utbildning i tillgänglighet", "inte.dar@example.org");
+    Attendance.Attendee a = attendance.attendee("Utbildning i tillgänglighet", "inte.dar@example.org");
     attendance.undoCheckIn(a.person());
     PageSession person = PageSession.anonymous(app);
     HttpResponse<Buffer> page = person.get(a.path());
@@ -177,7 +151,7 @@ class FeedbackPagesTest {
     assertContains(page.bodyAsString(), "mailto:arrangor@example.org");
     HttpResponse<Buffer> post = person.post("/login", a.path(), answer("5", "Smyger in ett svar", null, null));
     assertEquals(403, post.statusCode());
-    assertEquals(List.of(), stored(a.person()));
+    assertEquals(List.of(), attendance.stored(a.person()));
 
     // A no-show is never even given a link.
     long id = attendance.eventEnded("Inspelsafton", 3);
@@ -188,11 +162,11 @@ class FeedbackPagesTest {
 
   @Test
   void anUnknownOrWrongLinkIsAClear404() {
-    Attendee a = attendee("Exempelkonferens", "fellank@example.org");
+    Attendance.Attendee a = attendance.attendee("Exempelkonferens", "fellank@example.org");
     PageSession person = PageSession.anonymous(app);
     for (String path : List.of("/utvardering/finns-inte", a.path() + "x", a.path().substring(0, a.path().length() - 1),
         "/utvardering/" + "A".repeat(500), "/utvardering/%00", "/utvardering/%C3%B6%E2%80%8B",
-        a.path().replace("/utvardering/", "/utvardering/" + a.person().manageToken().substring(0, 0)) + "%20")) {
+        a.path() + "%20")) {
       HttpResponse<Buffer> r = person.get(path);
       assertEquals(404, r.statusCode(), path);
       assertContains(r.bodyAsString(), "<h1>Länken till enkäten fungerar inte</h1>");
@@ -287,7 +261,7 @@ class FeedbackPagesTest {
 
   @Test
   void organisersSetTheLastDayToAnswer() {
-    Attendee a = attendee("Framtidsforum om kvalitet", "sistadag@example.org");
+    Attendance.Attendee a = attendance.attendee("Framtidsforum om kvalitet", "sistadag@example.org");
     String results = "/arrangor/evenemang/" + a.eventId() + "/utvardering";
     PageSession organiser = PageSession.staff(app, "organiser");
 

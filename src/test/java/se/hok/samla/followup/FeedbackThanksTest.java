@@ -134,6 +134,10 @@ class FeedbackThanksTest {
     assertEquals(303, sent.statusCode(), sent.bodyAsString());
     assertEquals(List.of(5), Db.column(app.databaseUrl, "select rating::int from feedback where registration_id = '" + sv.id() + "'"));
 
+    // Organisers see the kind by name on the event's e-mail page.
+    assertTrue(PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + held + "/e-post").bodyAsString()
+        .contains("Tack efter evenemanget (med enkät)"));
+
     MimeMessage english = mailTo(en.email());
     assertTrue(english.getSubject().startsWith("Thank you for coming"), english.getSubject());
     String englishUrl = link(part(english, "text/plain"));
