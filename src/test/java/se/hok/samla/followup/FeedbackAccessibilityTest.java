@@ -44,6 +44,10 @@ class FeedbackAccessibilityTest {
   @BeforeEach
   void clean() {
     browser.reset();
+    // reset() deletes the cookies of the page it is on; a class before this one may have left it elsewhere
+    // (chrome://…) with cookies of its own app on localhost (another port, same cookie jar): delete them here.
+    browser.open(app.url("/integritet"));
+    browser.driver().manage().deleteAllCookies();
   }
 
   @Test
@@ -108,8 +112,7 @@ class FeedbackAccessibilityTest {
         session = c.value();
       }
     }
-    // The organiser's session, signed in over HTTP, handed to the browser (cookies need a page of the site open).
-    browser.open(app.url("/integritet"));
+    // The organiser's session, signed in over HTTP, handed to the browser (on the page clean() left open).
     browser.driver().manage().addCookie(new Cookie("samla_session", session, "/"));
     List<String> failures = new ArrayList<>();
     open("/arrangor/evenemang/" + id + "/utvardering", "Utvärdering: Workshop om demokrati");
@@ -120,7 +123,11 @@ class FeedbackAccessibilityTest {
     // What a browser without a date picker sends when someone types the date their own way.
     ((JavascriptExecutor) d).executeScript("var f = document.getElementById('lastDay'); f.type = 'text'; f.value = '31/12';");
     d.findElement(By.cssSelector("form.form button[type=submit]")).click();
-    browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    try {
+      browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    } catch (RuntimeException e) {
+      fail("no error summary at " + d.getCurrentUrl() + ": " + d.getPageSource());
+    }
     check(failures, "results page with an error in the last day");
     if (!failures.isEmpty()) {
       fail(String.join("\n\n", failures));
