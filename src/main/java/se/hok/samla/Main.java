@@ -31,6 +31,9 @@ import se.hok.samla.events.OrganiserPages;
 import se.hok.samla.followup.ReportApi;
 import se.hok.samla.followup.ReportPages;
 import se.hok.samla.followup.ReportService;
+import se.hok.samla.followup.FeedbackPages;
+import se.hok.samla.followup.FeedbackService;
+import se.hok.samla.followup.FeedbackThanks;
 import se.hok.samla.mail.DevMailCatcher;
 import se.hok.samla.registration.NeedCataloguePages;
 import se.hok.samla.registration.OrganiserRegistrationPages;
@@ -150,6 +153,9 @@ public final class Main {
     MailClient mailClient = MailClient.create(vertx, mailConfig(config, catcher));
     MailRenderer renderer = new MailRenderer(registrations, events,
         new TicketMailFiles(vertx, tickets, registrations, host), config.publicUrl(), clock);
+    FeedbackService feedback = new FeedbackService(pool);
+    renderer.feedbackLinks(id -> feedback.thankYouLink(id)
+        .map(link -> link.map(l -> new MailRenderer.FeedbackLink(l.path(), l.closesAt()))));
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,
         MailWorker.Timing.production());
     CheckinService checkins = new CheckinService(pool, tickets, registrations);
@@ -164,7 +170,8 @@ public final class Main {
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, auth, templates)::mount,
         new CheckinPages(checkins, live, events, staff, auth, templates)::mount,
-        new ReportPages(vertx, reports, auth, templates, clock)::mount));
+        new ReportPages(vertx, reports, auth, templates, clock)::mount,
+        new FeedbackPages(feedback, events, auth, templates, clock)::mount));
     catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates)::mount,
@@ -185,6 +192,7 @@ public final class Main {
         .map(servers -> {
           new Retention(pool, config.retentionDays()).schedule(vertx);
           new Reminders(pool).schedule(vertx);
+          new FeedbackThanks(feedback).schedule(vertx);
           if (config.sendMail()) {
             mailWorker.start();
           }

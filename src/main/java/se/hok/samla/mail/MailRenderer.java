@@ -54,7 +54,7 @@ import se.hok.samla.web.NotFoundException;
  *
  * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
  * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant) and {@code organiser_alert} (to the event's
- * organiser). An unknown kind is an error (the worker retries, then marks the row failed).
+ * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link). An unknown kind is an error (the worker retries, then marks the row failed).
  */
 public final class MailRenderer implements MailWorker.Renderer {
   /** The content id of the inline QR image. */
@@ -62,7 +62,7 @@ public final class MailRenderer implements MailWorker.Renderer {
   /** The QR image's size in the HTML, in CSS pixels. */
   static final int QR_SIZE = 200;
   static final Set<String> KINDS = Set.of("confirmed", "waitlisted", "promoted", "changed", "cancelled", "manage_link",
-      "event_cancelled", "reminder", "organiser_alert");
+      "event_cancelled", "reminder", "organiser_alert", "thank_you");
   private static final Set<String> TICKET_KINDS = Set.of("confirmed", "promoted", "changed", "reminder");
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final String HTML = "templates/mail/mail.html.peb";
@@ -77,6 +77,15 @@ public final class MailRenderer implements MailWorker.Renderer {
 
   /** A ticket as files: the code in the QR, the reference people read out, the QR image, the PDF and the calendar entry. */
   public record TicketFiles(String code, String reference, byte[] qrPng, byte[] pdf, String ics) {}
+
+  /** The feedback survey's link, supplied by the caller so this class does not depend on the follow-up package. */
+  public interface FeedbackLinks {
+    /** A new link (path from the site root) for a registration that attended, while the survey is open; else empty. */
+    Future<Optional<FeedbackLink>> forRegistration(UUID registrationId);
+  }
+
+  /** A survey link: its path (e.g. {@code /utvardering/TOKEN}) and when the survey closes. */
+  public record FeedbackLink(String path, OffsetDateTime closesAt) {}
 
   private final RegistrationService registrations;
   private final EventService events;
@@ -133,7 +142,8 @@ public final class MailRenderer implements MailWorker.Renderer {
             if (!stillToSend(kind, r, e, OffsetDateTime.now(clock))) {
               return NOTHING;
             }
-            return "organiser_alert".equals(kind) ? organiserAlert(r, e, p) : toParticipant(kind, r, e, p);
+            return "organiser_alert".equals(kind) ? organiserAlert(r, e, p)
+                : "thank_you".equals(kind) ? thankYou(r, e) : toParticipant(kind, r, e, p);
           });
         });
   }
@@ -150,6 +160,7 @@ public final class MailRenderer implements MailWorker.Renderer {
       case "event_cancelled" -> !eventOn && !r.isCancelled();
       case "reminder" -> r.isConfirmed() && eventOn && e.startsAt().isAfter(now);
       case "organiser_alert" -> !r.isCancelled() && eventOn && e.organiserEmail() != null && !e.organiserEmail().isBlank();
+      case "thank_you" -> !r.isCancelled() && eventOn;
       default -> false;
     };
   }
@@ -425,6 +436,45 @@ public final class MailRenderer implements MailWorker.Renderer {
           List.of(msg(lang, "mail.footer.organiser"), msg(lang, "mail.footer.about")));
       return Optional.of(mail(e.organiserEmail().strip(), content, lang, List.of()));
     });
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // After the event
+  // ------------------------------------------------------------------------------------------------
+
+  private volatile FeedbackLinks feedbackLinks = id -> Future.succeededFuture(Optional.empty());
+
+  /** Where thank-you e-mails get their survey link; without it, no thank-you is sent. Set once, at start. */
+  public MailRenderer feedbackLinks(FeedbackLinks links) {
+    this.feedbackLinks = links;
+    return this;
+  }
+
+  /**
+   * The thank-you with the survey link. Nothing when the link says there is nothing to ask any more (the person did
+   * not attend after all, e.g. a check-in undone, or the survey has closed). No manage link: the event is over.
+   */
+  private Future<Optional<RenderedMail>> thankYou(Registration r, Event e) {
+    Lang lang = Lang.parse(r.language(), Lang.SV);
+    return feedbackLinks.forRegistration(r.id()).map(found -> found.map(link -> {
+      EventView view = EventView.of(e, lang, OffsetDateTime.now(clock));
+      // The page in the language of the mail; the choice then sticks (Lang).
+      String url = publicUrl + link.path() + (lang == Lang.EN ? "?lang=en" : "");
+      LocalDate lastDay = link.closesAt().minusNanos(1).atZoneSameInstant(STOCKHOLM).toLocalDate();
+      String closes = DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale()).format(lastDay);
+      List<String> intro = List.of(msg(lang, "feedback.mail.intro", view.title()), msg(lang, "feedback.mail.ask"),
+          msg(lang, "feedback.mail.anonymous"));
+      List<Row> rows = List.of(new Row(msg(lang, "mail.label.what"), List.of(view.title())),
+          new Row(msg(lang, "mail.label.date"), List.of(view.date())));
+      // One line: a header cannot carry a line break.
+      String subject = msg(lang, "feedback.mail.subject", view.title()).replaceAll("[\\r\\n\\t]+", " ").strip();
+      MailContent content = new MailContent(lang.code(), subject, msg(lang, "feedback.mail.heading"), msg(lang, "mail.greeting", r.name()), intro, null, null,
+          List.of(new Section(msg(lang, "mail.section.event"), rows)),
+          new Action(msg(lang, "feedback.mail.action.heading"), msg(lang, "feedback.mail.action.text", closes),
+              msg(lang, "feedback.mail.action.button"), url, msg(lang, "mail.manage.copy")),
+          List.of(msg(lang, "feedback.mail.footer"), msg(lang, "mail.footer.about")));
+      return mail(r.email(), content, lang, List.of());
+    }));
   }
 
   // ------------------------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import se.hok.samla.followup.FeedbackService;
 
 /**
  * Erases participants' personal data a configurable number of days after their event has ended: name,
- * e-mail, phone, role, the free-text details of their needs, their manage links and unsent mail. What stays
- * is anonymous and is what follow-up counts: the organisation, the status, which needs and diets there were.
+ * e-mail, phone, role, the free-text details of their needs, the comments of their feedback, their manage and
+ * survey links and unsent mail. What stays is anonymous and is what follow-up counts: the organisation, the status,
+ * which needs and diets there were, the feedback ratings.
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of instances can run it side by side.
  */
 public final class Retention {
@@ -70,6 +72,7 @@ public final class Retention {
           return conn.preparedQuery("update registration_need set detail = null where registration_id = any($1)").execute(idList)
               .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = any($1)").execute(idList))
               .compose(v -> conn.preparedQuery("delete from outbox where registration_id = any($1) and sent_at is null").execute(idList))
+              .compose(v -> FeedbackService.eraseComments(conn, ids))
               .map(ids.size());
         }));
   }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import se.hok.samla.followup.FeedbackService;
 import se.hok.samla.mail.Outbox;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.web.ConflictException;
@@ -385,7 +386,8 @@ public final class RegistrationService {
             .compose(v -> conn.preparedQuery("delete from registration_need where registration_id = $1").execute(Tuple.of(id)))
             .compose(v -> conn.preparedQuery("delete from organiser_task where registration_id = $1").execute(Tuple.of(id)))
             .compose(v -> conn.preparedQuery("delete from outbox where registration_id = $1 and sent_at is null").execute(Tuple.of(id)))
-            .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = $1").execute(Tuple.of(id))))
+            .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = $1").execute(Tuple.of(id)))
+            .compose(v -> FeedbackService.eraseComments(conn, List.of(id))))
         .mapEmpty());
   }
 

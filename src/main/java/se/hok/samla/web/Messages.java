@@ -18,7 +18,8 @@ import java.util.Properties;
  * {@code _en}), merged; a key must be unique across bundles.
  */
 public final class Messages {
-  private static final List<String> BUNDLES = List.of("messages", "registration", "organiser", "mail", "checkin", "followup");
+  private static final List<String> BUNDLES = List.of("messages", "registration", "organiser", "mail", "checkin", "followup",
+      "feedback");
   private static final Map<Lang, Map<String, String>> TEXTS = new EnumMap<>(Lang.class);
 
   static {

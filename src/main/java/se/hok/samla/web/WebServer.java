@@ -176,7 +176,10 @@ public final class WebServer {
     int actual = port;
     List<Future<HttpServer>> servers = new ArrayList<>();
     for (int i = 0; i < instances; i++) {
-      servers.add(vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+      // A form field may be as long as the whole body may be (default 8 KiB): a long free-text answer then reaches
+      // the field checks and comes back with "at most N characters" and the text kept, instead of a bare 400.
+      servers.add(vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
+              .setMaxFormAttributeSize((int) MAX_BODY_BYTES))
           .requestHandler(router)
           .listen(actual));
     }
