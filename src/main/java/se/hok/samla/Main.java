@@ -159,7 +159,7 @@ public final class Main {
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,
         MailWorker.Timing.production());
     CheckinService checkins = new CheckinService(pool, tickets, registrations);
-    LiveCounts live = new LiveCounts(vertx, checkins, db.connectOptions());
+    LiveCounts live = new LiveCounts(vertx, pool, checkins, db.connectOptions());
 
     List<WebServer.Pages> pages = new ArrayList<>(List.of(
         new StaffRoutes(staff, auth, templates)::mount,

@@ -15,6 +15,8 @@ import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffMember;
 import se.hok.samla.web.Api;
+import se.hok.samla.web.BadRequestException;
+import se.hok.samla.web.Msg;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Json;
 import se.hok.samla.web.PathIds;
@@ -32,7 +34,8 @@ public final class CheckinApi {
   }
 
   public void mount(Api api) {
-    api.operation("checkin", auth.api(Permission.CHECK_IN), this::checkin);
+    // The door's hottest path: its body is checked here, as the contract describes it (see operationCheckedByHandler).
+    api.operationCheckedByHandler("checkin", auth.api(Permission.CHECK_IN), this::checkin);
     api.operation("undoCheckin", auth.api(Permission.CHECK_IN), this::undo);
     api.operation("checkinSync", auth.api(Permission.CHECK_IN), ctx ->
         checkins.sync(PathIds.id(ctx)).onSuccess(json -> Json.send(ctx, 200, json)).onFailure(ctx::fail));
@@ -42,11 +45,68 @@ public final class CheckinApi {
   }
 
   private void checkin(RoutingContext ctx) {
-    JsonObject body = Api.body(ctx);
+    JsonObject body = strictBody(ctx);
     StaffMember staff = StaffAuth.current(ctx);
-    checkins.scan(scan(body, staff.id()))
-        .onSuccess(result -> Json.send(ctx, 200, result.toJson()))
+    CheckinService.Scan scan = scan(body, staff.id());
+    checkins.scan(scan)
+        .onSuccess(result -> {
+          if (result.admitted()) {
+            live.changed(scan.eventId());
+          }
+          Json.send(ctx, 200, result.toJson());
+        })
         .onFailure(ctx::fail);
+  }
+
+  /** Fields of the scan request and their JSON types, as in the contract (CheckinRequest). */
+  private static final Map<String, Class<?>> SCAN_FIELDS = Map.of(
+      "code", String.class, "registrationId", String.class, "eventId", Number.class, "sessionId", Number.class,
+      "deviceId", String.class, "scannedAt", String.class, "idempotencyKey", String.class, "admittedOffline", Boolean.class);
+  private static final Map<String, Integer> SCAN_MAX_LENGTH = Map.of(
+      "code", 200, "registrationId", 36, "deviceId", 100, "scannedAt", 40, "idempotencyKey", 200);
+
+  /** The JSON body, refused with 400 and a message per field wherever the contract would refuse it. */
+  static JsonObject strictBody(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body() == null ? null : ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (body == null) {
+      throw new BadRequestException(Map.of("body", Msg.of("error.schema")));
+    }
+    Map<String, Msg> errors = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Object> field : body) {
+      Class<?> type = SCAN_FIELDS.get(field.getKey());
+      Object value = field.getValue();
+      if (type == null) {
+        continue;  // the contract allows other properties
+      }
+      if (value == null) {
+        if (field.getKey().equals("eventId") || field.getKey().equals("deviceId") || field.getKey().equals("admittedOffline")) {
+          errors.put(field.getKey(), Msg.of("error.schema.type"));
+        }
+        continue;
+      }
+      if (!type.isInstance(value)) {
+        errors.put(field.getKey(), Msg.of("error.schema.type"));
+      } else if (value instanceof Number n && (n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1)) {
+        errors.put(field.getKey(), Msg.of("error.schema.range"));
+      } else if (value instanceof String text && (text.length() > SCAN_MAX_LENGTH.get(field.getKey())
+          || field.getKey().equals("deviceId") && text.isEmpty())) {
+        errors.put(field.getKey(), Msg.of("error.schema.range"));
+      }
+    }
+    for (String required : List.of("eventId", "deviceId")) {
+      if (!body.containsKey(required)) {
+        errors.putIfAbsent(required, Msg.of("error.required"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new BadRequestException(errors);
+    }
+    return body;
   }
 
   /** The request as a scan, or every field error at once. */
@@ -100,7 +160,10 @@ public final class CheckinApi {
 
   private void undo(RoutingContext ctx) {
     checkins.undo(PathIds.id(ctx, "checkinId"), StaffAuth.current(ctx).id())
-        .onSuccess(eventId -> ctx.response().setStatusCode(204).end())
+        .onSuccess(eventId -> {
+          live.changed(eventId);
+          ctx.response().setStatusCode(204).end();
+        })
         .onFailure(ctx::fail);
   }
 
@@ -127,7 +190,10 @@ public final class CheckinApi {
         sessionId == null ? List.of() : List.of(sessionId.toString()), Map.of(), List.of(),
         Boolean.TRUE.equals(body.getBoolean("companion")), false, body.getString("language", "sv"));
     checkins.walkIn(eventId, sessionId, input, device, StaffAuth.current(ctx).id(), key)
-        .onSuccess(result -> Json.send(ctx, 201, result.toJson()))
+        .onSuccess(result -> {
+          live.changed(eventId);
+          Json.send(ctx, 201, result.toJson());
+        })
         .onFailure(ctx::fail);
   }
 }

@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live check-in counts for every open page, on every instance: each admission or undo NOTIFYs
- * {@value CheckinService#CHANNEL} with its event id; every instance LISTENs, recounts that event (at most once per
- * {@link #COALESCE_MS}, however fast the door scans) and pushes the counts to its Server-Sent Event streams.
+ * Live check-in counts for every open page, on every instance: admissions and undos are announced with NOTIFY
+ * {@value CheckinService#CHANNEL} and the event id ({@link #changed}); every instance LISTENs, recounts that event
+ * (at most once per {@link #COALESCE_MS}, however fast the door scans) and pushes the counts to its Server-Sent
+ * Event streams.
  */
 public final class LiveCounts {
   private static final Logger log = LoggerFactory.getLogger(LiveCounts.class);
@@ -29,11 +32,14 @@ public final class LiveCounts {
   private final PgSubscriber subscriber;
   private final Map<Long, Set<Stream>> streams = new ConcurrentHashMap<>();
   private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+  private final Set<Long> toAnnounce = ConcurrentHashMap.newKeySet();
+  private final Pool pool;
 
   private record Stream(HttpServerResponse response, Context context) {}
 
-  public LiveCounts(Vertx vertx, CheckinService checkins, PgConnectOptions connect) {
+  public LiveCounts(Vertx vertx, Pool pool, CheckinService checkins, PgConnectOptions connect) {
     this.vertx = vertx;
+    this.pool = pool;
     this.checkins = checkins;
     // Reconnects for ever, once a second: live counts come back by themselves after a database restart.
     this.subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(retries -> 1000L);
@@ -49,6 +55,23 @@ public final class LiveCounts {
     streams.values().forEach(set -> set.forEach(s -> s.context().runOnContext(v -> s.response().end())));
     streams.clear();
     return subscriber.close();
+  }
+
+  /**
+   * The event's counts changed (an admission, an undo, a walk-in) on this instance: tell every instance, this one
+   * included, through one NOTIFY per event per {@link #COALESCE_MS}, however many people come in meanwhile. Sent
+   * after the change committed; should this instance die in between, the counts catch up with the next change or
+   * when a page reconnects.
+   */
+  public void changed(long eventId) {
+    if (!toAnnounce.add(eventId)) {
+      return;
+    }
+    vertx.setTimer(COALESCE_MS, t -> {
+      toAnnounce.remove(eventId);
+      pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CheckinService.CHANNEL, String.valueOf(eventId)))
+          .onFailure(e -> log.warn("Could not announce new counts for event {}", eventId, e));
+    });
   }
 
   private void notified(String payload) {

@@ -63,7 +63,10 @@ public final class Database {
           .setUser(url.user())
           .setPassword(url.password())
           .setCachePreparedStatements(true)
-          .setPipeliningLimit(256);
+          // Check-in and report statements are longer than the default 2 kB limit, and would be parsed and planned anew every time.
+          .setPreparedStatementCacheSqlLimit(16_384)
+          .setPipeliningLimit(256)
+          .addProperty("plan_cache_mode", "force_generic_plan");
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(16).setShared(false))
           .connectingTo(connect)

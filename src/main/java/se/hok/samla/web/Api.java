@@ -43,6 +43,20 @@ public final class Api {
     route.setDoValidation(false).setDoSecurity(false).addHandler(access).addHandler(validation(operationId)).addHandler(handler);
   }
 
+  /**
+   * An operation whose handler checks its request itself, field by field, as strictly as the contract describes
+   * it (answering 400 with {@link BadRequestException}). Only for the hottest paths: vertx-openapi 5.0 builds a new
+   * schema validator for every request, copying the lookup table of every schema in the contract, which made up
+   * about 40% of the service's CPU per door scan.
+   */
+  public void operationCheckedByHandler(String operationId, Handler<RoutingContext> access, Handler<RoutingContext> handler) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route == null) {
+      throw new IllegalStateException("The OpenAPI contract has no operation " + operationId);
+    }
+    route.setDoValidation(false).setDoSecurity(false).addHandler(access).addHandler(handler);
+  }
+
   /** For operations anyone may call. */
   public static void open(RoutingContext ctx) {
     ctx.next();

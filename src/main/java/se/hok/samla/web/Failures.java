@@ -92,6 +92,9 @@ public final class Failures {
     if (failure instanceof ValidationException v) {
       return new Problem(422, "validation_failed", Msg.of("error.validation"), v.messages(lang));
     }
+    if (failure instanceof BadRequestException b) {
+      return new Problem(400, "bad_request", Msg.of("error.badRequest"), b.messages(lang));
+    }
     if (failure instanceof SchemaValidationException s) {
       return new Problem(400, "bad_request", Msg.of("error.badRequest"), schemaFields(s, lang));
     }

@@ -354,6 +354,18 @@ class CheckinApiTest {
     assertEquals(400, door.checkin(desk, new JsonObject().put("eventId", event).put("code", code)).statusCode(), "no device");
     assertEquals(400, door.checkin(desk, Door.scan(event, code, "d").put("eventId", "ett")).statusCode());
     assertEquals(404, door.checkin(desk, Door.scan(999999, code, "d")).statusCode());
+    HttpResponse<Buffer> fraction = door.checkin(desk, Door.scan(event, code, "d").put("eventId", 1.5));
+    assertEquals(400, fraction.statusCode());
+    assertNotNull(fraction.bodyAsJsonObject().getJsonObject("fields").getString("eventId"), fraction.bodyAsString());
+    assertEquals(400, door.checkin(desk, Door.scan(event, "A".repeat(201), "d")).statusCode());
+    assertEquals(400, door.checkin(desk, Door.scan(event, code, "d").put("admittedOffline", "ja")).statusCode());
+    assertEquals(400, door.checkin(desk, Door.scan(event, code, "d").put("sessionId", -1)).statusCode());
+    assertEquals(400, door.checkin(desk, Door.scan(event, code, "")).statusCode());
+    HttpResponse<Buffer> notJson = await(app.client.post("/api/v1/checkins").putHeader("Authorization", "Bearer " + desk)
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{nej")));
+    assertEquals(400, notJson.statusCode(), notJson.bodyAsString());
+    assertEquals(400, await(app.client.post("/api/v1/checkins").putHeader("Authorization", "Bearer " + desk)
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("[1]"))).statusCode());
     HttpResponse<Buffer> nul = door.checkin(desk, Door.scan(event, code, "d\u0000"));
     assertEquals(422, nul.statusCode(), nul.bodyAsString());
     assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from checkin where registration_id = '" + p.id() + "'"));
