@@ -89,8 +89,12 @@ public final class TicketPdf {
   static byte[] render(Content c, Optional<FontFiles> fontFiles) {
     Lang lang = Lang.parse(c.language(), Lang.SV);
     Texts t = lang == Lang.EN ? Texts.EN : Texts.SV;
+    // Most tickets are written entirely in Latin-1 letters (å ä ö é …): those are set in Helvetica, which every
+    // PDF reader has, so nothing is embedded. Subsetting and embedding a TrueType font was the largest part of a
+    // ticket's cost, and made the e-mail about 20 kB larger. Anything else (Nguyễn, Łódź) gets the embedded font.
+    Optional<FontFiles> files = fontFiles.isPresent() && winAnsiOnly(c) ? Optional.empty() : fontFiles;
     try (PDDocument doc = new PDDocument()) {
-      Page page = new Page(doc, fonts(doc, fontFiles));
+      Page page = new Page(doc, fonts(doc, files));
       String title = text(c.eventTitle());
 
       PDDocumentInformation info = doc.getDocumentInformation();
@@ -126,6 +130,21 @@ public final class TicketPdf {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot render ticket PDF", e);
     }
+  }
+
+  /** Whether Helvetica (WinAnsiEncoding, which is Windows-1252) can show every text of the ticket. */
+  static boolean winAnsiOnly(Content c) {
+    java.nio.charset.CharsetEncoder winAnsi = java.nio.charset.Charset.forName("windows-1252").newEncoder();
+    List<String> texts = new ArrayList<>(List.of(text(c.eventTitle()), text(c.when()), text(c.place()),
+        text(c.participant()), text(c.code()), text(c.reference()), text(c.manageUrl())));
+    texts.addAll(c.accessibility() == null ? List.of() : c.accessibility());
+    texts.addAll(c.needs() == null ? List.of() : c.needs());
+    for (String s : texts) {
+      if (s != null && (!winAnsi.canEncode(s) || s.chars().anyMatch(ch -> ch < 0x20))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The time of an event as a ticket says it, in Swedish time: "Tisdag 14 april 2026, 09:00–16:00". */

@@ -148,12 +148,18 @@ class TicketMailBenchmark {
         .setStarttls(StartTLSOptions.DISABLED).setLogin(LoginOption.DISABLED).setMaxPoolSize(8).setKeepAlive(true));
   }
 
+  /**
+   * Participants' names. The default is Swedish, in Latin-1 like most names here (the PDF is then set in Helvetica);
+   * {@code -Dmail.name="Nguyễn Thị Lan"} measures names that need the embedded TrueType font.
+   */
+  static final String NAME = System.getProperty("mail.name", "Åsa Öberg");
+
   static double run(TestApp app, MailClient client, MailRenderer renderer, IntSupplier receivedCount, long event, int n,
                     String label, long postmaster) {
     Db.exec(app.databaseUrl, "delete from outbox");
     String batch = "b" + System.nanoTime();
     Db.exec(app.databaseUrl, "insert into registration (event_id, status, waitlist_seq, name, email, confirmed_at) "
-        + "select " + event + ", 'confirmed', nextval('waitlist_seq'), 'Deltagare ' || i, '" + batch + "-' || i || '@example.org', now() "
+        + "select " + event + ", 'confirmed', nextval('waitlist_seq'), '" + NAME.replace("'", "''") + " ' || i, '" + batch + "-' || i || '@example.org', now() "
         + "from generate_series(1, " + n + ") i");
     Db.exec(app.databaseUrl, "update event set seats_taken = seats_taken + " + n + " where id = " + event);
     Db.exec(app.databaseUrl, "insert into outbox (kind, event_id, registration_id) select 'confirmed', event_id, id "

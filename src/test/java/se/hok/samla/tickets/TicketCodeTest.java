@@ -27,6 +27,25 @@ class TicketCodeTest {
   }
 
   @Test
+  void codesAreStandardEd25519ThatTheJdkItselfAccepts() throws Exception {
+    // Signing and checking go through Bouncy Castle for speed; the JDK's own implementation must agree.
+    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String code = TicketCode.encode(TicketCode.VERSION, 4711, 42, keys.getPrivate());
+    byte[] bytes = new Base32().decode(code);
+    byte[] signed = java.util.Arrays.copyOfRange(bytes, 0, bytes.length - 64);
+    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    jdk.initVerify(keys.getPublic());
+    jdk.update(signed);
+    assertTrue(jdk.verify(java.util.Arrays.copyOfRange(bytes, bytes.length - 64, bytes.length)));
+    jdk.initSign(keys.getPrivate());
+    jdk.update(signed);
+    byte[] jdkSignature = jdk.sign();
+    assertTrue(java.util.Arrays.equals(jdkSignature, java.util.Arrays.copyOfRange(bytes, bytes.length - 64, bytes.length)),
+        "Ed25519 is deterministic: the same signature from either implementation");
+    assertTrue(TicketCode.verify(code, keys.getPublic()));
+  }
+
+  @Test
   void aCodeRoundTrips() {
     String code = TicketCode.encode(TicketCode.VERSION, 4711, 42, EVENT.getPrivate());
     assertTrue(code.matches("^[A-Z2-7]+$"), code);
