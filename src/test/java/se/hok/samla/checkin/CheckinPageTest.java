@@ -246,6 +246,28 @@ class CheckinPageTest {
   }
 
   @Test
+  void aWalkInWithAMistakeGetsAFieldMessageThenIsRegisteredAndCheckedIn() {
+    WebElement result = openDesk();
+    WebDriver d = browser.driver();
+    d.findElement(By.id("walkin-name")).sendKeys("Vera Walkin");
+    d.findElement(By.id("walkin-email")).sendKeys("inte-en-adress");
+    d.findElement(By.cssSelector("#walkin-form button[type=submit]")).click();
+    WebElement error = browser.waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("walkin-email-error")));
+    assertTrue(error.getText().contains("e-post") || error.getText().contains("E-post"), error.getText());
+    assertEquals("true", d.findElement(By.id("walkin-email")).getAttribute("aria-invalid"));
+    assertEquals("Vera Walkin", d.findElement(By.id("walkin-name")).getAttribute("value"), "nothing typed is lost");
+    browser.assertAccessible("check-in page with a walk-in field error");
+
+    WebElement email = d.findElement(By.id("walkin-email"));
+    email.clear();
+    email.sendKeys("vera-" + System.nanoTime() + "@example.org");
+    d.findElement(By.cssSelector("#walkin-form button[type=submit]")).click();
+    assertTrue(resultOf(result, "ok").contains("Vera Walkin"));
+    assertEquals(List.of("walk_in"), Db.column(app.databaseUrl, "select r.source from registration r join checkin c"
+        + " on c.registration_id = r.id where r.name = 'Vera Walkin' and c.undone_at is null"));
+  }
+
+  @Test
   void theDeskIsForDoorStaffOnly() {
     se.hok.samla.support.PageSession viewer = se.hok.samla.support.PageSession.staff(app, "viewer");
     assertEquals(403, viewer.get("/arrangor/evenemang/" + event + "/incheckning").statusCode());

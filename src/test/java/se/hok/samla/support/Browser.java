@@ -234,6 +234,10 @@ public final class Browser implements AutoCloseable {
     } catch (WebDriverException ignored) {
       // about:blank, data: URLs etc. have no storage
     }
+    // WebDriver's deleteAllCookies only reaches the current page's domain; after an earlier reset (about:blank, a
+    // chrome:// page) it reached none, and a stale localhost CSRF cookie from another test's app survived. The
+    // DevTools command clears every domain's cookies.
+    driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
     driver.manage().deleteAllCookies();
     driver.get("about:blank");
   }
