@@ -127,18 +127,8 @@ public final class TicketService {
 
   /** Checks a scanned code: signature first (no database), then revocation/registration status. */
   public Future<Verification> verify(String code) {
-    Optional<TicketCode.Payload> payload;
-    try {
-      payload = TicketCode.decode(code);
-    } catch (RuntimeException e) {
-      payload = Optional.empty();
-    }
-    if (payload.isEmpty()) {
-      return Future.succeededFuture(Verification.invalid());
-    }
-    TicketCode.Payload p = payload.get();
-    return verifyingKey(p.eventId()).compose(key -> key.isPresent() && TicketCode.verify(code, key.get())
-        ? status(p, code)
+    return authentic(code).compose(p -> p.isPresent()
+        ? status(p.get(), code)
         : Future.succeededFuture(Verification.invalid()));
   }
 
