@@ -34,6 +34,7 @@ public final class LiveCounts {
   private final Set<Long> pending = ConcurrentHashMap.newKeySet();
   private final Set<Long> toAnnounce = ConcurrentHashMap.newKeySet();
   private final Pool pool;
+  private volatile boolean stopping;
 
   private record Stream(HttpServerResponse response, Context context) {}
 
@@ -44,7 +45,11 @@ public final class LiveCounts {
     // Reconnects for ever, once a second: live counts come back by themselves after a database restart.
     this.subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(retries -> 1000L);
     subscriber.channel(CheckinService.CHANNEL).handler(this::notified);
-    subscriber.closeHandler(v -> log.warn("Live counts lost their database connection"));
+    subscriber.closeHandler(v -> {
+      if (!stopping) {
+        log.warn("Live counts lost their database connection");
+      }
+    });
   }
 
   public Future<Void> start() {
@@ -52,6 +57,7 @@ public final class LiveCounts {
   }
 
   public Future<Void> stop() {
+    stopping = true;
     streams.values().forEach(set -> set.forEach(s -> s.context().runOnContext(v -> s.response().end())));
     streams.clear();
     return subscriber.close();

@@ -31,7 +31,7 @@ public final class NeedCataloguePages {
   private void save(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     registrations.saveNeed(form.get("code"), form.get("labelSv"), form.get("labelEn"), "true".equals(form.get("hasDetail")),
-            form.get("leadDays"), form.get("sortOrder"), "true".equals(form.get("active")))
+            form.get("leadDays"), form.get("sortOrder"), "true".equals(form.get("active")), "true".equals(form.get("atDoor")))
         .onSuccess(v -> ctx.redirect("/admin/behov?saved=1"))
         .onFailure(err -> {
           if (err instanceof ValidationException v) {

@@ -78,23 +78,27 @@ public final class RegistrationService {
 
   /** The whole catalogue, inactive entries too, for the admin page. */
   public Future<List<NeedEntry>> catalogue() {
-    return pool.query("select code, label_sv, label_en, has_detail, lead_days, sort_order, active from need order by sort_order, code")
+    return pool.query("select code, label_sv, label_en, has_detail, lead_days, sort_order, active, at_door from need order by sort_order, code")
         .execute()
         .map(rows -> {
           List<NeedEntry> out = new ArrayList<>();
           rows.forEach(r -> out.add(new NeedEntry(r.getString("code"), r.getString("label_sv"), r.getString("label_en"),
-              r.getBoolean("has_detail"), r.getInteger("lead_days"), r.getInteger("sort_order"), r.getBoolean("active"))));
+              r.getBoolean("has_detail"), r.getInteger("lead_days"), r.getInteger("sort_order"), r.getBoolean("active"),
+              r.getBoolean("at_door"))));
           return out;
         });
   }
 
-  /** A catalogue entry as admins edit it. Entries are deactivated, never deleted: old registrations refer to them. */
+  /**
+   * A catalogue entry as admins edit it. Entries are deactivated, never deleted: old registrations refer to them.
+   * atDoor: shown to door staff at check-in, as something to arrange when the person arrives.
+   */
   public record NeedEntry(String code, String labelSv, String labelEn, boolean hasDetail, Integer leadDays,
-                          int sortOrder, boolean active) {}
+                          int sortOrder, boolean active, boolean atDoor) {}
 
   /** Adds or changes a catalogue entry (by code). */
   public Future<Void> saveNeed(String code, String labelSv, String labelEn, boolean hasDetail, String leadDays,
-                               String sortOrder, boolean active) {
+                               String sortOrder, boolean active, boolean atDoor) {
     FieldChecks checks = new FieldChecks();
     String c = checks.text("code", code, true, 40);
     if (c != null && !c.matches("[a-z0-9_]{1,40}")) {
@@ -110,12 +114,12 @@ public final class RegistrationService {
       return Future.failedFuture(e);
     }
     return pool.preparedQuery("""
-            insert into need (code, label_sv, label_en, has_detail, lead_days, sort_order, active)
-            values ($1, $2, $3, $4, $5, $6, $7)
+            insert into need (code, label_sv, label_en, has_detail, lead_days, sort_order, active, at_door)
+            values ($1, $2, $3, $4, $5, $6, $7, $8)
             on conflict (code) do update set label_sv = excluded.label_sv, label_en = excluded.label_en,
               has_detail = excluded.has_detail, lead_days = excluded.lead_days, sort_order = excluded.sort_order,
-              active = excluded.active""")
-        .execute(Tuple.from(new Object[] {c, sv, en, hasDetail, lead, order == null ? 100 : order, active}))
+              active = excluded.active, at_door = excluded.at_door""")
+        .execute(Tuple.from(new Object[] {c, sv, en, hasDetail, lead, order == null ? 100 : order, active, atDoor}))
         .mapEmpty();
   }
 

@@ -47,14 +47,19 @@ class NeedCataloguePagesTest {
   void anAdminAddsChangesAndHidesANeed() {
     PageSession admin = PageSession.signedIn(app, TestApp.ADMIN_EMAIL, TestApp.ADMIN_PASSWORD);
     HttpResponse<Buffer> added = admin.post("/admin/behov", "/admin/behov", MultiMap.caseInsensitiveMultiMap()
-        .add("code", "ledhund").add("labelSv", "Ledhund").add("labelEn", "Guide dog").add("leadDays", "3").add("active", "true"));
+        .add("code", "ledhund").add("labelSv", "Ledhund").add("labelEn", "Guide dog").add("leadDays", "3").add("active", "true")
+        .add("atDoor", "true"));
     assertEquals(302, added.statusCode());
+    assertEquals(java.util.List.of(true), se.hok.samla.support.Db.column(app.databaseUrl,
+        "select at_door from need where code = 'ledhund'"), "the door is told about a guide dog when the person arrives");
     assertEquals("Guide dog", need("ledhund").getString("labelEn"));
     assertEquals(3, need("ledhund").getInteger("leadDays"));
 
     admin.post("/admin/behov", "/admin/behov", MultiMap.caseInsensitiveMultiMap()
         .add("code", "ledhund").add("labelSv", "Ledhund eller assistanshund").add("labelEn", "Guide or assistance dog"));
     assertEquals(null, need("ledhund"), "unticked 'shown in the form' hides it");
+    assertEquals(java.util.List.of(false), se.hok.samla.support.Db.column(app.databaseUrl,
+        "select at_door from need where code = 'ledhund'"));
     assertTrue(admin.get("/admin/behov").bodyAsString().contains("Ledhund eller assistanshund"), "still in the catalogue");
   }
 
