@@ -37,8 +37,9 @@ public final class FeedbackService {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final String CLOSES_AT = "coalesce(e.feedback_closes_at, e.ends_at + make_interval(days => "
       + DEFAULT_OPEN_DAYS + "))";
-  private static final String ATTENDED = "exists (select 1 from checkin c where c.registration_id = r.id"
-      + " and c.event_id = r.event_id and c.undone_at is null)";
+  /** Attended: the view attendance (sql/V12), the one definition the follow-up uses too. */
+  private static final String ATTENDED = "exists (select 1 from attendance a where a.registration_id = r.id"
+      + " and a.event_id = r.event_id)";
 
   private final Pool pool;
 
@@ -202,7 +203,7 @@ public final class FeedbackService {
   public Future<Results> results(long eventId) {
     return pool.withConnection(conn -> conn.preparedQuery("select e.id, e.feedback_closes_at is not null as set, "
                 + CLOSES_AT + " as closes_at, (now() < " + CLOSES_AT + " and e.status <> 'cancelled') as open, "
-                + "(select count(distinct c.registration_id) from checkin c where c.event_id = e.id and c.undone_at is null) as attended "
+                + "(select count(*) from attendance a where a.event_id = e.id) as attended "
                 + "from event e where e.id = $1")
             .execute(Tuple.of(eventId))
             .compose(eventRows -> {

@@ -22,10 +22,9 @@ import se.hok.samla.web.NotFoundException;
  * Reads only; nothing here changes data.
  */
 public final class ReportService {
-  /** An admission that counts: not undone. Attended = at least one, to the event itself or to a session. */
+  /** Attended: at least one admission that was not undone, to the event itself or to a session (view attendance). */
   private static final String ADMITTED = """
-      exists (select 1 from checkin c where c.registration_id = r.id and c.event_id = r.event_id
-              and c.undone_at is null)""";
+      exists (select 1 from attendance a where a.registration_id = r.id and a.event_id = r.event_id)""";
 
   private static final String WHEN_CANCELLED = "coalesce(r.cancelled_at, r.updated_at)";
 
@@ -58,7 +57,7 @@ public final class ReportService {
               count(r.id) filter (where a.registration_id is null and r.status = 'confirmed') as no_shows
             from event e
             left join registration r on r.event_id = e.id
-            left join (select distinct registration_id from checkin where event_id = $1 and undone_at is null) a
+            left join (select registration_id from attendance where event_id = $1) a
               on a.registration_id = r.id
             where e.id = $1
             group by e.id""".formatted(WHEN_CANCELLED))
@@ -146,8 +145,8 @@ public final class ReportService {
     return event(eventId).compose(exists -> pool.preparedQuery("""
             select r.id, r.name, r.email, o.name as organisation, o.sector, r.status, r.source, r.companion,
               r.erased_at is not null as erased,
-              (select min(c.checked_in_at) from checkin c where c.registration_id = r.id and c.event_id = r.event_id
-               and c.undone_at is null) as checked_in_at
+              (select a.first_checked_in_at from attendance a where a.registration_id = r.id and a.event_id = r.event_id)
+                as checked_in_at
             from registration r left join organisation o on o.id = r.organisation_id
             where r.event_id = $1
             order by case r.status when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end,
