@@ -66,9 +66,11 @@ public final class Database {
           // Check-in and report statements are longer than the default 2 kB limit, and would be parsed and planned anew every time.
           .setPreparedStatementCacheSqlLimit(16_384)
           .setPipeliningLimit(256)
+          // Statements are planned once per connection, not per call: PostgreSQL otherwise kept re-planning the door's
+          // scan statement (5 ms of planning per scan). Door scans +20–25%; sign-ups within noise (docs/benchmarks.md).
           .addProperty("plan_cache_mode", "force_generic_plan");
       Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(16).setShared(false))
+          .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setShared(false))
           .connectingTo(connect)
           .using(vertx)
           .build();

@@ -46,6 +46,8 @@ class ConfigTest {
   void demoByFlagOrVariable() {
     assertTrue(config(Map.of(), "--demo").demo());
     assertTrue(config(Map.of("SAMLA_DEMO", "true")).demo());
+    assertEquals(4 * Runtime.getRuntime().availableProcessors() + 2, config(Map.of()).dbPoolSize());
+    assertEquals(20, config(Map.of("SAMLA_DB_POOL_SIZE", "20")).dbPoolSize());
   }
 
   @Test
@@ -66,6 +68,8 @@ class ConfigTest {
     assertMessageNames("SAMLA_ADMIN_EMAIL", Map.of("SAMLA_ADMIN_EMAIL", "nobody"));
     assertMessageNames("SAMLA_ADMIN_PASSWORD", Map.of("SAMLA_ADMIN_PASSWORD", "short"));
     assertMessageNames("SAMLA_DEMO", Map.of("SAMLA_DEMO", "kanske"));
+    assertMessageNames("SAMLA_DB_POOL_SIZE", Map.of("SAMLA_DB_POOL_SIZE", "0"));
+    assertMessageNames("SAMLA_DB_POOL_SIZE", Map.of("SAMLA_DB_POOL_SIZE", "många"));
     ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(), "--dmeo"));
     assertTrue(e.getMessage().contains("--dmeo"));
   }
