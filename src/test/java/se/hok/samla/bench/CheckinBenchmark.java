@@ -117,12 +117,8 @@ class CheckinBenchmark {
     devices.forEach(f -> f.toCompletionStage().toCompletableFuture().join());
     double seconds = (System.nanoTime() - t0) / 1e9;
     client.close();
-    List<Long> sorted = new ArrayList<>(latencies);
-    Collections.sort(sorted);
-    System.out.printf("SCANS %s: %d scans by %d devices in %.2f s = %.0f/s; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
-            + "max %.1f ms; results %s%n",
-        label, scans, tokens.size(), seconds, scans / seconds, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
-        sorted.get(sorted.size() - 1) / 1e6, results);
+    System.out.printf("SCANS %s: %d scans by %d devices in %.2f s = %.0f/s; latency %s; results %s%n",
+        label, scans, tokens.size(), seconds, scans / seconds, Latencies.summary(latencies), results);
   }
 
   static void device(WebClient client, String token, String deviceId, long event, List<String> codes, int scans,
@@ -145,7 +141,4 @@ class CheckinBenchmark {
         });
   }
 
-  static double pct(List<Long> sorted, int p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
-  }
 }

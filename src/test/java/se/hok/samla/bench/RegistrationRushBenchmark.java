@@ -65,12 +65,9 @@ class RegistrationRushBenchmark {
     await(Future.all(workers));
     double seconds = (System.nanoTime() - t0) / 1e9;
     client.close();
-    List<Long> sorted = new ArrayList<>(latencies);
-    Collections.sort(sorted);
     System.out.printf("RUSH %s, %d event(s): %d sign-ups (%d seats each) with %d concurrent clients in %.2f s = %.0f/s; "
-            + "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; errors %d%n",
-        label, EVENTS, n, n / 2, CONCURRENCY, seconds, n / seconds, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
-        sorted.get(sorted.size() - 1) / 1e6, errors.get());
+            + "latency %s; errors %d%n",
+        label, EVENTS, n, n / 2, CONCURRENCY, seconds, n / seconds, Latencies.summary(latencies), errors.get());
   }
 
   static void worker(WebClient client, long[] ids, int n, AtomicInteger next, List<Long> latencies, AtomicInteger errors,
@@ -93,7 +90,4 @@ class RegistrationRushBenchmark {
         });
   }
 
-  static double pct(List<Long> sorted, int p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
-  }
 }
