@@ -195,14 +195,13 @@ public final class CheckinService {
             return Future.failedFuture(new NotFoundException("event " + eventId));
           }
           Row r = rows.iterator().next();
-          Object sessions = r.getValue("sessions");
           return Future.succeededFuture(new JsonObject()
               .put("eventId", eventId)
               .put("expected", r.getLong("expected"))
               .put("checkedIn", r.getLong("checked_in"))
               .put("walkIns", r.getLong("walk_ins"))
               .put("conflicts", r.getLong("conflicts"))
-              .put("sessions", sessions instanceof JsonArray a ? a : new JsonArray(String.valueOf(sessions))));
+              .put("sessions", jsonArray(r.getValue("sessions"))));
         });
   }
 
@@ -265,8 +264,7 @@ public final class CheckinService {
               JsonArray all = new JsonArray();
               JsonArray revoked = new JsonArray();
               for (Row r : ticketRows) {
-                Object sessions = r.getValue("sessions");
-                all.add(new JsonObject()
+                      all.add(new JsonObject()
                     .put("ticketId", r.getLong("id"))
                     .put("registrationId", r.getUUID("registration_id").toString())
                     .put("reference", r.getString("reference"))
@@ -275,7 +273,7 @@ public final class CheckinService {
                     .put("companion", r.getBoolean("companion"))
                     .put("status", r.getString("status"))
                     .put("valid", r.getBoolean("valid"))
-                    .put("sessions", sessions instanceof JsonArray a ? a : new JsonArray(String.valueOf(sessions))));
+                    .put("sessions", jsonArray(r.getValue("sessions"))));
                 if (!r.getBoolean("valid")) {
                   revoked.add(r.getLong("id"));
                 }
@@ -298,6 +296,11 @@ public final class CheckinService {
                   .put("checkedIn", in)
                   .put("counts", counts);
             }))));
+  }
+
+  /** A json(b) column as the PG client hands it over: already a JsonArray, or its text; null as empty. */
+  static JsonArray jsonArray(Object value) {
+    return value == null ? new JsonArray() : value instanceof JsonArray a ? a : new JsonArray(String.valueOf(value));
   }
 
   private static String iso(OffsetDateTime t) {

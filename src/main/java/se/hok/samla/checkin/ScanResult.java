@@ -18,10 +18,9 @@ public record ScanResult(String result, UUID registrationId, Long eventId, Strin
   record First(long checkinId, OffsetDateTime at, String deviceId) {}
 
   static ScanResult from(Row r) {
-    Object needs = r.getValue("needs");
     return new ScanResult(r.getString("result"), r.getUUID("registration_id"), r.getLong("event_id"), r.getString("name"),
         r.getString("organisation"), r.getBoolean("companion"), r.getString("reference"),
-        needs == null ? new JsonArray() : needs instanceof JsonArray a ? a : new JsonArray(String.valueOf(needs)),
+        CheckinService.jsonArray(r.getValue("needs")),
         r.getString("title_sv"), r.getString("title_en"), r.getLong("checkin_id"), r.getOffsetDateTime("first_at"),
         r.getString("first_device"));
   }
