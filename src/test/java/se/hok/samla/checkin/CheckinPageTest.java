@@ -3,9 +3,6 @@ package se.hok.samla.checkin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
-import jakarta.mail.internet.MimeMessage;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -32,6 +29,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.Mails;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -61,7 +59,7 @@ class CheckinPageTest {
     String address = "kamera-" + System.nanoTime() + "@example.org";
     camera = door.signUp(event, "Kamilla Kamera", needs.put("email", address));
     // The QR code exactly as the participant got it: the inline image of the real ticket e-mail.
-    byte[] png = inlineQr(mailTo(address));
+    byte[] png = Mails.bytes(Mails.await(app, address, 1).get(0), "image/png");
     video = Files.createTempFile("ticket-qr", ".y4m");
     writeY4m(ImageIO.read(new ByteArrayInputStream(png)), video);
     browser = Browser.start(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -85,32 +83,6 @@ class CheckinPageTest {
     d.findElement(By.id("password")).sendKeys(PASSWORD);
     d.findElement(By.cssSelector("form button[type=submit]")).click();
     browser.waitUntil(ExpectedConditions.urlContains("/arrangor"));
-  }
-
-  static MimeMessage mailTo(String address) throws Exception {
-    for (int i = 0; i < 300; i++) {
-      for (MimeMessage m : app.running.mailCatcher().orElseThrow().messages()) {
-        if (m.getAllRecipients()[0].toString().contains(address)) {
-          return m;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no ticket e-mail to " + address);
-  }
-
-  static byte[] inlineQr(Part part) throws Exception {
-    if (part.isMimeType("multipart/*")) {
-      Multipart mp = (Multipart) part.getContent();
-      for (int i = 0; i < mp.getCount(); i++) {
-        byte[] found = inlineQr(mp.getBodyPart(i));
-        if (found != null) {
-          return found;
-        }
-      }
-      return null;
-    }
-    return part.isMimeType("image/png") ? part.getInputStream().readAllBytes() : null;
   }
 
   /** A still picture as a Y4M video (what Chromium's fake camera plays, in a loop): the QR on a white page. */

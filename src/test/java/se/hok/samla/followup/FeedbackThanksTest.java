@@ -9,12 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Optional;
 import se.hok.samla.events.EventService;
 import se.hok.samla.mail.MailRenderer;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.followup.Attendance.Person;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
+import se.hok.samla.support.Mails;
 import se.hok.samla.support.TestApp;
 
 /** The after-event thank-you: to those who attended only, queued once, through real SMTP, with a link that works. */
@@ -174,39 +173,19 @@ class FeedbackThanksTest {
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  static MimeMessage mailTo(String address) throws Exception {
-    for (int i = 0; i < 150; i++) {
-      for (MimeMessage m : app.running.mailCatcher().orElseThrow().messages()) {
-        if (m.getAllRecipients()[0].toString().contains(address) && m.getSubject() != null
-            && (m.getSubject().startsWith("Tack") || m.getSubject().startsWith("Thank"))) {
-          return m;
-        }
+  static MimeMessage mailTo(String address) {
+    return Mails.awaitOne(app, m -> {
+      try {
+        return Mails.recipient(m).contains(address) && m.getSubject() != null
+            && (m.getSubject().startsWith("Tack") || m.getSubject().startsWith("Thank"));
+      } catch (jakarta.mail.MessagingException e) {
+        throw new IllegalStateException(e);
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no thank-you to " + address);
+    }, "thank-you to " + address);
   }
 
-  static String part(Part p, String mime) throws Exception {
-    List<Part> leaves = new ArrayList<>();
-    collect(p, leaves);
-    for (Part leaf : leaves) {
-      if (leaf.isMimeType(mime)) {
-        return (String) leaf.getContent();
-      }
-    }
-    throw new AssertionError("no " + mime + " part");
-  }
-
-  private static void collect(Part p, List<Part> out) throws Exception {
-    if (p.isMimeType("multipart/*")) {
-      Multipart mp = (Multipart) p.getContent();
-      for (int i = 0; i < mp.getCount(); i++) {
-        collect(mp.getBodyPart(i), out);
-      }
-    } else {
-      out.add(p);
-    }
+  static String part(Part p, String mime) {
+    return Mails.text(p, mime);
   }
 
   static String link(String text) {

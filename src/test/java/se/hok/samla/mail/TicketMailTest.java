@@ -13,10 +13,8 @@ import com.google.zxing.common.HybridBinarizer;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -29,6 +27,7 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import se.hok.samla.support.Mails;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.tickets.Verification;
@@ -63,42 +62,16 @@ class TicketMailTest {
     app.close();
   }
 
-  static List<MimeMessage> mailTo(String address, int atLeast) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      List<MimeMessage> found = new ArrayList<>();
-      for (MimeMessage m : app.running.mailCatcher().orElseThrow().messages()) {
-        if (m.getAllRecipients()[0].toString().contains(address)) {
-          found.add(m);
-        }
-      }
-      if (found.size() >= atLeast) {
-        return found;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no mail to " + address);
+  static List<MimeMessage> mailTo(String address, int atLeast) {
+    return Mails.await(app, address, atLeast);
   }
 
-  static List<Part> leaves(Part p) throws Exception {
-    List<Part> out = new ArrayList<>();
-    if (p.isMimeType("multipart/*")) {
-      jakarta.mail.Multipart mp = (jakarta.mail.Multipart) p.getContent();
-      for (int i = 0; i < mp.getCount(); i++) {
-        out.addAll(leaves(mp.getBodyPart(i)));
-      }
-    } else {
-      out.add(p);
-    }
-    return out;
+  static List<Part> leaves(Part p) {
+    return Mails.leaves(p);
   }
 
-  static Optional<Part> find(List<Part> parts, String mime) throws Exception {
-    for (Part p : parts) {
-      if (p.isMimeType(mime)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+  static Optional<Part> find(List<Part> parts, String mime) {
+    return Mails.find(parts, mime);
   }
 
   @Test

@@ -13,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
@@ -30,6 +29,7 @@ import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.Mails;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.Verification.Result;
 
@@ -133,32 +133,14 @@ class TicketRevokedOnChangeTest {
   }
 
   /** The newest mail to the address, once exactly {@code count} have arrived. */
-  static MimeMessage only(String address, int count) throws Exception {
-    List<MimeMessage> to = new java.util.ArrayList<>();
-    for (MimeMessage m : app.running.mailCatcher().orElseThrow().messages()) {
-      if (m.getAllRecipients()[0].toString().contains(address)) {
-        to.add(m);
-      }
-    }
+  static MimeMessage only(String address, int count) {
+    List<MimeMessage> to = Mails.to(app, address);
     assertEquals(count, to.size(), "mails to " + address);
     return to.get(0);
   }
 
   static String qrCode(Part p) throws Exception {
-    if (p.isMimeType("multipart/*")) {
-      Multipart mp = (Multipart) p.getContent();
-      for (int i = 0; i < mp.getCount(); i++) {
-        String found = qrCode(mp.getBodyPart(i));
-        if (found != null) {
-          return found;
-        }
-      }
-      return null;
-    }
-    if (!p.isMimeType("image/png")) {
-      return null;
-    }
-    var image = ImageIO.read(p.getInputStream());
+    var image = ImageIO.read(new java.io.ByteArrayInputStream(Mails.bytes(p, "image/png")));
     String code = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
         .getText();
     assertTrue(code.matches("[A-Z2-7]+"), code);
