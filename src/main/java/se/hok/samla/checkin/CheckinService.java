@@ -25,10 +25,11 @@ import se.hok.samla.web.NotFoundException;
  *
  * <p>A scan is one statement: it finds the registration (by the ticket's id, whose signature was checked before
  * with the event's cached key, so a forged code never reaches the database), decides, admits (insert on the
- * one-admission index, so a concurrent second scan finds the first) and logs the scan. The live counts are told
+ * one-admission index, so a concurrent second scan finds the first) and logs the scan. At a busy door the scans
+ * that queue while statements run go together in the next statement ({@link ScanBatches}). The live counts are told
  * afterwards ({@link LiveCounts#changed}), not by a NOTIFY inside the statement: PostgreSQL serialises the commits
- * of notifying transactions, which cost a third of the door's throughput. A replay of the same idempotency key from the same
- * device answers with the first scan's result and changes nothing.
+ * of notifying transactions, which cost a third of the door's throughput. A replay of the same idempotency key from
+ * the same device answers with the first scan's result and changes nothing.
  */
 public final class CheckinService {
   /** NOTIFY channel: payload is the event id whose counts changed. */
@@ -37,11 +38,23 @@ public final class CheckinService {
   private final Pool pool;
   private final TicketService tickets;
   private final RegistrationService registrations;
+  private final ScanBatches<Checked, Row> batches;
+
+  /**
+   * Scan statements running at once; more scans wait and go together in the next one. About the database's cores:
+   * more statements than cores only queue for the CPU, and fewer, larger batches cost it less.
+   */
+  private static final int STATEMENTS_AT_ONCE = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   public CheckinService(Pool pool, TicketService tickets, RegistrationService registrations) {
+    this(pool, tickets, registrations, STATEMENTS_AT_ONCE);
+  }
+
+  CheckinService(Pool pool, TicketService tickets, RegistrationService registrations, int statementsAtOnce) {
     this.pool = pool;
     this.tickets = tickets;
     this.registrations = registrations;
+    this.batches = new ScanBatches<>(statementsAtOnce, 64, Checked::replayKey, this::scanAll);
   }
 
   /** What a door device asks. Exactly one of code / registrationId. */
@@ -52,21 +65,8 @@ public final class CheckinService {
     Future<Optional<TicketCode.Payload>> payload = s.code() == null
         ? Future.succeededFuture(Optional.empty())
         : tickets.authentic(s.code());
-    return payload.compose(p -> pool.preparedQuery(SCAN_SQL)
-            .execute(Tuple.tuple()
-                .addLong(s.eventId())
-                .addLong(s.sessionId())
-                .addLong(p.map(TicketCode.Payload::ticketId).orElse(null))
-                .addString(p.isPresent() ? s.code() : null)
-                .addUUID(s.code() == null ? s.registrationId() : null)
-                .addString(s.deviceId())
-                .addLong(s.staffId())
-                .addOffsetDateTime(s.scannedAt())
-                .addString(s.idempotencyKey())
-                .addBoolean(s.admittedOffline())
-                .addString(s.method())))
-        .compose(rows -> {
-          Row r = rows.iterator().next();
+    return payload.compose(p -> batches.submit(new Checked(s, p.map(TicketCode.Payload::ticketId).orElse(null))))
+        .compose(r -> {
           if (!r.getBoolean("desk_ok")) {
             return Future.failedFuture(new NotFoundException(s.sessionId() == null ? "event" : "session"));
           }
@@ -80,71 +80,147 @@ public final class CheckinService {
         });
   }
 
+  /** The most scans one statement has carried (see {@link ScanBatches}). */
+  int largestBatch() {
+    return batches.largestBatch();
+  }
+
+  /** A scan whose code, if any, has a genuine signature for {@code ticketId} (null: no code, or not genuine). */
+  private record Checked(Scan scan, Long ticketId) {
+    /** Replays of one idempotency key from one device never share a statement (see ScanBatches). */
+    Object replayKey() {
+      return scan.idempotencyKey() == null ? null : List.of(scan.deviceId(), scan.idempotencyKey());
+    }
+  }
+
+  /** One statement for a batch of scans; the rows come back in the batch's order. */
+  private Future<List<Row>> scanAll(List<Checked> batch) {
+    int n = batch.size();
+    Integer[] nth = new Integer[n];
+    Long[] event = new Long[n];
+    Long[] session = new Long[n];
+    Long[] ticket = new Long[n];
+    String[] code = new String[n];
+    UUID[] registration = new UUID[n];
+    String[] device = new String[n];
+    Long[] staff = new Long[n];
+    OffsetDateTime[] scannedAt = new OffsetDateTime[n];
+    String[] key = new String[n];
+    Boolean[] offline = new Boolean[n];
+    String[] method = new String[n];
+    for (int i = 0; i < n; i++) {
+      Checked c = batch.get(i);
+      Scan s = c.scan();
+      nth[i] = i;
+      event[i] = s.eventId();
+      session[i] = s.sessionId();
+      ticket[i] = c.ticketId();
+      code[i] = c.ticketId() == null ? null : s.code();
+      registration[i] = s.code() == null ? s.registrationId() : null;
+      device[i] = s.deviceId();
+      staff[i] = s.staffId();
+      scannedAt[i] = s.scannedAt();
+      key[i] = s.idempotencyKey();
+      offline[i] = s.admittedOffline();
+      method[i] = s.method();
+    }
+    return pool.preparedQuery(SCAN_SQL)
+        .execute(Tuple.tuple().addValue(nth).addValue(event).addValue(session).addValue(ticket).addValue(code)
+            .addValue(registration).addValue(device).addValue(staff).addValue(scannedAt).addValue(key)
+            .addValue(offline).addValue(method))
+        .map(rows -> {
+          Row[] ordered = new Row[n];
+          for (Row r : rows) {
+            ordered[r.getInteger("n")] = r;
+          }
+          return List.of(ordered);
+        });
+  }
+
+  /*
+   * Each scan (row of i) finds its registration (by the ticket's id, whose signature was checked before, or by the
+   * id picked from the list), decides, admits on the one-admission index and is logged. Lookups are lateral so each
+   * is an index probe per scan, whatever the planner guesses of the batch's size ({@code limit 1} keeps the planner
+ * from flattening them into joins that read whole tables); v is computed once, not once per use of its verdict. Of two scans of one person in one
+   * batch (a code and a pick from the list at once), only the first tries to admit; the other is already checked
+   * in, by the first. Rows committed by other statements meanwhile are found by the unique index: the insert does
+   * nothing, and the answer is already_checked_in (the caller then reads who was first).
+   */
   private static final String SCAN_SQL = """
-      with desk as (
-        select e.id from event e
-        where e.id = $1 and ($2::bigint is null or exists (select 1 from event_session es where es.id = $2 and es.event_id = e.id))),
-      prior as (
-        select s.result from checkin_scan s
-        where $9::text is not null and s.device_id = $6 and s.idempotency_key = $9),
-      tk as (select t.id, t.registration_id, t.revoked_at, t.reference from ticket t where t.id = $3 and t.code = $4),
-      reg as (
-        select r.id, r.event_id, r.status, r.name, r.companion, o.name as organisation,
-          e.title_sv, e.title_en, e.status as event_status,
-          coalesce((select reference from tk),
-                   (select t.reference from ticket t where t.registration_id = r.id and t.revoked_at is null)) as reference,
-          (select coalesce(json_agg(json_build_object('code', n.code, 'sv', n.label_sv, 'en', n.label_en) order by n.sort_order), '[]')
-             from registration_need rn join need n on n.code = rn.need_code
-             where rn.registration_id = r.id and n.at_door) as needs
-        from registration r join event e on e.id = r.event_id left join organisation o on o.id = r.organisation_id
-        where r.id = coalesce($5::uuid, (select registration_id from tk))),
-      verdict as (
-        select case
-          when reg.id is null then 'invalid'
-          when reg.event_id <> $1 then 'wrong_event'
-          when reg.status = 'cancelled' or reg.event_status = 'cancelled' then 'cancelled'
-          when reg.status = 'waitlisted' then 'waitlisted'
-          when $3::bigint is not null and (select revoked_at from tk) is not null then 'revoked'
-          when $2::bigint is not null and not exists (
-            select 1 from registration_session rs where rs.registration_id = reg.id and rs.session_id = $2) then 'not_in_session'
-          else 'admit' end as v
-        from (values (1)) one left join reg on true),
+      with i as (
+        select * from unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::uuid[], $7::text[],
+                             $8::bigint[], $9::timestamptz[], $10::text[], $11::boolean[], $12::text[])
+          as i(n, event_id, session_id, ticket_id, code, reg_uuid, device_id, staff_id, scanned_at, idem, offline, method)),
+      d as (
+        select i.*,
+          exists (select 1 from event e where e.id = i.event_id and (i.session_id is null or exists (
+            select 1 from event_session es where es.id = i.session_id and es.event_id = e.id))) as desk_ok,
+          (select s.result from checkin_scan s
+            where i.idem is not null and s.device_id = i.device_id and s.idempotency_key = i.idem) as prior,
+          tk.id as tk_id, tk.revoked_at as tk_revoked, r.*
+        from i
+        left join lateral (
+          select t.id, t.registration_id, t.revoked_at, t.reference from ticket t
+          where t.id = i.ticket_id and t.code = i.code limit 1) tk on true
+        left join lateral (
+          select r.id as reg_id, r.event_id as reg_event, r.status as reg_status, r.name, r.companion,
+            o.name as organisation, e.title_sv, e.title_en, e.status as event_status,
+            coalesce(tk.reference,
+                     (select t.reference from ticket t where t.registration_id = r.id and t.revoked_at is null)) as reference,
+            (select coalesce(json_agg(json_build_object('code', n.code, 'sv', n.label_sv, 'en', n.label_en) order by n.sort_order), '[]')
+               from registration_need rn join need n on n.code = rn.need_code
+               where rn.registration_id = r.id and n.at_door) as needs
+          from registration r join event e on e.id = r.event_id left join organisation o on o.id = r.organisation_id
+          where r.id = coalesce(i.reg_uuid, tk.registration_id) limit 1) r on true),
+      v as materialized (
+        select d.*, case
+          when d.reg_id is null then 'invalid'
+          when d.reg_event <> d.event_id then 'wrong_event'
+          when d.reg_status = 'cancelled' or d.event_status = 'cancelled' then 'cancelled'
+          when d.reg_status = 'waitlisted' then 'waitlisted'
+          when d.ticket_id is not null and d.tk_revoked is not null then 'revoked'
+          when d.session_id is not null and not exists (
+            select 1 from registration_session rs where rs.registration_id = d.reg_id and rs.session_id = d.session_id) then 'not_in_session'
+          else 'admit' end as verdict
+        from d),
+      c as (
+        select v.*, v.verdict = 'admit' and v.desk_ok and v.prior is null and row_number() over (
+            partition by v.reg_id, coalesce(v.session_id, 0), v.verdict = 'admit' and v.desk_ok and v.prior is null
+            order by v.n) = 1 as admits
+        from v),
       ins as (
         insert into checkin (event_id, session_id, registration_id, ticket_id, checked_in_at, device_id, staff_user_id, method, offline)
-        select $1, $2, reg.id, (select id from tk), coalesce(least($8::timestamptz, now()), now()), $6, $7, $11, $10
-        from reg, verdict
-        where verdict.v = 'admit' and exists (select 1 from desk) and not exists (select 1 from prior)
+        select c.event_id, c.session_id, c.reg_id, c.tk_id, coalesce(least(c.scanned_at, now()), now()), c.device_id,
+          c.staff_id, c.method, c.offline
+        from c where c.admits
         on conflict (registration_id, coalesce(session_id, 0)) where undone_at is null do nothing
-        returning id, checked_in_at, device_id),
-      earlier as (
-        -- (select id from reg), not a join: the planner then looks up both columns of checkin_once, not the second alone.
-        select c.id, c.checked_in_at, c.device_id from checkin c
-        where c.registration_id = (select id from reg) and coalesce(c.session_id, 0) = coalesce($2::bigint, 0)
-          and c.undone_at is null),
-      outcome as (
-        select coalesce((select result from prior),
-          case when verdict.v <> 'admit' then verdict.v
-               when exists (select 1 from ins) then 'ok'
-               else 'already_checked_in' end) as result
-        from verdict),
+        returning id, registration_id, coalesce(session_id, 0) as sess, checked_in_at, device_id),
+      o as (
+        select c.*,
+          case when c.admits then ins.id end as ins_id,
+          coalesce(c.prior, case when c.verdict <> 'admit' then c.verdict
+                                 when c.admits and ins.id is not null then 'ok'
+                                 else 'already_checked_in' end) as result,
+          coalesce(ins.id, earlier.id) as first_id,
+          coalesce(ins.checked_in_at, earlier.checked_in_at) as first_at,
+          coalesce(ins.device_id, earlier.device_id) as first_device
+        from c
+        left join ins on ins.registration_id = c.reg_id and ins.sess = coalesce(c.session_id, 0)
+        left join lateral (
+          select ch.id, ch.checked_in_at, ch.device_id from checkin ch
+          where ch.registration_id = c.reg_id and coalesce(ch.session_id, 0) = coalesce(c.session_id, 0)
+            and ch.undone_at is null limit 1) earlier on true),
       logged as (
         insert into checkin_scan (event_id, session_id, registration_id, ticket_id, checkin_id, device_id, staff_user_id,
           scanned_at, result, offline, conflict, idempotency_key)
-        select $1, $2, (select id from reg), (select id from tk), (select id from ins), $6, $7,
-          coalesce(least($8::timestamptz, now()), now()), outcome.result, $10,
-          $10 and outcome.result = 'already_checked_in' and coalesce((select device_id from earlier), $6) <> $6, $9
-        from outcome
-        where exists (select 1 from desk) and not exists (select 1 from prior)
-        on conflict (device_id, idempotency_key) where idempotency_key is not null do nothing
-        returning id)
-      select exists (select 1 from desk) as desk_ok, outcome.result,
-        reg.id as registration_id, reg.event_id, reg.name, reg.organisation, reg.companion, reg.reference, reg.needs,
-        reg.title_sv, reg.title_en,
-        coalesce((select id from ins), (select id from earlier)) as checkin_id,
-        coalesce((select checked_in_at from ins), (select checked_in_at from earlier)) as first_at,
-        coalesce((select device_id from ins), (select device_id from earlier)) as first_device,
-        (select count(*) from logged) as written
-      from outcome left join reg on true""";
+        select o.event_id, o.session_id, o.reg_id, o.tk_id, o.ins_id, o.device_id, o.staff_id,
+          coalesce(least(o.scanned_at, now()), now()), o.result, o.offline,
+          o.offline and o.result = 'already_checked_in' and coalesce(o.first_device, o.device_id) <> o.device_id, o.idem
+        from o where o.desk_ok and o.prior is null
+        on conflict (device_id, idempotency_key) where idempotency_key is not null do nothing)
+      select o.n, o.desk_ok, o.result, o.reg_id as registration_id, o.reg_event as event_id, o.name, o.organisation,
+        o.companion, o.reference, o.needs, o.title_sv, o.title_en, o.first_id as checkin_id, o.first_at, o.first_device
+      from o""";
 
   private Future<ScanResult.First> first(UUID registrationId, Long sessionId) {
     return pool.preparedQuery("""
