@@ -31,9 +31,9 @@ import se.hok.samla.web.NotFoundException;
  *
  * <p>Each event has its own Ed25519 key pair, made the first time it is needed and kept in the database for good
  * (printed tickets must stay verifiable). Keys never change, so they are cached here; the private keys never leave
- * this class. A scanned code is checked against its event's public key first, so a forged or altered code is
- * turned away without touching the database (once the event's key is cached); only genuine codes are looked up,
- * to see whether they were revoked. All SQL about tickets and keys lives here.
+ * this class. {@link #verify} checks a code against its event's public key first, then whether it was revoked; the
+ * door looks its codes up by the exact code issued instead (see the checkin package). All SQL about tickets and
+ * keys lives here.
  */
 public final class TicketService {
   /** References: 32 symbols without 0/O and 1/I, so 5 bits each and no look-alikes. */
@@ -44,12 +44,6 @@ public final class TicketService {
   private final Pool pool;
   private final ConcurrentMap<Long, PublicKey> publicKeys = new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, PrivateKey> privateKeys = new ConcurrentHashMap<>();
-  /**
-   * Codes whose signature checked out (a signature never stops being genuine; revocation is the database's
-   * question). People wave their ticket more than once at a busy door; a second scan then costs no signature check.
-   */
-  private final com.github.benmanes.caffeine.cache.Cache<String, TicketCode.Payload> genuine =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(50_000).build();
 
   /** The Vert.x instance is not needed yet: signing and checking are fast enough for the event loop. */
   public TicketService(Vertx vertx, Pool pool) {
@@ -134,10 +128,9 @@ public final class TicketService {
 
   /**
    * What a code says, if its signature is genuine (checked with the event's cached public key, so a forged or
-   * altered code costs no database lookup once the key is known). Whether it still admits anyone is the caller's
-   * question (check-in answers it together with everything else in one statement).
+   * altered code costs no database lookup once the key is known).
    */
-  public Future<Optional<TicketCode.Payload>> authentic(String code) {
+  private Future<Optional<TicketCode.Payload>> authentic(String code) {
     Optional<TicketCode.Payload> payload;
     try {
       payload = TicketCode.decode(code);
@@ -148,12 +141,8 @@ public final class TicketService {
       return Future.succeededFuture(Optional.empty());
     }
     TicketCode.Payload p = payload.get();
-    if (p.equals(genuine.getIfPresent(code))) {
-      return Future.succeededFuture(Optional.of(p));
-    }
     return verifyingKey(p.eventId()).map(key -> {
       if (key.isPresent() && TicketCode.verify(code, key.get())) {
-        genuine.put(code, p);
         return Optional.of(p);
       }
       return Optional.<TicketCode.Payload>empty();
