@@ -34,31 +34,56 @@ public final class WebServer {
   private static final String SESSION_HANDLER_KEY = "samla.sessionHandler";
   private static final long CSRF_LIFETIME_MS = 8L * 3600 * 1000;
   private static final String CSRF_COOKIE = "samla_csrf";
+  /** The token a form came with, if it had more than an hour left (see keepAcceptedToken). */
+  private static final String SENT_TOKEN_KEY = "samla.csrf.sent";
 
   /**
    * Without a session, Vert.x's CSRF handler mints a new token on every GET, which voids every form already on
    * screen (another tab, a favicon fetch). A GET that brings a token with more than an hour left reuses it;
    * POSTs still go through the handler, which checks signature, age and cookie.
    */
-  private static Handler<RoutingContext> keepFreshToken(Handler<RoutingContext> csrf, long lifetimeMs) {
+  private static Handler<RoutingContext> keepFreshToken(Handler<RoutingContext> csrf) {
     return ctx -> {
       String method = ctx.request().method().name();
       io.vertx.core.http.Cookie cookie = ctx.request().getCookie(CSRF_COOKIE);
-      if (cookie != null && ("GET".equals(method) || "HEAD".equals(method))) {
-        String[] parts = cookie.getValue().split("\\.");
-        try {
-          long issued = parts.length == 3 ? Long.parseLong(parts[1]) : 0;
-          if (System.currentTimeMillis() < issued + lifetimeMs - 3600_000L) {
-            ctx.put(Templates.CSRF_KEY, cookie.getValue());
-            ctx.next();
-            return;
-          }
-        } catch (NumberFormatException e) {
-          // not ours: let the handler issue a proper one
-        }
+      boolean safe = "GET".equals(method) || "HEAD".equals(method);
+      if (cookie != null && safe && fresh(cookie.getValue())) {
+        ctx.put(Templates.CSRF_KEY, cookie.getValue());
+        ctx.next();
+        return;
+      }
+      if (cookie != null && !safe && fresh(cookie.getValue())) {
+        // Read now: once the handler has minted a new token, the request's cookie reads as the new one.
+        ctx.put(SENT_TOKEN_KEY, cookie.getValue());
       }
       csrf.handle(ctx);
     };
+  }
+
+  /**
+   * After a form is accepted Vert.x's handler mints a new token too, so a form left open in another tab was refused
+   * as expired and its input lost. The token just accepted is kept instead while it has more than an hour left: one
+   * token per browser for its lifetime, as OWASP allows for double-submit cookies (a new token per request protects
+   * little there and breaks tabs and the back button). Runs only after the handler accepted the request.
+   */
+  private static void keepAcceptedToken(RoutingContext ctx) {
+    String accepted = ctx.get(SENT_TOKEN_KEY);
+    if (accepted != null) {
+      ctx.response().removeCookie(CSRF_COOKIE, false);  // the new token is not sent; the browser keeps its own
+      ctx.put(Templates.CSRF_KEY, accepted);
+    }
+    ctx.next();
+  }
+
+  /** Whether a token of ours (random.issuedMillis.signature) has more than an hour of its lifetime left. */
+  private static boolean fresh(String token) {
+    String[] parts = token.split("\\.");
+    try {
+      long issued = parts.length == 3 ? Long.parseLong(parts[1]) : 0;
+      return System.currentTimeMillis() < issued + CSRF_LIFETIME_MS - 3600_000L;
+    } catch (NumberFormatException e) {
+      return false;  // not ours: the handler issues a proper one
+    }
   }
 
   /** Stores the web session now, before the answer goes out (a browser follows a redirect at once). */
@@ -116,7 +141,7 @@ public final class WebServer {
         .setCookieSecure(parts.secureCookies())
         .setCookieHttpOnly(true)
         .setTimeout(CSRF_LIFETIME_MS);
-    router.routeWithRegex("^/(?!api/).*").handler(keepFreshToken(csrf, CSRF_LIFETIME_MS));
+    router.routeWithRegex("^/(?!api/).*").handler(keepFreshToken(csrf)).handler(WebServer::keepAcceptedToken);
 
     SessionHandler session = SessionHandler.create(parts.sessions())
         .setSessionCookieName("samla_session")

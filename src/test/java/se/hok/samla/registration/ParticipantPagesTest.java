@@ -255,6 +255,22 @@ class ParticipantPagesTest {
   }
 
   @Test
+  void aFormLeftOpenInAnotherTabStillGoesThroughAfterTheFirstIsSent() {
+    Event first = event(40, START, null);
+    Event second = event(40, START, null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> tabOne = open(person, first.id);
+    HttpResponse<Buffer> tabTwo = open(person, second.id);
+    HttpResponse<Buffer> sent = post(person, first.id, form(tabOne, "Två Flikar", "flikar@example.org"));
+    assertContains(sent.bodyAsString(), "<h1>Du är anmäld</h1>");
+    // The second tab was filled in before the first was sent; its form must not have gone out of date.
+    HttpResponse<Buffer> later = post(person, second.id, form(tabTwo, "Två Flikar", "flikar@example.org"));
+    assertEquals(200, later.statusCode(), later.bodyAsString());
+    assertContains(later.bodyAsString(), "<h1>Du är anmäld</h1>");
+    assertEquals(2L, count("select count(*) from registration where email = 'flikar@example.org'"));
+  }
+
+  @Test
   void badInputComesBackWithErrorsBesideTheFieldsAndTheInputKept() {
     Event event = event(40, START, null);
     WebClientSession person = session();
