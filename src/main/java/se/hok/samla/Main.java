@@ -191,6 +191,7 @@ public final class Main {
         .compose(router -> WebServer.listen(vertx, router, config.httpPort(), Math.max(1, Runtime.getRuntime().availableProcessors())))
         .map(servers -> {
           new Retention(pool, config.retentionDays()).schedule(vertx);
+          staff.scheduleTokenCleanup();
           new Reminders(pool).schedule(vertx);
           new FeedbackThanks(feedback).schedule(vertx);
           if (config.sendMail()) {

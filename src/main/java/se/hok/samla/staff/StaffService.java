@@ -21,9 +21,12 @@ import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.Tokens;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Staff accounts, passwords (Argon2id) and API tokens. All SQL about staff lives here. */
 public final class StaffService {
+  private static final Logger log = LoggerFactory.getLogger(StaffService.class);
   static final Duration TOKEN_LIFETIME = Duration.ofDays(30);
 
   /**
@@ -164,6 +167,21 @@ public final class StaffService {
     return pool.preparedQuery("insert into api_token (staff_user_id, token_hash, expires_at) values ($1, $2, $3)")
         .execute(Tuple.of(staffId, Buffer.buffer(Tokens.sha256(token)), expires))
         .map(token);
+  }
+
+  /**
+   * Deletes API tokens that have expired. Every opening of a door page issues one (16 hours), so without this they
+   * would pile up for good. Expired tokens never authenticate anyway ({@link #byToken}); this only removes them.
+   */
+  public Future<Integer> deleteExpiredTokens() {
+    return pool.query("delete from api_token where expires_at < now()").execute().map(rows -> rows.rowCount());
+  }
+
+  /** Deletes expired API tokens now and then every hour. */
+  public void scheduleTokenCleanup() {
+    Runnable run = () -> deleteExpiredTokens().onFailure(e -> log.warn("Deleting expired API tokens failed; will try again", e));
+    vertx.setTimer(5_000, t -> run.run());
+    vertx.setPeriodic(3_600_000, t -> run.run());
   }
 
   public Future<Optional<StaffMember>> byToken(String token) {
