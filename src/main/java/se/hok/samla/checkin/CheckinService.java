@@ -427,7 +427,7 @@ public final class CheckinService {
   public Future<ScanResult> walkIn(long eventId, Long sessionId, RegistrationInput input, String deviceId, Long staffId,
                                    String idempotencyKey) {
     try {
-      input.validate(new se.hok.samla.web.FieldChecks());
+      input.validate(new se.hok.samla.web.FieldChecks(), false);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

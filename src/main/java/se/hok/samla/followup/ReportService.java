@@ -226,7 +226,8 @@ public final class ReportService {
         });
     Future<List<Participation.Attendance>> attendances = pool.preparedQuery(
             "select r.event_id, r.status, r.source, r.organisation_id,"
-                + " case when r.erased_at is null then lower(r.email) end as person, " + ADMITTED + " as attended"
+                // A walk-in without an address is a person of their own.
+                + " case when r.erased_at is null then coalesce(lower(r.email), r.id::text) end as person, " + ADMITTED + " as attended"
                 + " from registration r where r.event_id in (select e.id" + held + ")")
         .execute(params)
         .map(rows -> {

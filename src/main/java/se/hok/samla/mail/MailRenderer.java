@@ -137,6 +137,9 @@ public final class MailRenderer implements MailWorker.Renderer {
           if (found.isEmpty() || found.get().erased()) {
             return NOTHING;
           }
+          if (found.get().email() == null && !"organiser_alert".equals(kind)) {
+            return NOTHING;  // a walk-in who gave no address: nothing to send them
+          }
           Registration r = found.get();
           return events.get(eventId != null ? eventId : r.eventId()).compose(e -> {
             if (!stillToSend(kind, r, e, OffsetDateTime.now(clock))) {

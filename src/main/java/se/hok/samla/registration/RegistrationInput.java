@@ -80,8 +80,13 @@ public record RegistrationInput(
   }
 
   public Data validate(FieldChecks checks) {
+    return validate(checks, true);
+  }
+
+  /** @param emailRequired false only at the door: a walk-in without an e-mail address is let in all the same */
+  public Data validate(FieldChecks checks, boolean emailRequired) {
     String cleanName = checks.text("name", name, true, 200);
-    String cleanEmail = checks.email("email", email, true);
+    String cleanEmail = checks.email("email", email, emailRequired);
     String cleanPhone = checks.text("phone", phone, false, 40);
     if (cleanPhone != null && !checks.has("phone") && !cleanPhone.matches("[+0-9 ()\\-]{5,40}")) {
       checks.add("phone", "error.reg.phone");

@@ -129,7 +129,7 @@ public final class RegistrationService {
 
   public Future<RegistrationResult> register(long eventId, RegistrationInput input, String idempotencyKey, Source source) {
     return knownOrganisation(input)
-        .map(i -> i.validate(new FieldChecks()))
+        .map(i -> i.validate(new FieldChecks(), source != Source.WALK_IN))
         .compose(data -> pool.withTransaction(conn -> register(conn, eventId, data, idempotencyKey, source)))
         .compose(this::withPosition)
         .recover(e -> isUniqueViolation(e, "registration_idempotency")
