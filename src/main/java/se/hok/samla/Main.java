@@ -35,6 +35,7 @@ import se.hok.samla.followup.FeedbackPages;
 import se.hok.samla.followup.FeedbackService;
 import se.hok.samla.followup.FeedbackThanks;
 import se.hok.samla.mail.DevMailCatcher;
+import se.hok.samla.registration.EventNeeds;
 import se.hok.samla.registration.NeedCataloguePages;
 import se.hok.samla.registration.OrganiserRegistrationPages;
 import se.hok.samla.registration.ParticipantPages;
@@ -148,6 +149,7 @@ public final class Main {
     Templates templates = new Templates(vertx, catcher.isPresent());
     EventService events = new EventService(pool);
     RegistrationService registrations = new RegistrationService(pool, clock);
+    EventNeeds needs = new EventNeeds(pool);
     TicketService tickets = new TicketService(vertx, pool);
     ReportService reports = new ReportService(pool, events, clock);
     MailClient mailClient = MailClient.create(vertx, mailConfig(config, catcher));
@@ -166,7 +168,7 @@ public final class Main {
         new EventPages(events, templates, config.publicUrl(), clock)::mount,
         new OrganiserPages(events, auth, templates, clock)::mount,
         new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount,
-        new OrganiserRegistrationPages(registrations, events, auth, templates, clock)::mount,
+        new OrganiserRegistrationPages(registrations, needs, events, auth, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, auth, templates)::mount,
         new CheckinPages(checkins, live, events, staff, auth, templates)::mount,
@@ -176,7 +178,7 @@ public final class Main {
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates)::mount,
         new EventApi(events, auth, config.publicUrl(), clock)::mount,
-        new RegistrationApi(registrations, auth, config.publicUrl())::mount,
+        new RegistrationApi(registrations, needs, auth, config.publicUrl())::mount,
         new TicketApi(tickets, auth)::mount,
         new CheckinApi(checkins, live, auth)::mount,
         new ReportApi(reports, auth)::mount);

@@ -39,14 +39,16 @@ public final class OrganiserRegistrationPages {
   private static final List<String> SECTORS = List.of("ideburen", "offentlig", "privat", "ovrig");
 
   private final RegistrationService registrations;
+  private final EventNeeds needs;
   private final EventService events;
   private final StaffAuth auth;
   private final Templates templates;
   private final Clock clock;
 
-  public OrganiserRegistrationPages(RegistrationService registrations, EventService events, StaffAuth auth,
-                                    Templates templates, Clock clock) {
+  public OrganiserRegistrationPages(RegistrationService registrations, EventNeeds needs, EventService events,
+                                    StaffAuth auth, Templates templates, Clock clock) {
     this.registrations = registrations;
+    this.needs = needs;
     this.events = events;
     this.auth = auth;
     this.templates = templates;
@@ -113,7 +115,7 @@ public final class OrganiserRegistrationPages {
     long eventId = eventId(ctx);
     Lang lang = Lang.of(ctx);
     events.get(eventId)
-        .compose(event -> registrations.dietList(eventId).compose(diet -> {
+        .compose(event -> needs.dietList(eventId).compose(diet -> {
           Map<String, Object> model = new HashMap<>();
           model.put("event", EventView.of(event, lang, OffsetDateTime.now(clock)));
           model.put("diets", dietLines(diet, lang));
@@ -174,9 +176,9 @@ public final class OrganiserRegistrationPages {
     // The event first: an unknown id is a 404 before anything is read or logged.
     events.get(eventId).compose(event -> Future.all(List.of(
             registrations.list(eventId, StaffAuth.current(ctx).id()),
-            registrations.needsSummary(eventId),
-            registrations.tasks(eventId),
-            registrations.dietList(eventId),
+            needs.needsSummary(eventId),
+            needs.tasks(eventId),
+            needs.dietList(eventId),
             registrations.needs(),
             events.organisations(""),
             registrations.catalogue()))
@@ -204,7 +206,7 @@ public final class OrganiserRegistrationPages {
           model.put("companions", list.stream().filter(r -> r.isConfirmed() && r.companion()).count());
           model.put("needLines", needLines(all.resultAt(1), lang, now));
           model.put("tasks", taskLines(all.resultAt(2), lang));
-          RegistrationService.DietList diet = all.resultAt(3);
+          EventNeeds.DietList diet = all.resultAt(3);
           model.put("diets", dietLines(diet, lang));
           model.put("dietTotal", diet.total());
           model.put("allergyCount", diet.allergies().size());
@@ -258,7 +260,7 @@ public final class OrganiserRegistrationPages {
   /** "3 × Hörslinga/teleslinga", with the book-by date of needs that must be booked ahead. */
   public record NeedLine(String label, long count, String bookBy, long urgent, boolean overdue) {}
 
-  private static List<NeedLine> needLines(List<RegistrationService.NeedCount> counts, Lang lang, OffsetDateTime now) {
+  private static List<NeedLine> needLines(List<EventNeeds.NeedCount> counts, Lang lang, OffsetDateTime now) {
     LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
     return counts.stream().map(n -> new NeedLine(lang == Lang.EN ? n.labelEn() : n.labelSv(), n.count(),
         n.bookBy() == null ? null : n.bookBy().toString(), n.urgent(),
@@ -267,14 +269,14 @@ public final class OrganiserRegistrationPages {
 
   public record TaskLine(String need, String participant, String bookBy, boolean urgent, boolean done) {}
 
-  private static List<TaskLine> taskLines(List<RegistrationService.Task> tasks, Lang lang) {
+  private static List<TaskLine> taskLines(List<EventNeeds.Task> tasks, Lang lang) {
     return tasks.stream().map(t -> new TaskLine(lang == Lang.EN ? t.labelEn() : t.labelSv(), t.participant(),
         t.bookBy().toString(), t.urgent(), t.done())).toList();
   }
 
   public record DietLine(String label, long count) {}
 
-  private static List<DietLine> dietLines(RegistrationService.DietList diet, Lang lang) {
+  private static List<DietLine> dietLines(EventNeeds.DietList diet, Lang lang) {
     List<DietLine> out = new ArrayList<>();
     diet.counts().forEach((code, count) -> out.add(new DietLine(dietLabel(code, lang), count)));
     return out;

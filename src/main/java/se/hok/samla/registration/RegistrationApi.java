@@ -17,11 +17,13 @@ import se.hok.samla.web.Messages;
 /** Signing up and self-service through /api/v1, and the organiser's lists. */
 public final class RegistrationApi {
   private final RegistrationService registrations;
+  private final EventNeeds needs;
   private final StaffAuth auth;
   private final String publicUrl;
 
-  public RegistrationApi(RegistrationService registrations, StaffAuth auth, String publicUrl) {
+  public RegistrationApi(RegistrationService registrations, EventNeeds needs, StaffAuth auth, String publicUrl) {
     this.registrations = registrations;
+    this.needs = needs;
     this.auth = auth;
     this.publicUrl = publicUrl;
   }
@@ -112,10 +114,10 @@ public final class RegistrationApi {
 
   private void needsSummary(RoutingContext ctx) {
     long eventId = eventId(ctx);
-    registrations.needsSummary(eventId)
-        .compose(needs -> registrations.dietList(eventId).map(diet -> {
+    needs.needsSummary(eventId)
+        .compose(counts -> needs.dietList(eventId).map(diet -> {
           Map<String, Object> body = new LinkedHashMap<>();
-          body.put("needs", needs.stream().map(n -> {
+          body.put("needs", counts.stream().map(n -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("code", n.code());
             m.put("label", n.labelSv());

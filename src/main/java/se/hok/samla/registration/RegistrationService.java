@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +32,8 @@ import se.hok.samla.web.ValidationException;
  * The rules of signing up: capacity, waiting list, duplicates, self-service and what organisers may do.
  * Seats are claimed with a conditional UPDATE inside the transaction that writes the registration and its
  * outbox rows, so two people can never take the last seat and a crash leaves all of it or none.
- * All SQL about registrations lives here.
+ * All SQL that writes registrations lives here; what organisers read to plan (needs, diet, tasks) is in
+ * {@link EventNeeds}.
  */
 public final class RegistrationService {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
@@ -430,71 +430,6 @@ public final class RegistrationService {
           return confirmFromWaitlist(conn, eventId, r).compose(ok -> ok ? Future.<Void>succeededFuture()
               : Future.failedFuture(new ConflictException("no_seats", Msg.of("error.reg.noSeats"))));
         }));
-  }
-
-  /** Counts per need, with the book-by date of those that have a lead time; confirmed and waitlisted only. */
-  public record NeedCount(String code, String labelSv, String labelEn, long count, LocalDate bookBy, long urgent) {}
-
-  public Future<List<NeedCount>> needsSummary(long eventId) {
-    return pool.preparedQuery("""
-            select n.code, n.label_sv, n.label_en, count(*) as n, min(t.book_by) as book_by,
-                   count(*) filter (where t.urgent and t.done_at is null) as urgent
-            from registration r
-            join registration_need rn on rn.registration_id = r.id
-            join need n on n.code = rn.need_code
-            left join organiser_task t on t.registration_id = r.id and t.need_code = n.code
-            where r.event_id = $1 and r.status <> 'cancelled'
-            group by n.code, n.label_sv, n.label_en, n.sort_order order by n.sort_order""")
-        .execute(Tuple.of(eventId))
-        .map(rows -> {
-          List<NeedCount> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new NeedCount(r.getString("code"), r.getString("label_sv"), r.getString("label_en"),
-              r.getLong("n"), r.getLocalDate("book_by"), r.getLong("urgent"))));
-          return out;
-        });
-  }
-
-  /** For the caterer: how many of each diet, and the allergy details, never with names. Confirmed only. */
-  public record DietList(Map<String, Long> counts, long total, List<String> allergies) {}
-
-  public Future<DietList> dietList(long eventId) {
-    return pool.preparedQuery("""
-            select d, count(*) from registration r, unnest(r.diet) d
-            where r.event_id = $1 and r.status = 'confirmed' group by d order by d""")
-        .execute(Tuple.of(eventId))
-        .compose(dietRows -> pool.preparedQuery("""
-                select rn.detail from registration r join registration_need rn on rn.registration_id = r.id
-                where r.event_id = $1 and r.status = 'confirmed' and rn.need_code = 'specialkost' and rn.detail is not null
-                order by random()""")
-            .execute(Tuple.of(eventId))
-            .compose(allergyRows -> pool.preparedQuery(
-                    "select coalesce(sum(case when companion then 2 else 1 end), 0) from registration where event_id = $1 and status = 'confirmed'")
-                .execute(Tuple.of(eventId))
-                .map(total -> {
-                  Map<String, Long> counts = new LinkedHashMap<>();
-                  dietRows.forEach(r -> counts.put(r.getString(0), r.getLong(1)));
-                  List<String> allergies = new ArrayList<>();
-                  allergyRows.forEach(r -> allergies.add(r.getString(0)));
-                  return new DietList(counts, total.iterator().next().getLong(0), allergies);
-                })));
-  }
-
-  /** Open organiser tasks: needs with a lead time, soonest deadline first. */
-  public record Task(long id, String needCode, String labelSv, String labelEn, LocalDate bookBy, boolean urgent,
-                     String participant, boolean done) {}
-
-  public Future<List<Task>> tasks(long eventId) {
-    return pool.preparedQuery("""
-            select t.id, t.need_code, n.label_sv, n.label_en, t.book_by, t.urgent, r.name, t.done_at is not null as done
-            from organiser_task t join need n on n.code = t.need_code join registration r on r.id = t.registration_id
-            where t.event_id = $1 and r.status <> 'cancelled' order by t.done_at nulls first, t.book_by, n.sort_order""")
-        .execute(Tuple.of(eventId))
-        .map(rows -> {
-          List<Task> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Task(r.getLong("id"), r.getString("need_code"), r.getString("label_sv"),
-              r.getString("label_en"), r.getLocalDate("book_by"), r.getBoolean("urgent"), r.getString("name"), r.getBoolean("done"))));
-          return out;
-        });
   }
 
   // ------------------------------------------------------------------------------------------------
