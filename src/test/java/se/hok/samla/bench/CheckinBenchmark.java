@@ -4,7 +4,6 @@ import static se.hok.samla.support.TestApp.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -17,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.TicketService;
 
@@ -63,17 +63,10 @@ class CheckinBenchmark {
 
   static long event(TestApp app, String token, int capacity) {
     OffsetDateTime start = OffsetDateTime.now().plusHours(1);
-    JsonObject event = new JsonObject().put("title", "Dörrarna öppnar").put("kind", "samverkanskonferens")
-        .put("startsAt", start.toString()).put("endsAt", start.plusHours(6).toString())
-        .put("onlineUrl", "https://example.org").put("capacity", capacity).put("sessions", new JsonArray())
-        // On the day of the event its reminder went out long ago; without this, the reminder job would queue one
-        // e-mail per registration in the middle of the measurement.
-        .put("reminderDays", 0)
-        .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString());
-    long id = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + token).sendJsonObject(event))
-        .bodyAsJsonObject().getLong("id");
-    await(app.client.post("/api/v1/events/" + id + "/publish").putHeader("Authorization", "Bearer " + token).send());
-    return id;
+    // On the day of an event its reminder went out long ago; without reminderDays 0, the reminder job would queue
+    // one e-mail per registration in the middle of the measurement.
+    return PublishedEvent.by(app, token).title("Dörrarna öppnar").kind("samverkanskonferens").startsAt(start)
+        .endsAt(start.plusHours(6)).capacity(capacity).reminderDays(0).publishId();
   }
 
   /** n confirmed registrations through the API, and their tickets. */

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.Ticket;
 import se.hok.samla.tickets.TicketService;
@@ -32,23 +33,8 @@ final class Door {
   /** A published event today-ish (it starts in an hour), with optional sessions. */
   long event(String title, int capacity, JsonArray sessions) {
     OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Stockholm")).plusHours(1).truncatedTo(ChronoUnit.MINUTES);
-    JsonObject body = new JsonObject()
-        .put("title", title + " " + System.nanoTime())
-        .put("kind", "workshop")
-        .put("startsAt", start.toString())
-        .put("endsAt", start.plusHours(4).toString())
-        .put("onlineUrl", "https://example.org/workshop")
-        .put("capacity", capacity)
-        .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString())
-        .put("sessions", sessions == null ? new JsonArray() : sessions);
-    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + organiser).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> published = await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + organiser).send());
-    assertEquals(200, published.statusCode(), published.bodyAsString());
-    return id;
+    return PublishedEvent.by(app, organiser).title(title).startsAt(start).endsAt(start.plusHours(4))
+        .capacity(capacity).sessions(sessions).publishId();
   }
 
   JsonObject eventJson(long id) {

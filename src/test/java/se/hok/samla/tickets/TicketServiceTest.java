@@ -8,7 +8,6 @@ import static se.hok.samla.support.TestApp.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.pgclient.PgBuilder;
@@ -18,9 +17,6 @@ import io.vertx.sqlclient.PoolOptions;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -34,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.config.Config;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.Verification.Result;
 import se.hok.samla.web.ConflictException;
@@ -234,24 +231,7 @@ class TicketServiceTest {
   }
 
   static long publishedEvent(int capacity) {
-    OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Stockholm")).plusDays(30).truncatedTo(ChronoUnit.DAYS).withHour(9);
-    JsonObject body = new JsonObject()
-        .put("title", "Dialogmöte " + System.nanoTime())
-        .put("kind", "dialogmote")
-        .put("startsAt", start.toString())
-        .put("endsAt", start.plusHours(3).toString())
-        .put("onlineUrl", "https://example.org/dialog")
-        .put("capacity", capacity)
-        .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString())
-        .put("sessions", new JsonArray());
-    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + organiser).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> published = await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + organiser).send());
-    assertEquals(200, published.statusCode(), published.bodyAsString());
-    return id;
+    return PublishedEvent.by(app, organiser).title("Dialogmöte").kind("dialogmote").capacity(capacity).publishId();
   }
 
   /** The same code with its event id replaced and its signature kept (re-encoded canonically). */
