@@ -100,4 +100,25 @@ final class MailStore {
         .execute(Tuple.of(id, error, giveUp, retryIn.toMillis() / 1000.0))
         .mapEmpty();
   }
+
+  /**
+   * Queues the reminders that are due, in one statement: up to 20 due events are claimed with SKIP LOCKED and
+   * marked as reminded while their confirmed registrations get an outbox row, so two instances never queue an
+   * event twice. Returns how many e-mails were queued.
+   */
+  Future<Integer> queueDueReminders() {
+    return pool.query("""
+            with due as (
+              select id from event
+              where status = 'published' and reminder_queued_at is null and reminder_days > 0
+                and starts_at > now() and starts_at - make_interval(days => reminder_days) <= now()
+              order by starts_at limit 20
+              for update skip locked),
+            marked as (update event set reminder_queued_at = now() from due where event.id = due.id returning event.id)
+            insert into outbox (kind, event_id, registration_id)
+            select 'reminder', r.event_id, r.id from registration r join marked m on m.id = r.event_id
+            where r.status = 'confirmed' and r.erased_at is null""")
+        .execute()
+        .map(rows -> rows.rowCount());
+  }
 }
