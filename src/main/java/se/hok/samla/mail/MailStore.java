@@ -11,15 +11,17 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The mail package's SQL, one statement per method, so the rule "SQL in one place per feature" holds for mail
- * and the other classes only decide when and why a statement runs.
+ * All SQL of the mail package lives here, one statement per method, as the project's rule "SQL in one place per
+ * feature" asks: the outbox (written, leased, settled, retried, resent, listed), the queueing of reminders and the
+ * event title on the status page. The other classes decide when and why a statement runs; this one says how.
  *
  * <p>Static methods take the caller's {@link SqlClient}: they run on the connection of the caller's transaction,
  * never on the pool, so what they write exists if and only if the caller's change does. Instance methods are
- * single statements on the pool, each its own transaction.
+ * single statements on the pool, each its own transaction, as they were before they moved here.
  */
 final class MailStore {
   private final Pool pool;
@@ -31,6 +33,10 @@ final class MailStore {
   /** An outbox row as the worker leases it. */
   record OutboxRow(long id, String kind, Long eventId, UUID registrationId, JsonObject payload, int attempts,
                    OffsetDateTime createdAt) {}
+
+  /** An outbox row as the organiser's status page shows it; the recipient is the registration's address until sent. */
+  record StatusRow(long id, String kind, String recipient, int attempts, String lastError, OffsetDateTime createdAt,
+                   OffsetDateTime sentAt, String outcome, OffsetDateTime failedAt) {}
 
   /** One outbox row, on the caller's connection. */
   static Future<Void> addToOutbox(SqlClient conn, String kind, Long eventId, UUID registrationId, JsonObject payload) {
@@ -120,5 +126,44 @@ final class MailStore {
             where r.status = 'confirmed' and r.erased_at is null""")
         .execute()
         .map(rows -> rows.rowCount());
+  }
+
+  /** The event's Swedish title, or empty when there is no such event. */
+  Future<Optional<String>> eventTitle(long eventId) {
+    return pool.preparedQuery("select title_sv from event where id = $1").execute(Tuple.of(eventId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("title_sv")));
+  }
+
+  /** The event's e-mail for its organiser: failed first, then waiting, then settled; newest first; at most 500. */
+  Future<List<StatusRow>> outboxOfEvent(long eventId) {
+    return pool.preparedQuery("""
+            select o.id, o.kind, coalesce(o.recipient, r.email) as recipient, o.attempts, o.last_error, o.created_at,
+              o.sent_at, o.outcome, o.failed_at
+            from outbox o left join registration r on r.id = o.registration_id
+            where o.event_id = $1
+            order by (o.failed_at is null), (o.sent_at is not null), o.id desc limit 500""")
+        .execute(Tuple.of(eventId))
+        .map(rows -> {
+          List<StatusRow> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new StatusRow(r.getLong("id"), r.getString("kind"), r.getString("recipient"), r.getInteger("attempts"),
+                r.getString("last_error"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("sent_at"),
+                r.getString("outcome"), r.getOffsetDateTime("failed_at")));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Queues a mail of the event again as a new outbox row (so a new Message-ID), with the same kind, registration
+   * and payload; returns the new row's id, or empty when the event has no such mail.
+   */
+  Future<Optional<Long>> copyForResend(long mailId, long eventId) {
+    return pool.preparedQuery("""
+            insert into outbox (kind, event_id, registration_id, payload)
+            select kind, event_id, registration_id, payload from outbox where id = $1 and event_id = $2
+            returning id""")
+        .execute(Tuple.of(mailId, eventId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
 }
