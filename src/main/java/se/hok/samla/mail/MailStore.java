@@ -21,7 +21,7 @@ import java.util.UUID;
  *
  * <p>Static methods take the caller's {@link SqlClient}: they run on the connection of the caller's transaction,
  * never on the pool, so what they write exists if and only if the caller's change does. Instance methods are
- * single statements on the pool, each its own transaction, as they were before they moved here.
+ * single statements on the pool, each its own transaction.
  */
 final class MailStore {
   private final Pool pool;
@@ -34,7 +34,7 @@ final class MailStore {
   record OutboxRow(long id, String kind, Long eventId, UUID registrationId, JsonObject payload, int attempts,
                    OffsetDateTime createdAt) {}
 
-  /** An outbox row as the organiser's status page shows it; the recipient is the registration's address until sent. */
+  /** An outbox row as the organiser's status page shows it: the address it went to, else the registration's. */
   record StatusRow(long id, String kind, String recipient, int attempts, String lastError, OffsetDateTime createdAt,
                    OffsetDateTime sentAt, String outcome, OffsetDateTime failedAt) {}
 
