@@ -3,8 +3,6 @@ package se.hok.samla.mail;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -17,17 +15,20 @@ import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.Templates;
 
-/** The organiser's view of an event's e-mail: what is waiting, what failed and why, and a way to send again. */
+/**
+ * The organiser's view of an event's e-mail: what is waiting, what failed and why, and a way to send again. The
+ * queries behind it are in {@link MailStore}.
+ */
 public final class MailStatusPages {
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
 
-  private final Pool pool;
+  private final MailStore store;
   private final StaffAuth auth;
   private final Templates templates;
 
   public MailStatusPages(Pool pool, StaffAuth auth, Templates templates) {
-    this.pool = pool;
+    this.store = new MailStore(pool);
     this.auth = auth;
     this.templates = templates;
   }
@@ -42,30 +43,22 @@ public final class MailStatusPages {
 
   private void page(RoutingContext ctx) {
     long eventId = id(ctx, "id");
-    pool.preparedQuery("select title_sv from event where id = $1").execute(Tuple.of(eventId))
-        .compose(event -> {
-          if (event.size() == 0) {
+    store.eventTitle(eventId)
+        .compose(title -> {
+          if (title.isEmpty()) {
             throw new NotFoundException("event");
           }
-          return pool.preparedQuery("""
-                  select o.id, o.kind, coalesce(o.recipient, r.email) as recipient, o.attempts, o.last_error, o.created_at,
-                    o.sent_at, o.outcome, o.failed_at
-                  from outbox o left join registration r on r.id = o.registration_id
-                  where o.event_id = $1
-                  order by (o.failed_at is null), (o.sent_at is not null), o.id desc limit 500""")
-              .execute(Tuple.of(eventId))
+          return store.outboxOfEvent(eventId)
               .compose(rows -> {
                 List<Line> lines = new ArrayList<>();
-                for (Row r : rows) {
-                  String state = r.getOffsetDateTime("failed_at") != null ? "failed"
-                      : r.getOffsetDateTime("sent_at") != null ? r.getString("outcome") : "pending";
-                  lines.add(new Line(r.getLong("id"), r.getString("kind"), r.getString("recipient"), state,
-                      r.getInteger("attempts"), r.getString("last_error"), format(r.getOffsetDateTime("created_at")),
-                      format(r.getOffsetDateTime("sent_at"))));
+                for (MailStore.StatusRow r : rows) {
+                  String state = r.failedAt() != null ? "failed" : r.sentAt() != null ? r.outcome() : "pending";
+                  lines.add(new Line(r.id(), r.kind(), r.recipient(), state, r.attempts(), r.lastError(),
+                      format(r.createdAt()), format(r.sentAt())));
                 }
                 Map<String, Object> model = new HashMap<>();
                 model.put("eventId", eventId);
-                model.put("title", event.iterator().next().getString("title_sv"));
+                model.put("title", title.get());
                 model.put("lines", lines);
                 model.put("failed", lines.stream().filter(l -> l.state().equals("failed")).count());
                 model.put("pending", lines.stream().filter(l -> l.state().equals("pending")).count());
@@ -80,13 +73,9 @@ public final class MailStatusPages {
   private void resend(RoutingContext ctx) {
     long eventId = id(ctx, "id");
     long mailId = id(ctx, "mail");
-    pool.preparedQuery("""
-            insert into outbox (kind, event_id, registration_id, payload)
-            select kind, event_id, registration_id, payload from outbox where id = $1 and event_id = $2
-            returning id""")
-        .execute(Tuple.of(mailId, eventId))
-        .onSuccess(rows -> {
-          if (rows.size() == 0) {
+    store.copyForResend(mailId, eventId)
+        .onSuccess(copy -> {
+          if (copy.isEmpty()) {
             ctx.fail(new NotFoundException("mail"));
           } else {
             ctx.redirect("/arrangor/evenemang/" + eventId + "/e-post?skickat=1");

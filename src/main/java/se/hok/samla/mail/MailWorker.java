@@ -8,8 +8,6 @@ import io.vertx.ext.mail.MailAttachment;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,12 +17,14 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import se.hok.samla.mail.MailStore.OutboxRow;
 
 /**
  * Sends the outbox. Rows are leased with FOR UPDATE SKIP LOCKED (two instances never take the same row; a
  * worker that dies mid-send gives its lease back when it runs out), rendered from current data at send time,
  * and sent with a Message-ID fixed per row. Failures are retried with exponential back-off for 24 hours, then
  * the row is marked failed for the organiser to see and resend. An SMTP outage delays mail and loses none.
+ * The worker decides what to send and when; the statements on the outbox are in {@link MailStore}.
  */
 public final class MailWorker {
   private static final Logger log = LoggerFactory.getLogger(MailWorker.class);
@@ -43,7 +43,7 @@ public final class MailWorker {
   }
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final MailStore store;
   private final MailClient mail;
   private final Renderer renderer;
   private final String from;
@@ -55,7 +55,7 @@ public final class MailWorker {
   public MailWorker(Vertx vertx, Pool pool, MailClient mail, Renderer renderer, String from, String messageIdDomain,
                     Timing timing) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.store = new MailStore(pool);
     this.mail = mail;
     this.renderer = renderer;
     this.from = from;
@@ -85,7 +85,7 @@ public final class MailWorker {
 
   /** Leases a batch of due rows and sends them, until none are due; returns how many rows were settled. */
   public Future<Integer> runOnce() {
-    return lease().compose(rows -> {
+    return store.lease(timing.batch(), timing.lease()).compose(rows -> {
       if (rows.isEmpty()) {
         return Future.succeededFuture(0);
       }
@@ -95,30 +95,6 @@ public final class MailWorker {
           ? Future.succeededFuture(rows.size())
           : runOnce().map(more -> rows.size() + more));
     });
-  }
-
-  record OutboxRow(long id, String kind, Long eventId, UUID registrationId, JsonObject payload, int attempts,
-                   OffsetDateTime createdAt) {}
-
-  private Future<List<OutboxRow>> lease() {
-    return pool.preparedQuery("""
-            update outbox set available_at = now() + make_interval(secs => $2), attempts = attempts + 1
-            where id in (
-              select id from outbox where sent_at is null and failed_at is null and available_at <= now()
-              order by id limit $1 for update skip locked)
-            returning id, kind, event_id, registration_id, payload, attempts, created_at""")
-        .execute(Tuple.of(timing.batch(), (double) timing.lease().toSeconds()))
-        .map(rows -> {
-          List<OutboxRow> out = new ArrayList<>();
-          for (Row r : rows) {
-            Object payload = r.getValue("payload");
-            out.add(new OutboxRow(r.getLong("id"), r.getString("kind"), r.getLong("event_id"), r.getUUID("registration_id"),
-                payload instanceof JsonObject j ? j : new JsonObject(), r.getInteger("attempts"),
-                r.getOffsetDateTime("created_at")));
-          }
-          out.sort(java.util.Comparator.comparingLong(OutboxRow::id));
-          return out;
-        });
   }
 
   private Future<Void> deliver(OutboxRow row) {
@@ -160,10 +136,7 @@ public final class MailWorker {
   }
 
   private Future<Void> settle(long id, String outcome, String messageId, String recipient) {
-    return pool.preparedQuery("update outbox set sent_at = now(), outcome = $2, message_id = $3, recipient = $4, "
-            + "last_error = null where id = $1")
-        .execute(Tuple.of(id, outcome, messageId, recipient))
-        .mapEmpty();
+    return store.markSettled(id, outcome, messageId, recipient);
   }
 
   /** Exponential back-off (first retry, doubling, capped); after the give-up time the row is marked failed. */
@@ -175,13 +148,7 @@ public final class MailWorker {
         timing.firstRetry().toMillis() * (1L << Math.min(20, Math.max(0, row.attempts() - 1))));
     log.info("Mail {} ({}) not sent, attempt {}: {}{}", row.id(), row.kind(), row.attempts(), message,
         giveUp ? " – giving up" : "");
-    return pool.preparedQuery("""
-            update outbox set last_error = $2,
-              available_at = case when $3 then available_at else now() + make_interval(secs => $4) end,
-              failed_at = case when $3 then now() else null end,
-              outcome = case when $3 then 'failed' else null end
-            where id = $1""")
-        .execute(Tuple.of(row.id(), message.length() > 1000 ? message.substring(0, 1000) : message, giveUp, delay / 1000.0))
-        .mapEmpty();
+    return store.markAttemptFailed(row.id(), message.length() > 1000 ? message.substring(0, 1000) : message, giveUp,
+        Duration.ofMillis(delay));
   }
 }

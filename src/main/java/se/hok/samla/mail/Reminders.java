@@ -9,15 +9,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Queues the reminder e-mail of each published event its set number of days before it starts, once: the event
  * row is claimed with SKIP LOCKED and marked in the same statement that writes the outbox rows, so two
- * instances never queue it twice. Registrations confirmed later get their ticket mail, which says the same.
+ * instances never queue it twice (the statement is {@link MailStore#queueDueReminders}). Registrations confirmed
+ * later get their ticket mail, which says the same.
  */
 public final class Reminders {
   private static final Logger log = LoggerFactory.getLogger(Reminders.class);
 
-  private final Pool pool;
+  private final MailStore store;
 
   public Reminders(Pool pool) {
-    this.pool = pool;
+    this.store = new MailStore(pool);
   }
 
   public void schedule(Vertx vertx) {
@@ -26,18 +27,6 @@ public final class Reminders {
 
   /** Queues the reminders that are due; returns how many e-mails were queued. */
   public Future<Integer> queueDue() {
-    return pool.query("""
-            with due as (
-              select id from event
-              where status = 'published' and reminder_queued_at is null and reminder_days > 0
-                and starts_at > now() and starts_at - make_interval(days => reminder_days) <= now()
-              order by starts_at limit 20
-              for update skip locked),
-            marked as (update event set reminder_queued_at = now() from due where event.id = due.id returning event.id)
-            insert into outbox (kind, event_id, registration_id)
-            select 'reminder', r.event_id, r.id from registration r join marked m on m.id = r.event_id
-            where r.status = 'confirmed' and r.erased_at is null""")
-        .execute()
-        .map(rows -> rows.rowCount());
+    return store.queueDueReminders();
   }
 }

@@ -1,0 +1,169 @@
+package se.hok.samla.mail;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * All SQL of the mail package lives here, one statement per method, as the project's rule "SQL in one place per
+ * feature" asks: the outbox (written, leased, settled, retried, resent, listed), the queueing of reminders and the
+ * event title on the status page. The other classes decide when and why a statement runs; this one says how.
+ *
+ * <p>Static methods take the caller's {@link SqlClient}: they run on the connection of the caller's transaction,
+ * never on the pool, so what they write exists if and only if the caller's change does. Instance methods are
+ * single statements on the pool, each its own transaction.
+ */
+final class MailStore {
+  private final Pool pool;
+
+  MailStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** An outbox row as the worker leases it. */
+  record OutboxRow(long id, String kind, Long eventId, UUID registrationId, JsonObject payload, int attempts,
+                   OffsetDateTime createdAt) {}
+
+  /** An outbox row as the organiser's status page shows it: the address it went to, else the registration's. */
+  record StatusRow(long id, String kind, String recipient, int attempts, String lastError, OffsetDateTime createdAt,
+                   OffsetDateTime sentAt, String outcome, OffsetDateTime failedAt) {}
+
+  /** One outbox row, on the caller's connection. */
+  static Future<Void> addToOutbox(SqlClient conn, String kind, Long eventId, UUID registrationId, JsonObject payload) {
+    return conn.preparedQuery("insert into outbox (kind, event_id, registration_id, payload) values ($1, $2, $3, $4)")
+        .execute(Tuple.of(kind, eventId, registrationId, payload))
+        .mapEmpty();
+  }
+
+  /**
+   * One outbox row of this kind per registration still on the event (confirmed or waiting, not erased), on the
+   * caller's connection; returns how many were written.
+   */
+  static Future<Integer> addToOutboxForEveryone(SqlClient conn, String kind, long eventId) {
+    return conn.preparedQuery("""
+            insert into outbox (kind, event_id, registration_id)
+            select $1, event_id, id from registration
+            where event_id = $2 and status in ('confirmed', 'waitlisted') and erased_at is null""")
+        .execute(Tuple.of(kind, eventId))
+        .map(rows -> rows.rowCount());
+  }
+
+  /**
+   * Leases up to {@code batch} due rows for {@code lease} and counts the attempt, in one statement. FOR UPDATE
+   * SKIP LOCKED: two workers never take the same row; a worker that dies mid-send gives the row back when the
+   * lease runs out. The rows come back in id order.
+   */
+  Future<List<OutboxRow>> lease(int batch, Duration lease) {
+    return pool.preparedQuery("""
+            update outbox set available_at = now() + make_interval(secs => $2), attempts = attempts + 1
+            where id in (
+              select id from outbox where sent_at is null and failed_at is null and available_at <= now()
+              order by id limit $1 for update skip locked)
+            returning id, kind, event_id, registration_id, payload, attempts, created_at""")
+        .execute(Tuple.of(batch, (double) lease.toSeconds()))
+        .map(rows -> {
+          List<OutboxRow> out = new ArrayList<>();
+          for (Row r : rows) {
+            Object payload = r.getValue("payload");
+            out.add(new OutboxRow(r.getLong("id"), r.getString("kind"), r.getLong("event_id"), r.getUUID("registration_id"),
+                payload instanceof JsonObject j ? j : new JsonObject(), r.getInteger("attempts"),
+                r.getOffsetDateTime("created_at")));
+          }
+          out.sort(Comparator.comparingLong(OutboxRow::id));
+          return out;
+        });
+  }
+
+  /** Settles a row for good: sent (with its Message-ID and recipient) or skipped (both null). */
+  Future<Void> markSettled(long id, String outcome, String messageId, String recipient) {
+    return pool.preparedQuery("update outbox set sent_at = now(), outcome = $2, message_id = $3, recipient = $4, "
+            + "last_error = null where id = $1")
+        .execute(Tuple.of(id, outcome, messageId, recipient))
+        .mapEmpty();
+  }
+
+  /**
+   * Records a failed attempt: the row is due again after {@code retryIn}, or, when {@code giveUp}, marked failed
+   * (for the organiser to see and resend) and not tried again.
+   */
+  Future<Void> markAttemptFailed(long id, String error, boolean giveUp, Duration retryIn) {
+    return pool.preparedQuery("""
+            update outbox set last_error = $2,
+              available_at = case when $3 then available_at else now() + make_interval(secs => $4) end,
+              failed_at = case when $3 then now() else null end,
+              outcome = case when $3 then 'failed' else null end
+            where id = $1""")
+        .execute(Tuple.of(id, error, giveUp, retryIn.toMillis() / 1000.0))
+        .mapEmpty();
+  }
+
+  /**
+   * Queues the reminders that are due, in one statement: up to 20 due events are claimed with SKIP LOCKED and
+   * marked as reminded while their confirmed registrations get an outbox row, so two instances never queue an
+   * event twice. Returns how many e-mails were queued.
+   */
+  Future<Integer> queueDueReminders() {
+    return pool.query("""
+            with due as (
+              select id from event
+              where status = 'published' and reminder_queued_at is null and reminder_days > 0
+                and starts_at > now() and starts_at - make_interval(days => reminder_days) <= now()
+              order by starts_at limit 20
+              for update skip locked),
+            marked as (update event set reminder_queued_at = now() from due where event.id = due.id returning event.id)
+            insert into outbox (kind, event_id, registration_id)
+            select 'reminder', r.event_id, r.id from registration r join marked m on m.id = r.event_id
+            where r.status = 'confirmed' and r.erased_at is null""")
+        .execute()
+        .map(rows -> rows.rowCount());
+  }
+
+  /** The event's Swedish title, or empty when there is no such event. */
+  Future<Optional<String>> eventTitle(long eventId) {
+    return pool.preparedQuery("select title_sv from event where id = $1").execute(Tuple.of(eventId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("title_sv")));
+  }
+
+  /** The event's e-mail for its organiser: failed first, then waiting, then settled; newest first; at most 500. */
+  Future<List<StatusRow>> outboxOfEvent(long eventId) {
+    return pool.preparedQuery("""
+            select o.id, o.kind, coalesce(o.recipient, r.email) as recipient, o.attempts, o.last_error, o.created_at,
+              o.sent_at, o.outcome, o.failed_at
+            from outbox o left join registration r on r.id = o.registration_id
+            where o.event_id = $1
+            order by (o.failed_at is null), (o.sent_at is not null), o.id desc limit 500""")
+        .execute(Tuple.of(eventId))
+        .map(rows -> {
+          List<StatusRow> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new StatusRow(r.getLong("id"), r.getString("kind"), r.getString("recipient"), r.getInteger("attempts"),
+                r.getString("last_error"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("sent_at"),
+                r.getString("outcome"), r.getOffsetDateTime("failed_at")));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Queues a mail of the event again as a new outbox row (so a new Message-ID), with the same kind, registration
+   * and payload; returns the new row's id, or empty when the event has no such mail.
+   */
+  Future<Optional<Long>> copyForResend(long mailId, long eventId) {
+    return pool.preparedQuery("""
+            insert into outbox (kind, event_id, registration_id, payload)
+            select kind, event_id, registration_id, payload from outbox where id = $1 and event_id = $2
+            returning id""")
+        .execute(Tuple.of(mailId, eventId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+}
