@@ -3,6 +3,7 @@ package se.hok.samla.checkin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -57,7 +58,8 @@ public final class CheckinService {
     this.pool = pool;
     this.tickets = tickets;
     this.registrations = registrations;
-    this.batches = new ScanBatches<>(statementsAtOnce, 64, Checked::replayKey, this::scanAll);
+    // PgException: the database answered and refused the statement; anything else means it did not answer.
+    this.batches = new ScanBatches<>(statementsAtOnce, 64, Checked::replayKey, this::scanAll, e -> e instanceof PgException);
   }
 
   /** What a door device asks. Exactly one of code / registrationId. */

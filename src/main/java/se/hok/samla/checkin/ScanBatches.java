@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Scans that arrive while the database is busy go to it together: at most {@code maxInFlight} statements run at
@@ -19,8 +20,10 @@ import java.util.function.Function;
  * plan per batch instead of per scan, which is what the door's throughput was made of.
  *
  * <p>Two scans with the same {@code key} (a replayed idempotency key) never share a batch: the later waits for the
- * next one, so it finds the first scan's answer. If a batch fails, each of its scans is tried alone, so one scan the
- * database refuses cannot fail its neighbours.
+ * next one, so it finds the first scan's answer. If the database refuses a batch ({@code refused}: a constraint, a
+ * value it cannot store), each of its scans is tried alone, so one bad scan cannot fail its neighbours. Any other
+ * failure (the database unreachable, a connection lost) fails the whole batch at once: trying 64 scans one by one
+ * against a database that is down would only make each door wait 64 times as long for its error.
  *
  * @param <I> a scan
  * @param <O> its answer
@@ -30,18 +33,24 @@ final class ScanBatches<I, O> {
   private final int maxBatch;
   private final Function<I, Object> key;
   private final Function<List<I>, Future<List<O>>> run;
+  private final Predicate<Throwable> refused;
   private final ConcurrentLinkedQueue<Waiting<I, O>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger largest = new AtomicInteger();
 
   private record Waiting<I, O>(I item, Promise<O> answer, Context context) {}
 
-  /** @param run answers a batch, one answer per item in the same order */
-  ScanBatches(int maxInFlight, int maxBatch, Function<I, Object> key, Function<List<I>, Future<List<O>>> run) {
+  /**
+   * @param run answers a batch, one answer per item in the same order
+   * @param refused whether a failure of a batch is the database refusing something in it (then each is tried alone)
+   */
+  ScanBatches(int maxInFlight, int maxBatch, Function<I, Object> key, Function<List<I>, Future<List<O>>> run,
+              Predicate<Throwable> refused) {
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
     this.key = key;
     this.run = run;
+    this.refused = refused;
   }
 
   Future<O> submit(I item) {
@@ -110,8 +119,8 @@ final class ScanBatches<I, O> {
         }
         return Future.succeededFuture();
       }
-      if (batch.size() == 1) {
-        answer(batch.get(0), null, result.cause());
+      if (batch.size() == 1 || !refused.test(result.cause())) {
+        batch.forEach(w -> answer(w, null, result.cause()));
         return Future.succeededFuture();
       }
       // One at a time, so each scan gets its own answer or its own error.

@@ -18,11 +18,15 @@ class ScanBatchesTest {
   static final class Statements {
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
     final List<Promise<List<String>>> open = new CopyOnWriteArrayList<>();
+    volatile boolean down;
 
     Future<List<String>> run(List<String> batch) {
       batches.add(batch);
       if (batch.stream().anyMatch(s -> s.startsWith("bad"))) {
         return Future.failedFuture(new IllegalStateException("refused " + batch));
+      }
+      if (down) {
+        return Future.failedFuture(new java.net.ConnectException("database unreachable"));
       }
       Promise<List<String>> p = Promise.promise();
       open.add(p);
@@ -36,6 +40,11 @@ class ScanBatchesTest {
     }
   }
 
+  /** The stand-in's refusals are IllegalStateExceptions; a ConnectException is the database not answering. */
+  private static boolean refused(Throwable e) {
+    return e instanceof IllegalStateException;
+  }
+
   private static String key(String item) {
     return item.contains("#") ? item.substring(0, item.indexOf('#')) : null;
   }
@@ -47,7 +56,7 @@ class ScanBatchesTest {
   @Test
   void aQuietDoorSendsEachScanAtOnceAndABusyOneSendsWhatQueuedTogether() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(2, 64, ScanBatchesTest::key, db::run);
+    ScanBatches<String, String> batches = new ScanBatches<>(2, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
     Future<String> a = batches.submit("a");
     Future<String> b = batches.submit("b");
     assertEquals(List.of(List.of("a"), List.of("b")), db.batches, "two statements may run: each goes alone, at once");
@@ -71,7 +80,7 @@ class ScanBatchesTest {
   @Test
   void aBatchNeverExceedsItsLimit() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(1, 4, ScanBatchesTest::key, db::run);
+    ScanBatches<String, String> batches = new ScanBatches<>(1, 4, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
     batches.submit("first");
     List<Future<String>> queued = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
@@ -89,7 +98,7 @@ class ScanBatchesTest {
   @Test
   void aReplayedKeyWaitsForTheNextStatementSoItFindsTheFirstAnswer() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run);
+    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
     batches.submit("busy");
     Future<String> first = batches.submit("device1:key1#first");
     Future<String> other = batches.submit("device2:key1#other");
@@ -107,7 +116,7 @@ class ScanBatchesTest {
   @Test
   void aScanTheDatabaseRefusesFailsAloneAndItsNeighboursAreAnswered() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run);
+    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
     batches.submit("busy");
     Future<String> before = batches.submit("good1");
     Future<String> bad = batches.submit("bad");
@@ -121,5 +130,23 @@ class ScanBatchesTest {
     assertEquals(List.of(List.of("busy"), List.of("good1", "bad", "good2"), List.of("good1"), List.of("bad"), List.of("good2")),
         db.batches, "the failed batch is tried again one scan at a time");
     assertFalse(db.batches.stream().skip(5).findAny().isPresent());
+  }
+
+  @Test
+  void whenTheDatabaseIsDownEveryScanOfTheBatchFailsAtOnce() throws Exception {
+    Statements db = new Statements();
+    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
+    batches.submit("busy");
+    List<Future<String>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(batches.submit("q" + i));
+    }
+    db.down = true;
+    db.finishAll();
+    for (Future<String> f : queued) {
+      Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> get(f));
+      assertTrue(e.getCause() instanceof java.net.ConnectException, e.toString());
+    }
+    assertEquals(2, db.batches.size(), "no scan was tried alone: " + db.batches);
   }
 }
