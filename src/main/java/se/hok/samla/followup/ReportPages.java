@@ -174,7 +174,8 @@ public final class ReportPages {
         bar(Messages.get(lang, "followup.measure.confirmed"), t.confirmed()),
         bar(Messages.get(lang, "followup.measure.attended"), t.attended()),
         bar(Messages.get(lang, "followup.measure.walkIns"), t.walkIns()),
-        bar(Messages.get(lang, "followup.measure.noShows"), t.noShows()),
+        t.noShows() == null ? new Charts.Bar(Messages.get(lang, "followup.measure.noShows"), 0, "–")
+            : bar(Messages.get(lang, "followup.measure.noShows"), t.noShows()),
         bar(Messages.get(lang, "followup.measure.waitlisted"), t.waitlisted()),
         bar(Messages.get(lang, "followup.measure.cancelled"), t.cancelled()));
     List<Charts.Bar> ratings = new ArrayList<>();

@@ -169,7 +169,7 @@ final class ReportTables {
     rows.add(measure(lang, "cancelledEarlier", Cell.count(t.cancelledEarlier())));
     rows.add(measure(lang, "attended", Cell.count(t.attended())));
     rows.add(measure(lang, "walkIns", Cell.count(t.walkIns())));
-    rows.add(measure(lang, "noShows", Cell.count(t.noShows())));
+    rows.add(measure(lang, "noShows", Cell.countOrUnknown(t.noShows())));
     rows.add(measure(lang, "noShowRate", Cell.percent(t.noShowRate(), lang)));
     return table("narvaro", lang, List.of("measure", "value"), rows);
   }

@@ -73,8 +73,8 @@ class ReportPagesTest {
 
     assertEquals(List.of(
         List.of("Mått", "Värde"),
-        List.of("Genomförda aktiviteter", "3"),
-        List.of("Bekräftade anmälningar", "12"),
+        List.of("Genomförda aktiviteter", "4"),
+        List.of("Bekräftade anmälningar", "15"),
         List.of("Deltaganden (incheckade)", "9"),
         List.of("Kom utan anmälan", "1"),
         List.of("Närvaro (andel bekräftade som kom)", "75" + NBSP + "%"),
@@ -86,10 +86,11 @@ class ReportPagesTest {
         List.of("Aktivitet", "Datum", "Typ", "Bekräftade", "Deltog", "Utan anmälan", "Närvaro", "Medelbetyg", "Svar"),
         List.of("Workshop om långsiktighet", "2023-03-10", "Workshop", "7", "4", "1", "57,1" + NBSP + "%", "4,3", "3"),
         List.of("Seminarium om insyn", "2023-05-10", "Seminarium", "3", "3", "0", "100" + NBSP + "%", "3,0", "1"),
-        List.of("Dialogmöte i Varberg", "2023-09-10", "Dialogmöte", "2", "2", "0", "100" + NBSP + "%", "–", "0")),
-        table(html, "evenemang"), "drafts and cancelled events were not held");
+        List.of("Dialogmöte i Varberg", "2023-09-10", "Dialogmöte", "2", "2", "0", "100" + NBSP + "%", "–", "0"),
+        List.of("Digitalt dialogmöte", "2023-11-15", "Dialogmöte", "3", "0", "0", "–", "–", "0")),
+        table(html, "evenemang"), "drafts and cancelled events were not held; E4's attendance is unknown, not 0 %");
 
-    assertEquals(List.of(List.of("Typ", "Aktiviteter"), List.of("Dialogmöte", "1"), List.of("Workshop", "1"),
+    assertEquals(List.of(List.of("Typ", "Aktiviteter"), List.of("Dialogmöte", "2"), List.of("Workshop", "1"),
         List.of("Seminarium", "1")), table(html, "typer"), "in the order of the kinds");
 
     assertEquals(List.of(
@@ -123,7 +124,7 @@ class ReportPagesTest {
         List.of("År", "Tema", "Aktiviteter", "Deltaganden", "Organisationer", "Personer", "Närvaro",
             "Organisationer i minst två typer"),
         List.of("2022", "Öppenhet och insyn", "1", "2", "2", "2", "100" + NBSP + "%", "0"),
-        List.of("2023", "Långsiktighet", "3", "9", "3", "6", "75" + NBSP + "%", "3")), table(html, "trend"));
+        List.of("2023", "Långsiktighet", "4", "9", "3", "6", "75" + NBSP + "%", "3")), table(html, "trend"));
 
     assertContains(html, "<a href=\"/uppfoljning/evenemang/" + f.e1 + "\">Workshop om långsiktighet</a>");
     assertFalse(html.contains("Utkast som aldrig hölls"));
@@ -196,6 +197,22 @@ class ReportPagesTest {
   }
 
   @Test
+  void anEventHeldWithoutCheckInShowsNoShowsAsUnknownNotAsEveryone() throws Exception {
+    String html = page("/uppfoljning/evenemang/" + f.e4);
+    List<List<String>> turnout = table(html, "narvaro");
+    assertEquals(List.of("Bekräftade anmälningar", "3"), turnout.get(2));
+    assertEquals(List.of("Deltog", "0"), turnout.get(8));
+    assertEquals(List.of("Uteblev", "–"), turnout.get(10), "not 3: nobody was checked in, in or out");
+    assertEquals(List.of("Andel som uteblev", "–"), turnout.get(11), "not 100 %");
+    assertContains(html, "Deltog: 0; Kom utan anmälan: 0; Uteblev: –;");
+    String csv = viewer.get("/uppfoljning/evenemang/" + f.e4 + "/export/narvaro.csv").bodyAsString();
+    assertEquals(turnout, csv(csv.substring(1)), "the CSV says what the page says");
+    List<List<String>> xlsx = xlsx(viewer.get("/uppfoljning/evenemang/" + f.e4 + "/export/narvaro.xlsx").body()
+        .getBytes());
+    assertEquals(List.of("Andel som uteblev", "–"), xlsx.get(11), "no share to put in a number cell");
+  }
+
+  @Test
   void thePagesSpeakEnglishToo() {
     String html = page("/uppfoljning?ar=2023&lang=en");
     assertContains(html, "<html lang=\"en\"");
@@ -205,9 +222,13 @@ class ReportPagesTest {
     String event = page("/uppfoljning/evenemang/" + f.e1 + "?lang=en");
     assertEquals(List.of("Share of no-shows", "42.9%"), table(event, "narvaro").get(11));
     assertNoKeys(event);
+    String online = page("/uppfoljning/evenemang/" + f.e4 + "?lang=en");
+    assertEquals(List.of("Share of no-shows", "–"), table(online, "narvaro").get(11));
+    assertNoKeys(online);
     String yearly = page("/uppfoljning/ar/2023?lang=en");
     assertContains(yearly, "<h1>Follow-up 2023</h1>");
     assertNoKeys(yearly);
+    page("/uppfoljning?lang=sv");  // ?lang= sticks in a cookie: the other tests read this session in Swedish
   }
 
   // ------------------------------------------------------------------------------------------------ yearly report
@@ -217,7 +238,7 @@ class ReportPagesTest {
     String html = page("/uppfoljning/ar/2023");
     assertContains(html, "<h1>Uppföljning 2023</h1>");
     assertContains(html, "<article class=\"print-page yearly-report\">");
-    assertContains(html, "Under året genomfördes 3 aktiviteter med 9 deltaganden från 3 organisationer. Närvaron var 75"
+    assertContains(html, "Under året genomfördes 4 aktiviteter med 9 deltaganden från 3 organisationer. Närvaron var 75"
         + NBSP + "%. 3 organisationer deltog i minst två typer av aktiviteter.");
     assertContains(html, "<time datetime=\"2023-03-10\">2023-03-10</time> <a href=\"/uppfoljning/evenemang/" + f.e1
         + "\">Workshop om långsiktighet</a> – 4 deltagare");
