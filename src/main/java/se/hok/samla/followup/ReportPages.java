@@ -77,6 +77,7 @@ public final class ReportPages {
         model.put("errors", Map.of());
         model.put("p", p);
         model.put("heading", heading(choice.scope(), lang));
+        model.put("attendanceNote", ReportTables.attendanceUnrecordedNote(p.totals(), lang));
         model.put("query", choice.query());
         Map<String, ReportTable> tables = new LinkedHashMap<>();
         ReportTables.SCOPE_TABLES.forEach(id -> tables.put(id, ReportTables.scope(id, p, trend, lang)));

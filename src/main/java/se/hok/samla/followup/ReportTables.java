@@ -220,6 +220,15 @@ final class ReportTables {
 
   // ------------------------------------------------------------------------------------------------ words
 
+  /**
+   * Why the attendance rate leaves events out (held without check-in, so how many came is unknown), or null when it
+   * leaves none out: a rate over fewer events than the report lists must say so where it is read.
+   */
+  static String attendanceUnrecordedNote(Participation.Totals t, Lang lang) {
+    return t.eventsAttendanceUnrecorded() == 0 ? null
+        : Messages.get(lang, "followup.attendanceUnrecorded", t.eventsAttendanceUnrecorded());
+  }
+
   static String kind(String code, Lang lang) {
     return Messages.get(lang, "kind." + code);
   }

@@ -11,12 +11,13 @@ import se.hok.samla.web.Messages;
 /**
  * The yearly follow-up, like the working group's own "Uppföljning": the year's theme and focus area, the
  * activities held by kind with their dates, who took part (organisations, sectors), attendance, breadth, and how
- * each activity was rated. One model for the printable page and the PDF.
+ * each activity was rated. One model for the printable page and the PDF. attendanceNote says how many activities
+ * the attendance rate leaves out for want of check-ins; null when it leaves none out.
  */
 public record YearlyReport(int year, String theme, String focusArea, List<KindGroup> activities,
                            ReportTable totals, ReportTable sectors, ReportTable breadth, ReportTable ratings,
                            ReportTable organisations, List<String> silentSignatories, List<Charts.Bar> kindBars,
-                           List<Charts.Bar> sectorBars, String summary) {
+                           List<Charts.Bar> sectorBars, String summary, String attendanceNote) {
 
   public record KindGroup(String kind, List<Activity> events) {}
 
@@ -52,6 +53,6 @@ public record YearlyReport(int year, String theme, String focusArea, List<KindGr
         p.plan() == null ? null : p.plan().focusArea(), groups, ReportTables.totals(p, lang),
         ReportTables.sectors(p, lang), ReportTables.breadth(p, lang), ReportTables.ratingsByEvent(p, lang),
         ReportTables.organisations(p, lang), p.silentSignatories().stream().map(o -> o.name()).toList(), kindBars,
-        sectorBars, summary);
+        sectorBars, summary, ReportTables.attendanceUnrecordedNote(t, lang));
   }
 }

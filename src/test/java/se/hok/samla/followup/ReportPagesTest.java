@@ -42,6 +42,10 @@ import se.hok.samla.support.TestApp;
  */
 class ReportPagesTest {
   private static final String NBSP = "\u00A0";
+  private static final String EVENT_NOTE =
+      "Ingen incheckning registrerades för det här evenemanget, så närvaron är okänd.";
+  private static final String YEAR_NOTE = "1 evenemang saknar registrerad närvaro (till exempel digitala möten utan"
+      + " incheckning) och räknas inte in i närvarograden.";
 
   private static TestApp app;
   private static FollowUpFixture f;
@@ -70,6 +74,7 @@ class ReportPagesTest {
     assertContains(html, "<h2 id=\"urval\">Handlingsplanens år 2023</h2>");
     assertContains(html, "<dd>Långsiktighet</dd>");
     assertContains(html, "<dd>Uthållig samverkan</dd>");
+    assertContains(html, "<div class=\"notice notice-warning\"><p>" + YEAR_NOTE + "</p></div>");
 
     assertEquals(List.of(
         List.of("Mått", "Värde"),
@@ -140,6 +145,7 @@ class ReportPagesTest {
     assertEquals("Seminarium om insyn", events.get(1).get(0));
     assertEquals("Dialogmöte i Varberg", events.get(2).get(0));
     assertEquals(List.of("Deltaganden (incheckade)", "5"), table(html, "oversikt").get(3));
+    assertFalse(html.contains("saknar registrerad närvaro"), "every event of the period had check-ins");
   }
 
   @Test
@@ -194,11 +200,15 @@ class ReportPagesTest {
     assertContains(html, "<desc id=\"chart-narvaro-desc\">Bekräftade anmälningar: 7; Deltog: 4; Kom utan anmälan: 1;"
         + " Uteblev: 3; På väntelistan: 1; Avbokade: 3</desc>");
     assertFalse(html.contains("Anna Alm"), "the report page names nobody");
+    assertFalse(html.contains(EVENT_NOTE), "attendance was recorded");
   }
 
   @Test
   void anEventHeldWithoutCheckInShowsNoShowsAsUnknownNotAsEveryone() throws Exception {
     String html = page("/uppfoljning/evenemang/" + f.e4);
+    assertContains(html, "<div class=\"notice notice-warning\"><p>" + EVENT_NOTE + "</p></div>");
+    assertTrue(html.indexOf(EVENT_NOTE) > html.indexOf("<h2 id=\"narvaro\">")
+        && html.indexOf(EVENT_NOTE) < html.indexOf("id=\"tabell-narvaro\""), "the note is by the figures it explains");
     List<List<String>> turnout = table(html, "narvaro");
     assertEquals(List.of("Bekräftade anmälningar", "3"), turnout.get(2));
     assertEquals(List.of("Deltog", "0"), turnout.get(8));
@@ -218,15 +228,19 @@ class ReportPagesTest {
     assertContains(html, "<html lang=\"en\"");
     assertContains(html, "Action-plan year 2023");
     assertEquals(List.of("Attendance (share of confirmed who came)", "75%"), table(html, "oversikt").get(5));
+    assertContains(html, "1 event has no recorded attendance (for example online meetings without check-in) and is"
+        + " not counted in the attendance rate.");
     assertNoKeys(html);
     String event = page("/uppfoljning/evenemang/" + f.e1 + "?lang=en");
     assertEquals(List.of("Share of no-shows", "42.9%"), table(event, "narvaro").get(11));
     assertNoKeys(event);
     String online = page("/uppfoljning/evenemang/" + f.e4 + "?lang=en");
     assertEquals(List.of("Share of no-shows", "–"), table(online, "narvaro").get(11));
+    assertContains(online, "No check-in was recorded for this event, so attendance is unknown.");
     assertNoKeys(online);
     String yearly = page("/uppfoljning/ar/2023?lang=en");
     assertContains(yearly, "<h1>Follow-up 2023</h1>");
+    assertContains(yearly, "1 event has no recorded attendance");
     assertNoKeys(yearly);
     page("/uppfoljning?lang=sv");  // ?lang= sticks in a cookie: the other tests read this session in Swedish
   }
@@ -240,12 +254,14 @@ class ReportPagesTest {
     assertContains(html, "<article class=\"print-page yearly-report\">");
     assertContains(html, "Under året genomfördes 4 aktiviteter med 9 deltaganden från 3 organisationer. Närvaron var 75"
         + NBSP + "%. 3 organisationer deltog i minst två typer av aktiviteter.");
+    assertContains(html, "<div class=\"notice notice-warning\"><p>" + YEAR_NOTE + "</p></div>");
     assertContains(html, "<time datetime=\"2023-03-10\">2023-03-10</time> <a href=\"/uppfoljning/evenemang/" + f.e1
         + "\">Workshop om långsiktighet</a> – 4 deltagare");
     assertContains(html, "<li>Delta förbund</li>");
     assertEquals(List.of("Workshop om långsiktighet", "3", "4,3", "0", "0", "0", "2", "1"),
         table(html, "betyg-per-evenemang").get(1));
     assertContains(html, "/static/css/followup.css");
+    assertFalse(page("/uppfoljning/ar/2022").contains("saknar registrerad närvaro"), "2022's event had check-ins");
 
     HttpResponse<Buffer> pdf = viewer.get("/uppfoljning/ar/2023/uppfoljning.pdf");
     assertEquals(200, pdf.statusCode());
@@ -257,6 +273,7 @@ class ReportPagesTest {
           "Återkoppling per aktivitet")) {
         assertTrue(text.contains(expected), "the PDF says " + expected + ":\n" + text);
       }
+      assertTrue(text.replaceAll("\\s+", " ").contains(YEAR_NOTE), "the PDF tells why E4 is left out:\n" + text);
       assertEquals("sv-SE", doc.getDocumentCatalog().getLanguage());
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
@@ -428,6 +445,7 @@ class ReportPagesTest {
         new String[] {"/uppfoljning?ar=abc", "Uppföljning"},
         new String[] {"/uppfoljning/evenemang/" + f.e1, "Uppföljning: Workshop om långsiktighet"},
         new String[] {"/uppfoljning/evenemang/" + f.e3, "Uppföljning: Dialogmöte i Varberg"},
+        new String[] {"/uppfoljning/evenemang/" + f.e4, "Uppföljning: Digitalt dialogmöte"},
         new String[] {"/uppfoljning/ar/2023", "Uppföljning 2023"},
         new String[] {"/uppfoljning/ar/2023?lang=en", "Follow-up 2023"})) {
       browser.open(app.url(page[0]));
