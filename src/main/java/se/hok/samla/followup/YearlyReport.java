@@ -21,6 +21,7 @@ public record YearlyReport(int year, String theme, String focusArea, List<KindGr
 
   public record KindGroup(String kind, List<Activity> events) {}
 
+  /** attendancesText: how many took part, or that nobody knows (held without check-in), never "no participants". */
   public record Activity(long id, String date, String title, long attendances, String attendancesText) {}
 
   static Future<YearlyReport> load(ReportService reports, int year, Lang lang) {
@@ -32,8 +33,9 @@ public record YearlyReport(int year, String theme, String focusArea, List<KindGr
     Participation.KINDS.forEach(k -> byKind.put(k, new ArrayList<>()));
     for (Participation.HeldEvent e : p.events()) {
       byKind.get(e.kind()).add(new Activity(e.id(), ReportTables.date(e.startsAt()),
-          ReportTables.title(e.titleSv(), e.titleEn(), lang), e.attendances(),
-          Messages.get(lang, "followup.yearly.attendances", e.attendances())));
+          ReportTables.title(e.titleSv(), e.titleEn(), lang), e.attendances(), e.attendanceRecorded()
+              ? Messages.get(lang, "followup.yearly.attendances", e.attendances())
+              : Messages.get(lang, "followup.yearly.attendanceUnknown")));
     }
     List<KindGroup> groups = new ArrayList<>();
     byKind.forEach((k, list) -> {

@@ -241,6 +241,7 @@ class ReportPagesTest {
     String yearly = page("/uppfoljning/ar/2023?lang=en");
     assertContains(yearly, "<h1>Follow-up 2023</h1>");
     assertContains(yearly, "1 event has no recorded attendance");
+    assertContains(yearly, "Digitalt dialogmöte</a> – participants unknown (no check-in)");
     assertNoKeys(yearly);
     page("/uppfoljning?lang=sv");  // ?lang= sticks in a cookie: the other tests read this session in Swedish
   }
@@ -257,6 +258,8 @@ class ReportPagesTest {
     assertContains(html, "<div class=\"notice notice-warning\"><p>" + YEAR_NOTE + "</p></div>");
     assertContains(html, "<time datetime=\"2023-03-10\">2023-03-10</time> <a href=\"/uppfoljning/evenemang/" + f.e1
         + "\">Workshop om långsiktighet</a> – 4 deltagare");
+    assertContains(html, "<a href=\"/uppfoljning/evenemang/" + f.e4 + "\">Digitalt dialogmöte</a> – deltagarna okända"
+        + " (ingen incheckning)");
     assertContains(html, "<li>Delta förbund</li>");
     assertEquals(List.of("Workshop om långsiktighet", "3", "4,3", "0", "0", "0", "2", "1"),
         table(html, "betyg-per-evenemang").get(1));
@@ -274,6 +277,8 @@ class ReportPagesTest {
         assertTrue(text.contains(expected), "the PDF says " + expected + ":\n" + text);
       }
       assertTrue(text.replaceAll("\\s+", " ").contains(YEAR_NOTE), "the PDF tells why E4 is left out:\n" + text);
+      assertTrue(text.replaceAll("\\s+", " ").contains("Digitalt dialogmöte – deltagarna okända (ingen incheckning)"),
+          "the PDF does not say E4 had no participants:\n" + text);
       assertEquals("sv-SE", doc.getDocumentCatalog().getLanguage());
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
