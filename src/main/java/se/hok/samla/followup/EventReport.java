@@ -15,20 +15,36 @@ public record EventReport(Info event, Turnout turnout, List<SessionTurnout> sess
 
   /**
    * registered = every registration ever made (confirmed + waitlisted + cancelled); attended = registrations with
-   * an admission (to the event or any of its sessions) that was not undone; noShowRate = confirmed registrations
-   * without an admission / confirmed, null when nobody is confirmed. Cancellations are counted by how long before
-   * the start they came: within a day (or after the start), one to seven days, earlier.
+   * an admission (to the event or any of its sessions) that was not undone; confirmedNotAdmitted = confirmed
+   * registrations without one. Cancellations are counted by how long before the start they came: within a day (or
+   * after the start), one to seven days, earlier.
+   *
+   * <p>Attendance is known only when the door was used: an event held without check-in (an online meeting, or an
+   * organiser who never opened the door page) has no admission at all, and reading that as "everybody stayed away"
+   * would report a 100 % no-show rate for a meeting that may have been full. So with no admission, no-shows and
+   * both rates are unknown (null) rather than computed.
    */
   public record Turnout(long registered, long confirmed, long waitlisted, long cancelled, long cancelledWithinDay,
                         long cancelledWithinWeek, long cancelledEarlier, long attended, long walkIns,
-                        long confirmedAttended, long noShows) {
-    public Double noShowRate() {
-      return confirmed == 0 ? null : (double) noShows / confirmed;
+                        long confirmedAttended, long confirmedNotAdmitted) {
+    /** At least one admission to the event or one of its sessions that was not undone. */
+    public boolean attendanceRecorded() {
+      return attended > 0;
     }
 
-    /** The share of confirmed registrations that came: 1 − no-show rate. */
+    /** Confirmed registrations that did not come; null when attendance was not recorded. */
+    public Long noShows() {
+      return attendanceRecorded() ? confirmedNotAdmitted : null;
+    }
+
+    /** No-shows / confirmed; null when nobody is confirmed or attendance was not recorded. */
+    public Double noShowRate() {
+      return confirmed == 0 || !attendanceRecorded() ? null : (double) confirmedNotAdmitted / confirmed;
+    }
+
+    /** The share of confirmed registrations that came: 1 − no-show rate, and unknown when that is. */
     public Double attendanceRate() {
-      return confirmed == 0 ? null : (double) confirmedAttended / confirmed;
+      return confirmed == 0 || !attendanceRecorded() ? null : (double) confirmedAttended / confirmed;
     }
   }
 

@@ -33,21 +33,36 @@ public record Participation(Scope scope, PlanYear plan, Totals totals, List<Held
 
   /**
    * attendances = admitted registrations (one person at two events counts twice); people = distinct identifiable
-   * persons among them; unlinked = attendances whose registration is erased; attendanceRate = admitted confirmed
-   * registrations / confirmed registrations.
+   * persons among them; unlinked = attendances whose registration is erased.
+   *
+   * <p>attendanceRate = admitted confirmed registrations / confirmed registrations, over the events whose attendance
+   * was recorded only (see {@link HeldEvent#attendanceRecorded()}): an online meeting held without check-in would
+   * otherwise add its registrations as if nobody had come and pull the year's rate down.
+   * confirmedAttendanceRecorded is that denominator; eventsAttendanceUnrecorded says how many held events were
+   * left out, so the reader is told. confirmed still counts every event's confirmed registrations.
    */
   public record Totals(long events, long confirmed, long attendances, long walkIns, long people, long unlinked,
-                       long organisations, long confirmedAttended) {
+                       long organisations, long confirmedAttended, long confirmedAttendanceRecorded,
+                       long eventsAttendanceUnrecorded) {
     public Double attendanceRate() {
-      return confirmed == 0 ? null : (double) confirmedAttended / confirmed;
+      return confirmedAttendanceRecorded == 0 ? null : (double) confirmedAttended / confirmedAttendanceRecorded;
     }
   }
 
   public record HeldEvent(long id, String kind, String titleSv, String titleEn, OffsetDateTime startsAt,
                           Integer planYear, long confirmed, long attendances, long walkIns, long confirmedAttended,
                           Ratings ratings) {
+    /**
+     * At least one admission (to the event or a session) that was not undone. Without one the event was held
+     * without check-in, and how many came is unknown, not zero.
+     */
+    public boolean attendanceRecorded() {
+      return attendances > 0;
+    }
+
+    /** Admitted confirmed registrations / confirmed; null when nobody is confirmed or attendance is unknown. */
     public Double attendanceRate() {
-      return confirmed == 0 ? null : (double) confirmedAttended / confirmed;
+      return confirmed == 0 || !attendanceRecorded() ? null : (double) confirmedAttended / confirmed;
     }
   }
 
@@ -136,11 +151,19 @@ public record Participation(Scope scope, PlanYear plan, Totals totals, List<Held
 
     List<HeldEvent> events = new ArrayList<>();
     Map<String, Long> byKind = new LinkedHashMap<>();
+    long confirmedAttendanceRecorded = 0;
+    long eventsAttendanceUnrecorded = 0;
     for (HeldEvent e : held) {
       long[] c = perEvent.getOrDefault(e.id(), new long[4]);
-      events.add(new HeldEvent(e.id(), e.kind(), e.titleSv(), e.titleEn(), e.startsAt(), e.planYear(), c[0], c[1],
-          c[2], c[3], ratings.getOrDefault(e.id(), Ratings.NONE)));
+      HeldEvent counted = new HeldEvent(e.id(), e.kind(), e.titleSv(), e.titleEn(), e.startsAt(), e.planYear(), c[0],
+          c[1], c[2], c[3], ratings.getOrDefault(e.id(), Ratings.NONE));
+      events.add(counted);
       byKind.merge(e.kind(), 1L, Long::sum);
+      if (counted.attendanceRecorded()) {
+        confirmedAttendanceRecorded += counted.confirmed();
+      } else {
+        eventsAttendanceUnrecorded++;
+      }
     }
     Map<String, Long> eventsByKind = new LinkedHashMap<>();
     KINDS.stream().filter(byKind::containsKey).forEach(k -> eventsByKind.put(k, byKind.get(k)));
@@ -181,7 +204,7 @@ public record Participation(Scope scope, PlanYear plan, Totals totals, List<Held
         new java.util.TreeMap<>(byKindCount));
 
     Totals totals = new Totals(held.size(), confirmed, attendances, walkIns, personEvents.size(), unlinked,
-        orgRows.size(), confirmedAttended);
+        orgRows.size(), confirmedAttended, confirmedAttendanceRecorded, eventsAttendanceUnrecorded);
     return new Participation(scope, plan, totals, events, eventsByKind, sectors, orgRows, silent, breadth);
   }
 }

@@ -42,8 +42,10 @@ public final class ReportApi {
           t.cancelledWithinWeek(), "earlier", t.cancelledEarlier()));
       body.put("attended", t.attended());
       body.put("walkIns", t.walkIns());
+      body.put("attendanceRecorded", t.attendanceRecorded());
       body.put("noShows", t.noShows());
       body.put("noShowRate", t.noShowRate());
+      body.put("attendanceRate", t.attendanceRate());
       List<Map<String, Object>> sessions = new ArrayList<>();
       for (EventReport.SessionTurnout s : r.sessions()) {
         Map<String, Object> session = new LinkedHashMap<>();
@@ -71,6 +73,7 @@ public final class ReportApi {
       Participation.Totals t = p.totals();
       Map<String, Object> totals = new LinkedHashMap<>();
       totals.put("events", t.events());
+      totals.put("eventsWithoutRecordedAttendance", t.eventsAttendanceUnrecorded());
       totals.put("confirmed", t.confirmed());
       totals.put("attendances", t.attendances());
       totals.put("walkIns", t.walkIns());

@@ -77,6 +77,7 @@ public final class ReportPages {
         model.put("errors", Map.of());
         model.put("p", p);
         model.put("heading", heading(choice.scope(), lang));
+        model.put("attendanceNote", ReportTables.attendanceUnrecordedNote(p.totals(), lang));
         model.put("query", choice.query());
         Map<String, ReportTable> tables = new LinkedHashMap<>();
         ReportTables.SCOPE_TABLES.forEach(id -> tables.put(id, ReportTables.scope(id, p, trend, lang)));
@@ -174,7 +175,8 @@ public final class ReportPages {
         bar(Messages.get(lang, "followup.measure.confirmed"), t.confirmed()),
         bar(Messages.get(lang, "followup.measure.attended"), t.attended()),
         bar(Messages.get(lang, "followup.measure.walkIns"), t.walkIns()),
-        bar(Messages.get(lang, "followup.measure.noShows"), t.noShows()),
+        t.noShows() == null ? new Charts.Bar(Messages.get(lang, "followup.measure.noShows"), 0, "–")
+            : bar(Messages.get(lang, "followup.measure.noShows"), t.noShows()),
         bar(Messages.get(lang, "followup.measure.waitlisted"), t.waitlisted()),
         bar(Messages.get(lang, "followup.measure.cancelled"), t.cancelled()));
     List<Charts.Bar> ratings = new ArrayList<>();

@@ -54,7 +54,7 @@ public final class ReportService {
               count(r.id) filter (where a.registration_id is not null) as attended,
               count(r.id) filter (where a.registration_id is not null and r.source = 'walk_in') as walk_ins,
               count(r.id) filter (where a.registration_id is not null and r.status = 'confirmed') as confirmed_attended,
-              count(r.id) filter (where a.registration_id is null and r.status = 'confirmed') as no_shows
+              count(r.id) filter (where a.registration_id is null and r.status = 'confirmed') as not_admitted
             from event e
             left join registration r on r.event_id = e.id
             left join (select registration_id from attendance where event_id = $1) a
@@ -74,7 +74,7 @@ public final class ReportService {
           EventReport.Turnout turnout = new EventReport.Turnout(row.getLong("registered"), row.getLong("confirmed"),
               row.getLong("waitlisted"), row.getLong("cancelled"), row.getLong("within_day"),
               row.getLong("within_week"), row.getLong("earlier"), row.getLong("attended"), row.getLong("walk_ins"),
-              row.getLong("confirmed_attended"), row.getLong("no_shows"));
+              row.getLong("confirmed_attended"), row.getLong("not_admitted"));
           return Future.all(sessions(eventId), needs(eventId), ratings(List.of(eventId)))
               .map(all -> new EventReport(info, turnout, all.resultAt(0), all.resultAt(1),
                   all.<Map<Long, Ratings>>resultAt(2).getOrDefault(eventId, Ratings.NONE)));

@@ -22,6 +22,11 @@ public record ReportTable(String id, String caption, List<String> columns, List<
       return new Cell(String.valueOf(n), (double) n, Kind.COUNT);
     }
 
+    /** A count that may be unknown (no-shows of an event held without check-in): "–", as an unknown share. */
+    public static Cell countOrUnknown(Long n) {
+      return n == null ? new Cell("–", null, Kind.TEXT) : count(n);
+    }
+
     /** A count that could point at one person's needs: below three it is shown, and exported, as "< 3". */
     public static Cell masked(long n) {
       return n < EventReport.NeedCount.SMALL ? new Cell("< " + EventReport.NeedCount.SMALL, null, Kind.SMALL) : count(n);

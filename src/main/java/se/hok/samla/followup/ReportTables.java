@@ -169,7 +169,7 @@ final class ReportTables {
     rows.add(measure(lang, "cancelledEarlier", Cell.count(t.cancelledEarlier())));
     rows.add(measure(lang, "attended", Cell.count(t.attended())));
     rows.add(measure(lang, "walkIns", Cell.count(t.walkIns())));
-    rows.add(measure(lang, "noShows", Cell.count(t.noShows())));
+    rows.add(measure(lang, "noShows", Cell.countOrUnknown(t.noShows())));
     rows.add(measure(lang, "noShowRate", Cell.percent(t.noShowRate(), lang)));
     return table("narvaro", lang, List.of("measure", "value"), rows);
   }
@@ -219,6 +219,15 @@ final class ReportTables {
   }
 
   // ------------------------------------------------------------------------------------------------ words
+
+  /**
+   * Why the attendance rate leaves events out (held without check-in, so how many came is unknown), or null when it
+   * leaves none out: a rate over fewer events than the report lists must say so where it is read.
+   */
+  static String attendanceUnrecordedNote(Participation.Totals t, Lang lang) {
+    return t.eventsAttendanceUnrecorded() == 0 ? null
+        : Messages.get(lang, "followup.attendanceUnrecorded", t.eventsAttendanceUnrecorded());
+  }
 
   static String kind(String code, Lang lang) {
     return Messages.get(lang, "kind." + code);

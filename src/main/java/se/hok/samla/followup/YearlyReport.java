@@ -11,15 +11,17 @@ import se.hok.samla.web.Messages;
 /**
  * The yearly follow-up, like the working group's own "Uppföljning": the year's theme and focus area, the
  * activities held by kind with their dates, who took part (organisations, sectors), attendance, breadth, and how
- * each activity was rated. One model for the printable page and the PDF.
+ * each activity was rated. One model for the printable page and the PDF. attendanceNote says how many activities
+ * the attendance rate leaves out for want of check-ins; null when it leaves none out.
  */
 public record YearlyReport(int year, String theme, String focusArea, List<KindGroup> activities,
                            ReportTable totals, ReportTable sectors, ReportTable breadth, ReportTable ratings,
                            ReportTable organisations, List<String> silentSignatories, List<Charts.Bar> kindBars,
-                           List<Charts.Bar> sectorBars, String summary) {
+                           List<Charts.Bar> sectorBars, String summary, String attendanceNote) {
 
   public record KindGroup(String kind, List<Activity> events) {}
 
+  /** attendancesText: how many took part, or that nobody knows (held without check-in), never "no participants". */
   public record Activity(long id, String date, String title, long attendances, String attendancesText) {}
 
   static Future<YearlyReport> load(ReportService reports, int year, Lang lang) {
@@ -31,8 +33,9 @@ public record YearlyReport(int year, String theme, String focusArea, List<KindGr
     Participation.KINDS.forEach(k -> byKind.put(k, new ArrayList<>()));
     for (Participation.HeldEvent e : p.events()) {
       byKind.get(e.kind()).add(new Activity(e.id(), ReportTables.date(e.startsAt()),
-          ReportTables.title(e.titleSv(), e.titleEn(), lang), e.attendances(),
-          Messages.get(lang, "followup.yearly.attendances", e.attendances())));
+          ReportTables.title(e.titleSv(), e.titleEn(), lang), e.attendances(), e.attendanceRecorded()
+              ? Messages.get(lang, "followup.yearly.attendances", e.attendances())
+              : Messages.get(lang, "followup.yearly.attendanceUnknown")));
     }
     List<KindGroup> groups = new ArrayList<>();
     byKind.forEach((k, list) -> {
@@ -52,6 +55,6 @@ public record YearlyReport(int year, String theme, String focusArea, List<KindGr
         p.plan() == null ? null : p.plan().focusArea(), groups, ReportTables.totals(p, lang),
         ReportTables.sectors(p, lang), ReportTables.breadth(p, lang), ReportTables.ratingsByEvent(p, lang),
         ReportTables.organisations(p, lang), p.silentSignatories().stream().map(o -> o.name()).toList(), kindBars,
-        sectorBars, summary);
+        sectorBars, summary, ReportTables.attendanceUnrecordedNote(t, lang));
   }
 }

@@ -52,6 +52,10 @@ final class YearlyReportPdf {
       out.text(Messages.get(lang, "followup.yearly.focusArea") + ": " + dash(r.focusArea()), out.regular, 11);
       out.space(6);
       out.text(r.summary(), out.regular, 11);
+      if (r.attendanceNote() != null) {
+        out.space(4);
+        out.text(r.attendanceNote(), out.regular, 11);
+      }
 
       out.heading(Messages.get(lang, "followup.yearly.activities"));
       if (r.activities().isEmpty()) {

@@ -17,6 +17,9 @@ import se.hok.samla.support.Db;
  *   <li>E2 seminarium 2023-05-10: Anna@Example.org again (same person, other case), bo2 (Beta), and one erased
  *   registration from Gamma; all attended. Rating 3.</li>
  *   <li>E3 dialogmöte 2023-09-10: anna again and cia (Gamma); both attended.</li>
+ *   <li>E4 dialogmöte 2023-11-15, held online without check-in: 3 confirmed (anna, dan of Delta, lisa of Beta) and
+ *   not one admission, so its attendance is unknown: no no-shows, no rates, and left out of the year's attendance
+ *   rate (9 confirmed attended / 12 confirmed of E1–E3 = 75 %, not 9 / 15).</li>
  *   <li>Not held, so never counted: a draft and a cancelled event of 2023, each with an attended registration.</li>
  * </ul>
  * Plan year 2022: one workshop with olle (Beta) and pia (Alfa) attended.
@@ -34,6 +37,7 @@ final class FollowUpFixture {
   long e1;
   long e2;
   long e3;
+  long e4;
   long draft;
   long cancelledEvent;
   long e2022;
@@ -64,6 +68,7 @@ final class FollowUpFixture {
     s2 = session(e1, "Pass 2: Uppföljning", "2023-03-10 13:00");
     e2 = event("seminarium", "Seminarium om insyn", "2023-05-10 13:00", "published", 2023);
     e3 = event("dialogmote", "Dialogmöte i Varberg", "2023-09-10 13:00", "published", 2023);
+    e4 = event("dialogmote", "Digitalt dialogmöte", "2023-11-15 13:00", "published", 2023);
     draft = event("workshop", "Utkast som aldrig hölls", "2023-10-01 09:00", "draft", 2023);
     cancelledEvent = event("seminarium", "Inställt seminarium", "2023-11-01 09:00", "cancelled", 2023);
     e2022 = event("workshop", "Workshop 2022", "2022-04-01 09:00", "published", 2022);
@@ -110,6 +115,10 @@ final class FollowUpFixture {
 
     checkin(e3, null, reg(e3, "Anna Alm", "anna@example.org", alfa, "confirmed", "web", null), false);
     checkin(e3, null, reg(e3, "Cia Carlsson", "cia@example.org", gamma, "confirmed", "web", null), false);
+
+    reg(e4, "Anna Alm", "anna@example.org", alfa, "confirmed", "web", null);
+    reg(e4, "Dan Dahl", "dan@example.org", delta, "confirmed", "web", null);
+    reg(e4, "Lisa Lund", "lisa@example.org", beta, "confirmed", "web", null);
 
     checkin(draft, null, reg(draft, "Lars Lind", "lars@example.org", epsilon, "confirmed", "web", null), false);
     checkin(cancelledEvent, null,

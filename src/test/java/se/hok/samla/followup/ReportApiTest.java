@@ -3,12 +3,16 @@ package se.hok.samla.followup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static se.hok.samla.support.TestApp.await;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.ResponseValidator;
+import io.vertx.openapi.validation.ValidatableResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -86,8 +90,10 @@ class ReportApiTest {
         t.getJsonObject("cancellations"));
     assertEquals(4, t.getInteger("attended"));
     assertEquals(1, t.getInteger("walkIns"));
+    assertEquals(true, t.getBoolean("attendanceRecorded"));
     assertEquals(3, t.getInteger("noShows"));
     assertEquals(3.0 / 7, t.getDouble("noShowRate"), 1e-9);
+    assertEquals(4.0 / 7, t.getDouble("attendanceRate"), 1e-9);
     JsonArray sessions = t.getJsonArray("sessions");
     assertEquals(2, sessions.size());
     JsonObject s1 = sessions.getJsonObject(0);
@@ -102,6 +108,20 @@ class ReportApiTest {
     assertEquals(1, empty.getInteger("attended"));
     JsonObject noOne = get("/api/v1/events/" + f.e3 + "/turnout", viewer).bodyAsJsonObject();
     assertEquals(0.0, noOne.getDouble("noShowRate"));
+  }
+
+  @Test
+  void anEventHeldWithoutCheckInHasUnknownAttendanceNotOnlyNoShows() {
+    HttpResponse<Buffer> r = get("/api/v1/events/" + f.e4 + "/turnout", viewer);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonObject t = r.bodyAsJsonObject();
+    assertEquals(3, t.getInteger("confirmed"));
+    assertEquals(0, t.getInteger("attended"));
+    assertEquals(false, t.getBoolean("attendanceRecorded"));
+    for (String unknown : List.of("noShows", "noShowRate", "attendanceRate")) {
+      assertTrue(t.containsKey(unknown), unknown + " is there, as null: " + t);
+      assertNull(t.getValue(unknown), unknown + " is unknown, not 3 no-shows (100 %): " + t);
+    }
   }
 
   @Test
@@ -135,15 +155,17 @@ class ReportApiTest {
     assertEquals("Långsiktighet", p.getString("theme"));
     assertEquals("Uthållig samverkan", p.getString("focusArea"));
     JsonObject totals = p.getJsonObject("totals");
-    assertEquals(3, totals.getInteger("events"));
-    assertEquals(12, totals.getInteger("confirmed"));
+    assertEquals(4, totals.getInteger("events"));
+    assertEquals(1, totals.getInteger("eventsWithoutRecordedAttendance"), "E4 was held without check-in");
+    assertEquals(15, totals.getInteger("confirmed"), "E4's 3 confirmed registrations count as confirmed");
     assertEquals(9, totals.getInteger("attendances"));
     assertEquals(1, totals.getInteger("walkIns"));
-    assertEquals(0.75, totals.getDouble("attendanceRate"), 1e-9);
+    assertEquals(9.0 / (15 - 3), totals.getDouble("attendanceRate"), 1e-9,
+        "confirmed attended / confirmed of the events with recorded attendance: E4 is left out, not 9 / 15");
     assertEquals(3, totals.getInteger("organisations"));
     assertEquals(6, totals.getInteger("people"));
     assertEquals(1, totals.getInteger("unlinkedAttendances"));
-    assertEquals(new JsonObject().put("dialogmote", 1).put("workshop", 1).put("seminarium", 1),
+    assertEquals(new JsonObject().put("dialogmote", 2).put("workshop", 1).put("seminarium", 1),
         p.getJsonObject("eventsByKind"));
 
     JsonArray sectors = p.getJsonArray("sectors");
@@ -175,6 +197,7 @@ class ReportApiTest {
 
     JsonObject y2022 = get("/api/v1/reports/participation?year=2022", viewer).bodyAsJsonObject();
     assertEquals(2, y2022.getJsonObject("totals").getInteger("attendances"));
+    assertEquals(0, y2022.getJsonObject("totals").getInteger("eventsWithoutRecordedAttendance"));
     assertNull(y2022.getValue("focusArea"));
   }
 
@@ -192,6 +215,26 @@ class ReportApiTest {
     HttpResponse<Buffer> notPlanned = get("/api/v1/reports/participation?year=2030", viewer);
     assertEquals(404, notPlanned.statusCode());
     assertEquals("not_found", notPlanned.bodyAsJsonObject().getString("error"));
+  }
+
+  /** The answers, unknown figures (null) included, are what the contract says: the API is built from it. */
+  @Test
+  void theAnswersMatchTheContract() {
+    OpenAPIContract contract = await(OpenAPIContract.from(app.vertx, "openapi.yaml"));
+    ResponseValidator validator = ResponseValidator.create(app.vertx, contract);
+    for (String[] call : List.of(
+        new String[] {"eventTurnout", "/api/v1/events/" + f.e1 + "/turnout"},
+        new String[] {"eventTurnout", "/api/v1/events/" + f.e4 + "/turnout"},
+        new String[] {"participationReport", "/api/v1/reports/participation?year=2023"})) {
+      HttpResponse<Buffer> r = get(call[1], viewer);
+      assertEquals(200, r.statusCode(), call[1]);
+      try {
+        await(validator.validate(ValidatableResponse.create(200, r.body(), "application/json"), call[0]));
+      } catch (RuntimeException e) {
+        throw new AssertionError(call[1] + " does not match the contract: " + e.getMessage() + "\n" + r.bodyAsString(),
+            e);
+      }
+    }
   }
 
   @Test

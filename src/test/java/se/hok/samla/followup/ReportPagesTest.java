@@ -42,6 +42,10 @@ import se.hok.samla.support.TestApp;
  */
 class ReportPagesTest {
   private static final String NBSP = "\u00A0";
+  private static final String EVENT_NOTE =
+      "Ingen incheckning registrerades för det här evenemanget, så närvaron är okänd.";
+  private static final String YEAR_NOTE = "1 evenemang saknar registrerad närvaro (till exempel digitala möten utan"
+      + " incheckning) och räknas inte in i närvarograden.";
 
   private static TestApp app;
   private static FollowUpFixture f;
@@ -70,11 +74,12 @@ class ReportPagesTest {
     assertContains(html, "<h2 id=\"urval\">Handlingsplanens år 2023</h2>");
     assertContains(html, "<dd>Långsiktighet</dd>");
     assertContains(html, "<dd>Uthållig samverkan</dd>");
+    assertContains(html, "<div class=\"notice notice-warning\"><p>" + YEAR_NOTE + "</p></div>");
 
     assertEquals(List.of(
         List.of("Mått", "Värde"),
-        List.of("Genomförda aktiviteter", "3"),
-        List.of("Bekräftade anmälningar", "12"),
+        List.of("Genomförda aktiviteter", "4"),
+        List.of("Bekräftade anmälningar", "15"),
         List.of("Deltaganden (incheckade)", "9"),
         List.of("Kom utan anmälan", "1"),
         List.of("Närvaro (andel bekräftade som kom)", "75" + NBSP + "%"),
@@ -86,10 +91,11 @@ class ReportPagesTest {
         List.of("Aktivitet", "Datum", "Typ", "Bekräftade", "Deltog", "Utan anmälan", "Närvaro", "Medelbetyg", "Svar"),
         List.of("Workshop om långsiktighet", "2023-03-10", "Workshop", "7", "4", "1", "57,1" + NBSP + "%", "4,3", "3"),
         List.of("Seminarium om insyn", "2023-05-10", "Seminarium", "3", "3", "0", "100" + NBSP + "%", "3,0", "1"),
-        List.of("Dialogmöte i Varberg", "2023-09-10", "Dialogmöte", "2", "2", "0", "100" + NBSP + "%", "–", "0")),
-        table(html, "evenemang"), "drafts and cancelled events were not held");
+        List.of("Dialogmöte i Varberg", "2023-09-10", "Dialogmöte", "2", "2", "0", "100" + NBSP + "%", "–", "0"),
+        List.of("Digitalt dialogmöte", "2023-11-15", "Dialogmöte", "3", "0", "0", "–", "–", "0")),
+        table(html, "evenemang"), "drafts and cancelled events were not held; E4's attendance is unknown, not 0 %");
 
-    assertEquals(List.of(List.of("Typ", "Aktiviteter"), List.of("Dialogmöte", "1"), List.of("Workshop", "1"),
+    assertEquals(List.of(List.of("Typ", "Aktiviteter"), List.of("Dialogmöte", "2"), List.of("Workshop", "1"),
         List.of("Seminarium", "1")), table(html, "typer"), "in the order of the kinds");
 
     assertEquals(List.of(
@@ -123,7 +129,7 @@ class ReportPagesTest {
         List.of("År", "Tema", "Aktiviteter", "Deltaganden", "Organisationer", "Personer", "Närvaro",
             "Organisationer i minst två typer"),
         List.of("2022", "Öppenhet och insyn", "1", "2", "2", "2", "100" + NBSP + "%", "0"),
-        List.of("2023", "Långsiktighet", "3", "9", "3", "6", "75" + NBSP + "%", "3")), table(html, "trend"));
+        List.of("2023", "Långsiktighet", "4", "9", "3", "6", "75" + NBSP + "%", "3")), table(html, "trend"));
 
     assertContains(html, "<a href=\"/uppfoljning/evenemang/" + f.e1 + "\">Workshop om långsiktighet</a>");
     assertFalse(html.contains("Utkast som aldrig hölls"));
@@ -139,6 +145,7 @@ class ReportPagesTest {
     assertEquals("Seminarium om insyn", events.get(1).get(0));
     assertEquals("Dialogmöte i Varberg", events.get(2).get(0));
     assertEquals(List.of("Deltaganden (incheckade)", "5"), table(html, "oversikt").get(3));
+    assertFalse(html.contains("saknar registrerad närvaro"), "every event of the period had check-ins");
   }
 
   @Test
@@ -193,6 +200,26 @@ class ReportPagesTest {
     assertContains(html, "<desc id=\"chart-narvaro-desc\">Bekräftade anmälningar: 7; Deltog: 4; Kom utan anmälan: 1;"
         + " Uteblev: 3; På väntelistan: 1; Avbokade: 3</desc>");
     assertFalse(html.contains("Anna Alm"), "the report page names nobody");
+    assertFalse(html.contains(EVENT_NOTE), "attendance was recorded");
+  }
+
+  @Test
+  void anEventHeldWithoutCheckInShowsNoShowsAsUnknownNotAsEveryone() throws Exception {
+    String html = page("/uppfoljning/evenemang/" + f.e4);
+    assertContains(html, "<div class=\"notice notice-warning\"><p>" + EVENT_NOTE + "</p></div>");
+    assertTrue(html.indexOf(EVENT_NOTE) > html.indexOf("<h2 id=\"narvaro\">")
+        && html.indexOf(EVENT_NOTE) < html.indexOf("id=\"tabell-narvaro\""), "the note is by the figures it explains");
+    List<List<String>> turnout = table(html, "narvaro");
+    assertEquals(List.of("Bekräftade anmälningar", "3"), turnout.get(2));
+    assertEquals(List.of("Deltog", "0"), turnout.get(8));
+    assertEquals(List.of("Uteblev", "–"), turnout.get(10), "not 3: nobody was checked in, in or out");
+    assertEquals(List.of("Andel som uteblev", "–"), turnout.get(11), "not 100 %");
+    assertContains(html, "Deltog: 0; Kom utan anmälan: 0; Uteblev: –;");
+    String csv = viewer.get("/uppfoljning/evenemang/" + f.e4 + "/export/narvaro.csv").bodyAsString();
+    assertEquals(turnout, csv(csv.substring(1)), "the CSV says what the page says");
+    List<List<String>> xlsx = xlsx(viewer.get("/uppfoljning/evenemang/" + f.e4 + "/export/narvaro.xlsx").body()
+        .getBytes());
+    assertEquals(List.of("Andel som uteblev", "–"), xlsx.get(11), "no share to put in a number cell");
   }
 
   @Test
@@ -201,13 +228,22 @@ class ReportPagesTest {
     assertContains(html, "<html lang=\"en\"");
     assertContains(html, "Action-plan year 2023");
     assertEquals(List.of("Attendance (share of confirmed who came)", "75%"), table(html, "oversikt").get(5));
+    assertContains(html, "1 event has no recorded attendance (for example online meetings without check-in) and is"
+        + " not counted in the attendance rate.");
     assertNoKeys(html);
     String event = page("/uppfoljning/evenemang/" + f.e1 + "?lang=en");
     assertEquals(List.of("Share of no-shows", "42.9%"), table(event, "narvaro").get(11));
     assertNoKeys(event);
+    String online = page("/uppfoljning/evenemang/" + f.e4 + "?lang=en");
+    assertEquals(List.of("Share of no-shows", "–"), table(online, "narvaro").get(11));
+    assertContains(online, "No check-in was recorded for this event, so attendance is unknown.");
+    assertNoKeys(online);
     String yearly = page("/uppfoljning/ar/2023?lang=en");
     assertContains(yearly, "<h1>Follow-up 2023</h1>");
+    assertContains(yearly, "1 event has no recorded attendance");
+    assertContains(yearly, "Digitalt dialogmöte</a> – participants unknown (no check-in)");
     assertNoKeys(yearly);
+    page("/uppfoljning?lang=sv");  // ?lang= sticks in a cookie: the other tests read this session in Swedish
   }
 
   // ------------------------------------------------------------------------------------------------ yearly report
@@ -217,14 +253,18 @@ class ReportPagesTest {
     String html = page("/uppfoljning/ar/2023");
     assertContains(html, "<h1>Uppföljning 2023</h1>");
     assertContains(html, "<article class=\"print-page yearly-report\">");
-    assertContains(html, "Under året genomfördes 3 aktiviteter med 9 deltaganden från 3 organisationer. Närvaron var 75"
+    assertContains(html, "Under året genomfördes 4 aktiviteter med 9 deltaganden från 3 organisationer. Närvaron var 75"
         + NBSP + "%. 3 organisationer deltog i minst två typer av aktiviteter.");
+    assertContains(html, "<div class=\"notice notice-warning\"><p>" + YEAR_NOTE + "</p></div>");
     assertContains(html, "<time datetime=\"2023-03-10\">2023-03-10</time> <a href=\"/uppfoljning/evenemang/" + f.e1
         + "\">Workshop om långsiktighet</a> – 4 deltagare");
+    assertContains(html, "<a href=\"/uppfoljning/evenemang/" + f.e4 + "\">Digitalt dialogmöte</a> – deltagarna okända"
+        + " (ingen incheckning)");
     assertContains(html, "<li>Delta förbund</li>");
     assertEquals(List.of("Workshop om långsiktighet", "3", "4,3", "0", "0", "0", "2", "1"),
         table(html, "betyg-per-evenemang").get(1));
     assertContains(html, "/static/css/followup.css");
+    assertFalse(page("/uppfoljning/ar/2022").contains("saknar registrerad närvaro"), "2022's event had check-ins");
 
     HttpResponse<Buffer> pdf = viewer.get("/uppfoljning/ar/2023/uppfoljning.pdf");
     assertEquals(200, pdf.statusCode());
@@ -236,6 +276,9 @@ class ReportPagesTest {
           "Återkoppling per aktivitet")) {
         assertTrue(text.contains(expected), "the PDF says " + expected + ":\n" + text);
       }
+      assertTrue(text.replaceAll("\\s+", " ").contains(YEAR_NOTE), "the PDF tells why E4 is left out:\n" + text);
+      assertTrue(text.replaceAll("\\s+", " ").contains("Digitalt dialogmöte – deltagarna okända (ingen incheckning)"),
+          "the PDF does not say E4 had no participants:\n" + text);
       assertEquals("sv-SE", doc.getDocumentCatalog().getLanguage());
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
@@ -407,6 +450,7 @@ class ReportPagesTest {
         new String[] {"/uppfoljning?ar=abc", "Uppföljning"},
         new String[] {"/uppfoljning/evenemang/" + f.e1, "Uppföljning: Workshop om långsiktighet"},
         new String[] {"/uppfoljning/evenemang/" + f.e3, "Uppföljning: Dialogmöte i Varberg"},
+        new String[] {"/uppfoljning/evenemang/" + f.e4, "Uppföljning: Digitalt dialogmöte"},
         new String[] {"/uppfoljning/ar/2023", "Uppföljning 2023"},
         new String[] {"/uppfoljning/ar/2023?lang=en", "Follow-up 2023"})) {
       browser.open(app.url(page[0]));
