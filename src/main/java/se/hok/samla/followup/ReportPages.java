@@ -147,6 +147,8 @@ public final class ReportPages {
       model.put("title", ReportTables.title(r.event().titleSv(), r.event().titleEn(), lang));
       model.put("date", ReportTables.date(r.event().startsAt()));
       model.put("kind", ReportTables.kind(r.event().kind(), lang));
+      // Before the start nobody can have been checked in: no note that attendance is unknown, only "–".
+      model.put("started", !r.event().startsAt().isAfter(java.time.OffsetDateTime.now(clock)));
       Map<String, ReportTable> tables = new LinkedHashMap<>();
       ReportTables.EVENT_TABLES.stream().filter(t -> !t.equals("deltagare"))
           .forEach(t -> tables.put(t, ReportTables.event(t, r, List.of(), lang)));

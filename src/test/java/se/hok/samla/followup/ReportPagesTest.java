@@ -223,6 +223,20 @@ class ReportPagesTest {
   }
 
   @Test
+  void anEventNotYetStartedHasNoNoteThatAttendanceIsUnknown() {
+    long upcoming = (Long) Db.column(app.databaseUrl, "insert into event (kind, title_sv, starts_at, ends_at, online_url,"
+        + " capacity, status) values ('seminarium', 'Kommande seminarium', now() + interval '10 days',"
+        + " now() + interval '10 days 2 hours', 'https://example.org/s', 30, 'published') returning id").get(0);
+    try {
+      String html = page("/uppfoljning/evenemang/" + upcoming);
+      assertFalse(html.contains(EVENT_NOTE), "nobody can have been checked in before the start");
+      assertEquals(List.of("Andel som uteblev", "–"), table(html, "narvaro").get(11));
+    } finally {
+      Db.exec(app.databaseUrl, "delete from event where id = " + upcoming);
+    }
+  }
+
+  @Test
   void thePagesSpeakEnglishToo() {
     String html = page("/uppfoljning?ar=2023&lang=en");
     assertContains(html, "<html lang=\"en\"");
