@@ -177,7 +177,13 @@
   // ---------------------------------------------------------------------------------------------
   // The API
   // ---------------------------------------------------------------------------------------------
-  function api(method, path, body) {
+  // A scan that has no answer by then is decided on the device and queued, as when offline: someone waiting at the
+  // door should not wait on a server that hangs (its replay, with the same idempotency key, cannot count twice).
+  var SCAN_WAIT_MS = 5000;
+
+  function api(method, path, body, waitMs) {
+    var controller = waitMs && window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, waitMs) : null;
     return fetch('/api/v1' + path, {
       method: method,
       headers: {
@@ -186,7 +192,14 @@
         'Accept-Language': lang
       },
       body: body ? JSON.stringify(body) : undefined,
-      cache: 'no-store'
+      cache: 'no-store',
+      signal: controller ? controller.signal : undefined
+    }).then(function (res) {
+      clearTimeout(timer);
+      return res;
+    }, function (e) {
+      clearTimeout(timer);
+      throw e;
     });
   }
 
@@ -402,7 +415,7 @@
           if (!go) {
             return false;
           }
-          return api('POST', '/checkins', scan).then(function (res) {
+          return api('POST', '/checkins', scan, SCAN_WAIT_MS).then(function (res) {
             if (res.status >= 500) {
               return false;
             }
@@ -432,7 +445,7 @@
   // Checking in
   // ---------------------------------------------------------------------------------------------
   function send(scan) {
-    return api('POST', '/checkins', scan).then(function (res) {
+    return api('POST', '/checkins', scan, SCAN_WAIT_MS).then(function (res) {
       setOnline(true);
       if (res.status === 200) {
         return res.json().then(function (r) {

@@ -2,6 +2,7 @@ package se.hok.samla.checkin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.hok.samla.support.TestApp.await;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -17,6 +18,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -215,6 +219,33 @@ class CheckinPageTest {
     assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from checkin where offline and registration_id = '"
         + p.id() + "'"));
     assertEquals(List.of(invalidBefore + 1), Db.column(app.databaseUrl, invalidScans), "the refused scan is recorded too");
+  }
+
+  @Test
+  void aScanTheServerDoesNotAnswerInTimeIsDecidedOnTheDeviceAndSentAgainOnce() throws Exception {
+    Door.Person p = door.signUp(event, "Vera Väntan", null);
+    String code = door.ticket(event, p).code();
+    WebElement result = openDesk();
+    // The database holds the person's row: the server's answer waits for the lock, as when a database hangs.
+    SqlConnection lock = await(app.running.database().pool().getConnection());
+    try {
+      Transaction tx = await(lock.begin());
+      await(lock.preparedQuery("select 1 from registration where id = $1 for update").execute(Tuple.of(p.id())));
+      long asked = System.nanoTime();
+      browser.driver().findElement(By.id("code")).sendKeys(code + Keys.ENTER);
+      String text = resultOf(result, "ok");
+      long waited = (System.nanoTime() - asked) / 1_000_000;
+      assertTrue(text.contains("Vera Väntan") && text.contains("offline"), text);
+      assertTrue(waited < 15_000, "decided on the device after " + waited + " ms");
+      browser.waitUntil(ExpectedConditions.attributeToBe(By.id("desk"), "data-queued", "1"));
+      await(tx.rollback());
+    } finally {
+      lock.close();
+    }
+    // The first request went through once the lock was gone; the queued copy is a replay and counts nothing.
+    browser.waitUntil(ExpectedConditions.attributeToBe(By.id("desk"), "data-queued", "0"), Duration.ofSeconds(30));
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from checkin where undone_at is null"
+        + " and registration_id = '" + p.id() + "'"));
   }
 
   @Test
