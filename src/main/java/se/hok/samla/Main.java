@@ -61,6 +61,7 @@ import se.hok.samla.staff.StaffRoutes;
 import se.hok.samla.staff.StaffService;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Templates;
+import se.hok.samla.web.RequestLoad;
 import se.hok.samla.web.WebServer;
 
 /** Boots Samla: configuration → mail catcher → database and migrations → admin → demo data → web servers. */
@@ -158,8 +159,9 @@ public final class Main {
     FeedbackService feedback = new FeedbackService(pool);
     renderer.feedbackLinks(id -> feedback.thankYouLink(id)
         .map(link -> link.map(l -> new MailRenderer.FeedbackLink(l.path(), l.closesAt()))));
+    RequestLoad load = RequestLoad.forThisMachine();
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,
-        MailWorker.Timing.production());
+        MailWorker.Timing.production()).yieldTo(load::busy);
     CheckinService checkins = new CheckinService(pool, tickets, registrations);
     LiveCounts live = new LiveCounts(vertx, pool, checkins, db.connectOptions());
 
@@ -189,7 +191,7 @@ public final class Main {
         .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> WebServer.router(vertx,
             new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
                 secret, config.secureCookies(), config.publicUrl(), metricsRegistry, auth.fromSession(),
-                new Api(vertx, contract), pages, operations))))
+                new Api(vertx, contract), pages, operations, load))))
         .compose(router -> WebServer.listen(vertx, router, config.httpPort(), Math.max(1, Runtime.getRuntime().availableProcessors())))
         .map(servers -> {
           new Retention(pool, config.retentionDays()).schedule(vertx);

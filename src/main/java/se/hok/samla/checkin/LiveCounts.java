@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import se.hok.samla.web.RequestLoad;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
@@ -124,6 +125,7 @@ public final class LiveCounts {
           .putHeader("X-Accel-Buffering", "no")
           // Not compressed: a compressor may hold small writes back, and each one must reach the page at once.
           .putHeader("Content-Encoding", "identity");
+      RequestLoad.streaming(ctx);
       Stream stream = new Stream(response, vertx.getOrCreateContext());
       streams.computeIfAbsent(eventId, id -> ConcurrentHashMap.newKeySet()).add(stream);
       // A reconnecting browser waits 2 s, not its default 3; the first counts go out with the headers.

@@ -113,7 +113,8 @@ public final class WebServer {
       Handler<RoutingContext> staffFromSession,
       Api api,
       List<Pages> pages,
-      List<Operations> operations) {}
+      List<Operations> operations,
+      RequestLoad load) {}
 
   private WebServer() {}
 
@@ -121,6 +122,7 @@ public final class WebServer {
     Router router = Router.router(vertx);
     Failures failures = new Failures(parts.templates());
 
+    router.route().handler(parts.load().counter());
     router.route().handler(WebServer::securityHeaders);
     router.get("/health").handler(health(vertx, parts.pool()));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(parts.metricsRegistry()));

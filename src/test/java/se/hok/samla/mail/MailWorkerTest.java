@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -89,6 +90,19 @@ class MailWorkerTest {
         throw new IllegalStateException(e);
       }
     }).collect(Collectors.toSet());
+  }
+
+  @Test
+  void whilePeopleWaitForAnswersMailGoesOutAFewAtATime() throws Exception {
+    smtp.start();
+    queue(12, "");
+    AtomicBoolean busy = new AtomicBoolean(true);
+    MailWorker worker = worker().yieldTo(busy::get);
+    assertEquals(MailWorker.BATCH_WHILE_BUSY, await(worker.runOnce()), "one small batch per round while busy");
+    assertEquals(MailWorker.BATCH_WHILE_BUSY, smtp.getReceivedMessages().length);
+    busy.set(false);
+    assertEquals(12 - MailWorker.BATCH_WHILE_BUSY, await(worker.runOnce()), "the rest at once when the rush is over");
+    assertEquals(12, smtp.getReceivedMessages().length);
   }
 
   @Test

@@ -1,0 +1,57 @@
+package se.hok.samla.web;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many requests this instance is answering right now, so that background work (sending e-mail) can yield to
+ * people waiting for an answer. Server-sent event streams stop counting once they are open ({@link #streaming}):
+ * they stay open for hours and wait for nothing.
+ */
+public final class RequestLoad {
+  private static final String COUNTED = "samla.requestLoad";
+
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final int busyAbove;
+
+  /** @param busyAbove more requests in flight than this is busy */
+  public RequestLoad(int busyAbove) {
+    this.busyAbove = busyAbove;
+  }
+
+  /** Two requests per core in flight: beyond that, people are queueing for the CPU. */
+  public static RequestLoad forThisMachine() {
+    return new RequestLoad(2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Counts every request from its start until its response has ended (or its connection closed). */
+  public Handler<RoutingContext> counter() {
+    return ctx -> {
+      inFlight.incrementAndGet();
+      ctx.put(COUNTED, this);
+      ctx.addEndHandler(done -> release(ctx));
+      ctx.next();
+    };
+  }
+
+  /** This request is a long-lived stream: it no longer counts as someone waiting. */
+  public static void streaming(RoutingContext ctx) {
+    release(ctx);
+  }
+
+  private static void release(RoutingContext ctx) {
+    RequestLoad load = ctx.remove(COUNTED);
+    if (load != null) {
+      load.inFlight.decrementAndGet();
+    }
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  public boolean busy() {
+    return inFlight.get() > busyAbove;
+  }
+}
