@@ -45,8 +45,9 @@ public final class CheckinService {
   private final ScanBatches<Checked, Row> batches;
 
   /**
-   * Scan statements running at once; more scans wait and go together in the next one. About the database's cores:
-   * more statements than cores only queue for the CPU, and fewer, larger batches cost it less.
+   * Scan statements running at once; more scans wait and go together in the next one. About the database's cores
+   * (this machine's stand in: by default the database runs here): more statements than cores only queue for the CPU,
+   * and fewer, larger batches cost it less (docs/benchmarks.md: one, two, four and eight measured on two cores).
    */
   private static final int STATEMENTS_AT_ONCE = Math.max(2, Runtime.getRuntime().availableProcessors());
 
