@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventView;
 import se.hok.samla.registration.RegistrationService;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.web.Lang;
 
@@ -105,27 +106,11 @@ class MailRendererTest {
   }
 
   static JsonObject published(int capacity, String organiserEmail, JsonArray sessions) {
-    JsonObject body = new JsonObject()
-        .put("title", "Dialogmöte om demokrati " + System.nanoTime())
-        .put("kind", "dialogmote")
-        .put("startsAt", START.toString())
-        .put("endsAt", START.plusHours(7).toString())
-        .put("venueId", venueId)
-        .put("capacity", capacity)
-        .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString())
-        .put("organiserName", "Region Halland")
-        .put("sessions", sessions);
-    if (organiserEmail != null) {
-      body.put("organiserEmail", organiserEmail);
-    }
-    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + organiser).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> done = await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + organiser).send());
-    assertEquals(200, done.statusCode(), done.bodyAsString());
-    return done.bodyAsJsonObject();
+    return PublishedEvent.by(app, organiser).title("Dialogmöte om demokrati").kind("dialogmote").startsAt(START)
+        .endsAt(START.plusHours(7)).capacity(capacity).sessions(sessions)
+        .with("venueId", venueId).with("onlineUrl", null)
+        .with("organiserName", "Region Halland").with("organiserEmail", organiserEmail)
+        .publish();
   }
 
   record Reg(UUID id, String token, JsonObject body) {}

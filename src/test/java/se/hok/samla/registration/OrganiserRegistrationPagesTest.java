@@ -23,18 +23,15 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -421,18 +418,8 @@ class OrganiserRegistrationPagesTest {
   }
 
   private static long publishedEvent(String title, int capacity, OffsetDateTime start) {
-    JsonObject body = new JsonObject()
-        .put("title", title).put("kind", "workshop")
-        .put("startsAt", start.toString()).put("endsAt", start.plusHours(3).toString())
-        .put("onlineUrl", "https://meet.example/hok").put("capacity", capacity);
-    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + adminToken).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> published = await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + adminToken).send());
-    assertEquals(200, published.statusCode(), published.bodyAsString());
-    return id;
+    return PublishedEvent.by(app, adminToken).with("title", title).startsAt(start).capacity(capacity)
+        .with("onlineUrl", "https://meet.example/hok").with("registrationOpensAt", null).publishId();
   }
 
   private static JsonObject person(String name, String email) {

@@ -32,6 +32,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -553,31 +554,18 @@ class ParticipantPagesTest {
   /** A published event with two parallel sessions at 10:00 and one at 12:00. */
   private static Event event(int capacity, OffsetDateTime start, OffsetDateTime opens) {
     OffsetDateTime day = start.withHour(9);
-    JsonObject body = new JsonObject()
-        .put("title", "Workshop om delaktighet " + System.nanoTime())
-        .put("kind", "workshop")
-        .put("startsAt", start.toString())
-        .put("endsAt", day.plusHours(7).toString())
-        .put("onlineUrl", "https://example.org/workshop")
-        .put("capacity", capacity)
-        .put("organiserName", "Arbetsgruppen")
-        .put("organiserEmail", "hok@example.org")
-        .put("sessions", new JsonArray()
+    JsonObject published = PublishedEvent.by(app, admin).title("Workshop om delaktighet").startsAt(start)
+        .endsAt(day.plusHours(7)).capacity(capacity)
+        .sessions(new JsonArray()
             .add(session("Workshop A", day.plusHours(1), capacity))
             .add(session("Workshop B", day.plusHours(1), capacity))
-            .add(session("Workshop C", day.plusHours(3), capacity)));
-    if (opens != null) {
-      body.put("registrationOpensAt", opens.toString());
-    }
-    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + admin).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> published = await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + admin).send());
-    assertEquals(200, published.statusCode(), published.bodyAsString());
-    JsonArray sessions = published.bodyAsJsonObject().getJsonArray("sessions");
-    return new Event(id, sessionId(sessions, "Workshop A"), sessionId(sessions, "Workshop B"), sessionId(sessions, "Workshop C"));
+            .add(session("Workshop C", day.plusHours(3), capacity)))
+        .with("organiserName", "Arbetsgruppen").with("organiserEmail", "hok@example.org")
+        .with("registrationOpensAt", opens == null ? null : opens.toString())
+        .publish();
+    JsonArray sessions = published.getJsonArray("sessions");
+    return new Event(published.getLong("id"), sessionId(sessions, "Workshop A"), sessionId(sessions, "Workshop B"),
+        sessionId(sessions, "Workshop C"));
   }
 
   private static JsonObject session(String title, OffsetDateTime start, int capacity) {

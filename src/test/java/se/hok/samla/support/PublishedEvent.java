@@ -26,6 +26,7 @@ public final class PublishedEvent {
   private int capacity = 100;
   private JsonArray sessions = new JsonArray();
   private Integer reminderDays;
+  private final java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
 
   private PublishedEvent(TestApp app, String organiserToken) {
     this.app = app;
@@ -75,6 +76,15 @@ public final class PublishedEvent {
     return this;
   }
 
+  /**
+   * Any other field of the API's event, as is (e.g. venueId, organiserEmail); it wins over the defaults, and null
+   * leaves the field out (e.g. onlineUrl for an event at a venue, or an exact title without the number).
+   */
+  public PublishedEvent with(String field, Object value) {
+    extra.put(field, value);
+    return this;
+  }
+
   /** Creates and publishes the event; returns it as the publish call answers. */
   public JsonObject publish() {
     JsonObject body = new JsonObject()
@@ -89,6 +99,13 @@ public final class PublishedEvent {
     if (reminderDays != null) {
       body.put("reminderDays", reminderDays);
     }
+    extra.forEach((field, value) -> {
+      if (value == null) {
+        body.remove(field);
+      } else {
+        body.put(field, value);
+      }
+    });
     HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
         .putHeader("Authorization", "Bearer " + organiserToken).sendJsonObject(body));
     assertEquals(201, created.statusCode(), created.bodyAsString());
