@@ -46,6 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -706,23 +707,12 @@ class PublicPagesTest {
   // ------------------------------------------------------------------------------------------------ helpers
 
   private static long createPublishedViaApi(String title, int daysAhead) {
-    String token = app.adminToken();
     LocalDate day = LocalDate.now(STOCKHOLM).plusDays(daysAhead);
-    JsonObject body = new JsonObject()
-        .put("title", title)
-        .put("kind", "seminarium")
-        .put("startsAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(day.atTime(9, 0).atZone(STOCKHOLM)))
-        .put("endsAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(day.atTime(11, 0).atZone(STOCKHOLM)))
-        .put("venueId", venueId("Samverkanshuset, Halmstad"))
-        .put("capacity", 40);
-    HttpResponse<Buffer> created = TestApp.await(app.client.post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + token).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> published = TestApp.await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + token).send());
-    assertEquals(200, published.statusCode(), published.bodyAsString());
-    return id;
+    return PublishedEvent.by(app, app.adminToken()).with("title", title).kind("seminarium")
+        .startsAt(day.atTime(9, 0).atZone(STOCKHOLM).toOffsetDateTime())
+        .endsAt(day.atTime(11, 0).atZone(STOCKHOLM).toOffsetDateTime()).capacity(40)
+        .with("venueId", venueId("Samverkanshuset, Halmstad")).with("onlineUrl", null)
+        .with("registrationOpensAt", null).publishId();
   }
 
   private static String freshFormToken(WebClientSession browser) {

@@ -4,7 +4,6 @@ import static se.hok.samla.support.TestApp.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -14,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -42,14 +42,11 @@ class RegistrationRushBenchmark {
 
   static void run(TestApp app, String token, int n, String label) {
     OffsetDateTime start = OffsetDateTime.now().plusDays(30);
-    JsonObject event = new JsonObject().put("title", "Rusning").put("kind", "samverkanskonferens")
-        .put("startsAt", start.toString()).put("endsAt", start.plusHours(6).toString())
-        .put("onlineUrl", "https://example.org").put("capacity", n / 2).put("sessions", new JsonArray());
     long[] ids = new long[EVENTS];
     for (int e = 0; e < EVENTS; e++) {
-      ids[e] = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + token).sendJsonObject(event))
-          .bodyAsJsonObject().getLong("id");
-      await(app.client.post("/api/v1/events/" + ids[e] + "/publish").putHeader("Authorization", "Bearer " + token).send());
+      ids[e] = PublishedEvent.by(app, token).with("title", "Rusning").kind("samverkanskonferens").startsAt(start)
+          .endsAt(start.plusHours(6)).capacity(n / 2).with("onlineUrl", "https://example.org")
+          .with("registrationOpensAt", null).publishId();
     }
 
     WebClient client = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("localhost")

@@ -38,6 +38,7 @@ import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.QrCodes;
 import se.hok.samla.tickets.TicketCode;
@@ -78,11 +79,9 @@ class TicketMailBenchmark {
       long venue = await(app.client.post("/api/v1/venues").putHeader("Authorization", "Bearer " + organiser)
           .sendJsonObject(new JsonObject().put("name", "Kulturhuset").put("address", "Storgatan 1, Varberg")
               .put("accessibility", new JsonObject().put("hearingLoop", true)))).bodyAsJsonObject().getLong("id");
-      long event = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
-          .sendJsonObject(new JsonObject().put("title", "Samverkanskonferens").put("kind", "samverkanskonferens")
-              .put("startsAt", start.toString()).put("endsAt", start.plusHours(7).toString()).put("venueId", venue)
-              .put("capacity", 2 * MAILS + 2 * WARM_UP + 300))).bodyAsJsonObject().getLong("id");
-      await(app.client.post("/api/v1/events/" + event + "/publish").putHeader("Authorization", "Bearer " + organiser).send());
+      long event = PublishedEvent.by(app, organiser).with("title", "Samverkanskonferens").kind("samverkanskonferens")
+          .startsAt(start).endsAt(start.plusHours(7)).capacity(2 * MAILS + 2 * WARM_UP + 300).with("venueId", venue)
+          .with("onlineUrl", null).with("registrationOpensAt", null).publishId();
       long postmaster = postmaster(app);
 
       // 1. GreenMail (parses every message). Warm-up (JIT, fonts, keys) first.

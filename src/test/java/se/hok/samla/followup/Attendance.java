@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -27,16 +28,9 @@ final class Attendance {
   /** A published event that ended {@code hoursAgo} hours ago (made in the future, then moved). */
   long eventEnded(String title, int hoursAgo) {
     OffsetDateTime start = OffsetDateTime.now().plusDays(10);
-    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
-        .sendJsonObject(new JsonObject().put("title", title).put("kind", "dialogmote")
-            .put("startsAt", start.toString()).put("endsAt", start.plusHours(3).toString())
-            .put("onlineUrl", "https://example.org/mote").put("capacity", 50)
-            .put("organiserEmail", "arrangor@example.org")));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    assertEquals(200, await(app.client.post("/api/v1/events/" + id + "/publish")
-        .putHeader("Authorization", "Bearer " + organiser).send()).statusCode());
-    return id;
+    return PublishedEvent.by(app, organiser).with("title", title).kind("dialogmote").startsAt(start)
+        .endsAt(start.plusHours(3)).capacity(50).with("onlineUrl", "https://example.org/mote")
+        .with("organiserEmail", "arrangor@example.org").with("registrationOpensAt", null).publishId();
   }
 
   /** Moves the event so that it ended this many hours ago (registrations are made before: sign-up needs the future). */

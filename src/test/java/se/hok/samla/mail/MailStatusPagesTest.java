@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /** Organisers see what mail failed and why, and can send it again. */
@@ -26,11 +27,9 @@ class MailStatusPagesTest {
     app = TestApp.start(java.util.Map.of("SAMLA_SEND_MAIL", "false"));
     String organiser = app.tokenFor("organiser");
     OffsetDateTime start = OffsetDateTime.now().plusDays(30);
-    eventId = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
-        .sendJsonObject(new JsonObject().put("title", "Seminarium om e-post").put("kind", "seminarium")
-            .put("startsAt", start.toString()).put("endsAt", start.plusHours(2).toString())
-            .put("onlineUrl", "https://example.org").put("capacity", 5))).bodyAsJsonObject().getLong("id");
-    await(app.client.post("/api/v1/events/" + eventId + "/publish").putHeader("Authorization", "Bearer " + organiser).send());
+    eventId = PublishedEvent.by(app, organiser).with("title", "Seminarium om e-post").kind("seminarium").startsAt(start)
+        .endsAt(start.plusHours(2)).capacity(5).with("onlineUrl", "https://example.org")
+        .with("registrationOpensAt", null).publishId();
     await(app.client.post("/api/v1/events/" + eventId + "/registrations")
         .sendJsonObject(new JsonObject().put("name", "Maja Mejl").put("email", "maja@example.org")));
     // What the worker leaves behind when the mail server refused for a day.

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /** Reminders go out once, N days before, to those with a seat; event cancellation reaches everyone registered. */
@@ -31,14 +32,11 @@ class RemindersTest {
 
   static long event(int daysAhead, int reminderDays, int capacity) {
     OffsetDateTime start = OffsetDateTime.now().plusDays(daysAhead).plusHours(2);
-    JsonObject body = new JsonObject().put("title", "Workshop " + daysAhead + "/" + reminderDays).put("kind", "workshop")
-        .put("startsAt", start.toString()).put("endsAt", start.plusHours(2).toString())
-        .put("onlineUrl", "https://example.org").put("capacity", capacity).put("reminderDays", reminderDays);
-    var created = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser).sendJsonObject(body));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    long id = created.bodyAsJsonObject().getLong("id");
-    assertEquals(reminderDays, created.bodyAsJsonObject().getInteger("reminderDays"));
-    await(app.client.post("/api/v1/events/" + id + "/publish").putHeader("Authorization", "Bearer " + organiser).send());
+    JsonObject published = PublishedEvent.by(app, organiser).with("title", "Workshop " + daysAhead + "/" + reminderDays)
+        .kind("workshop").startsAt(start).endsAt(start.plusHours(2)).capacity(capacity).reminderDays(reminderDays)
+        .with("onlineUrl", "https://example.org").with("registrationOpensAt", null).publish();
+    long id = published.getLong("id");
+    assertEquals(reminderDays, published.getInteger("reminderDays"));
     for (int i = 0; i < capacity + 1; i++) {
       await(app.client.post("/api/v1/events/" + id + "/registrations")
           .sendJsonObject(new JsonObject().put("name", "P" + i).put("email", "p" + i + "-" + id + "@example.org")));

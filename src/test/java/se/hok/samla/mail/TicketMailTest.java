@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Mails;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.tickets.Verification;
@@ -49,12 +50,9 @@ class TicketMailTest {
     long venue = await(app.client.post("/api/v1/venues").putHeader("Authorization", "Bearer " + organiser)
         .sendJsonObject(new JsonObject().put("name", "Kulturhuset").put("address", "Storgatan 1, Varberg")
             .put("accessibility", new JsonObject().put("hearingLoop", true)))).bodyAsJsonObject().getLong("id");
-    long eventId = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
-        .sendJsonObject(new JsonObject().put("title", "Samverkanskonferens 2027").put("kind", "samverkanskonferens")
-            .put("startsAt", start.toString()).put("endsAt", start.plusHours(7).toString())
-            .put("venueId", venue).put("capacity", capacity))).bodyAsJsonObject().getLong("id");
-    await(app.client.post("/api/v1/events/" + eventId + "/publish").putHeader("Authorization", "Bearer " + organiser).send());
-    return eventId;
+    return PublishedEvent.by(app, organiser).with("title", "Samverkanskonferens 2027").kind("samverkanskonferens")
+        .startsAt(start).endsAt(start.plusHours(7)).capacity(capacity).with("venueId", venue).with("onlineUrl", null)
+        .with("registrationOpensAt", null).publishId();
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /** Personal data goes a set time after the event; the anonymous facts the working group counts stay. */
@@ -36,12 +37,9 @@ class RetentionTest {
   /** A published event with one registration (with needs), then moved to have ended {@code daysAgo} days ago. */
   static String registrationAt(int daysAgo, String email) {
     OffsetDateTime start = OffsetDateTime.now().plusDays(20);
-    JsonObject event = new JsonObject().put("title", "Dialogmöte").put("kind", "dialogmote")
-        .put("startsAt", start.toString()).put("endsAt", start.plusHours(2).toString())
-        .put("onlineUrl", "https://example.org").put("capacity", 10);
-    long id = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser).sendJsonObject(event))
-        .bodyAsJsonObject().getLong("id");
-    await(app.client.post("/api/v1/events/" + id + "/publish").putHeader("Authorization", "Bearer " + organiser).send());
+    long id = PublishedEvent.by(app, organiser).with("title", "Dialogmöte").kind("dialogmote").startsAt(start)
+        .endsAt(start.plusHours(2)).capacity(10).with("onlineUrl", "https://example.org")
+        .with("registrationOpensAt", null).publishId();
     Db.exec(app.databaseUrl, "insert into organisation (name, sector) values ('Org " + email + "', 'ideburen')");
     HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + id + "/registrations").sendJsonObject(new JsonObject()
         .put("name", "Ingrid Isaksson").put("email", email).put("phone", "070-1234567").put("roleTitle", "Kassör")

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
 /** Signing up through the API: duplicates, retries, every rule, the manage link, and who may see what. */
@@ -145,10 +146,9 @@ class RegistrationApiTest {
     assertEquals(404, await(app.client.post("/api/v1/events/" + draftId + "/registrations")
         .sendJsonObject(Events.person("Eva", "eva@example.org"))).statusCode(), "drafts do not exist for the public");
 
-    long notYet = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
-        .sendJsonObject(draft.copy().put("registrationOpensAt", OffsetDateTime.now().plusDays(3).toString())))
-        .bodyAsJsonObject().getLong("id");
-    await(app.client.post("/api/v1/events/" + notYet + "/publish").putHeader("Authorization", "Bearer " + organiser).send());
+    long notYet = PublishedEvent.by(app, organiser).with("title", "Utkast").kind("workshop").startsAt(Events.START)
+        .endsAt(Events.START.plusHours(2)).capacity(5).with("onlineUrl", "https://example.org")
+        .with("registrationOpensAt", OffsetDateTime.now().plusDays(3).toString()).publishId();
     HttpResponse<Buffer> early = await(app.client.post("/api/v1/events/" + notYet + "/registrations")
         .sendJsonObject(Events.person("Eva", "eva@example.org")));
     assertEquals(409, early.statusCode());
@@ -166,12 +166,9 @@ class RegistrationApiTest {
   void needsWithALeadTimeBecomeOrganiserTasksAndLateOnesAreUrgent() {
     // An event in 10 days: an interpreter (28 days' notice) is already late; an allergy (7 days) is not.
     OffsetDateTime soon = OffsetDateTime.now().plusDays(10).withHour(9);
-    JsonObject body = new JsonObject().put("title", "Snart").put("kind", "seminarium")
-        .put("startsAt", soon.toString()).put("endsAt", soon.plusHours(2).toString())
-        .put("onlineUrl", "https://example.org").put("capacity", 5);
-    long soonId = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
-        .sendJsonObject(body)).bodyAsJsonObject().getLong("id");
-    await(app.client.post("/api/v1/events/" + soonId + "/publish").putHeader("Authorization", "Bearer " + organiser).send());
+    long soonId = PublishedEvent.by(app, organiser).with("title", "Snart").kind("seminarium").startsAt(soon)
+        .endsAt(soon.plusHours(2)).capacity(5).with("onlineUrl", "https://example.org")
+        .with("registrationOpensAt", null).publishId();
     HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + soonId + "/registrations")
         .sendJsonObject(Events.person("Fia", "fia@example.org").put("consent", true).put("needs", new JsonArray()
             .add(new JsonObject().put("code", "teckensprakstolk"))

@@ -30,6 +30,7 @@ import se.hok.samla.mail.MailWorker;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;
+import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.Verification.Result;
 
@@ -65,19 +66,16 @@ class TicketRevokedOnChangeTest {
   void changingSessionsRevokesTheOldCodeAtOnceAndTheChangedMailBringsAValidOne() throws Exception {
     String organiser = app.tokenFor("organiser");
     OffsetDateTime start = OffsetDateTime.now().plusDays(30).withHour(9).withMinute(0).withSecond(0).withNano(0);
-    JsonObject created = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + organiser)
-        .sendJsonObject(new JsonObject().put("title", "Dialogmöte").put("kind", "samverkanskonferens")
-            .put("startsAt", start.toString()).put("endsAt", start.plusHours(7).toString())
-            .put("onlineUrl", "https://example.org/mote").put("capacity", 10)
-            .put("registrationOpensAt", OffsetDateTime.now().minusDays(1).toString())
-            .put("sessions", new JsonArray()
-                .add(new JsonObject().put("title", "Workshop A").put("startsAt", start.withHour(10).toString())
-                    .put("endsAt", start.withHour(11).toString()).put("capacity", 5))
-                .add(new JsonObject().put("title", "Workshop B").put("startsAt", start.withHour(10).toString())
-                    .put("endsAt", start.withHour(11).toString()).put("capacity", 5))))).bodyAsJsonObject();
-    long eventId = created.getLong("id");
-    JsonArray sessions = await(app.client.post("/api/v1/events/" + eventId + "/publish")
-        .putHeader("Authorization", "Bearer " + organiser).send()).bodyAsJsonObject().getJsonArray("sessions");
+    JsonObject published = PublishedEvent.by(app, organiser).with("title", "Dialogmöte").kind("samverkanskonferens")
+        .startsAt(start).endsAt(start.plusHours(7)).capacity(10).with("onlineUrl", "https://example.org/mote")
+        .sessions(new JsonArray()
+            .add(new JsonObject().put("title", "Workshop A").put("startsAt", start.withHour(10).toString())
+                .put("endsAt", start.withHour(11).toString()).put("capacity", 5))
+            .add(new JsonObject().put("title", "Workshop B").put("startsAt", start.withHour(10).toString())
+                .put("endsAt", start.withHour(11).toString()).put("capacity", 5)))
+        .publish();
+    long eventId = published.getLong("id");
+    JsonArray sessions = published.getJsonArray("sessions");
     long a = sessions.getJsonObject(0).getLong("id");
     long b = sessions.getJsonObject(1).getLong("id");
 
@@ -113,14 +111,10 @@ class TicketRevokedOnChangeTest {
 
   @Test
   void aChangeTheTicketDoesNotCoverLeavesTheCodeValidUntilTheMail() throws Exception {
-    long eventId = await(app.client.post("/api/v1/events").putHeader("Authorization", "Bearer " + app.tokenFor("organiser"))
-        .sendJsonObject(new JsonObject().put("title", "Seminarium").put("kind", "samverkanskonferens")
-            .put("startsAt", OffsetDateTime.now().plusDays(20).toString())
-            .put("endsAt", OffsetDateTime.now().plusDays(20).plusHours(2).toString())
-            .put("onlineUrl", "https://example.org/seminarium").put("capacity", 10)))
-        .bodyAsJsonObject().getLong("id");
-    await(app.client.post("/api/v1/events/" + eventId + "/publish")
-        .putHeader("Authorization", "Bearer " + app.tokenFor("organiser")).send());
+    OffsetDateTime start = OffsetDateTime.now().plusDays(20);
+    long eventId = PublishedEvent.by(app, app.tokenFor("organiser")).with("title", "Seminarium").kind("samverkanskonferens")
+        .startsAt(start).endsAt(start.plusHours(2)).capacity(10).with("onlineUrl", "https://example.org/seminarium")
+        .with("registrationOpensAt", null).publishId();
     HttpResponse<Buffer> registered = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
         .sendJsonObject(new JsonObject().put("name", "Cecilia Ek").put("email", "cecilia@example.org")));
     assertEquals(201, registered.statusCode(), registered.bodyAsString());
