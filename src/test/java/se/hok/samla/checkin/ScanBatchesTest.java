@@ -45,6 +45,19 @@ class ScanBatchesTest {
     return e instanceof IllegalStateException;
   }
 
+  private static ScanBatches<String, String> batches(Statements db, int atOnce, int maxBatch) {
+    return new ScanBatches<>(atOnce, maxBatch, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
+  }
+
+  /** n scans named prefix0, prefix1, … submitted in order. */
+  private static List<Future<String>> submit(ScanBatches<String, String> batches, String prefix, int n) {
+    List<Future<String>> answers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      answers.add(batches.submit(prefix + i));
+    }
+    return answers;
+  }
+
   private static String key(String item) {
     return item.contains("#") ? item.substring(0, item.indexOf('#')) : null;
   }
@@ -56,14 +69,11 @@ class ScanBatchesTest {
   @Test
   void aQuietDoorSendsEachScanAtOnceAndABusyOneSendsWhatQueuedTogether() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(2, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
+    ScanBatches<String, String> batches = batches(db, 2, 64);
     Future<String> a = batches.submit("a");
     Future<String> b = batches.submit("b");
     assertEquals(List.of(List.of("a"), List.of("b")), db.batches, "two statements may run: each goes alone, at once");
-    List<Future<String>> queued = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      queued.add(batches.submit("q" + i));
-    }
+    List<Future<String>> queued = submit(batches, "q", 10);
     assertEquals(2, db.batches.size(), "nothing more runs while two are running");
     db.finishAll();
     assertEquals("answer to a", get(a));
@@ -80,12 +90,9 @@ class ScanBatchesTest {
   @Test
   void aBatchNeverExceedsItsLimit() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(1, 4, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
+    ScanBatches<String, String> batches = batches(db, 1, 4);
     batches.submit("first");
-    List<Future<String>> queued = new ArrayList<>();
-    for (int i = 0; i < 9; i++) {
-      queued.add(batches.submit("q" + i));
-    }
+    List<Future<String>> queued = submit(batches, "q", 9);
     while (!db.open.isEmpty()) {
       db.finishAll();
     }
@@ -98,7 +105,7 @@ class ScanBatchesTest {
   @Test
   void aReplayedKeyWaitsForTheNextStatementSoItFindsTheFirstAnswer() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
+    ScanBatches<String, String> batches = batches(db, 1, 64);
     batches.submit("busy");
     Future<String> first = batches.submit("device1:key1#first");
     Future<String> other = batches.submit("device2:key1#other");
@@ -116,7 +123,7 @@ class ScanBatchesTest {
   @Test
   void aScanTheDatabaseRefusesFailsAloneAndItsNeighboursAreAnswered() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
+    ScanBatches<String, String> batches = batches(db, 1, 64);
     batches.submit("busy");
     Future<String> before = batches.submit("good1");
     Future<String> bad = batches.submit("bad");
@@ -135,12 +142,9 @@ class ScanBatchesTest {
   @Test
   void whenTheDatabaseIsDownEveryScanOfTheBatchFailsAtOnce() throws Exception {
     Statements db = new Statements();
-    ScanBatches<String, String> batches = new ScanBatches<>(1, 64, ScanBatchesTest::key, db::run, ScanBatchesTest::refused);
+    ScanBatches<String, String> batches = batches(db, 1, 64);
     batches.submit("busy");
-    List<Future<String>> queued = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      queued.add(batches.submit("q" + i));
-    }
+    List<Future<String>> queued = submit(batches, "q", 5);
     db.down = true;
     db.finishAll();
     for (Future<String> f : queued) {
