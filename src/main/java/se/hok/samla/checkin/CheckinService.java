@@ -355,7 +355,7 @@ public final class CheckinService {
               JsonArray all = new JsonArray();
               JsonArray revoked = new JsonArray();
               for (Row r : ticketRows) {
-                      all.add(new JsonObject()
+                all.add(new JsonObject()
                     .put("ticketId", r.getLong("id"))
                     .put("registrationId", r.getUUID("registration_id").toString())
                     .put("reference", r.getString("reference"))

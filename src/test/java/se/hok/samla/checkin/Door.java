@@ -7,6 +7,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -74,5 +77,33 @@ final class Door {
   static JsonObject scan(long eventId, String code, String device) {
     return new JsonObject().put("eventId", eventId).put("code", code).put("deviceId", device)
         .put("idempotencyKey", UUID.randomUUID().toString());
+  }
+
+  /** A registration's row held locked until closed; the lock is let go without changing anything. */
+  interface HeldRow extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Locks the person's registration row, as a stuck transaction would: a scan of them then waits inside the
+   * database (its admission needs the row), like a scan on a database that hangs.
+   */
+  HeldRow hold(UUID registrationId) {
+    SqlConnection conn = await(app.running.database().pool().getConnection());
+    try {
+      Transaction tx = await(conn.begin());
+      await(conn.preparedQuery("select 1 from registration where id = $1 for update").execute(Tuple.of(registrationId)));
+      return () -> {
+        try {
+          await(tx.rollback());
+        } finally {
+          conn.close();
+        }
+      };
+    } catch (RuntimeException e) {
+      conn.close();
+      throw e;
+    }
   }
 }

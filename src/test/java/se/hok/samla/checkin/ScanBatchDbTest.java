@@ -15,9 +15,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
-import io.vertx.sqlclient.Tuple;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.TestApp;
 
@@ -57,15 +54,9 @@ class ScanBatchDbTest {
    */
   private static void whileTheStatementIsBusy(CheckinService service, long event, Runnable submit) {
     UUID held = door.signUp(event, "Upptagen " + UUID.randomUUID(), null).id();
-    SqlConnection conn = await(app.running.database().pool().getConnection());
-    try {
-      Transaction tx = await(conn.begin());
-      await(conn.preparedQuery("select 1 from registration where id = $1 for update").execute(Tuple.of(held)));
+    try (Door.HeldRow row = door.hold(held)) {
       service.scan(byPick(event, held, "Upptagen"));
       submit.run();
-      await(tx.commit());
-    } finally {
-      conn.close();
     }
   }
 
