@@ -90,14 +90,7 @@ public final class CheckinService {
 
   /** The ticket a code names, if it is well-formed; whether it is the code issued is the statement's question. */
   private static Long ticketId(String code) {
-    if (code == null) {
-      return null;
-    }
-    try {
-      return TicketCode.decode(code).map(TicketCode.Payload::ticketId).orElse(null);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return TicketCode.decode(code).map(TicketCode.Payload::ticketId).orElse(null);
   }
 
   /** A scan and the ticket its code names (null: no code, or not a ticket code at all). */

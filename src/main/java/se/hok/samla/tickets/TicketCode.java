@@ -57,7 +57,10 @@ public final class TicketCode {
     return base32(out.toByteArray());
   }
 
-  /** Reads a code without checking its signature: the event id says whose key to check it with. */
+  /**
+   * Reads a code without checking its signature: the event id says whose key to check it with. Never throws:
+   * anything that is not a well-formed code (null, wrong letters, wrong length, not canonical) is empty.
+   */
   public static Optional<Payload> decode(String code) {
     return parse(code).map(Parsed::payload);
   }

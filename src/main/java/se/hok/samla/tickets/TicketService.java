@@ -131,12 +131,7 @@ public final class TicketService {
    * altered code costs no database lookup once the key is known).
    */
   private Future<Optional<TicketCode.Payload>> authentic(String code) {
-    Optional<TicketCode.Payload> payload;
-    try {
-      payload = TicketCode.decode(code);
-    } catch (RuntimeException e) {
-      payload = Optional.empty();
-    }
+    Optional<TicketCode.Payload> payload = TicketCode.decode(code);
     if (payload.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
