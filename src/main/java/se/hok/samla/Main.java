@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -54,12 +55,20 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.sqlclient.Pool;
 import se.hok.samla.mail.MailStatusPages;
+import se.hok.samla.privacy.AuditLog;
+import se.hok.samla.privacy.AuditPages;
 import se.hok.samla.privacy.Retention;
+import se.hok.samla.staff.ApiTokenPages;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventStaff;
+import se.hok.samla.staff.EventStaffRoutes;
+import se.hok.samla.staff.EventTitles;
 import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffRoutes;
 import se.hok.samla.staff.StaffService;
 import se.hok.samla.web.Api;
+import se.hok.samla.web.Lang;
 import se.hok.samla.web.Templates;
 import se.hok.samla.web.RequestLoad;
 import se.hok.samla.web.WebServer;
@@ -72,7 +81,7 @@ public final class Main {
   /** A running Samla; {@link #stop()} shuts it down gracefully. */
   public record Running(Vertx vertx, Config config, int port, Database database, Optional<DevMailCatcher> mailCatcher,
                         List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
-                        MailClient mailClient, LiveCounts live) {
+                        MailClient mailClient, LiveCounts live, Router router) {
 
     /** Stops accepting, lets requests in flight finish, then closes the pool and the embedded services. */
     public Future<Void> stop() {
@@ -147,8 +156,13 @@ public final class Main {
     String host = java.net.URI.create(config.publicUrl()).getHost();
     StaffService staff = new StaffService(vertx, pool);
     StaffAuth auth = new StaffAuth(staff);
+    EventStaff eventStaff = new EventStaff(pool, staff);
+    EventAccess access = new EventAccess(auth, eventStaff);
+    AuditLog audit = new AuditLog(pool);
     Templates templates = new Templates(vertx, catcher.isPresent());
     EventService events = new EventService(pool);
+    EventTitles eventTitles = (id, lang) -> events.get(id)
+        .map(e -> lang == Lang.EN && e.titleEn() != null && !e.titleEn().isBlank() ? e.titleEn() : e.titleSv());
     RegistrationService registrations = new RegistrationService(pool, clock);
     EventNeeds needs = new EventNeeds(pool);
     TicketService tickets = new TicketService(vertx, pool);
@@ -168,22 +182,26 @@ public final class Main {
     List<WebServer.Pages> pages = new ArrayList<>(List.of(
         new StaffRoutes(staff, auth, templates)::mount,
         new EventPages(events, templates, config.publicUrl(), clock)::mount,
-        new OrganiserPages(events, auth, templates, clock)::mount,
+        new OrganiserPages(events, auth, access, templates, clock)::mount,
         new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount,
-        new OrganiserRegistrationPages(registrations, needs, events, auth, templates, clock)::mount,
+        new OrganiserRegistrationPages(registrations, needs, events, access, audit, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
-        new MailStatusPages(pool, auth, templates)::mount,
-        new CheckinPages(checkins, live, events, staff, auth, templates)::mount,
-        new ReportPages(vertx, reports, auth, templates, clock)::mount,
-        new FeedbackPages(feedback, events, auth, templates, clock)::mount));
+        new MailStatusPages(pool, access, audit, templates)::mount,
+        new CheckinPages(checkins, live, events, staff, access, audit, templates)::mount,
+        new ReportPages(vertx, reports, auth, access, audit, templates, clock)::mount,
+        new FeedbackPages(feedback, events, access, audit, templates, clock)::mount,
+        new EventStaffRoutes(eventStaff, staff, access, templates, eventTitles)::mount,
+        new ApiTokenPages(staff, auth, templates, eventTitles)::mount,
+        new AuditPages(audit, auth, templates)::mount));
     catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates)::mount,
-        new EventApi(events, auth, config.publicUrl(), clock)::mount,
-        new RegistrationApi(registrations, needs, auth, config.publicUrl())::mount,
-        new TicketApi(tickets, auth)::mount,
-        new CheckinApi(checkins, live, auth)::mount,
-        new ReportApi(reports, auth)::mount);
+        new EventApi(events, auth, access, config.publicUrl(), clock)::mount,
+        new RegistrationApi(registrations, needs, access, audit, config.publicUrl())::mount,
+        new TicketApi(tickets, access)::mount,
+        new CheckinApi(checkins, live, access, audit)::mount,
+        new ReportApi(reports, auth, access)::mount,
+        new EventStaffRoutes(eventStaff, staff, access, templates, eventTitles)::mount);
 
     return (config.demo() ? DemoData.loadOnce(pool, clock).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> live.start())
@@ -192,8 +210,10 @@ public final class Main {
             new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
                 secret, config.secureCookies(), config.publicUrl(), metricsRegistry, auth.fromSession(),
                 new Api(vertx, contract), pages, operations, load))))
-        .compose(router -> WebServer.listen(vertx, router, config.httpPort(), Math.max(1, Runtime.getRuntime().availableProcessors())))
-        .map(servers -> {
+        .compose(router -> WebServer.listen(vertx, router, config.httpPort(), Math.max(1, Runtime.getRuntime().availableProcessors()))
+            .map(servers -> new Served(router, servers)))
+        .map(served -> {
+          List<HttpServer> servers = served.servers();
           new Retention(pool, config.retentionDays()).schedule(vertx);
           staff.scheduleTokenCleanup();
           new Reminders(pool).schedule(vertx);
@@ -201,13 +221,16 @@ public final class Main {
           if (config.sendMail()) {
             mailWorker.start();
           }
-          return servers;
+          return served;
         })
         // Last, so that a failed start never consumes the one-time generated admin password.
-        .compose(servers -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
-            .map(generated -> new Running(vertx, config, servers.get(0).actualPort(), db, catcher, servers, generated,
-                mailWorker, mailClient, live)));
+        .compose(served -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
+            .map(generated -> new Running(vertx, config, served.servers().get(0).actualPort(), db, catcher,
+                served.servers(), generated, mailWorker, mailClient, live, served.router())));
   }
+
+  /** The router (tests walk its routes) and the servers that serve it. */
+  private record Served(Router router, List<HttpServer> servers) {}
 
   /** The configured SMTP relay, or the local mail catcher. */
   static MailConfig mailConfig(Config config, Optional<DevMailCatcher> catcher) {

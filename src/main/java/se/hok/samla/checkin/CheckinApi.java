@@ -10,8 +10,11 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.vertx.core.Future;
+import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.registration.RegistrationInput;
-import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffMember;
 import se.hok.samla.web.Api;
@@ -23,31 +26,56 @@ import se.hok.samla.web.PathIds;
 
 /** The door's API: scan, undo, search, walk-in, the offline sync and the live counts (check-in role). */
 public final class CheckinApi {
+  /** The scan request's body as the access check found it (see scanEvent). */
+  private static final String CHECKED_BODY = "samla.scanBody";
+
   private final CheckinService checkins;
   private final LiveCounts live;
-  private final StaffAuth auth;
+  private final EventAccess access;
+  private final AuditLog audit;
 
-  public CheckinApi(CheckinService checkins, LiveCounts live, StaffAuth auth) {
+  public CheckinApi(CheckinService checkins, LiveCounts live, EventAccess access, AuditLog audit) {
     this.checkins = checkins;
     this.live = live;
-    this.auth = auth;
+    this.access = access;
+    this.audit = audit;
   }
 
   public void mount(Api api) {
     // The door's hottest path: its body is checked here, as the contract describes it (see operationCheckedByHandler).
-    api.operationCheckedByHandler("checkin", auth.api(Permission.CHECK_IN), this::checkin);
-    api.operation("undoCheckin", auth.api(Permission.CHECK_IN), this::undo);
-    api.operation("checkinSync", auth.api(Permission.CHECK_IN), ctx ->
-        checkins.sync(PathIds.id(ctx)).onSuccess(json -> Json.send(ctx, 200, json)).onFailure(ctx::fail));
-    api.operation("checkinLive", auth.api(Permission.CHECK_IN), ctx -> live.stream(ctx, PathIds.id(ctx)));
-    api.operation("checkinSearch", auth.api(Permission.CHECK_IN), this::search);
-    api.operation("walkIn", auth.api(Permission.CHECK_IN), this::walkIn);
+    api.operationCheckedByHandler("checkin", access.api(EventRight.DOOR, CheckinApi::scanEvent), this::checkin);
+    api.operation("undoCheckin", access.api(EventRight.DOOR, this::checkinEvent), this::undo);
+    api.operation("checkinSync", access.api(EventRight.DOOR), this::sync);
+    api.operation("checkinLive", access.api(EventRight.DOOR), ctx -> live.stream(ctx, PathIds.id(ctx)));
+    api.operation("checkinSearch", access.api(EventRight.DOOR), this::search);
+    api.operation("walkIn", access.api(EventRight.DOOR), this::walkIn);
+  }
+
+  /**
+   * The event a scan is for: its body's eventId. The body is checked here, before access is decided, as strictly as
+   * the contract describes it (400 otherwise), and kept for the handler.
+   */
+  private static Future<Long> scanEvent(RoutingContext ctx) {
+    JsonObject body = strictBody(ctx);
+    ctx.put(CHECKED_BODY, body);
+    return Future.succeededFuture(body.getLong("eventId"));
+  }
+
+  /** The event of the check-in to undo; null (refused, or 404 for admins) when there is none. */
+  private Future<Long> checkinEvent(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("checkinId"));
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(new BadRequestException(Map.of("checkinId", Msg.of("error.schema.type"))));
+    }
+    return checkins.eventOfCheckin(id);
   }
 
   private void checkin(RoutingContext ctx) {
-    JsonObject body = strictBody(ctx);
+    JsonObject body = ctx.get(CHECKED_BODY);
     StaffMember staff = StaffAuth.current(ctx);
-    CheckinService.Scan scan = scan(body, staff.id());
+    CheckinService.Scan scan = scan(body, staff.id(), AuditLog.clientAddress(ctx));
     checkins.scan(scan)
         .onSuccess(result -> {
           if (result.admitted()) {
@@ -110,7 +138,7 @@ public final class CheckinApi {
   }
 
   /** The request as a scan, or every field error at once. */
-  static CheckinService.Scan scan(JsonObject body, long staffId) {
+  static CheckinService.Scan scan(JsonObject body, long staffId, String client) {
     FieldChecks checks = new FieldChecks();
     String code = blankToNull(body.getString("code"));
     String registration = blankToNull(body.getString("registrationId"));
@@ -134,7 +162,7 @@ public final class CheckinApi {
     checks.throwIfAny();
     return new CheckinService.Scan(body.getLong("eventId"), body.getLong("sessionId"), code, registrationId, device,
         staffId, scannedAt, key, Boolean.TRUE.equals(body.getBoolean("admittedOffline")),
-        code != null ? "scan" : "manual");
+        code != null ? "scan" : "manual", client);
   }
 
   private static OffsetDateTime time(FieldChecks checks, String field, String value) {
@@ -167,11 +195,22 @@ public final class CheckinApi {
         .onFailure(ctx::fail);
   }
 
+  /** Everything an offline device needs, names of every ticket holder included: logged as a read of them. */
+  private void sync(RoutingContext ctx) {
+    long eventId = PathIds.id(ctx);
+    checkins.sync(eventId)
+        .compose(json -> audit.read(ctx, eventId, AuditLog.Read.DOOR_SYNC, false, json.getJsonArray("tickets").size())
+            .map(json))
+        .onSuccess(json -> Json.send(ctx, 200, json))
+        .onFailure(ctx::fail);
+  }
+
   private void search(RoutingContext ctx) {
     long eventId = PathIds.id(ctx);
     String session = ctx.queryParams().get("sessionId");
     Long sessionId = session == null || session.isBlank() ? null : Long.valueOf(session);
     checkins.search(eventId, sessionId, ctx.queryParams().get("q"))
+        .compose(list -> audit.read(ctx, eventId, AuditLog.Read.DOOR_SEARCH, false, list.size()).map(list))
         .onSuccess(list -> Json.send(ctx, 200, new JsonObject().put("attendees", new JsonArray(List.copyOf(list)))))
         .onFailure(ctx::fail);
   }

@@ -9,7 +9,9 @@ import java.util.Map;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventSession;
-import se.hok.samla.staff.Permission;
+import se.hok.samla.privacy.AuditLog;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffService;
 import se.hok.samla.web.Lang;
@@ -21,8 +23,9 @@ import se.hok.samla.web.Templates;
  * The door: one page per event (and per session, {@code ?pass=ID}) that scans by camera or handheld scanner,
  * finds people by name, registers walk-ins and shows live counts. The page talks to the check-in API with a
  * token of its own, issued when the page opens, so that check-ins queued offline still go through after the
- * web session has ended. Live counts for pages come through the web session ({@code …/live}), since a browser's
- * EventSource cannot send a bearer token.
+ * web session has ended. That token carries only the door of this one event (never the rights of the account that
+ * opened the page) and is deleted when that person signs out. Live counts for pages come through the web session
+ * ({@code …/live}), since a browser's EventSource cannot send a bearer token.
  */
 public final class CheckinPages {
   /** A door device's API token: long enough for a day at the door, offline stretches included. */
@@ -32,22 +35,24 @@ public final class CheckinPages {
   private final LiveCounts live;
   private final EventService events;
   private final StaffService staff;
-  private final StaffAuth auth;
+  private final EventAccess access;
+  private final AuditLog audit;
   private final Templates templates;
 
-  public CheckinPages(CheckinService checkins, LiveCounts live, EventService events, StaffService staff, StaffAuth auth,
-                      Templates templates) {
+  public CheckinPages(CheckinService checkins, LiveCounts live, EventService events, StaffService staff,
+                      EventAccess access, AuditLog audit, Templates templates) {
     this.checkins = checkins;
     this.live = live;
     this.events = events;
     this.staff = staff;
-    this.auth = auth;
+    this.access = access;
+    this.audit = audit;
     this.templates = templates;
   }
 
   public void mount(Router router) {
-    router.get("/arrangor/evenemang/:id/incheckning").handler(auth.page(Permission.CHECK_IN)).handler(this::desk);
-    router.get("/arrangor/evenemang/:id/live").handler(auth.page(Permission.CHECK_IN))
+    router.get("/arrangor/evenemang/:id/incheckning").handler(access.page(EventRight.DOOR)).handler(this::desk);
+    router.get("/arrangor/evenemang/:id/live").handler(access.page(EventRight.DOOR))
         .handler(ctx -> live.stream(ctx, PathIds.id(ctx)));
   }
 
@@ -62,7 +67,14 @@ public final class CheckinPages {
             .orElseThrow(() -> new NotFoundException("session " + sessionId));
       }
       EventSession chosen = session;
-      return Future.all(staff.issueToken(StaffAuth.current(ctx).id(), DEVICE_TOKEN_LIFETIME), checkins.counts(eventId), checkins.conflicts(eventId))
+      Future<String> token = staff.issueDoorToken(StaffAuth.current(ctx).id(), eventId, StaffAuth.signIn(ctx), DEVICE_TOKEN_LIFETIME);
+      return Future.all(token, checkins.counts(eventId), checkins.conflicts(eventId))
+          .compose(all -> {
+            List<?> found = all.resultAt(2);
+            // Conflicts name people: logged as a read of them, when there are any.
+            return found.isEmpty() ? Future.succeededFuture(all)
+                : audit.read(ctx, eventId, AuditLog.Read.DOOR_CONFLICTS, false, found.size()).map(all);
+          })
           .compose(all -> {
             Map<String, Object> model = new HashMap<>();
             model.put("event", event);

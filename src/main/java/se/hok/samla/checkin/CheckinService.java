@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.registration.RegistrationInput;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.tickets.TicketCode;
@@ -63,9 +64,10 @@ public final class CheckinService {
     this.batches = new ScanBatches<>(statementsAtOnce, 64, Checked::replayKey, this::scanAll, e -> e instanceof PgException);
   }
 
-  /** What a door device asks. Exactly one of code / registrationId. */
+  /** What a door device asks. Exactly one of code / registrationId. {@code client}: its address, for the audit log. */
   public record Scan(long eventId, Long sessionId, String code, UUID registrationId, String deviceId, Long staffId,
-                     OffsetDateTime scannedAt, String idempotencyKey, boolean admittedOffline, String method) {}
+                     OffsetDateTime scannedAt, String idempotencyKey, boolean admittedOffline, String method,
+                     String client) {}
 
   public Future<ScanResult> scan(Scan s) {
     return batches.submit(new Checked(s, ticketId(s.code())))
@@ -116,6 +118,7 @@ public final class CheckinService {
     String[] key = new String[n];
     Boolean[] offline = new Boolean[n];
     String[] method = new String[n];
+    String[] client = new String[n];
     for (int i = 0; i < n; i++) {
       Checked c = batch.get(i);
       Scan s = c.scan();
@@ -131,11 +134,12 @@ public final class CheckinService {
       key[i] = s.idempotencyKey();
       offline[i] = s.admittedOffline();
       method[i] = s.method();
+      client[i] = s.client();
     }
     return pool.preparedQuery(SCAN_SQL)
         .execute(Tuple.tuple().addValue(nth).addValue(event).addValue(session).addValue(ticket).addValue(code)
             .addValue(registration).addValue(device).addValue(staff).addValue(scannedAt).addValue(key)
-            .addValue(offline).addValue(method))
+            .addValue(offline).addValue(method).addValue(client))
         .map(rows -> {
           Row[] ordered = new Row[n];
           for (Row r : rows) {
@@ -152,13 +156,16 @@ public final class CheckinService {
  * from flattening them into joins that read whole tables); v is computed once, not once per use of its verdict. Of two scans of one person in one
    * batch (a code and a pick from the list at once), only the first tries to admit; the other is already checked
    * in, by the first. Rows committed by other statements meanwhile are found by the unique index: the insert does
-   * nothing, and the answer is already_checked_in (the caller then reads who was first).
+   * nothing, and the answer is already_checked_in (the caller then reads who was first). A scan whose answer shows
+   * at-door needs (ok or already_checked_in, with needs) is written to the audit log by the same statement
+   * (AuditLog.insertScanReads), so auditing costs the door no extra round trip.
    */
   private static final String SCAN_SQL = """
       with i as (
         select * from unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::uuid[], $7::text[],
-                             $8::bigint[], $9::timestamptz[], $10::text[], $11::boolean[], $12::text[])
-          as i(n, event_id, session_id, ticket_id, code, reg_uuid, device_id, staff_id, scanned_at, idem, offline, method)),
+                             $8::bigint[], $9::timestamptz[], $10::text[], $11::boolean[], $12::text[], $13::text[])
+          as i(n, event_id, session_id, ticket_id, code, reg_uuid, device_id, staff_id, scanned_at, idem, offline, method,
+               client)),
       d as (
         select i.*,
           exists (select 1 from event e where e.id = i.event_id and (i.session_id is null or exists (
@@ -225,7 +232,11 @@ public final class CheckinService {
           coalesce(least(o.scanned_at, now()), now()), o.result, o.offline,
           o.offline and o.result = 'already_checked_in' and coalesce(o.first_device, o.device_id) <> o.device_id, o.idem
         from o where o.desk_ok and o.prior is null
-        on conflict (device_id, idempotency_key) where idempotency_key is not null do nothing)
+        on conflict (device_id, idempotency_key) where idempotency_key is not null do nothing),
+      audited as (
+        """ + AuditLog.insertScanReads("o where o.desk_ok and o.result in ('ok', 'already_checked_in') "
+            + "and json_array_length(o.needs) > 0") + """
+      )
       select o.n, o.desk_ok, o.result, o.reg_id as registration_id, o.reg_event as event_id, o.name, o.organisation,
         o.companion, o.reference, o.needs, o.title_sv, o.title_en, o.first_id as checkin_id, o.first_at, o.first_device
       from o""";
@@ -242,6 +253,12 @@ public final class CheckinService {
           Row r = rows.iterator().next();
           return new ScanResult.First(r.getLong("id"), r.getOffsetDateTime("checked_in_at"), r.getString("device_id"));
         });
+  }
+
+  /** The event of a check-in, or null when there is no such check-in (for the access check of an undo). */
+  public Future<Long> eventOfCheckin(long checkinId) {
+    return pool.preparedQuery("select event_id from checkin where id = $1").execute(Tuple.of(checkinId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
   }
 
   /** Undoes an admission (a mistaken click, the wrong person). Already undone is fine; unknown is 404. */
@@ -451,11 +468,12 @@ public final class CheckinService {
             return registrations.remove(eventId, r.id())
                 .compose(v -> Future.failedFuture(new ConflictException("event_full", Msg.of("checkin.walkIn.full"))));
           }
+          // A walk-in has no needs yet, so these scans reveal none and log nothing.
           return scan(new Scan(eventId, null, null, r.id(), deviceId, staffId, null,
-              idempotencyKey == null ? null : "walk-in:" + idempotencyKey, false, "walk_in"))
+              idempotencyKey == null ? null : "walk-in:" + idempotencyKey, false, "walk_in", null))
               .compose(admitted -> sessionId == null
                   ? Future.succeededFuture(admitted)
-                  : scan(new Scan(eventId, sessionId, null, r.id(), deviceId, staffId, null, null, false, "walk_in")));
+                  : scan(new Scan(eventId, sessionId, null, r.id(), deviceId, staffId, null, null, false, "walk_in", null)));
         });
   }
 }

@@ -14,6 +14,7 @@ import java.time.LocalTime;
 import java.time.Month;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +70,8 @@ public final class DemoData {
         .compose(eventIds -> conn.preparedQuery("insert into event_session (event_id, title_sv, title_en, starts_at,"
                 + " ends_at, capacity) values ($1, $2, $3, $4, $5, $6)")
             .executeBatch(sessionTuples(events, eventIds))
-            .compose(done -> participants(conn, events, eventIds, now)))
+            .compose(done -> participants(conn, events, eventIds, now))
+            .compose(done -> staff(conn, events, eventIds, now)))
         .compose(done -> conn.query("insert into demo_load default values").execute())
         .mapEmpty();
   }
@@ -119,6 +121,48 @@ public final class DemoData {
 
   private static OffsetDateTime at(LocalDate day, LocalTime time) {
     return ZonedDateTime.of(day, time, STOCKHOLM).toOffsetDateTime();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Staff of the events: two organisers from the network group who share the events, a door volunteer at the
+  // upcoming ones, and a member of the working group who reads the follow-up. The admin sees and can change all of it
+  // (each event's page, "Personal för evenemanget"). Their password is the hash of a random password nobody kept:
+  // demo data must never bring an account anyone can sign in to; an admin gives them passwords if they are wanted.
+
+  private static final String NOBODYS_PASSWORD =
+      "$argon2id$v=19$m=19456,t=2,p=1$HSrWm3+bpSOGid+h09XO1w$eaiCR9L3dEYFlWLAb0TWHJOGTD2gkCChF0u08el7faY";
+  private static final List<Tuple> STAFF = List.of(
+      Tuple.of("sara.lindqvist@example.org", "Sara Lindqvist", NOBODYS_PASSWORD, "organiser"),
+      Tuple.of("omar.haddad@example.org", "Omar Haddad", NOBODYS_PASSWORD, "organiser"),
+      Tuple.of("mats.ek@example.org", "Mats Ek", NOBODYS_PASSWORD, "checkin"),
+      Tuple.of("eva.berg@example.org", "Eva Berg", NOBODYS_PASSWORD, "viewer"));
+
+  private static Future<Void> staff(SqlConnection conn, List<Ev> events, List<Long> eventIds, Instant now) {
+    return conn.preparedQuery("insert into staff_user (email, name, password_hash, role) values ($1, $2, $3, $4)"
+            + " on conflict (lower(email)) do update set name = excluded.name returning id")
+        .executeBatch(STAFF)
+        .map(DemoData::ids)
+        .compose(ids -> {
+          long sara = ids.get(0);
+          long omar = ids.get(1);
+          long mats = ids.get(2);
+          List<Tuple> duties = new ArrayList<>();
+          for (int i = 0; i < events.size(); i++) {
+            Ev e = events.get(i);
+            long event = eventIds.get(i);
+            // Sara and Omar share the events; the big conferences they organise together.
+            boolean both = "samverkanskonferens".equals(e.kind);
+            duties.add(Tuple.of(event, i % 2 == 0 || both ? sara : omar, "organiser", now.atOffset(ZoneOffset.UTC)));
+            if (both) {
+              duties.add(Tuple.of(event, omar, "organiser", now.atOffset(ZoneOffset.UTC)));
+            }
+            if (e.end.toInstant().isAfter(now) && "published".equals(e.status)) {
+              duties.add(Tuple.of(event, mats, "door", now.atOffset(ZoneOffset.UTC)));
+            }
+          }
+          return batch(conn, "insert into event_staff (event_id, staff_user_id, role, added_at) values ($1, $2, $3, $4)"
+              + " on conflict do nothing", duties);
+        });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.Map;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.Api;
@@ -14,12 +16,14 @@ import se.hok.samla.web.Json;
 public final class EventApi {
   private final EventService events;
   private final StaffAuth auth;
+  private final EventAccess access;
   private final String publicUrl;
   private final Clock clock;
 
-  public EventApi(EventService events, StaffAuth auth, String publicUrl, Clock clock) {
+  public EventApi(EventService events, StaffAuth auth, EventAccess access, String publicUrl, Clock clock) {
     this.events = events;
     this.auth = auth;
+    this.access = access;
     this.publicUrl = publicUrl;
     this.clock = clock;
   }
@@ -28,9 +32,9 @@ public final class EventApi {
     api.operation("listEvents", Api::open, this::list);
     api.operation("getEvent", Api::open, this::get);
     api.operation("createEvent", auth.api(Permission.ORGANISE), this::create);
-    api.operation("updateEvent", auth.api(Permission.ORGANISE), this::update);
-    api.operation("publishEvent", auth.api(Permission.ORGANISE), this::publish);
-    api.operation("cancelEvent", auth.api(Permission.ORGANISE), this::cancel);
+    api.operation("updateEvent", access.api(EventRight.MANAGE), this::update);
+    api.operation("publishEvent", access.api(EventRight.MANAGE), this::publish);
+    api.operation("cancelEvent", access.api(EventRight.MANAGE), this::cancel);
     api.operation("createVenue", auth.api(Permission.ORGANISE), this::createVenue);
     api.operation("listVenues", Api::open, this::venues);
     api.operation("listOrganisations", Api::open, this::organisations);

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import se.hok.samla.mail.Outbox;
+import se.hok.samla.staff.EventStaff;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
@@ -86,6 +87,7 @@ public final class EventService {
     });
   }
 
+  /** Creates a draft; whoever creates it is its organiser (event_staff), in the same transaction. */
   public Future<Event> create(EventInput input, long staffId) {
     return validated(input).compose(d -> pool.withTransaction(conn -> checkReferences(conn, d)
         .compose(v -> conn.preparedQuery("""
@@ -100,7 +102,9 @@ public final class EventService {
                 d.organiserEmail(), staffId, d.reminderDays()})))
         .compose(rows -> {
           long id = rows.iterator().next().getLong("id");
-          return insertSessions(conn, id, d.sessions()).compose(v -> find(conn, id)).map(Optional::orElseThrow);
+          return insertSessions(conn, id, d.sessions())
+              .compose(v -> EventStaff.addCreator(conn, id, staffId))
+              .compose(v -> find(conn, id)).map(Optional::orElseThrow);
         })));
   }
 

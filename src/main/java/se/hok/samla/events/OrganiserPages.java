@@ -8,8 +8,14 @@ import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.staff.StaffMember;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Templates;
 import se.hok.samla.web.ValidationException;
@@ -18,12 +24,14 @@ import se.hok.samla.web.ValidationException;
 public final class OrganiserPages {
   private final EventService events;
   private final StaffAuth auth;
+  private final EventAccess access;
   private final Templates templates;
   private final Clock clock;
 
-  public OrganiserPages(EventService events, StaffAuth auth, Templates templates, Clock clock) {
+  public OrganiserPages(EventService events, StaffAuth auth, EventAccess access, Templates templates, Clock clock) {
     this.events = events;
     this.auth = auth;
+    this.access = access;
     this.templates = templates;
     this.clock = clock;
   }
@@ -34,29 +42,52 @@ public final class OrganiserPages {
     router.post("/arrangor/evenemang").handler(auth.page(Permission.ORGANISE)).handler(this::create);
     // The address a failed "create" answers from; a language switch there lands on the overview.
     router.get("/arrangor/evenemang").handler(ctx -> ctx.redirect("/arrangor"));
-    router.get("/arrangor/evenemang/:id").handler(auth.page(Permission.ORGANISE)).handler(this::editForm);
-    router.post("/arrangor/evenemang/:id").handler(auth.page(Permission.ORGANISE)).handler(this::update);
-    router.post("/arrangor/evenemang/:id/publicera").handler(auth.page(Permission.ORGANISE)).handler(this::publish);
-    router.post("/arrangor/evenemang/:id/installa").handler(auth.page(Permission.ORGANISE)).handler(this::cancel);
+    router.get("/arrangor/evenemang/:id").handler(access.page(EventRight.MANAGE)).handler(this::editForm);
+    router.post("/arrangor/evenemang/:id").handler(access.page(EventRight.MANAGE)).handler(this::update);
+    router.post("/arrangor/evenemang/:id/publicera").handler(access.page(EventRight.MANAGE)).handler(this::publish);
+    router.post("/arrangor/evenemang/:id/installa").handler(access.page(EventRight.MANAGE)).handler(this::cancel);
     router.get("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::venues);
     router.post("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::createVenue);
   }
 
+  /** An event in the overview, with what the reader may do with it. */
+  public record Row(EventView view, boolean manage, boolean door, String duty) {}
+
+  /**
+   * Every event's public facts; links to manage an event or work its door only where the reader may. Others' drafts
+   * are not public facts, so only admins and the event's own staff see them. {@code ?mina=1}: only one's own events.
+   */
   private void dashboard(RoutingContext ctx) {
     EventStatus status = EventStatus.parse(ctx.queryParams().get("status"));
     Integer year = EventApi.parseYear(ctx.queryParams().get("year"));
+    boolean mineOnly = "1".equals(ctx.queryParams().get("mina"));
     Lang lang = Lang.of(ctx);
     OffsetDateTime now = OffsetDateTime.now(clock);
-    events.planYears().compose(years -> events.list(new EventService.Query(
-            status == null ? null : EnumSet.of(status), null, year, null, now))
-        .compose(list -> {
+    StaffMember me = StaffAuth.current(ctx);
+    Future.all(events.planYears(), access.rightsByEvent(me), events.list(new EventService.Query(
+            status == null ? null : EnumSet.of(status), null, year, null, now)))
+        .compose(all -> {
+          Map<Long, Set<EventRight>> mine = all.resultAt(1);
+          List<Event> list = all.resultAt(2);
+          List<Row> rows = new ArrayList<>();
+          for (Event e : list) {
+            Set<EventRight> rights = me.isAdmin() ? EventAccess.rights(me, null) : mine.getOrDefault(e.id(), Set.of());
+            boolean own = mine.containsKey(e.id());
+            if (mineOnly && !own || !me.isAdmin() && !own && e.status() == EventStatus.DRAFT) {
+              continue;
+            }
+            String duty = !own ? null : rights.contains(EventRight.MANAGE) ? "organiser" : "door";
+            rows.add(new Row(EventView.of(e, lang, now), rights.contains(EventRight.MANAGE),
+                rights.contains(EventRight.DOOR), duty));
+          }
           Map<String, Object> model = new HashMap<>();
-          model.put("events", list.stream().map(e -> EventView.of(e, lang, now)).toList());
-          model.put("years", years);
+          model.put("rows", rows);
+          model.put("years", all.resultAt(0));
           model.put("selectedStatus", status == null ? "" : status.code());
           model.put("selectedYear", year == null ? "" : String.valueOf(year));
+          model.put("mineOnly", mineOnly);
           return templates.render(ctx, "organiser/dashboard", model);
-        }))
+        })
         .onFailure(ctx::fail);
   }
 

@@ -16,8 +16,9 @@ import java.util.Map;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventView;
-import se.hok.samla.staff.Permission;
-import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.privacy.AuditLog;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
@@ -33,14 +34,17 @@ import se.hok.samla.web.ValidationException;
 public final class FeedbackPages {
   private final FeedbackService feedback;
   private final EventService events;
-  private final StaffAuth auth;
+  private final EventAccess access;
+  private final AuditLog audit;
   private final Templates templates;
   private final Clock clock;
 
-  public FeedbackPages(FeedbackService feedback, EventService events, StaffAuth auth, Templates templates, Clock clock) {
+  public FeedbackPages(FeedbackService feedback, EventService events, EventAccess access, AuditLog audit,
+                       Templates templates, Clock clock) {
     this.feedback = feedback;
     this.events = events;
-    this.auth = auth;
+    this.access = access;
+    this.audit = audit;
     this.templates = templates;
     this.clock = clock;
   }
@@ -49,10 +53,11 @@ public final class FeedbackPages {
     router.get("/utvardering/:token").handler(this::form);
     router.post("/utvardering/:token").handler(this::answer);
     String results = "/arrangor/evenemang/:id/utvardering";
-    // The working group (viewer) reads how an event was received; only organisers change when the survey closes.
-    router.get(results).handler(auth.page(Permission.FOLLOW_UP)).handler(this::results);
-    router.get(results + ".csv").handler(auth.page(Permission.FOLLOW_UP)).handler(this::csv);
-    router.post(results + "/sista-dag").handler(auth.page(Permission.ORGANISE)).handler(this::setLastDay);
+    // The working group (viewers, and organisers of other events) reads how an event was received: the figures. The
+    // comments are free text that can identify someone: for the event's organisers only, logged (renderResults).
+    router.get(results).handler(access.page(EventRight.FIGURES)).handler(this::results);
+    router.get(results + ".csv").handler(access.page(EventRight.MANAGE)).handler(this::csv);
+    router.post(results + "/sista-dag").handler(access.page(EventRight.MANAGE)).handler(this::setLastDay);
   }
 
   // ------------------------------------------------------------------------------------------------ participants
@@ -206,7 +211,10 @@ public final class FeedbackPages {
   private void renderResults(RoutingContext ctx, int status, String typedLastDay, Map<String, String> errors) {
     long eventId = PathIds.id(ctx);
     Lang lang = Lang.of(ctx);
-    events.get(eventId).compose(event -> feedback.results(eventId).compose(r -> {
+    boolean organiser = EventAccess.has(ctx, EventRight.MANAGE);
+    events.get(eventId).compose(event -> feedback.results(eventId).compose(r -> organiser
+        ? audit.read(ctx, eventId, AuditLog.Read.FEEDBACK_COMMENTS, false, commented(r)).map(r)
+        : Future.succeededFuture(r)).compose(r -> {
       Map<String, Object> model = eventModel(lang, event);
       List<Bar> bars = new ArrayList<>();
       for (int i = 5; i >= 1; i--) {
@@ -221,7 +229,7 @@ public final class FeedbackPages {
       model.put("responseRate", r.attended() == 0 ? null : Math.round(100.0 * answers / r.attended()));
       model.put("mean", r.mean() == null ? null : String.format(lang.locale(), "%.1f", r.mean()));
       List<Map<String, Object>> comments = new ArrayList<>();
-      for (String field : FeedbackInput.TEXT_FIELDS) {
+      for (String field : organiser ? FeedbackInput.TEXT_FIELDS : List.<String>of()) {
         List<List<String>> texts = r.answers().stream().map(a -> FeedbackInput.of(a).text(field)).filter(t -> t != null)
             .map(FeedbackPages::lines).toList();
         comments.add(Map.of("id", "kommentarer-" + field, "heading", Messages.get(lang, "feedback.label." + field),
@@ -234,7 +242,7 @@ public final class FeedbackPages {
       model.put("defaultLastDay", day(lang, FeedbackService.lastDay(event.endsAt().plusDays(FeedbackService.DEFAULT_OPEN_DAYS))));
       model.put("lastDayValue", typedLastDay != null ? typedLastDay : r.lastDaySet() ? r.lastDay().toString() : "");
       model.put("errors", errors);
-      model.put("canOrganise", StaffAuth.current(ctx).canOrganise());
+      model.put("canOrganise", organiser);
       model.put("savedLastDay", ctx.queryParams().contains("sparad"));
       return templates.render(ctx, status, "feedback/results", model);
     })).onFailure(ctx::fail);
@@ -258,7 +266,9 @@ public final class FeedbackPages {
   private void csv(RoutingContext ctx) {
     long eventId = PathIds.id(ctx);
     Lang lang = Lang.of(ctx);
-    events.get(eventId).compose(event -> feedback.results(eventId)).map(r -> {
+    events.get(eventId).compose(event -> feedback.results(eventId))
+        .compose(r -> audit.read(ctx, eventId, AuditLog.Read.FEEDBACK_CSV, false, commented(r)).map(r))
+        .map(r -> {
       se.hok.samla.web.Csv out = se.hok.samla.web.Csv.document();
       out.line(List.of(Messages.get(lang, "feedback.csv.rating"),
           Messages.get(lang, "feedback.label.mostValuable"), Messages.get(lang, "feedback.label.improve"),
@@ -281,6 +291,12 @@ public final class FeedbackPages {
   }
 
   // ------------------------------------------------------------------------------------------------ small parts
+
+  /** How many answers carry a comment: the people whose own words a reader of the comments sees. */
+  private static int commented(FeedbackService.Results r) {
+    return (int) r.answers().stream()
+        .filter(a -> a.mostValuable() != null || a.improve() != null || a.futureInterest() != null).count();
+  }
 
   private static String day(Lang lang, LocalDate day) {
     return DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale()).format(day);

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.Api;
@@ -17,14 +19,16 @@ import se.hok.samla.web.PathIds;
 public final class ReportApi {
   private final ReportService reports;
   private final StaffAuth auth;
+  private final EventAccess access;
 
-  public ReportApi(ReportService reports, StaffAuth auth) {
+  public ReportApi(ReportService reports, StaffAuth auth, EventAccess access) {
     this.reports = reports;
     this.auth = auth;
+    this.access = access;
   }
 
   public void mount(Api api) {
-    api.operation("eventTurnout", auth.api(Permission.FOLLOW_UP), this::turnout);
+    api.operation("eventTurnout", access.api(EventRight.FIGURES), this::turnout);
     api.operation("participationReport", auth.api(Permission.FOLLOW_UP), this::participation);
   }
 

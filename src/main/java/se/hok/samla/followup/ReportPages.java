@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import se.hok.samla.events.PlanYear;
+import se.hok.samla.privacy.AuditLog;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.Lang;
@@ -34,13 +37,18 @@ public final class ReportPages {
   private final Vertx vertx;
   private final ReportService reports;
   private final StaffAuth auth;
+  private final EventAccess access;
+  private final AuditLog audit;
   private final Templates templates;
   private final Clock clock;
 
-  public ReportPages(Vertx vertx, ReportService reports, StaffAuth auth, Templates templates, Clock clock) {
+  public ReportPages(Vertx vertx, ReportService reports, StaffAuth auth, EventAccess access, AuditLog audit,
+                     Templates templates, Clock clock) {
     this.vertx = vertx;
     this.reports = reports;
     this.auth = auth;
+    this.access = access;
+    this.audit = audit;
     this.templates = templates;
     this.clock = clock;
   }
@@ -48,8 +56,9 @@ public final class ReportPages {
   public void mount(Router router) {
     router.get(BASE).handler(auth.page(Permission.FOLLOW_UP)).handler(this::overview);
     router.get(BASE + "/export/:file").handler(auth.page(Permission.FOLLOW_UP)).handler(this::exportScope);
-    router.get(BASE + "/evenemang/:id").handler(auth.page(Permission.FOLLOW_UP)).handler(this::event);
-    router.get(BASE + "/evenemang/:id/export/:file").handler(auth.page(Permission.FOLLOW_UP)).handler(this::exportEvent);
+    router.get(BASE + "/evenemang/:id").handler(access.page(EventRight.FIGURES)).handler(this::event);
+    // Figures for the working group; the participant list ("deltagare") only for the event's organisers (exportEvent).
+    router.get(BASE + "/evenemang/:id/export/:file").handler(access.page(EventRight.FIGURES)).handler(this::exportEvent);
     router.get(BASE + "/ar/:year").handler(auth.page(Permission.FOLLOW_UP)).handler(this::yearly);
     router.get(BASE + "/ar/:year/uppfoljning.pdf").handler(auth.page(Permission.FOLLOW_UP)).handler(this::yearlyPdf);
   }
@@ -155,6 +164,7 @@ public final class ReportPages {
       model.put("tables", tables);
       model.put("ratingMean", r.ratings().mean() == null ? null : ReportTable.decimalText(r.ratings().mean(), lang));
       model.put("charts", eventCharts(r, lang));
+      model.put("canManage", EventAccess.has(ctx, EventRight.MANAGE));
       return templates.render(ctx, "followup/event", model);
     }).onFailure(ctx::fail);
   }
@@ -163,8 +173,16 @@ public final class ReportPages {
     long id = PathIds.id(ctx);
     Lang lang = Lang.of(ctx);
     Download d = Download.parse(ctx.pathParam("file"), ReportTables.EVENT_TABLES);
-    Future<List<ReportService.Participant>> participants = "deltagare".equals(d.table())
-        ? reports.participants(id) : Future.succeededFuture(List.of());
+    boolean people = "deltagare".equals(d.table());
+    if (people) {
+      // Names and e-mail addresses: the event's organisers and admins only, and logged.
+      EventAccess.require(ctx, EventRight.MANAGE);
+    }
+    Future<List<ReportService.Participant>> participants = people
+        ? reports.participants(id).compose(list -> audit.read(ctx, id, d.format() == Exports.Format.CSV
+            ? AuditLog.Read.FOLLOWUP_PARTICIPANTS_CSV : AuditLog.Read.FOLLOWUP_PARTICIPANTS_XLSX, false, list.size())
+            .map(list))
+        : Future.succeededFuture(List.of());
     Future.all(reports.event(id), participants)
         .compose(all -> send(ctx, ReportTables.event(d.table(), all.resultAt(0), all.resultAt(1), lang), d,
             d.table() + "-evenemang-" + id))

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import se.hok.samla.staff.Permission;
-import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.privacy.AuditLog;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.Templates;
 
@@ -24,12 +25,14 @@ public final class MailStatusPages {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
 
   private final MailStore store;
-  private final StaffAuth auth;
+  private final EventAccess access;
+  private final AuditLog audit;
   private final Templates templates;
 
-  public MailStatusPages(Pool pool, StaffAuth auth, Templates templates) {
+  public MailStatusPages(Pool pool, EventAccess access, AuditLog audit, Templates templates) {
     this.store = new MailStore(pool);
-    this.auth = auth;
+    this.access = access;
+    this.audit = audit;
     this.templates = templates;
   }
 
@@ -37,8 +40,8 @@ public final class MailStatusPages {
                      String sent) {}
 
   public void mount(Router router) {
-    router.get("/arrangor/evenemang/:id/e-post").handler(auth.page(Permission.ORGANISE)).handler(this::page);
-    router.post("/arrangor/evenemang/:id/e-post/:mail/skicka-igen").handler(auth.page(Permission.ORGANISE)).handler(this::resend);
+    router.get("/arrangor/evenemang/:id/e-post").handler(access.page(EventRight.MANAGE)).handler(this::page);
+    router.post("/arrangor/evenemang/:id/e-post/:mail/skicka-igen").handler(access.page(EventRight.MANAGE)).handler(this::resend);
   }
 
   private void page(RoutingContext ctx) {
@@ -49,6 +52,9 @@ public final class MailStatusPages {
             throw new NotFoundException("event");
           }
           return store.outboxOfEvent(eventId)
+              // The page shows who was (or will be) written to: logged as a read of those people.
+              .compose(rows -> audit.read(ctx, eventId, AuditLog.Read.MAIL_STATUS, false,
+                  (int) rows.stream().map(MailStore.StatusRow::recipient).distinct().count()).map(rows))
               .compose(rows -> {
                 List<Line> lines = new ArrayList<>();
                 for (MailStore.StatusRow r : rows) {

@@ -16,7 +16,8 @@ import se.hok.samla.followup.FeedbackService;
  * e-mail, phone, role, the free-text details of their needs, the comments of their feedback, their manage and
  * survey links and unsent mail. What stays is anonymous and is what follow-up counts: the organisation, the status,
  * which needs and diets there were, the feedback ratings.
- * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of instances can run it side by side.
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of instances can run it side by side. The audit log's
+ * rows go after a year ({@link AuditLog#deleteExpired}), claimed the same way.
  */
 public final class Retention {
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
@@ -25,13 +26,15 @@ public final class Retention {
 
   private final Pool pool;
   private final int days;
+  private final AuditLog audit;
 
   public Retention(Pool pool, int days) {
     this.pool = pool;
     this.days = days;
+    this.audit = new AuditLog(pool);
   }
 
-  /** Runs now and then every hour. */
+  /** Runs now and then every hour, with the deletion of audit rows older than a year. */
   public void schedule(Vertx vertx) {
     vertx.setTimer(5_000, t -> runLogged());
     vertx.setPeriodic(EVERY_MS, t -> runLogged());
@@ -43,6 +46,11 @@ public final class Retention {
         log.info("Erased the personal data of {} registrations whose events ended more than {} days ago", n, days);
       }
     }).onFailure(e -> log.warn("Retention run failed; it will try again", e));
+    audit.deleteExpired().onSuccess(n -> {
+      if (n > 0) {
+        log.info("Deleted {} audit rows older than {} days", n, AuditLog.KEEP_DAYS);
+      }
+    }).onFailure(e -> log.warn("Deleting old audit rows failed; it will try again", e));
   }
 
   /** Erases everything that is due, batch by batch; returns how many registrations were erased. */

@@ -22,8 +22,9 @@ import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventStatus;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Organisation;
-import se.hok.samla.staff.Permission;
-import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.privacy.AuditLog;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Csv;
 import se.hok.samla.web.Lang;
@@ -41,28 +42,30 @@ public final class OrganiserRegistrationPages {
   private final RegistrationService registrations;
   private final EventNeeds needs;
   private final EventService events;
-  private final StaffAuth auth;
+  private final EventAccess access;
+  private final AuditLog audit;
   private final Templates templates;
   private final Clock clock;
 
   public OrganiserRegistrationPages(RegistrationService registrations, EventNeeds needs, EventService events,
-                                    StaffAuth auth, Templates templates, Clock clock) {
+                                    EventAccess access, AuditLog audit, Templates templates, Clock clock) {
     this.registrations = registrations;
     this.needs = needs;
     this.events = events;
-    this.auth = auth;
+    this.access = access;
+    this.audit = audit;
     this.templates = templates;
     this.clock = clock;
   }
 
   public void mount(Router router) {
     String base = "/arrangor/evenemang/:id/anmalningar";
-    router.get(base).handler(auth.page(Permission.ORGANISE)).handler(this::page);
-    router.post(base).handler(auth.page(Permission.ORGANISE)).handler(this::add);
-    router.get(base + ".csv").handler(auth.page(Permission.ORGANISE)).handler(this::csv);
-    router.post(base + "/:regId/ta-bort").handler(auth.page(Permission.ORGANISE)).handler(this::remove);
-    router.post(base + "/:regId/flytta-upp").handler(auth.page(Permission.ORGANISE)).handler(this::promote);
-    router.get("/arrangor/evenemang/:id/kost").handler(auth.page(Permission.ORGANISE)).handler(this::diet);
+    router.get(base).handler(access.page(EventRight.MANAGE)).handler(this::page);
+    router.post(base).handler(access.page(EventRight.MANAGE)).handler(this::add);
+    router.get(base + ".csv").handler(access.page(EventRight.MANAGE)).handler(this::csv);
+    router.post(base + "/:regId/ta-bort").handler(access.page(EventRight.MANAGE)).handler(this::remove);
+    router.post(base + "/:regId/flytta-upp").handler(access.page(EventRight.MANAGE)).handler(this::promote);
+    router.get("/arrangor/evenemang/:id/kost").handler(access.page(EventRight.MANAGE)).handler(this::diet);
   }
 
   // ------------------------------------------------------------------------------------------------ handlers
@@ -115,14 +118,17 @@ public final class OrganiserRegistrationPages {
     long eventId = eventId(ctx);
     Lang lang = Lang.of(ctx);
     events.get(eventId)
-        .compose(event -> needs.dietList(eventId).compose(diet -> {
-          Map<String, Object> model = new HashMap<>();
-          model.put("event", EventView.of(event, lang, OffsetDateTime.now(clock)));
-          model.put("diets", dietLines(diet, lang));
-          model.put("total", diet.total());
-          model.put("allergies", diet.allergies());
-          return templates.render(ctx, "organiser/registrations-diet", model);
-        }))
+        .compose(event -> needs.dietList(eventId)
+            // The counts are about nobody in particular; each allergy note is about one person.
+            .compose(diet -> audit.read(ctx, eventId, AuditLog.Read.DIET_LIST, true, diet.allergies().size()).map(diet))
+            .compose(diet -> {
+              Map<String, Object> model = new HashMap<>();
+              model.put("event", EventView.of(event, lang, OffsetDateTime.now(clock)));
+              model.put("diets", dietLines(diet, lang));
+              model.put("total", diet.total());
+              model.put("allergies", diet.allergies());
+              return templates.render(ctx, "organiser/registrations-diet", model);
+            }))
         .onFailure(ctx::fail);
   }
 
@@ -132,8 +138,13 @@ public final class OrganiserRegistrationPages {
     boolean withNeeds = "true".equals(ctx.queryParams().get("needs"));
     Lang lang = Lang.of(ctx);
     events.get(eventId)
-        .compose(event -> Future.all(registrations.list(eventId, StaffAuth.current(ctx).id()), registrations.catalogue())
-            .map(all -> csv(event, all.resultAt(0), needLabels(all.resultAt(1), lang), withNeeds, lang)))
+        .compose(event -> Future.all(registrations.list(eventId), registrations.catalogue())
+            .compose(all -> {
+              List<Registration> list = all.resultAt(0);
+              int people = (int) list.stream().filter(r -> !r.isCancelled() && !r.erased()).count();
+              return audit.read(ctx, eventId, AuditLog.Read.REGISTRATIONS_CSV, withNeeds, people)
+                  .map(v -> csv(event, list, needLabels(all.resultAt(1), lang), withNeeds, lang));
+            }))
         .onSuccess(text -> ctx.response()
             .putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"anmalningar-" + (withNeeds ? "med-behov-" : "")
@@ -175,13 +186,15 @@ public final class OrganiserRegistrationPages {
     OffsetDateTime now = OffsetDateTime.now(clock);
     // The event first: an unknown id is a 404 before anything is read or logged.
     events.get(eventId).compose(event -> Future.all(List.of(
-            registrations.list(eventId, StaffAuth.current(ctx).id()),
+            registrations.list(eventId),
             needs.needsSummary(eventId),
             needs.tasks(eventId),
             needs.dietList(eventId),
             registrations.needs(),
             events.organisations(""),
             registrations.catalogue()))
+        .compose(all -> audit.read(ctx, eventId, AuditLog.Read.REGISTRATIONS, true, all.<List<Registration>>resultAt(0).size())
+            .map(all))
         .compose(all -> {
           List<Registration> list = all.resultAt(0);
           // Labels from the whole catalogue: a need hidden since keeps its name on older registrations.

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import se.hok.samla.staff.Permission;
-import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.privacy.AuditLog;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
 import se.hok.samla.web.Lang;
@@ -18,13 +19,16 @@ import se.hok.samla.web.Messages;
 public final class RegistrationApi {
   private final RegistrationService registrations;
   private final EventNeeds needs;
-  private final StaffAuth auth;
+  private final EventAccess access;
+  private final AuditLog audit;
   private final String publicUrl;
 
-  public RegistrationApi(RegistrationService registrations, EventNeeds needs, StaffAuth auth, String publicUrl) {
+  public RegistrationApi(RegistrationService registrations, EventNeeds needs, EventAccess access, AuditLog audit,
+                         String publicUrl) {
     this.registrations = registrations;
     this.needs = needs;
-    this.auth = auth;
+    this.access = access;
+    this.audit = audit;
     this.publicUrl = publicUrl;
   }
 
@@ -34,8 +38,8 @@ public final class RegistrationApi {
     api.operation("getRegistration", Api::open, this::get);
     api.operation("changeRegistration", Api::open, this::change);
     api.operation("cancelRegistration", Api::open, this::cancel);
-    api.operation("listRegistrations", auth.api(Permission.ORGANISE), this::list);
-    api.operation("needsSummary", auth.api(Permission.ORGANISE), this::needsSummary);
+    api.operation("listRegistrations", access.api(EventRight.MANAGE), this::list);
+    api.operation("needsSummary", access.api(EventRight.MANAGE), this::needsSummary);
   }
 
   /** Where a participant manages their registration. */
@@ -107,7 +111,9 @@ public final class RegistrationApi {
   }
 
   private void list(RoutingContext ctx) {
-    registrations.list(eventId(ctx), StaffAuth.current(ctx).id())
+    long eventId = eventId(ctx);
+    registrations.list(eventId)
+        .compose(list -> audit.read(ctx, eventId, AuditLog.Read.REGISTRATIONS, true, list.size()).map(list))
         .onSuccess(list -> Json.send(ctx, 200, Map.of("registrations", list.stream().map(RegistrationApi::json).toList())))
         .onFailure(ctx::fail);
   }
@@ -115,7 +121,7 @@ public final class RegistrationApi {
   private void needsSummary(RoutingContext ctx) {
     long eventId = eventId(ctx);
     needs.needsSummary(eventId)
-        .compose(counts -> needs.dietList(eventId).map(diet -> {
+        .compose(counts -> needs.dietList(eventId).compose(diet -> {
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("needs", counts.stream().map(n -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -127,7 +133,8 @@ public final class RegistrationApi {
             return m;
           }).toList());
           body.put("diet", Map.of("counts", diet.counts(), "participants", diet.total(), "allergies", diet.allergies()));
-          return body;
+          // Counts are about nobody in particular; the allergy notes are each about one person.
+          return audit.read(ctx, eventId, AuditLog.Read.NEEDS_SUMMARY, true, diet.allergies().size()).map(body);
         }))
         .onSuccess(body -> Json.send(ctx, 200, body))
         .onFailure(ctx::fail);

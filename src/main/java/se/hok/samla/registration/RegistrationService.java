@@ -399,14 +399,15 @@ public final class RegistrationService {
   // Organisers
   // ------------------------------------------------------------------------------------------------
 
-  /** Everyone registered for an event, confirmed first, then the waiting list in order. Logged: it shows needs. */
-  public Future<List<Registration>> list(long eventId, long staffId) {
-    return pool.withTransaction(conn -> conn.preparedQuery("insert into audit_log (staff_user_id, action, event_id) values ($1, 'read_registrations', $2)")
-        .execute(Tuple.of(staffId, eventId))
-        .compose(v -> conn.preparedQuery("""
+  /**
+   * Everyone registered for an event, confirmed first, then the waiting list in order. It shows needs: callers log
+   * the read (privacy/AuditLog) before they show it.
+   */
+  public Future<List<Registration>> list(long eventId) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
                 select id from registration where event_id = $1
                 order by case status when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end, waitlist_seq, created_at""")
-            .execute(Tuple.of(eventId)))
+        .execute(Tuple.of(eventId))
         .compose(rows -> {
           List<UUID> ids = new ArrayList<>();
           rows.forEach(r -> ids.add(r.getUUID("id")));

@@ -1,5 +1,6 @@
 package se.hok.samla.staff;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -69,15 +70,21 @@ public final class StaffRoutes {
       Session session = ctx.session();
       session.regenerateId();
       session.put(StaffAuth.SESSION_STAFF_ID, found.get().id());
+      // Names this sign-in, so that signing out ends the door tokens it issues (StaffAuth.signIn).
+      session.put(StaffAuth.SESSION_SIGN_IN, se.hok.samla.web.Tokens.random(18));
       WebServer.saveSession(ctx).onSuccess(v -> ctx.redirect(next)).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 
+  /** Signs out, and ends the door tokens this sign-in issued: a door page left open stops working with it. */
   private void logout(RoutingContext ctx) {
-    if (ctx.session() != null) {
-      ctx.session().destroy();
-    }
-    WebServer.saveSession(ctx).onSuccess(v -> ctx.redirect("/")).onFailure(ctx::fail);
+    Object signIn = ctx.session() == null ? null : ctx.session().get(StaffAuth.SESSION_SIGN_IN);
+    staff.revokeSignIn(signIn instanceof String s ? s : null).onFailure(ctx::fail).onSuccess(n -> {
+      if (ctx.session() != null) {
+        ctx.session().destroy();
+      }
+      WebServer.saveSession(ctx).onSuccess(v -> ctx.redirect("/")).onFailure(ctx::fail);
+    });
   }
 
   private void createToken(RoutingContext ctx) {
@@ -96,9 +103,10 @@ public final class StaffRoutes {
   }
 
   private void renderStaffPage(RoutingContext ctx, int status, Map<String, String> errors, Map<String, String> input) {
-    staff.list().onSuccess(members -> {
+    Future.all(staff.list(), staff.tokenCounts()).onSuccess(all -> {
       Map<String, Object> model = new HashMap<>();
-      model.put("members", members);
+      model.put("members", all.resultAt(0));
+      model.put("tokenCounts", all.resultAt(1));
       model.put("roles", List.of(Role.values()).stream().map(Role::code).toList());
       model.put("errors", errors);
       model.put("input", input);

@@ -31,14 +31,15 @@ public final class StaffService {
 
   /**
    * How long a checked API token is believed without asking the database again. A door device sends a request per
-   * scan; without this each one would write last_used_at. A role change or deactivation clears this instance's
-   * entries at once (and deletes the tokens); other instances follow within this time.
+   * scan; without this each one would write last_used_at. A role change, deactivation, revocation or sign-out clears
+   * this instance's entries at once (and deletes the tokens); other instances follow within this time, since they
+   * ask the database again when their entry expires.
    */
   static final Duration TOKEN_CACHE = Duration.ofSeconds(20);
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Cache<String, StaffMember> tokens = Caffeine.newBuilder()
+  private final Cache<String, ApiCaller> tokens = Caffeine.newBuilder()
       .expireAfterWrite(TOKEN_CACHE).maximumSize(10_000).build();
   /** Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password. */
   private final String dummyHash;
@@ -127,7 +128,7 @@ public final class StaffService {
             return Future.failedFuture(new NotFoundException("staff member"));
           }
           // A new role or a closed account takes effect at once on this instance.
-          tokens.asMap().values().removeIf(m -> m.id() == id);
+          tokens.asMap().values().removeIf(c -> c.member().id() == id);
           if (!active) {
             return pool.preparedQuery("delete from api_token where staff_user_id = $1").execute(Tuple.of(id)).mapEmpty();
           }
@@ -155,18 +156,106 @@ public final class StaffService {
         });
   }
 
-  /** A new API token for this member; only its hash is stored. */
+  /** A new API token with every right of this member; only its hash is stored. */
   public Future<String> issueToken(long staffId) {
     return issueToken(staffId, TOKEN_LIFETIME);
   }
 
-  /** A token that expires sooner, e.g. a door device's for one day of check-in. */
+  /** A full token that expires sooner (or, in tests, already has). */
   public Future<String> issueToken(long staffId, Duration lifetime) {
+    return insertToken(staffId, lifetime, null, null);
+  }
+
+  /**
+   * A door device's token: only the check-in operations of this one event ({@link EventAccess}), deleted when the
+   * web sign-in {@code signIn} signs out ({@link #revokeSignIn}) or the account is closed.
+   */
+  public Future<String> issueDoorToken(long staffId, long eventId, String signIn, Duration lifetime) {
+    return insertToken(staffId, lifetime, eventId, signIn);
+  }
+
+  private Future<String> insertToken(long staffId, Duration lifetime, Long doorEventId, String signIn) {
     String token = "samla_" + Tokens.random(32);
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime);
-    return pool.preparedQuery("insert into api_token (staff_user_id, token_hash, expires_at) values ($1, $2, $3)")
-        .execute(Tuple.of(staffId, Buffer.buffer(Tokens.sha256(token)), expires))
+    return pool.preparedQuery("insert into api_token (staff_user_id, token_hash, expires_at, scope, event_id, sign_in) "
+            + "values ($1, $2, $3, $4, $5, $6)")
+        .execute(Tuple.of(staffId, Buffer.buffer(Tokens.sha256(token)), expires, doorEventId == null ? "full" : "door",
+            doorEventId, signIn))
         .map(token);
+  }
+
+  /** An API token as its owner (or an admin) sees it: never the secret, which is not stored. */
+  public record TokenInfo(long id, OffsetDateTime createdAt, OffsetDateTime lastUsedAt, OffsetDateTime expiresAt,
+                          String scope, Long eventId, boolean thisSignIn) {
+    public boolean door() {
+      return "door".equals(scope);
+    }
+  }
+
+  /** The member's tokens that still work, newest first; {@code signIn} marks those of the caller's own web sign-in. */
+  public Future<List<TokenInfo>> tokensOf(long staffId, String signIn) {
+    return pool.preparedQuery("""
+            select id, created_at, last_used_at, expires_at, scope, event_id, sign_in is not null and sign_in = $2 as mine
+            from api_token where staff_user_id = $1 and expires_at > now() order by created_at desc, id desc limit 500""")
+        .execute(Tuple.of(staffId, signIn))
+        .map(rows -> {
+          List<TokenInfo> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new TokenInfo(r.getLong("id"), r.getOffsetDateTime("created_at"),
+              r.getOffsetDateTime("last_used_at"), r.getOffsetDateTime("expires_at"), r.getString("scope"),
+              r.getLong("event_id"), Boolean.TRUE.equals(r.getBoolean("mine")))));
+          return out;
+        });
+  }
+
+  /** How many working tokens each member has (the admin's staff list). */
+  public Future<java.util.Map<Long, Long>> tokenCounts() {
+    return pool.query("select staff_user_id, count(*) from api_token where expires_at > now() group by staff_user_id")
+        .execute()
+        .map(rows -> {
+          java.util.Map<Long, Long> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong(0), r.getLong(1)));
+          return out;
+        });
+  }
+
+  /** Revokes one token of this member; false when the member has no such token. Takes effect at once here. */
+  public Future<Boolean> revokeToken(long staffId, long tokenId) {
+    return deleteTokens("delete from api_token where staff_user_id = $1 and id = $2 returning id", Tuple.of(staffId, tokenId))
+        .map(n -> n > 0);
+  }
+
+  /** Revokes every token of this member. */
+  public Future<Integer> revokeAll(long staffId) {
+    return deleteTokens("delete from api_token where staff_user_id = $1 returning id", Tuple.of(staffId));
+  }
+
+  /** Signing out ends the door tokens that sign-in issued. */
+  public Future<Integer> revokeSignIn(String signIn) {
+    if (signIn == null) {
+      return Future.succeededFuture(0);
+    }
+    return deleteTokens("delete from api_token where sign_in = $1 returning id", Tuple.of(signIn));
+  }
+
+  /** Someone taken off an event's staff loses the door tokens they had for it. */
+  Future<Integer> revokeDoorTokens(long staffId, long eventId) {
+    return deleteTokens("delete from api_token where staff_user_id = $1 and event_id = $2 returning id",
+        Tuple.of(staffId, eventId));
+  }
+
+  /**
+   * Deletes tokens and forgets them in this instance's cache at once. Other instances believed a token for at most
+   * {@link #TOKEN_CACHE} after they last checked it in the database.
+   */
+  private Future<Integer> deleteTokens(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      rows.forEach(r -> ids.add(r.getLong("id")));
+      if (!ids.isEmpty()) {
+        tokens.asMap().values().removeIf(c -> ids.contains(c.tokenId()));
+      }
+      return ids.size();
+    });
   }
 
   /**
@@ -184,28 +273,41 @@ public final class StaffService {
     vertx.setPeriodic(3_600_000, t -> run.run());
   }
 
-  public Future<Optional<StaffMember>> byToken(String token) {
+  /** Who a bearer token speaks for, and how far: empty for an unknown, expired or revoked token or a closed account. */
+  public Future<Optional<ApiCaller>> byToken(String token) {
     byte[] hash = Tokens.sha256(token);
     String key = java.util.HexFormat.of().formatHex(hash);
-    StaffMember cached = tokens.getIfPresent(key);
+    ApiCaller cached = tokens.getIfPresent(key);
     if (cached != null) {
       return Future.succeededFuture(Optional.of(cached));
     }
     return pool.preparedQuery(
             "update api_token t set last_used_at = now() from staff_user u "
                 + "where t.token_hash = $1 and t.expires_at > now() and u.id = t.staff_user_id and u.active "
-                + "returning u.id, u.email, u.name, u.role, u.active")
+                + "returning u.id, u.email, u.name, u.role, u.active, t.id as token_id, t.event_id")
         .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> {
           if (rows.size() != 1) {
-            return Optional.<StaffMember>empty();
+            return Optional.<ApiCaller>empty();
           }
-          StaffMember member = member(rows.iterator().next());
-          tokens.put(key, member);
-          return Optional.of(member);
+          Row r = rows.iterator().next();
+          ApiCaller caller = new ApiCaller(member(r), r.getLong("token_id"), r.getLong("event_id"));
+          tokens.put(key, caller);
+          return Optional.of(caller);
         });
   }
 
+  /** Active accounts that can work at an event (organisers, door staff, admins), for the event's staff page. */
+  public Future<List<StaffMember>> eventStaffCandidates() {
+    return pool.query("select id, email, name, role, active from staff_user "
+            + "where active and role in ('admin', 'organiser', 'checkin') order by lower(name), id")
+        .execute()
+        .map(rows -> {
+          List<StaffMember> out = new ArrayList<>();
+          rows.forEach(r -> out.add(member(r)));
+          return out;
+        });
+  }
 
   static String generatePassword() {
     return Tokens.random(15);

@@ -2,23 +2,23 @@ package se.hok.samla.tickets;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
-import se.hok.samla.staff.Permission;
-import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.staff.EventAccess;
+import se.hok.samla.staff.EventRight;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
 
 /** What check-in devices need to verify tickets themselves: the event's public key. */
 public final class TicketApi {
   private final TicketService tickets;
-  private final StaffAuth auth;
+  private final EventAccess access;
 
-  public TicketApi(TicketService tickets, StaffAuth auth) {
+  public TicketApi(TicketService tickets, EventAccess access) {
     this.tickets = tickets;
-    this.auth = auth;
+    this.access = access;
   }
 
   public void mount(Api api) {
-    api.operation("ticketKey", auth.api(Permission.CHECK_IN), this::key);
+    api.operation("ticketKey", access.api(EventRight.DOOR), this::key);
   }
 
   private void key(RoutingContext ctx) {

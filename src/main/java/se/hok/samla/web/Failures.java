@@ -115,8 +115,8 @@ public final class Failures {
     if (failure instanceof ConflictException c) {
       return new Problem(409, c.code(), c.msg(), Map.of());
     }
-    if (failure instanceof AccessDeniedException) {
-      return new Problem(403, "forbidden", Msg.of("error.forbidden"), Map.of());
+    if (failure instanceof AccessDeniedException denied) {
+      return new Problem(403, "forbidden", denied.msg(), Map.of());
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     return switch (status) {

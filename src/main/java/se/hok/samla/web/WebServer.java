@@ -29,7 +29,8 @@ import io.vertx.core.http.HttpServerOptions;
 public final class WebServer {
   public static final long MAX_BODY_BYTES = 1024 * 1024;
   /** Paths where staff sign in; the web session exists only there, so public pages stay cookie-light. */
-  private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*", "/uppfoljning*");
+  private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*", "/uppfoljning*",
+      "/konto*");
 
   private static final String SESSION_HANDLER_KEY = "samla.sessionHandler";
   private static final long CSRF_LIFETIME_MS = 8L * 3600 * 1000;

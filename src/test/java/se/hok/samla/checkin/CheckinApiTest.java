@@ -42,7 +42,7 @@ class CheckinApiTest {
   static void start() {
     app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     door = new Door(app);
-    desk = app.tokenFor("checkin");
+    desk = door.desk;
     checkins = new CheckinService(app.running.database().pool(), door.tickets, null);
   }
 
@@ -205,7 +205,7 @@ class CheckinApiTest {
 
     JsonObject counts = await(checkins.counts(event));
     assertEquals(1L, counts.getLong("conflicts"));
-    se.hok.samla.support.PageSession organiser = se.hok.samla.support.PageSession.staff(app, "organiser");
+    se.hok.samla.support.PageSession organiser = se.hok.samla.support.PageSession.staff(app, "organiser").assign(event, "organiser");
     String page = organiser.get("/arrangor/evenemang/" + event + "/incheckning").bodyAsString();
     assertTrue(page.contains("Offline Två") && page.contains("Surfplatta") && page.contains("Huvudentré"), page);
   }
@@ -222,8 +222,11 @@ class CheckinApiTest {
     assertEquals(204, await(app.client.delete("/api/v1/checkins/" + first.getLong("checkinId"))
         .putHeader("Authorization", "Bearer " + desk).send()).statusCode(), "undoing twice is fine");
     assertEquals("ok", result(event, code));
-    assertEquals(404, await(app.client.delete("/api/v1/checkins/999999999")
+    // No such check-in: refused like another event's, so that ids cannot be probed; an admin is told it is not there.
+    assertEquals(403, await(app.client.delete("/api/v1/checkins/999999999")
         .putHeader("Authorization", "Bearer " + desk).send()).statusCode());
+    assertEquals(404, await(app.client.delete("/api/v1/checkins/999999999")
+        .putHeader("Authorization", "Bearer " + app.adminToken()).send()).statusCode());
     assertEquals(400, await(app.client.delete("/api/v1/checkins/abc")
         .putHeader("Authorization", "Bearer " + desk).send()).statusCode());
   }
@@ -353,7 +356,8 @@ class CheckinApiTest {
     assertNotNull(badTime.bodyAsJsonObject().getJsonObject("fields").getString("scannedAt"));
     assertEquals(400, door.checkin(desk, new JsonObject().put("eventId", event).put("code", code)).statusCode(), "no device");
     assertEquals(400, door.checkin(desk, Door.scan(event, code, "d").put("eventId", "ett")).statusCode());
-    assertEquals(404, door.checkin(desk, Door.scan(999999, code, "d")).statusCode());
+    assertEquals(403, door.checkin(desk, Door.scan(999999, code, "d")).statusCode(), "no such event: as another's");
+    assertEquals(404, door.checkin(app.adminToken(), Door.scan(999999, code, "d")).statusCode());
     HttpResponse<Buffer> fraction = door.checkin(desk, Door.scan(event, code, "d").put("eventId", 1.5));
     assertEquals(400, fraction.statusCode());
     assertNotNull(fraction.bodyAsJsonObject().getJsonObject("fields").getString("eventId"), fraction.bodyAsString());

@@ -23,21 +23,26 @@ import se.hok.samla.tickets.TicketService;
 final class Door {
   final TestApp app;
   final String organiser;
+  /** A check-in account's token, on the door staff of every event made here. */
+  final String desk;
   final TicketService tickets;
 
   Door(TestApp app) {
     this.app = app;
     this.organiser = app.tokenFor("organiser");
+    this.desk = app.tokenFor("checkin");
     this.tickets = new TicketService(app.vertx, app.running.database().pool());
   }
 
   record Person(UUID id, String manageToken, String status, String name) {}
 
-  /** A published event today-ish (it starts in an hour), with optional sessions. */
+  /** A published event today-ish (it starts in an hour), with optional sessions; {@link #desk} works its door. */
   long event(String title, int capacity, JsonArray sessions) {
     OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Stockholm")).plusHours(1).truncatedTo(ChronoUnit.MINUTES);
-    return PublishedEvent.by(app, organiser).title(title).startsAt(start).endsAt(start.plusHours(4))
+    long id = PublishedEvent.by(app, organiser).title(title).startsAt(start).endsAt(start.plusHours(4))
         .capacity(capacity).sessions(sessions).publishId();
+    app.assign(id, desk, "door");
+    return id;
   }
 
   JsonObject eventJson(long id) {

@@ -40,12 +40,12 @@ class ScanBatchDbTest {
   }
 
   private static CheckinService.Scan byCode(long event, String code, String device, String key) {
-    return new CheckinService.Scan(event, null, code, null, device, null, null, key, false, "scan");
+    return new CheckinService.Scan(event, null, code, null, device, null, null, key, false, "scan", null);
   }
 
   private static CheckinService.Scan byPick(long event, UUID registration, String device) {
     return new CheckinService.Scan(event, null, null, registration, device, null, null, UUID.randomUUID().toString(),
-        false, "manual");
+        false, "manual", null);
   }
 
   /**
@@ -176,7 +176,7 @@ class ScanBatchDbTest {
       f.add(checkins.scan(byPick(event, a.id(), "Enhet")));
       // A staff member who does not exist: the foreign key refuses the row.
       f.add(checkins.scan(new CheckinService.Scan(event, null, null, b.id(), "Enhet", Long.MAX_VALUE,
-          OffsetDateTime.now(), UUID.randomUUID().toString(), false, "manual")));
+          OffsetDateTime.now(), UUID.randomUUID().toString(), false, "manual", null)));
       f.add(checkins.scan(byPick(event, b.id(), "Enhet 2")));
     });
     Future<ScanResult> before = f.get(0);

@@ -24,7 +24,7 @@ class WalkInWithoutEmailTest {
   void aWalkInWithoutAnAddressIsLetInCountedAndSentNothing() throws Exception {
     try (TestApp app = TestApp.start(Map.of())) {
       Door door = new Door(app);
-      String desk = app.tokenFor("checkin");
+      String desk = door.desk;
       long event = door.event("Öppet möte", 10, null);
 
       HttpResponse<Buffer> walkIn = await(app.client.post("/api/v1/events/" + event + "/walk-ins")

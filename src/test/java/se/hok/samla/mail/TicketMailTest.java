@@ -100,8 +100,10 @@ class TicketMailTest {
     assertEquals(401, await(app.client.get("/api/v1/events/" + eventId + "/ticket-key").send()).statusCode());
     assertEquals(403, await(app.client.get("/api/v1/events/" + eventId + "/ticket-key")
         .putHeader("Authorization", "Bearer " + app.tokenFor("viewer")).send()).statusCode());
+    String door = app.tokenFor("checkin");
+    app.assign(eventId, door, "door");
     JsonObject key = await(app.client.get("/api/v1/events/" + eventId + "/ticket-key")
-        .putHeader("Authorization", "Bearer " + app.tokenFor("checkin")).send()).bodyAsJsonObject();
+        .putHeader("Authorization", "Bearer " + door).send()).bodyAsJsonObject();
     java.security.PublicKey publicKey = java.security.KeyFactory.getInstance("Ed25519").generatePublic(
         new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(key.getString("publicKey"))));
     assertTrue(se.hok.samla.tickets.TicketCode.verify(code, publicKey), "verifies with the published key");

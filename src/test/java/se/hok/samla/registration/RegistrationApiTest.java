@@ -264,7 +264,7 @@ class RegistrationApiTest {
         .putHeader("Authorization", "Bearer " + organiser).send());
     assertEquals(200, list.statusCode());
     assertTrue(list.bodyAsString().contains("Hans"));
-    assertTrue(((Number) Db.column(app.databaseUrl, "select count(*) from audit_log where action = 'read_registrations' and event_id = "
+    assertTrue(((Number) Db.column(app.databaseUrl, "select count(*) from audit_log where action = 'registrations' and event_id = "
         + eventId).get(0)).longValue() >= 1, "reading needs is logged");
   }
 }

@@ -15,9 +15,23 @@ public final class PageSession {
   private static final Pattern ENTITY = Pattern.compile("&#(x?)([0-9a-fA-F]+);");
 
   public final WebClientSession client;
+  private final TestApp app;
+  private String email;
 
   private PageSession(TestApp app) {
     this.client = WebClientSession.create(app.client);
+    this.app = app;
+  }
+
+  /** The e-mail address signed in with; null for an anonymous session. */
+  public String email() {
+    return email;
+  }
+
+  /** Puts the signed-in person on the event's staff ({@code organiser} or {@code door}); returns this session. */
+  public PageSession assign(long eventId, String duty) {
+    app.assignEmail(eventId, email, duty);
+    return this;
   }
 
   public static PageSession anonymous(TestApp app) {
@@ -32,6 +46,7 @@ public final class PageSession {
     if (r.statusCode() != 302) {
       throw new IllegalStateException("Login failed: " + r.statusCode());
     }
+    session.email = email;
     return session;
   }
 

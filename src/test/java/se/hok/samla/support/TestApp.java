@@ -77,6 +77,23 @@ public final class TestApp implements AutoCloseable {
     return token(email, password);
   }
 
+  /**
+   * Puts the holder of this API token on the event's staff ({@code organiser} or {@code door}), as one of the event's
+   * organisers would on its staff page.
+   */
+  public void assign(long eventId, String token, String duty) {
+    Db.exec(databaseUrl, "insert into event_staff (event_id, staff_user_id, role) select " + eventId
+        + ", staff_user_id, '" + duty + "' from api_token where token_hash = sha256(convert_to('" + token + "', 'UTF8'))"
+        + " on conflict (event_id, staff_user_id) do update set role = excluded.role");
+  }
+
+  /** Puts the staff member with this e-mail address on the event's staff ({@code organiser} or {@code door}). */
+  public void assignEmail(long eventId, String email, String duty) {
+    Db.exec(databaseUrl, "insert into event_staff (event_id, staff_user_id, role) select " + eventId
+        + ", id, '" + duty + "' from staff_user where lower(email) = lower('" + email + "')"
+        + " on conflict (event_id, staff_user_id) do update set role = excluded.role");
+  }
+
   public String adminToken() {
     return token(ADMIN_EMAIL, ADMIN_PASSWORD);
   }
