@@ -55,6 +55,7 @@ class CheckinPageTest {
     Db.exec(app.databaseUrl, "insert into staff_user (email, name, password_hash, role) values ('" + email
         + "', 'Dörrvakt', '" + Db.argon2(PASSWORD) + "', 'checkin')");
     event = door.event("Samverkanskonferens", 50, null);
+    app.assignEmail(event, email, "door");
     JsonObject needs = new JsonObject().put("consent", true)
         .put("needs", new JsonArray().add(new JsonObject().put("code", "horslinga")));
     String address = "kamera-" + System.nanoTime() + "@example.org";
@@ -271,9 +272,11 @@ class CheckinPageTest {
     se.hok.samla.support.PageSession doorStaff = se.hok.samla.support.PageSession.signedIn(app, email, PASSWORD);
     assertEquals(404, doorStaff.get("/arrangor/evenemang/" + event + "/incheckning?pass=999999").statusCode());
     assertEquals(404, doorStaff.get("/arrangor/evenemang/" + event + "/incheckning?pass=abc").statusCode());
-    assertEquals(404, doorStaff.get("/arrangor/evenemang/999999/incheckning").statusCode());
+    // No such event: refused as any event that is not theirs, so that ids cannot be probed.
+    assertEquals(403, doorStaff.get("/arrangor/evenemang/999999/incheckning").statusCode());
 
-    String eventPage = se.hok.samla.support.PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + event).bodyAsString();
+    String eventPage = se.hok.samla.support.PageSession.staff(app, "organiser").assign(event, "organiser")
+        .get("/arrangor/evenemang/" + event).bodyAsString();
     assertTrue(eventPage.contains("data-live=\"/arrangor/evenemang/" + event + "/live\"")
         && eventPage.contains("/static/js/live.js"), "the organiser's event page follows the counts live");
   }

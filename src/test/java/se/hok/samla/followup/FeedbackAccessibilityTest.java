@@ -105,7 +105,7 @@ class FeedbackAccessibilityTest {
     assertEquals(303, person.post(path, path, MultiMap.caseInsensitiveMultiMap().add("rating", "4")
         .add("mostValuable", "Samtalen\nmed andra").add("improve", "").add("futureInterest", "Kvalitet")).statusCode());
 
-    PageSession organiser = PageSession.staff(app, "organiser");
+    PageSession organiser = PageSession.staff(app, "organiser").assign(id, "organiser");
     String session = null;
     for (var c : organiser.client.cookieStore().get(false, "localhost", "/")) {
       if (c.name().equals("samla_session")) {

@@ -134,7 +134,7 @@ class FeedbackThanksTest {
     assertEquals(List.of(5), Db.column(app.databaseUrl, "select rating::int from feedback where registration_id = '" + sv.id() + "'"));
 
     // Organisers see the kind by name on the event's e-mail page.
-    assertTrue(PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + held + "/e-post").bodyAsString()
+    assertTrue(PageSession.staff(app, "organiser").assign(held, "organiser").get("/arrangor/evenemang/" + held + "/e-post").bodyAsString()
         .contains("Tack efter evenemanget (med enkät)"));
 
     MimeMessage english = mailTo(en.email());

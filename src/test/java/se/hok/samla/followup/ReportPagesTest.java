@@ -50,6 +50,8 @@ class ReportPagesTest {
   private static TestApp app;
   private static FollowUpFixture f;
   private static PageSession viewer;
+  /** An organiser of the fixture's events: the participant lists are theirs to download. */
+  private static PageSession organiser;
 
   @BeforeAll
   static void start() {
@@ -57,6 +59,8 @@ class ReportPagesTest {
     app = TestApp.start(java.util.Map.of("SAMLA_RETENTION_DAYS", "3650"));
     f = FollowUpFixture.load(app.databaseUrl);
     viewer = PageSession.staff(app, "viewer");
+    organiser = PageSession.staff(app, "organiser").assign(f.e1, "organiser").assign(f.e2, "organiser")
+        .assign(f.e3, "organiser");
   }
 
   @AfterAll
@@ -341,7 +345,7 @@ class ReportPagesTest {
 
   @Test
   void theParticipantListDownloadsWithAttendanceAndNoNeeds() throws Exception {
-    HttpResponse<Buffer> r = viewer.get("/uppfoljning/evenemang/" + f.e2 + "/export/deltagare.csv");
+    HttpResponse<Buffer> r = organiser.get("/uppfoljning/evenemang/" + f.e2 + "/export/deltagare.csv");
     assertEquals(200, r.statusCode());
     List<List<String>> rows = csv(r.bodyAsString().substring(1));
     assertEquals(List.of("Namn", "E-post", "Organisation", "Sektor", "Status", "Anmäld via", "Ledsagare", "Deltog",
@@ -352,7 +356,7 @@ class ReportPagesTest {
     assertTrue(rows.stream().anyMatch(row -> row.get(0).equals("Raderad") && row.get(1).isEmpty()
         && row.get(2).equals("Gamma AB")), "an erased registration keeps its organisation only: " + rows);
 
-    List<List<String>> e1 = xlsx(viewer.get("/uppfoljning/evenemang/" + f.e1 + "/export/deltagare.xlsx").body().getBytes());
+    List<List<String>> e1 = xlsx(organiser.get("/uppfoljning/evenemang/" + f.e1 + "/export/deltagare.xlsx").body().getBytes());
     assertEquals(12, e1.size(), "all 11 registrations and the header");
     List<String> ivy = e1.stream().filter(row -> row.get(0).equals("Ivy Isaksson")).findFirst().orElseThrow();
     assertEquals(List.of("Bekräftad", "Kom utan anmälan", "Nej", "Ja"), ivy.subList(4, 8));
@@ -367,10 +371,10 @@ class ReportPagesTest {
     String reg = Db.column(app.databaseUrl, "insert into registration (event_id, status, name, email, organisation_id)"
         + " values (" + f.e3 + ", 'confirmed', '+46 Formel', 'formel@example.org', " + org + ") returning id").get(0)
         .toString();
-    String csv = viewer.get("/uppfoljning/evenemang/" + f.e3 + "/export/deltagare.csv").bodyAsString();
+    String csv = organiser.get("/uppfoljning/evenemang/" + f.e3 + "/export/deltagare.csv").bodyAsString();
     assertContains(csv, "'+46 Formel");
     assertContains(csv, "\"'=HYPERLINK(\"\"https://evil.example\"\")\"");
-    byte[] bytes = viewer.get("/uppfoljning/evenemang/" + f.e3 + "/export/deltagare.xlsx").body().getBytes();
+    byte[] bytes = organiser.get("/uppfoljning/evenemang/" + f.e3 + "/export/deltagare.xlsx").body().getBytes();
     try (ReadableWorkbook wb = new ReadableWorkbook(new ByteArrayInputStream(bytes))) {
       Sheet sheet = wb.getFirstSheet();
       for (Row row : sheet.read()) {
@@ -404,6 +408,14 @@ class ReportPagesTest {
       assertTrue(stranger.getHeader("Location").startsWith("/login?next="), path);
     }
     assertFalse(door.get("/arrangor").bodyAsString().contains("href=\"/uppfoljning\""), "no link the role cannot use");
+    // Figures for the working group, never names or e-mail addresses: the participant list is the organisers'.
+    for (String file : List.of("deltagare.csv", "deltagare.xlsx")) {
+      HttpResponse<Buffer> people = viewer.get("/uppfoljning/evenemang/" + f.e1 + "/export/" + file);
+      assertEquals(403, people.statusCode(), file);
+      assertFalse(people.bodyAsString().contains("Ivy Isaksson"), file);
+    }
+    assertFalse(viewer.get("/uppfoljning/evenemang/" + f.e1).bodyAsString().contains("deltagare.csv"),
+        "no link the viewer cannot use");
     assertEquals(200, PageSession.staff(app, "organiser").get("/uppfoljning?ar=2023").statusCode());
   }
 

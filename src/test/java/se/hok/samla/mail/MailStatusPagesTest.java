@@ -44,7 +44,7 @@ class MailStatusPagesTest {
 
   @Test
   void failedMailIsShownWithItsErrorAndCanBeSentAgain() {
-    PageSession organiser = PageSession.staff(app, "organiser");
+    PageSession organiser = PageSession.staff(app, "organiser").assign(eventId, "organiser");
     String html = organiser.get("/arrangor/evenemang/" + eventId + "/e-post").bodyAsString();
     assertTrue(html.contains("Misslyckades"), html);
     assertTrue(html.contains("550 mailbox unavailable"));
@@ -64,7 +64,11 @@ class MailStatusPagesTest {
     assertEquals(403, PageSession.staff(app, "viewer").get("/arrangor/evenemang/" + eventId + "/e-post").statusCode());
     assertEquals(403, PageSession.staff(app, "checkin").get("/arrangor/evenemang/" + eventId + "/e-post").statusCode());
     assertEquals(302, PageSession.anonymous(app).get("/arrangor/evenemang/" + eventId + "/e-post").statusCode());
-    assertEquals(404, PageSession.staff(app, "organiser").get("/arrangor/evenemang/987654/e-post").statusCode());
+    // An organiser of another event, or of none: refused alike, whether the event exists or not.
+    assertEquals(403, PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + eventId + "/e-post").statusCode());
+    assertEquals(403, PageSession.staff(app, "organiser").get("/arrangor/evenemang/987654/e-post").statusCode());
+    assertEquals(404, PageSession.signedIn(app, TestApp.ADMIN_EMAIL, TestApp.ADMIN_PASSWORD)
+        .get("/arrangor/evenemang/987654/e-post").statusCode());
   }
 
   @Test

@@ -417,9 +417,12 @@ class OrganiserRegistrationPagesTest {
     return OffsetDateTime.now(STOCKHOLM).plusDays(days).truncatedTo(ChronoUnit.HOURS).withHour(9);
   }
 
+  /** An event the admin made, with the signed-in organiser among its organisers. */
   private static long publishedEvent(String title, int capacity, OffsetDateTime start) {
-    return PublishedEvent.by(app, adminToken).with("title", title).startsAt(start).capacity(capacity)
+    long id = PublishedEvent.by(app, adminToken).with("title", title).startsAt(start).capacity(capacity)
         .with("onlineUrl", "https://meet.example/hok").with("registrationOpensAt", null).publishId();
+    app.assignEmail(id, organiserEmail, "organiser");
+    return id;
   }
 
   private static JsonObject person(String name, String email) {
@@ -481,7 +484,7 @@ class OrganiserRegistrationPagesTest {
   }
 
   private static long auditRows(long event) {
-    return count("select count(*) from audit_log where action = 'read_registrations' and event_id = " + event);
+    return count("select count(*) from audit_log where action = 'registrations' and event_id = " + event);
   }
 
   private static long count(String sql) {
