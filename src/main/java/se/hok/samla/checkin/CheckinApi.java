@@ -1,5 +1,6 @@
 package se.hok.samla.checkin;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -10,7 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import io.vertx.core.Future;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.registration.RegistrationInput;
 import se.hok.samla.staff.EventAccess;

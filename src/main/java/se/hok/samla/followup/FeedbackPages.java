@@ -269,20 +269,20 @@ public final class FeedbackPages {
     events.get(eventId).compose(event -> feedback.results(eventId))
         .compose(r -> audit.read(ctx, eventId, AuditLog.Read.FEEDBACK_CSV, false, commented(r)).map(r))
         .map(r -> {
-      se.hok.samla.web.Csv out = se.hok.samla.web.Csv.document();
-      out.line(List.of(Messages.get(lang, "feedback.csv.rating"),
-          Messages.get(lang, "feedback.label.mostValuable"), Messages.get(lang, "feedback.label.improve"),
-          Messages.get(lang, "feedback.label.futureInterest")));
-      for (FeedbackService.Answer a : r.answers()) {
-        List<String> cells = new ArrayList<>();
-        cells.add(String.valueOf(a.rating()));
-        cells.add(a.mostValuable());
-        cells.add(a.improve());
-        cells.add(a.futureInterest());
-        out.line(cells);
-      }
-      return out.toString();
-    }).onSuccess(text -> ctx.response()
+          se.hok.samla.web.Csv out = se.hok.samla.web.Csv.document();
+          out.line(List.of(Messages.get(lang, "feedback.csv.rating"),
+              Messages.get(lang, "feedback.label.mostValuable"), Messages.get(lang, "feedback.label.improve"),
+              Messages.get(lang, "feedback.label.futureInterest")));
+          for (FeedbackService.Answer a : r.answers()) {
+            List<String> cells = new ArrayList<>();
+            cells.add(String.valueOf(a.rating()));
+            cells.add(a.mostValuable());
+            cells.add(a.improve());
+            cells.add(a.futureInterest());
+            out.line(cells);
+          }
+          return out.toString();
+        }).onSuccess(text -> ctx.response()
             .putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"utvardering-evenemang-" + eventId + ".csv\"")
             .putHeader("Cache-Control", "no-store")
