@@ -195,6 +195,18 @@ class AccessibilityTest {
     open("/admin/personal", "Personal");
     check(failures, "staff page");
 
+    open("/arrangor/evenemang/" + idOf(CONFERENCE) + "/personal", "Personal för evenemanget");
+    check(failures, "the event's staff page");
+    d.findElement(By.cssSelector("form.form > button[type=submit]")).click();
+    browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    check(failures, "the event's staff page with errors (no person chosen)");
+
+    open("/konto/nycklar", "Mina API-nycklar");
+    check(failures, "own API keys");
+
+    open("/admin/logg", "Granskningslogg");
+    check(failures, "audit log");
+
     if (!failures.isEmpty()) {
       fail(failures.size() + " organiser page problem(s):\n\n" + String.join("\n\n", failures));
     }
