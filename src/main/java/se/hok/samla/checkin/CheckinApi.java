@@ -169,8 +169,7 @@ public final class CheckinApi {
 
   private void search(RoutingContext ctx) {
     long eventId = PathIds.id(ctx);
-    String session = ctx.queryParams().get("sessionId");
-    Long sessionId = session == null || session.isBlank() ? null : Long.valueOf(session);
+    Long sessionId = se.hok.samla.web.QueryNumbers.optionalId(ctx, "sessionId");
     checkins.search(eventId, sessionId, ctx.queryParams().get("q"))
         .onSuccess(list -> Json.send(ctx, 200, new JsonObject().put("attendees", new JsonArray(List.copyOf(list)))))
         .onFailure(ctx::fail);

@@ -46,6 +46,36 @@ final class MailStore {
   }
 
   /**
+   * Adds one registration's needs to the event's organiser alert that waits to be sent (not yet tried), or queues a
+   * new one due {@code every} after the last alert sent (or being sent) for the event. A transaction-scoped advisory
+   * lock per event makes two sign-ups at once join one alert instead of queueing two; a worker that has leased the
+   * waiting alert meanwhile has made it "tried", so these needs then wait for the next one.
+   */
+  static Future<Void> addOrganiserAlert(SqlClient conn, long eventId, JsonObject alert, Duration every) {
+    return conn.preparedQuery("select pg_advisory_xact_lock(hashtextextended('organiser_alert:' || $1::text, 0))")
+        .execute(Tuple.of(eventId))
+        .compose(locked -> conn.preparedQuery("""
+                with waiting as (
+                  select id from outbox
+                  where kind = 'organiser_alert' and event_id = $1 and sent_at is null and failed_at is null
+                    and attempts = 0 and registration_id is null
+                  order by id limit 1 for update),
+                joined as (
+                  update outbox o set payload = jsonb_set(o.payload, '{alerts}',
+                    coalesce(o.payload->'alerts', '[]'::jsonb) || jsonb_build_array($2::jsonb))
+                  from waiting where o.id = waiting.id returning o.id)
+                insert into outbox (kind, event_id, payload, available_at)
+                select 'organiser_alert', $1, jsonb_build_object('alerts', jsonb_build_array($2::jsonb)),
+                  greatest(now(), (select max(coalesce(p.sent_at, now())) from outbox p
+                                   where p.kind = 'organiser_alert' and p.event_id = $1 and p.attempts > 0
+                                     and p.failed_at is null and p.outcome is distinct from 'skipped')
+                                  + make_interval(secs => $3))
+                where not exists (select 1 from joined)""")
+            .execute(Tuple.of(eventId, alert, (double) every.toSeconds())))
+        .mapEmpty();
+  }
+
+  /**
    * One outbox row of this kind per registration still on the event (confirmed or waiting, not erased), on the
    * caller's connection; returns how many were written.
    */

@@ -82,23 +82,25 @@ public final class StaffService {
 
   /** Creates an account; the e-mail must be new. */
   public Future<StaffMember> create(String email, String name, String password, String roleCode) {
-    FieldChecks checks = new FieldChecks();
-    String cleanEmail = checks.email("email", email, true);
-    String cleanName = checks.text("name", name, true, 200);
-    Role role = Role.parse(roleCode);
-    if (role == null) {
-      checks.add("role", "error.staff.role");
-    }
-    if (password == null || password.length() < 12) {
-      checks.add("password", "error.staff.passwordLength", 12);
-    } else if (password.length() > 200) {
-      checks.add("password", "error.tooLong", 200);
-    }
-    try {
-      checks.throwIfAny();
-    } catch (se.hok.samla.web.ValidationException e) {
-      return Future.failedFuture(e);
-    }
+    return Passwords.check(vertx, password, email, name).compose(weak -> {
+      FieldChecks checks = new FieldChecks();
+      String cleanEmail = checks.email("email", email, true);
+      String cleanName = checks.text("name", name, true, 200);
+      Role role = Role.parse(roleCode);
+      if (role == null) {
+        checks.add("role", "error.staff.role");
+      }
+      weak.ifPresent(problem -> checks.add("password", problem.key(), problem.args()));
+      try {
+        checks.throwIfAny();
+      } catch (se.hok.samla.web.ValidationException e) {
+        return Future.failedFuture(e);
+      }
+      return insert(cleanEmail, cleanName, password, role);
+    });
+  }
+
+  private Future<StaffMember> insert(String cleanEmail, String cleanName, String password, Role role) {
     return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt().withArgon2().getResult())
         .compose(hash -> pool.preparedQuery(
                 "insert into staff_user (email, name, password_hash, role) values ($1, $2, $3, $4) "
@@ -109,6 +111,11 @@ public final class StaffService {
             ? Future.failedFuture(new se.hok.samla.web.ValidationException(
                 java.util.Map.of("email", Msg.of("error.staff.emailTaken"))))
             : Future.failedFuture(e));
+  }
+
+  /** Forgets what this instance remembers of the member's API tokens (after they were deleted). */
+  public void forgetTokensOf(long staffId) {
+    tokens.asMap().values().removeIf(m -> m.id() == staffId);
   }
 
   /** Changes role and active flag; an admin cannot demote or deactivate themselves (someone must stay admin). */

@@ -29,9 +29,11 @@ import io.vertx.core.http.HttpServerOptions;
 public final class WebServer {
   public static final long MAX_BODY_BYTES = 1024 * 1024;
   /** Paths where staff sign in; the web session exists only there, so public pages stay cookie-light. */
-  private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*", "/uppfoljning*");
+  private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*", "/uppfoljning*",
+      "/konto*");
 
   private static final String SESSION_HANDLER_KEY = "samla.sessionHandler";
+  private static final String SESSION_COOKIE = "samla_session";
   private static final long CSRF_LIFETIME_MS = 8L * 3600 * 1000;
   private static final String CSRF_COOKIE = "samla_csrf";
   /** The token a form came with, if it had more than an hour left (see keepAcceptedToken). */
@@ -109,12 +111,13 @@ public final class WebServer {
       byte[] csrfSecret,
       boolean secureCookies,
       String publicUrl,
-      String metricsRegistry,
       Handler<RoutingContext> staffFromSession,
       Api api,
       List<Pages> pages,
       List<Operations> operations,
-      RequestLoad load) {}
+      RequestLoad load,
+      ClientAddress clientAddress,
+      boolean strictTransportSecurity) {}
 
   private WebServer() {}
 
@@ -123,9 +126,9 @@ public final class WebServer {
     Failures failures = new Failures(parts.templates());
 
     router.route().handler(parts.load().counter());
-    router.route().handler(WebServer::securityHeaders);
+    router.route().handler(securityHeaders(parts.strictTransportSecurity()));
+    router.route().handler(parts.clientAddress().handler());
     router.get("/health").handler(health(vertx, parts.pool()));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(parts.metricsRegistry()));
     router.get("/openapi.yaml").handler(openApiDocument(vertx, parts.publicUrl()));
     router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.get("/favicon.ico").handler(ctx -> ctx.redirect("/static/img/favicon.svg"));
@@ -146,7 +149,7 @@ public final class WebServer {
     router.routeWithRegex("^/(?!api/).*").handler(keepFreshToken(csrf)).handler(WebServer::keepAcceptedToken);
 
     SessionHandler session = SessionHandler.create(parts.sessions())
-        .setSessionCookieName("samla_session")
+        .setSessionCookieName(SESSION_COOKIE)
         .setCookieHttpOnlyFlag(true)
         .setCookieSecureFlag(parts.secureCookies())
         .setCookieSameSite(CookieSameSite.LAX)
@@ -156,7 +159,7 @@ public final class WebServer {
       router.route(path).handler(session).handler(ctx -> {
         ctx.put(SESSION_HANDLER_KEY, session);
         ctx.next();
-      }).handler(parts.staffFromSession());
+      }).handler(signedInOnly(parts.staffFromSession()));
     }
 
     parts.pages().forEach(p -> p.mount(router));
@@ -167,6 +170,37 @@ public final class WebServer {
     router.route().last().handler(failures::notFound);
     router.route().failureHandler(failures::handle);
     return router;
+  }
+
+  /**
+   * Looks for a signed-in member only when the browser brings a session cookie. The session is lazy: one that is
+   * never looked at is neither stored nor given a cookie, so an anonymous visit to a staff page (the login page, a
+   * redirect to it) stores no session row; signing in is what creates one.
+   */
+  private static Handler<RoutingContext> signedInOnly(Handler<RoutingContext> staffFromSession) {
+    return ctx -> {
+      if (ctx.request().getCookie(SESSION_COOKIE) == null) {
+        ctx.next();
+      } else {
+        staffFromSession.handle(ctx);
+      }
+    };
+  }
+
+  /**
+   * The operator's port: Prometheus metrics and health, apart from the public port (bound to loopback unless
+   * SAMLA_MANAGEMENT_HOST says otherwise), so that nobody on the internet reads the service's internals.
+   */
+  public static Router managementRouter(Vertx vertx, Pool pool, String metricsRegistry) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
+    router.get("/health").handler(health(vertx, pool));
+    return router;
+  }
+
+  /** The management server on its own host and port. */
+  public static Future<HttpServer> listenManagement(Vertx vertx, Router router, String host, int port) {
+    return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }
 
   /** The contract as written, with this installation's own URL as its server. */
@@ -185,14 +219,20 @@ public final class WebServer {
     return HealthCheckHandler.createWithHealthChecks(checks);
   }
 
-  private static void securityHeaders(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "same-origin")
-        .putHeader("X-Frame-Options", "SAMEORIGIN")
-        .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            + "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'");
-    ctx.next();
+  /** With an https public address, browsers are also told to come back over HTTPS only, for a year. */
+  private static Handler<RoutingContext> securityHeaders(boolean strictTransportSecurity) {
+    return ctx -> {
+      ctx.response()
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Referrer-Policy", "same-origin")
+          .putHeader("X-Frame-Options", "SAMEORIGIN")
+          .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+              + "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'");
+      if (strictTransportSecurity) {
+        ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
+      }
+      ctx.next();
+    };
   }
 
   /**
