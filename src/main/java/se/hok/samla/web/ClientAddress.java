@@ -39,22 +39,28 @@ public final class ClientAddress {
   }
 
   private String resolve(RoutingContext ctx) {
-    byte[] remote = remote(ctx);
-    if (remote == null || !trusted(remote)) {
+    return resolve(remote(ctx), ctx.request().headers().getAll("X-Forwarded-For"), trustedProxies);
+  }
+
+  /**
+   * The client's key from the connection's address and the X-Forwarded-For headers (in the order received): the
+   * headers count only while the hop that added them is a trusted proxy.
+   */
+  static String resolve(byte[] remote, List<String> forwardedFor, List<Network> trustedProxies) {
+    if (remote == null || !trusted(remote, trustedProxies)) {
       return key(remote);
     }
-    List<String> forwarded = ctx.request().headers().getAll("X-Forwarded-For");
     byte[] client = remote;
     outer:
-    for (int h = forwarded.size() - 1; h >= 0; h--) {
-      String[] hops = forwarded.get(h).split(",");
+    for (int h = forwardedFor.size() - 1; h >= 0; h--) {
+      String[] hops = forwardedFor.get(h).split(",");
       for (int i = hops.length - 1; i >= 0; i--) {
         byte[] hop = NetUtil.createByteArrayFromIpAddressString(hops[i].strip());
         if (hop == null) {
           break outer;  // not an address: the chain cannot be followed further
         }
         client = hop;
-        if (!trusted(hop)) {
+        if (!trusted(hop, trustedProxies)) {
           break outer;
         }
       }
@@ -62,7 +68,7 @@ public final class ClientAddress {
     return key(client);
   }
 
-  private boolean trusted(byte[] address) {
+  private static boolean trusted(byte[] address, List<Network> trustedProxies) {
     for (Network n : trustedProxies) {
       if (n.contains(address)) {
         return true;

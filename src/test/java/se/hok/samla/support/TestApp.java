@@ -45,6 +45,11 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts with extra environment variables (e.g. {@code SAMLA_DEMO=true}). */
   public static TestApp start(Map<String, String> extraEnv) {
+    return start(extraEnv, Clock.systemDefaultZone());
+  }
+
+  /** Starts with extra environment variables and a clock of the test's (e.g. a {@link TestClock}). */
+  public static TestApp start(Map<String, String> extraEnv, Clock clock) {
     String db = TestDatabases.create();
     Map<String, String> env = new HashMap<>();
     env.put("DATABASE_URL", db);
@@ -62,7 +67,7 @@ public final class TestApp implements AutoCloseable {
     String registry = "samla-test-" + System.nanoTime();
     Vertx vertx = Vertx.vertx(Main.vertxOptions(registry));
     try {
-      Main.Running running = Main.start(vertx, config, Clock.systemDefaultZone(), registry)
+      Main.Running running = Main.start(vertx, config, clock, registry)
           .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
       return new TestApp(vertx, running, db);
     } catch (Exception e) {
