@@ -52,8 +52,8 @@ final class MailStore {
    * waiting alert meanwhile has made it "tried", so these needs then wait for the next one.
    */
   static Future<Void> addOrganiserAlert(SqlClient conn, long eventId, JsonObject alert, Duration every) {
-    return conn.preparedQuery("select pg_advisory_xact_lock(hashtextextended('organiser_alert:' || $1::text, 0))")
-        .execute(Tuple.of(eventId))
+    return conn.preparedQuery("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .execute(Tuple.of("organiser_alert:" + eventId))
         .compose(locked -> conn.preparedQuery("""
                 with waiting as (
                   select id from outbox
