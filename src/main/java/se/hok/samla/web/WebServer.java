@@ -156,10 +156,10 @@ public final class WebServer {
         .setSessionTimeout(8L * 3600 * 1000)
         .setLazySession(true);
     for (String path : STAFF_PATHS) {
-      router.route(path).handler(session).handler(ctx -> {
+      router.route(path).handler(onlyForSessions(session)).handler(ctx -> {
         ctx.put(SESSION_HANDLER_KEY, session);
         ctx.next();
-      }).handler(signedInOnly(parts.staffFromSession()));
+      }).handler(parts.staffFromSession());
     }
 
     parts.pages().forEach(p -> p.mount(router));
@@ -173,16 +173,18 @@ public final class WebServer {
   }
 
   /**
-   * Looks for a signed-in member only when the browser brings a session cookie. The session is lazy: one that is
-   * never looked at is neither stored nor given a cookie, so an anonymous visit to a staff page (the login page, a
-   * redirect to it) stores no session row; signing in is what creates one.
+   * A web session only where there can be one: the browser brings a session cookie, or it is signing in. Lazy
+   * sessions alone do not do it: Vert.x's CSRF handler looks at the (not yet existing) session on every page, which
+   * counts as using it, so every anonymous visit to a staff page got a session cookie (and, before PgSessionStore
+   * stored only signed-in sessions, a row). Without a session, handlers see none and nobody is signed in.
    */
-  private static Handler<RoutingContext> signedInOnly(Handler<RoutingContext> staffFromSession) {
+  private static Handler<RoutingContext> onlyForSessions(SessionHandler session) {
     return ctx -> {
-      if (ctx.request().getCookie(SESSION_COOKIE) == null) {
-        ctx.next();
+      boolean signingIn = "POST".equals(ctx.request().method().name()) && "/login".equals(ctx.request().path());
+      if (signingIn || ctx.request().getCookie(SESSION_COOKIE) != null) {
+        session.handle(ctx);
       } else {
-        staffFromSession.handle(ctx);
+        ctx.next();
       }
     };
   }
