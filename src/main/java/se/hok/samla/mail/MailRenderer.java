@@ -53,7 +53,8 @@ import se.hok.samla.web.NotFoundException;
  * text part carries the same information and the same link.
  *
  * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
- * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant) and {@code organiser_alert} (to the event's
+ * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant), {@code password_reset} and
+ * {@code account_locked} (to a staff member, see StaffNotices) and {@code organiser_alert} (to the event's
  * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link). An unknown kind is an error (the worker retries, then marks the row failed).
  */
 public final class MailRenderer implements MailWorker.Renderer {
