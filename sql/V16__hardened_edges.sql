@@ -40,6 +40,8 @@ create index web_session_staff on web_session (staff_user_id);
 alter table organisation add column accepted_at timestamptz default now();
 create index organisation_pending on organisation (created_at) where accepted_at is null;
 
--- The organiser's "needs to book" e-mails are gathered per event: the pending one is found by this index.
-create index outbox_pending_organiser_alert on outbox (event_id)
-  where kind = 'organiser_alert' and sent_at is null and failed_at is null;
+-- The organiser's "needs to book" e-mails are gathered per event (mail.OrganiserAlerts): a task is alerted once, in
+-- the next e-mail for its event. Tasks made before this were alerted one by one already.
+alter table organiser_task add column alerted_at timestamptz;
+update organiser_task set alerted_at = created_at;
+create index organiser_task_not_alerted on organiser_task (event_id) where alerted_at is null;

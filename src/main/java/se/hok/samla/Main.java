@@ -44,6 +44,7 @@ import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.DevMailPages;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
+import se.hok.samla.mail.OrganiserAlerts;
 import se.hok.samla.mail.Reminders;
 import se.hok.samla.tickets.TicketApi;
 import se.hok.samla.tickets.TicketMailFiles;
@@ -158,8 +159,7 @@ public final class Main {
     StaffAuth auth = new StaffAuth(staff);
     Templates templates = new Templates(vertx, catcher.isPresent());
     EventService events = new EventService(pool);
-    RegistrationService registrations = new RegistrationService(pool, clock)
-        .gatherOrganiserAlerts(config.limits().organiserAlertInterval());
+    RegistrationService registrations = new RegistrationService(pool, clock);
     EventNeeds needs = new EventNeeds(pool);
     TicketService tickets = new TicketService(vertx, pool);
     ReportService reports = new ReportService(pool, events, clock);
@@ -226,6 +226,7 @@ public final class Main {
           new Retention(pool, config.retentionDays()).schedule(vertx);
           staff.scheduleTokenCleanup();
           new Reminders(pool).schedule(vertx);
+          new OrganiserAlerts(pool, config.limits().organiserAlertInterval()).schedule(vertx);
           new FeedbackThanks(feedback).schedule(vertx);
           if (config.sendMail()) {
             mailWorker.start();

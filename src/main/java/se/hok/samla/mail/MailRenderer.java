@@ -417,7 +417,7 @@ public final class MailRenderer implements MailWorker.Renderer {
   }
 
   /**
-   * Several registrations' new needs in one e-mail (Outbox.addOrganiserAlert gathers them): per need, how many people
+   * Several registrations' new needs in one e-mail (OrganiserAlerts gathers them): per need, how many people
    * still state it, counting only registrations that are still on (not cancelled or erased).
    */
   private Future<Optional<RenderedMail>> gatheredOrganiserAlert(Long eventId, JsonArray alerts) {

@@ -46,33 +46,34 @@ final class MailStore {
   }
 
   /**
-   * Adds one registration's needs to the event's organiser alert that waits to be sent (not yet tried), or queues a
-   * new one due {@code every} after the last alert sent (or being sent) for the event. A transaction-scoped advisory
-   * lock per event makes two sign-ups at once join one alert instead of queueing two; a worker that has leased the
-   * waiting alert meanwhile has made it "tried", so these needs then wait for the next one.
+   * Queues the organiser's "needs to book" e-mails that are due, in one statement: for each event with needs not yet
+   * alerted (organiser tasks not done, alerted_at null) and no such e-mail queued within {@code every}, the event row
+   * is claimed with SKIP LOCKED (two instances never gather one event twice), its tasks are marked alerted and one
+   * outbox row lists them per registration. Sign-ups only write their tasks, so no sign-up waits for another's alert.
+   * Returns how many e-mails were queued.
    */
-  static Future<Void> addOrganiserAlert(SqlClient conn, long eventId, JsonObject alert, Duration every) {
-    return conn.preparedQuery("select pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .execute(Tuple.of("organiser_alert:" + eventId))
-        .compose(locked -> conn.preparedQuery("""
-                with waiting as (
-                  select id from outbox
-                  where kind = 'organiser_alert' and event_id = $1 and sent_at is null and failed_at is null
-                    and attempts = 0 and registration_id is null
-                  order by id limit 1 for update),
-                joined as (
-                  update outbox o set payload = jsonb_set(o.payload, '{alerts}',
-                    coalesce(o.payload->'alerts', '[]'::jsonb) || jsonb_build_array($2::jsonb))
-                  from waiting where o.id = waiting.id returning o.id)
-                insert into outbox (kind, event_id, payload, available_at)
-                select 'organiser_alert', $1, jsonb_build_object('alerts', jsonb_build_array($2::jsonb)),
-                  greatest(now(), (select max(coalesce(p.sent_at, now())) from outbox p
-                                   where p.kind = 'organiser_alert' and p.event_id = $1 and p.attempts > 0
-                                     and p.failed_at is null and p.outcome is distinct from 'skipped')
-                                  + make_interval(secs => $3))
-                where not exists (select 1 from joined)""")
-            .execute(Tuple.of(eventId, alert, (double) every.toSeconds())))
-        .mapEmpty();
+  Future<Integer> gatherOrganiserAlerts(Duration every) {
+    return pool.preparedQuery("""
+            with due as (
+              select e.id from event e
+              where e.id in (select t.event_id from organiser_task t where t.alerted_at is null and t.done_at is null)
+                and not exists (select 1 from outbox o where o.kind = 'organiser_alert' and o.event_id = e.id
+                                  and o.created_at > now() - make_interval(secs => $1))
+              order by e.id limit 50
+              for no key update skip locked),
+            taken as (
+              update organiser_task t set alerted_at = now() from due
+              where t.event_id = due.id and t.alerted_at is null and t.done_at is null
+              returning t.event_id, t.registration_id, t.need_code),
+            per_registration as (
+              select event_id, registration_id, jsonb_agg(need_code order by need_code) as needs
+              from taken group by event_id, registration_id)
+            insert into outbox (kind, event_id, payload)
+            select 'organiser_alert', event_id, jsonb_build_object('alerts',
+              jsonb_agg(jsonb_build_object('registration', registration_id, 'needs', needs)))
+            from per_registration group by event_id""")
+        .execute(Tuple.of((double) every.toSeconds()))
+        .map(rows -> rows.rowCount());
   }
 
   /**

@@ -1,7 +1,6 @@
 package se.hok.samla.mail;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
@@ -21,17 +20,6 @@ public final class Outbox {
   /** A mail to a staff member (not about a registration): what it says is looked up when it is written. */
   public static Future<Void> addForStaff(SqlClient conn, String kind, JsonObject payload) {
     return MailStore.addToOutbox(conn, kind, null, null, payload);
-  }
-
-  /**
-   * The organiser's "needs to book" for a registration's new needs, gathered: while an alert for the event waits to
-   * be sent, these needs join it; otherwise a new one is queued, due no sooner than {@code every} after the last one
-   * sent for the event. So an organiser gets at most one such e-mail per event in that time, however many sign up.
-   */
-  public static Future<Void> addOrganiserAlert(SqlClient conn, long eventId, UUID registrationId, JsonArray needs,
-                                               java.time.Duration every) {
-    return MailStore.addOrganiserAlert(conn, eventId,
-        new JsonObject().put("registration", registrationId.toString()).put("needs", needs), every);
   }
 
   /** One mail of this kind to everyone still registered for the event (confirmed or waiting). */

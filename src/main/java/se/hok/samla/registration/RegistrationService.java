@@ -40,17 +40,10 @@ public final class RegistrationService {
 
   private final Pool pool;
   private final Clock clock;
-  private java.time.Duration organiserAlerts = java.time.Duration.ofHours(1);
 
   public RegistrationService(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
-  }
-
-  /** At most one "needs to book" e-mail per event in this time (SAMLA_ORGANISER_ALERT_MINUTES); set once, at start. */
-  public RegistrationService gatherOrganiserAlerts(java.time.Duration every) {
-    this.organiserAlerts = every;
-    return this;
   }
 
   /** Who is signing up, seen from the rules: the public during the registration window, or an organiser any time. */
@@ -573,8 +566,9 @@ public final class RegistrationService {
 
   /**
    * Keeps the organiser tasks in step with the needs that have a lead time: tasks for needs no longer stated
-   * go (unless done), new needs get a task and join the organiser's next gathered alert (Outbox.addOrganiserAlert);
-   * needs already known are not alerted again. Returns the codes of new needs that arrived too late (urgent).
+   * go (unless done), new needs get a task, which the organiser hears of in the next gathered "needs to book" e-mail
+   * (mail.OrganiserAlerts); needs already known are not alerted again. Returns the codes of new needs that arrived
+   * too late (urgent).
    */
   private Future<List<String>> tasks(SqlConnection conn, EventFacts event, UUID id, List<Need> needs, OffsetDateTime now) {
     LocalDate eventDay = event.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
@@ -588,7 +582,6 @@ public final class RegistrationService {
           existing.forEach(r -> known.add(r.getString(0)));
           List<Tuple> rows = new ArrayList<>();
           List<String> urgent = new ArrayList<>();
-          JsonArray alert = new JsonArray();
           for (Need n : needs) {
             if (n.leadDays() != null && !known.contains(n.code())) {
               LocalDate bookBy = eventDay.minusDays(n.leadDays());
@@ -597,7 +590,6 @@ public final class RegistrationService {
                 urgent.add(n.code());
               }
               rows.add(Tuple.of(event.id(), id, n.code(), bookBy, late));
-              alert.add(n.code());
             }
           }
           if (rows.isEmpty()) {
@@ -606,7 +598,6 @@ public final class RegistrationService {
           return conn.preparedQuery("insert into organiser_task (event_id, registration_id, need_code, book_by, urgent) "
                   + "values ($1, $2, $3, $4, $5) on conflict (registration_id, need_code) do nothing")
               .executeBatch(rows)
-              .compose(v -> Outbox.addOrganiserAlert(conn, event.id(), id, alert, organiserAlerts))
               .map(urgent);
         });
   }
