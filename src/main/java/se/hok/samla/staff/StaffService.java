@@ -82,25 +82,23 @@ public final class StaffService {
 
   /** Creates an account; the e-mail must be new. */
   public Future<StaffMember> create(String email, String name, String password, String roleCode) {
-    return Passwords.check(vertx, password, email, name).compose(weak -> {
-      FieldChecks checks = new FieldChecks();
-      String cleanEmail = checks.email("email", email, true);
-      String cleanName = checks.text("name", name, true, 200);
-      Role role = Role.parse(roleCode);
-      if (role == null) {
-        checks.add("role", "error.staff.role");
-      }
-      weak.ifPresent(problem -> checks.add("password", problem.key(), problem.args()));
-      try {
-        checks.throwIfAny();
-      } catch (se.hok.samla.web.ValidationException e) {
-        return Future.failedFuture(e);
-      }
-      return insert(cleanEmail, cleanName, password, role);
-    });
+    return Passwords.check(vertx, password, email, name).compose(weak -> create(email, name, password, roleCode, weak));
   }
 
-  private Future<StaffMember> insert(String cleanEmail, String cleanName, String password, Role role) {
+  private Future<StaffMember> create(String email, String name, String password, String roleCode, Optional<Msg> weak) {
+    FieldChecks checks = new FieldChecks();
+    String cleanEmail = checks.email("email", email, true);
+    String cleanName = checks.text("name", name, true, 200);
+    Role role = Role.parse(roleCode);
+    if (role == null) {
+      checks.add("role", "error.staff.role");
+    }
+    weak.ifPresent(problem -> checks.add("password", problem.key(), problem.args()));
+    try {
+      checks.throwIfAny();
+    } catch (se.hok.samla.web.ValidationException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt().withArgon2().getResult())
         .compose(hash -> pool.preparedQuery(
                 "insert into staff_user (email, name, password_hash, role) values ($1, $2, $3, $4) "
