@@ -45,6 +45,7 @@ import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.DevMailPages;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
+import se.hok.samla.mail.OrganiserAlerts;
 import se.hok.samla.mail.Reminders;
 import se.hok.samla.tickets.TicketApi;
 import se.hok.samla.tickets.TicketMailFiles;
@@ -63,7 +64,16 @@ import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventStaff;
 import se.hok.samla.staff.EventStaffRoutes;
 import se.hok.samla.staff.EventTitles;
+import se.hok.samla.events.OrganisationNames;
+import se.hok.samla.events.OrganisationPages;
+import se.hok.samla.registration.SignUpLimits;
+import se.hok.samla.staff.PasswordPages;
+import se.hok.samla.staff.PasswordResets;
 import se.hok.samla.staff.PgSessionStore;
+import se.hok.samla.staff.SignInThrottle;
+import se.hok.samla.staff.StaffMails;
+import se.hok.samla.web.ClientAddress;
+import se.hok.samla.web.RateLimiter;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffRoutes;
 import se.hok.samla.staff.StaffService;
@@ -173,6 +183,11 @@ public final class Main {
     FeedbackService feedback = new FeedbackService(pool);
     renderer.feedbackLinks(id -> feedback.thankYouLink(id)
         .map(link -> link.map(l -> new MailRenderer.FeedbackLink(l.path(), l.closesAt()))));
+    renderer.staffNotices(new StaffMails(pool, config.publicUrl()));
+    RateLimiter limiter = new RateLimiter(vertx, pool, clock);
+    SignInThrottle throttle = new SignInThrottle(limiter, config.limits(), staff, pool);
+    PasswordResets resets = new PasswordResets(vertx, pool, staff);
+    OrganisationNames organisationNames = new OrganisationNames(pool);
     RequestLoad load = RequestLoad.forThisMachine();
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,
         MailWorker.Timing.production()).yieldTo(load::busy);
@@ -180,7 +195,11 @@ public final class Main {
     LiveCounts live = new LiveCounts(vertx, pool, checkins, db.connectOptions());
 
     List<WebServer.Pages> pages = new ArrayList<>(List.of(
-        new StaffRoutes(staff, auth, templates)::mount,
+        // First: the limits in front of the sign-up routes (pages and API).
+        new SignUpLimits(limiter, config.limits(), organisationNames)::mount,
+        new StaffRoutes(staff, auth, templates, throttle)::mount,
+        new PasswordPages(resets, throttle, limiter, config.limits(), auth, templates)::mount,
+        new OrganisationPages(organisationNames, auth, templates)::mount,
         new EventPages(events, templates, config.publicUrl(), clock)::mount,
         new OrganiserPages(events, auth, access, templates, clock)::mount,
         new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount,
@@ -195,7 +214,7 @@ public final class Main {
         new AuditPages(audit, auth, templates)::mount));
     catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
     List<WebServer.Operations> operations = List.of(
-        new StaffRoutes(staff, auth, templates)::mount,
+        new StaffRoutes(staff, auth, templates, throttle)::mount,
         new EventApi(events, auth, access, config.publicUrl(), clock)::mount,
         new RegistrationApi(registrations, needs, access, audit, config.publicUrl())::mount,
         new TicketApi(tickets, access)::mount,
@@ -208,15 +227,25 @@ public final class Main {
         .compose(v -> csrfSecret(db))
         .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> WebServer.router(vertx,
             new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
-                secret, config.secureCookies(), config.publicUrl(), metricsRegistry, auth.fromSession(),
-                new Api(vertx, contract), pages, operations, load))))
+                secret, config.secureCookies(), config.publicUrl(), auth.fromSession(),
+                new Api(vertx, contract), pages, operations, load, new ClientAddress(config.trustedProxies()),
+                config.strictTransportSecurity()))))
         .compose(router -> WebServer.listen(vertx, router, config.httpPort(), Math.max(1, Runtime.getRuntime().availableProcessors()))
             .map(servers -> new Served(router, servers)))
+        .compose(served -> !config.management().enabled() ? Future.succeededFuture(served)
+            : WebServer.listenManagement(vertx, WebServer.managementRouter(vertx, pool, metricsRegistry),
+                    config.management().host(), config.management().port())
+                .map(management -> {
+                  List<HttpServer> all = new ArrayList<>(served.servers());
+                  all.add(management);  // after the public servers: servers.get(0) stays the public port
+                  return new Served(served.router(), all);
+                }))
         .map(served -> {
-          List<HttpServer> servers = served.servers();
+          limiter.scheduleCleanup();
           new Retention(pool, config.retentionDays()).schedule(vertx);
           staff.scheduleTokenCleanup();
           new Reminders(pool).schedule(vertx);
+          new OrganiserAlerts(pool, config.limits().organiserAlertInterval()).schedule(vertx);
           new FeedbackThanks(feedback).schedule(vertx);
           if (config.sendMail()) {
             mailWorker.start();
@@ -268,6 +297,10 @@ public final class Main {
     running.mailCatcher().ifPresent(m ->
         out.append("  Mail catcher:     ").append(url).append("/dev/mail  (SMTP on ").append(m.host()).append(':')
             .append(m.port()).append(")\n"));
+    if (c.management().enabled()) {
+      out.append("  Metrics:          http://").append(c.management().host()).append(':').append(c.management().port())
+          .append("/metrics  (management port)\n");
+    }
     if (c.database().isEmpty()) {
       out.append("  Database:         embedded PostgreSQL, data in ").append(c.dataDir().resolve("postgres")).append('\n');
     }

@@ -144,6 +144,12 @@ class AccessibilityTest {
   }
 
   @Test
+  void forgotPasswordPage() {
+    open("/losenord/glomt", "Glömt lösenordet?");
+    browser.assertAccessible("forgot-password page");
+  }
+
+  @Test
   void notFoundPage() {
     open("/finns-inte", "Sidan finns inte");
     browser.assertAccessible("404 page");
@@ -206,6 +212,12 @@ class AccessibilityTest {
 
     open("/admin/logg", "Granskningslogg");
     check(failures, "audit log");
+
+    open("/konto/losenord", "Byt lösenord");
+    check(failures, "change-password page");
+
+    open("/arrangor/organisationer", "Nya organisationsnamn");
+    check(failures, "new organisation names page");
 
     if (!failures.isEmpty()) {
       fail(failures.size() + " organiser page problem(s):\n\n" + String.join("\n\n", failures));

@@ -53,8 +53,8 @@ class OperationsTest {
   }
 
   @Test
-  void metricsArePrometheusText(Vertx vertx, VertxTestContext test) {
-    WebClient.create(vertx).get(app.port(), "localhost", "/metrics").send()
+  void metricsArePrometheusTextOnTheManagementPort(Vertx vertx, VertxTestContext test) {
+    WebClient.create(vertx).get(app.running.config().management().port(), "127.0.0.1", "/metrics").send()
         .onComplete(test.succeeding(r -> test.verify(() -> {
           assertEquals(200, r.statusCode());
           assertTrue(r.getHeader("Content-Type").startsWith("text/plain"));

@@ -207,8 +207,7 @@ public final class CheckinApi {
 
   private void search(RoutingContext ctx) {
     long eventId = PathIds.id(ctx);
-    String session = ctx.queryParams().get("sessionId");
-    Long sessionId = session == null || session.isBlank() ? null : Long.valueOf(session);
+    Long sessionId = se.hok.samla.web.QueryNumbers.optionalId(ctx, "sessionId");
     checkins.search(eventId, sessionId, ctx.queryParams().get("q"))
         .compose(list -> audit.read(ctx, eventId, AuditLog.Read.DOOR_SEARCH, false, list.size()).map(list))
         .onSuccess(list -> Json.send(ctx, 200, new JsonObject().put("attendees", new JsonArray(List.copyOf(list)))))

@@ -23,7 +23,19 @@ public record Config(
     boolean demo,
     int retentionDays,
     boolean sendMail,
-    int dbPoolSize) {
+    int dbPoolSize,
+    Limits limits,
+    Management management,
+    java.util.List<Network> trustedProxies) {
+
+  /**
+   * Where /metrics (and /health) are served for the operator, apart from the public port: {@code port} -1 is off.
+   */
+  public record Management(String host, int port) {
+    public boolean enabled() {
+      return port >= 0;
+    }
+  }
 
   /**
    * Database connections per instance, by default four per core plus two (10 on the project's two-core machine): more
@@ -47,7 +59,7 @@ public record Config(
   public static Config fromEnvironment(Map<String, String> env, String[] args) {
     int port = intVar(env, "SAMLA_HTTP_PORT", 8080, 0, 65535);
     if (port == 0) {
-      port = freePort();
+      port = freePort("SAMLA_HTTP_PORT");
     }
     String publicUrl = stripTrailingSlash(value(env, "SAMLA_PUBLIC_URL").orElse("http://localhost:" + port));
     requireHttpUrl("SAMLA_PUBLIC_URL", publicUrl);
@@ -67,14 +79,19 @@ public record Config(
       throw new ConfigException("SAMLA_ADMIN_EMAIL is not an e-mail address: " + adminEmail);
     }
     Optional<String> adminPassword = value(env, "SAMLA_ADMIN_PASSWORD");
-    if (adminPassword.isPresent() && adminPassword.get().length() < 12) {
-      throw new ConfigException("SAMLA_ADMIN_PASSWORD must be at least 12 characters");
-    }
+    adminPassword.flatMap(pw -> se.hok.samla.staff.Passwords.problem(pw, adminEmail, se.hok.samla.staff.Passwords.ADMIN_NAME))
+        .ifPresent(problem -> {
+          throw new ConfigException("SAMLA_ADMIN_PASSWORD is not accepted: "
+              + se.hok.samla.web.Messages.get(se.hok.samla.web.Lang.EN, problem));
+        });
     Path dataDir = Path.of(env.getOrDefault("SAMLA_DATA_DIR", "data")).toAbsolutePath();
     boolean demo = boolVar(env, "SAMLA_DEMO", false);
     int retentionDays = intVar(env, "SAMLA_RETENTION_DAYS", 30, 0, 3650);
     int dbPoolSize = intVar(env, "SAMLA_DB_POOL_SIZE", defaultPoolSize(), 1, 500);
     boolean sendMail = boolVar(env, "SAMLA_SEND_MAIL", true);
+    Limits limits = Limits.fromEnvironment(env);
+    Management management = management(env);
+    java.util.List<Network> trustedProxies = networks(env, "SAMLA_TRUSTED_PROXIES");
     for (String arg : args) {
       if (arg.equals("--demo")) {
         demo = true;
@@ -82,7 +99,35 @@ public record Config(
         throw new ConfigException("Unknown argument " + arg + " (the only argument is --demo)");
       }
     }
-    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize);
+    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize,
+        limits, management, trustedProxies);
+  }
+
+  /** {@code SAMLA_MANAGEMENT_PORT} (default 9464; {@code off} for none; 0 for any free port) on {@code SAMLA_MANAGEMENT_HOST}. */
+  private static Management management(Map<String, String> env) {
+    String host = value(env, "SAMLA_MANAGEMENT_HOST").orElse("127.0.0.1");
+    Optional<String> raw = value(env, "SAMLA_MANAGEMENT_PORT");
+    if (raw.isPresent() && raw.get().equalsIgnoreCase("off")) {
+      return new Management(host, -1);
+    }
+    int port = intVar(env, "SAMLA_MANAGEMENT_PORT", 9464, 0, 65535);
+    return new Management(host, port == 0 ? freePort("SAMLA_MANAGEMENT_PORT") : port);
+  }
+
+  /** A comma-separated list of addresses and networks (CIDR). */
+  private static java.util.List<Network> networks(Map<String, String> env, String name) {
+    java.util.List<Network> out = new java.util.ArrayList<>();
+    for (String part : value(env, name).orElse("").split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      Network n = Network.parse(part);
+      if (n == null) {
+        throw new ConfigException(name + " must list IP addresses or networks like 10.0.0.0/8, was " + part.strip());
+      }
+      out.add(n);
+    }
+    return java.util.List.copyOf(out);
   }
 
   /** True when Samla runs its own database and mail catcher: the developer's default. */
@@ -91,6 +136,11 @@ public record Config(
   }
 
   public boolean secureCookies() {
+    return publicUrl.startsWith("https://");
+  }
+
+  /** Browsers are told to use HTTPS only (Strict-Transport-Security) when the public address is https. */
+  public boolean strictTransportSecurity() {
     return publicUrl.startsWith("https://");
   }
 
@@ -166,11 +216,11 @@ public record Config(
   }
 
   /** Port 0 means "any free port": chosen here, so that every URL Samla prints or mails is right. */
-  private static int freePort() {
+  private static int freePort(String variable) {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (java.io.IOException e) {
-      throw new ConfigException("SAMLA_HTTP_PORT=0 but no free port: " + e.getMessage());
+      throw new ConfigException(variable + "=0 but no free port: " + e.getMessage());
     }
   }
 

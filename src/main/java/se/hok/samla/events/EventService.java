@@ -209,11 +209,12 @@ public final class EventService {
             v.hearingLoop(), v.accessibleToilet(), v.disabledParking(), v.accessibilityNotes())));
   }
 
+  /** The organisations people may choose from (accepted ones; see OrganisationNames), optionally by name. */
   public Future<List<Organisation>> organisations(String search) {
     String q = search == null ? "" : search.strip();
     return pool.preparedQuery("""
             select id, name, sector, signatory, contact_email from organisation
-            where $1 = '' or name ilike '%' || $1 || '%'
+            where accepted_at is not null and ($1 = '' or name ilike '%' || $1 || '%')
             order by lower(name) limit 200""")
         .execute(Tuple.of(q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")))
         .map(rows -> {

@@ -136,6 +136,8 @@ public record Participation(Scope scope, PlanYear plan, Totals totals, List<Held
       sectorEvents.computeIfAbsent(sector, k -> new HashSet<>()).add(a.eventId());
       if (org != null) {
         sectorOrgs.computeIfAbsent(sector, k -> new HashSet<>()).add(org.id());
+      }
+      if (org != null && org.name() != null) {  // a name not yet accepted is "other": counted, never named
         orgEvents.computeIfAbsent(org.id(), k -> new HashSet<>()).add(a.eventId());
         orgKinds.computeIfAbsent(org.id(), k -> new TreeSet<>(Comparator.comparingInt(KINDS::indexOf)))
             .add(event.kind());

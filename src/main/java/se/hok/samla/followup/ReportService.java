@@ -255,9 +255,16 @@ public final class ReportService {
         });
   }
 
-  /** Every organisation, however many (EventService.organisations is a search with a limit). */
+  /**
+   * Every organisation, however many (EventService.organisations is a search with a limit). A name typed on the
+   * public form that no organiser has accepted yet counts as sector "other" and has no name here (so no report
+   * shows it).
+   */
   private Future<List<Organisation>> organisations() {
-    return pool.query("select id, name, sector, signatory from organisation order by lower(name)").execute()
+    return pool.query("select id, case when accepted_at is not null then name end as name,"
+            + " case when accepted_at is not null then sector else 'ovrig' end as sector,"
+            + " signatory and accepted_at is not null as signatory"
+            + " from organisation order by lower(name)").execute()
         .map(rows -> {
           List<Organisation> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Organisation(r.getLong("id"), r.getString("name"), r.getString("sector"),

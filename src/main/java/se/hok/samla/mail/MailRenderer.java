@@ -53,7 +53,8 @@ import se.hok.samla.web.NotFoundException;
  * text part carries the same information and the same link.
  *
  * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
- * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant) and {@code organiser_alert} (to the event's
+ * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant), {@code password_reset} and
+ * {@code account_locked} (to a staff member, see StaffNotices) and {@code organiser_alert} (to the event's
  * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link). An unknown kind is an error (the worker retries, then marks the row failed).
  */
 public final class MailRenderer implements MailWorker.Renderer {
@@ -63,6 +64,8 @@ public final class MailRenderer implements MailWorker.Renderer {
   static final int QR_SIZE = 200;
   static final Set<String> KINDS = Set.of("confirmed", "waitlisted", "promoted", "changed", "cancelled", "manage_link",
       "event_cancelled", "reminder", "organiser_alert", "thank_you");
+  /** E-mails to staff members about their account, with no registration behind them. */
+  static final Set<String> STAFF_KINDS = Set.of("password_reset", "account_locked");
   private static final Set<String> TICKET_KINDS = Set.of("confirmed", "promoted", "changed", "reminder");
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final String HTML = "templates/mail/mail.html.peb";
@@ -86,6 +89,18 @@ public final class MailRenderer implements MailWorker.Renderer {
 
   /** A survey link: its path (e.g. {@code /utvardering/TOKEN}) and when the survey closes. */
   public record FeedbackLink(String path, OffsetDateTime closesAt) {}
+
+  /** What e-mails to staff say about the person, supplied by the staff package (this one does not read its tables). */
+  public interface StaffNotices {
+    /** The person and link for an outbox row of a {@link #STAFF_KINDS staff kind}; empty when there is nothing to send. */
+    Future<Optional<StaffNotice>> notice(String kind, JsonObject payload);
+  }
+
+  /**
+   * To whom and in which language; {@code link}: where the button goes (the reset page, or where to ask for one);
+   * {@code byAdmin}: a reset link an admin sent, not one the person asked for.
+   */
+  public record StaffNotice(String to, String name, Lang lang, String link, boolean byAdmin) {}
 
   private final RegistrationService registrations;
   private final EventService events;
@@ -123,8 +138,15 @@ public final class MailRenderer implements MailWorker.Renderer {
    */
   @Override
   public Future<Optional<RenderedMail>> render(String kind, Long eventId, UUID registrationId, JsonObject payload) {
+    if (kind != null && STAFF_KINDS.contains(kind)) {
+      return staffNotices.notice(kind, payload == null ? new JsonObject() : payload)
+          .map(found -> found.map(notice -> toStaff(kind, notice)));
+    }
     if (kind == null || !KINDS.contains(kind)) {
       return Future.failedFuture(new IllegalArgumentException("No e-mail for outbox kind " + kind));
+    }
+    if ("organiser_alert".equals(kind) && registrationId == null && payload != null && payload.containsKey("alerts")) {
+      return gatheredOrganiserAlert(eventId, payload.getJsonArray("alerts"));
     }
     if (registrationId == null) {
       return Future.failedFuture(new IllegalArgumentException("Outbox kind " + kind + " needs a registration"));
@@ -378,16 +400,66 @@ public final class MailRenderer implements MailWorker.Renderer {
    * those in Samla, where reading them is logged.
    */
   private Future<Optional<RenderedMail>> organiserAlert(Registration r, Event e, JsonObject payload) {
+    Map<String, Integer> people = new HashMap<>();
+    stillStated(r, payload.getJsonArray("needs")).forEach(code -> people.put(code, 1));
+    return organiserAlert(e, people);
+  }
+
+  /** The needs of this registration that were alerted and that it still states. */
+  private static Set<String> stillStated(Registration r, JsonArray asked) {
+    Set<String> codes = new LinkedHashSet<>();
+    r.needs().forEach(n -> {
+      if (asked == null || asked.contains(n.code())) {
+        codes.add(n.code());
+      }
+    });
+    return codes;
+  }
+
+  /**
+   * Several registrations' new needs in one e-mail (OrganiserAlerts gathers them): per need, how many people
+   * still state it, counting only registrations that are still on (not cancelled or erased).
+   */
+  private Future<Optional<RenderedMail>> gatheredOrganiserAlert(Long eventId, JsonArray alerts) {
+    if (eventId == null || alerts == null) {
+      return NOTHING;
+    }
+    Map<UUID, Set<String>> asked = new java.util.LinkedHashMap<>();
+    for (Object o : alerts) {
+      if (o instanceof JsonObject alert && alert.getString("registration") != null) {
+        try {
+          asked.computeIfAbsent(UUID.fromString(alert.getString("registration")), k -> new LinkedHashSet<>())
+              .addAll(alert.getJsonArray("needs", new JsonArray()).stream().map(String::valueOf).toList());
+        } catch (IllegalArgumentException notAnId) {
+          // not one of ours: nothing to count
+        }
+      }
+    }
+    List<Future<Optional<Registration>>> found = new ArrayList<>();
+    asked.keySet().forEach(id -> found.add(registrations.byId(id).map(Optional::of)
+        .recover(e -> e instanceof NotFoundException ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e))));
+    return Future.all(found).compose(all -> events.get(eventId).compose(e -> {
+      Map<String, Integer> people = new HashMap<>();
+      for (Future<Optional<Registration>> f : found) {
+        Optional<Registration> r = f.result();
+        if (r.isPresent() && !r.get().isCancelled() && !r.get().erased()) {
+          stillStated(r.get(), new JsonArray(List.copyOf(asked.get(r.get().id()))))
+              .forEach(code -> people.merge(code, 1, Integer::sum));
+        }
+      }
+      if (people.isEmpty() || e.status() == EventStatus.CANCELLED || e.organiserEmail() == null || e.organiserEmail().isBlank()) {
+        return NOTHING;
+      }
+      return organiserAlert(e, people);
+    }));
+  }
+
+  /** The needs to book, each with how many people state it and its book-by date. */
+  private Future<Optional<RenderedMail>> organiserAlert(Event e, Map<String, Integer> people) {
     Lang lang = Lang.SV;
     return registrations.catalogue().map(list -> {
       Map<String, NeedEntry> catalogue = byCode(list);
-      JsonArray asked = payload.getJsonArray("needs");
-      Set<String> codes = new LinkedHashSet<>();
-      r.needs().forEach(n -> {
-        if (asked == null || asked.contains(n.code())) {
-          codes.add(n.code());
-        }
-      });
+      Set<String> codes = people.keySet();
       LocalDate eventDay = e.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
       LocalDate today = LocalDate.now(clock.withZone(STOCKHOLM));
       record Due(NeedEntry need, LocalDate bookBy) {}
@@ -407,6 +479,7 @@ public final class MailRenderer implements MailWorker.Renderer {
       boolean anyLate = false;
       for (Due d : due) {
         List<String> lines = new ArrayList<>();
+        lines.add(msg(lang, "mail.organiser.people", people.get(d.need().code())));
         lines.add(msg(lang, "mail.organiser.bookBy", day.format(d.bookBy()), d.bookBy().toString()));
         if (today.isAfter(d.bookBy())) {
           lines.add(msg(lang, "mail.organiser.late"));
@@ -417,6 +490,7 @@ public final class MailRenderer implements MailWorker.Renderer {
       EventView view = EventView.of(e, lang, OffsetDateTime.now(clock));
       List<String> intro = new ArrayList<>();
       intro.add(msg(lang, "mail.intro.organiserAlert", view.title()));
+      intro.add(msg(lang, "mail.intro.organiserGathered"));
       if (anyLate) {
         intro.add(msg(lang, "mail.intro.organiserLate"));
       }
@@ -439,6 +513,44 @@ public final class MailRenderer implements MailWorker.Renderer {
           List.of(msg(lang, "mail.footer.organiser"), msg(lang, "mail.footer.about")));
       return Optional.of(mail(e.organiserEmail().strip(), content, lang, List.of()));
     });
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // To staff
+  // ------------------------------------------------------------------------------------------------
+
+  private volatile StaffNotices staffNotices = (kind, payload) -> Future.succeededFuture(Optional.empty());
+
+  /** Where e-mails to staff get their person and link; without it, none are sent. Set once, at start. */
+  public MailRenderer staffNotices(StaffNotices notices) {
+    this.staffNotices = notices;
+    return this;
+  }
+
+  /** "Choose a new password" (the single-use link) or "many failed sign-ins on your account". */
+  private RenderedMail toStaff(String kind, StaffNotice n) {
+    Lang lang = n.lang();
+    String key = "password_reset".equals(kind) ? "passwordReset" : "accountLocked";
+    List<String> intro = new ArrayList<>();
+    Action action;
+    List<String> footer = new ArrayList<>();
+    if ("password_reset".equals(kind)) {
+      intro.add(msg(lang, n.byAdmin() ? "mail.staff.reset.byAdmin" : "mail.staff.reset.asked", n.to()));
+      action = new Action(msg(lang, "mail.staff.reset.action.heading"), msg(lang, "mail.staff.reset.action.text"),
+          msg(lang, "mail.staff.reset.action.button"), n.link(), msg(lang, "mail.manage.copy"));
+      footer.add(msg(lang, "mail.staff.reset.notYou"));
+    } else {
+      intro.add(msg(lang, "mail.staff.locked.what", n.to()));
+      intro.add(msg(lang, "mail.staff.locked.wait"));
+      action = new Action(msg(lang, "mail.staff.locked.action.heading"), msg(lang, "mail.staff.locked.action.text"),
+          msg(lang, "mail.staff.locked.action.button"), n.link(), msg(lang, "mail.manage.copy"));
+      footer.add(msg(lang, "mail.staff.locked.once"));
+    }
+    footer.add(msg(lang, "mail.footer.about"));
+    String subject = msg(lang, "mail.subject." + key).replaceAll("[\\r\\n\\t]+", " ").strip();
+    MailContent content = new MailContent(lang.code(), subject, msg(lang, "mail.heading." + key),
+        msg(lang, "mail.greeting", n.name()), intro, null, null, List.of(), action, footer);
+    return mail(n.to(), content, lang, List.of());
   }
 
   // ------------------------------------------------------------------------------------------------

@@ -46,6 +46,37 @@ final class MailStore {
   }
 
   /**
+   * Queues the organiser's "needs to book" e-mails that are due, in one statement: for each event with needs not yet
+   * alerted (organiser tasks not done, alerted_at null) and no such e-mail queued within {@code every}, the event row
+   * is claimed with SKIP LOCKED (two instances never gather one event twice), its tasks are marked alerted and one
+   * outbox row lists them per registration. Sign-ups only write their tasks, so no sign-up waits for another's alert.
+   * Returns how many e-mails were queued.
+   */
+  Future<Integer> gatherOrganiserAlerts(Duration every) {
+    return pool.preparedQuery("""
+            with due as (
+              select e.id from event e
+              where e.id in (select t.event_id from organiser_task t where t.alerted_at is null and t.done_at is null)
+                and not exists (select 1 from outbox o where o.kind = 'organiser_alert' and o.event_id = e.id
+                                  and o.created_at > now() - make_interval(secs => $1))
+              order by e.id limit 50
+              for no key update skip locked),
+            taken as (
+              update organiser_task t set alerted_at = now() from due
+              where t.event_id = due.id and t.alerted_at is null and t.done_at is null
+              returning t.event_id, t.registration_id, t.need_code),
+            per_registration as (
+              select event_id, registration_id, jsonb_agg(need_code order by need_code) as needs
+              from taken group by event_id, registration_id)
+            insert into outbox (kind, event_id, payload)
+            select 'organiser_alert', event_id, jsonb_build_object('alerts',
+              jsonb_agg(jsonb_build_object('registration', registration_id, 'needs', needs)))
+            from per_registration group by event_id""")
+        .execute(Tuple.of((double) every.toSeconds()))
+        .map(rows -> rows.rowCount());
+  }
+
+  /**
    * One outbox row of this kind per registration still on the event (confirmed or waiting, not erased), on the
    * caller's connection; returns how many were written.
    */

@@ -17,6 +17,11 @@ public final class Outbox {
     return MailStore.addToOutbox(conn, kind, eventId, registrationId, payload);
   }
 
+  /** A mail to a staff member (not about a registration): what it says is looked up when it is written. */
+  public static Future<Void> addForStaff(SqlClient conn, String kind, JsonObject payload) {
+    return MailStore.addToOutbox(conn, kind, null, null, payload);
+  }
+
   /** One mail of this kind to everyone still registered for the event (confirmed or waiting). */
   public static Future<Integer> addForEveryone(SqlClient conn, String kind, long eventId) {
     return MailStore.addToOutboxForEveryone(conn, kind, eventId);

@@ -189,7 +189,7 @@ public final class RegistrationService {
       }
       return eventForSignUp(conn, eventId, source, now)
           .compose(event -> checkChoices(conn, event, d).map(needs -> Map.entry(event, needs)))
-          .compose(ctx -> organisation(conn, d).compose(orgId -> conn.preparedQuery("""
+          .compose(ctx -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
                   insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
                     companion, diet, consent_at, language, source, idempotency_key)
                   values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -524,9 +524,10 @@ public final class RegistrationService {
 
   /**
    * The organisation chosen from the list, or typed in: an organisation already known by that name (in any
-   * letter case) is used as it is; a new one needs its sector.
+   * letter case) is used as it is; a new one needs its sector. A name typed by the public is shown to the public
+   * only once an organiser has accepted it (accepted_at); one typed by staff is accepted as it is.
    */
-  private Future<Long> organisation(SqlConnection conn, RegistrationInput.Data d) {
+  private Future<Long> organisation(SqlConnection conn, RegistrationInput.Data d, Source source) {
     if (d.organisationId() != null) {
       return conn.preparedQuery("select id from organisation where id = $1").execute(Tuple.of(d.organisationId()))
           .compose(rows -> rows.size() == 1 ? Future.succeededFuture(d.organisationId())
@@ -543,8 +544,9 @@ public final class RegistrationService {
           if (d.sector() == null) {
             return Future.failedFuture(ValidationException.of("sector", "error.reg.sectorRequired"));
           }
-          return conn.preparedQuery("insert into organisation (name, sector) values ($1, $2) on conflict do nothing returning id")
-              .execute(Tuple.of(d.organisationName(), d.sector()))
+          return conn.preparedQuery("insert into organisation (name, sector, accepted_at) "
+                  + "values ($1, $2, case when $3 then now() end) on conflict do nothing returning id")
+              .execute(Tuple.of(d.organisationName(), d.sector(), source.byStaff()))
               .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getLong("id"))
                   : conn.preparedQuery("select id from organisation where lower(name) = lower($1)").execute(Tuple.of(d.organisationName()))
                       .map(again -> again.iterator().next().getLong("id")));
@@ -565,8 +567,9 @@ public final class RegistrationService {
 
   /**
    * Keeps the organiser tasks in step with the needs that have a lead time: tasks for needs no longer stated
-   * go (unless done), new needs get a task and one alert to the organiser; needs already known are not alerted
-   * again. Returns the codes of new needs that arrived too late (urgent).
+   * go (unless done), new needs get a task, which the organiser hears of in the next gathered "needs to book" e-mail
+   * (mail.OrganiserAlerts); needs already known are not alerted again. Returns the codes of new needs that arrived
+   * too late (urgent).
    */
   private Future<List<String>> tasks(SqlConnection conn, EventFacts event, UUID id, List<Need> needs, OffsetDateTime now) {
     LocalDate eventDay = event.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
@@ -580,7 +583,6 @@ public final class RegistrationService {
           existing.forEach(r -> known.add(r.getString(0)));
           List<Tuple> rows = new ArrayList<>();
           List<String> urgent = new ArrayList<>();
-          JsonArray alert = new JsonArray();
           for (Need n : needs) {
             if (n.leadDays() != null && !known.contains(n.code())) {
               LocalDate bookBy = eventDay.minusDays(n.leadDays());
@@ -589,7 +591,6 @@ public final class RegistrationService {
                 urgent.add(n.code());
               }
               rows.add(Tuple.of(event.id(), id, n.code(), bookBy, late));
-              alert.add(n.code());
             }
           }
           if (rows.isEmpty()) {
@@ -598,7 +599,6 @@ public final class RegistrationService {
           return conn.preparedQuery("insert into organiser_task (event_id, registration_id, need_code, book_by, urgent) "
                   + "values ($1, $2, $3, $4, $5) on conflict (registration_id, need_code) do nothing")
               .executeBatch(rows)
-              .compose(v -> outbox(conn, "organiser_alert", event.id(), id, new JsonObject().put("needs", alert)))
               .map(urgent);
         });
   }

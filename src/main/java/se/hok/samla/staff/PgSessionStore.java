@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 /**
  * Staff web sessions kept in PostgreSQL, so any instance can serve any request and a restart signs nobody out.
  * Uses Vert.x's own session serialisation; a write with a stale version is refused, as in the built-in stores.
+ * Only sessions of signed-in staff are stored, with whose they are (so a new password can end the others).
  */
 public final class PgSessionStore implements SessionStore {
   private static final long REAP_INTERVAL_MS = 10 * 60 * 1000;
@@ -76,6 +77,10 @@ public final class PgSessionStore implements SessionStore {
 
   @Override
   public Future<Void> put(Session session) {
+    if (!(session.get(StaffAuth.SESSION_STAFF_ID) instanceof Number staffId)) {
+      // Nobody is signed in: nothing worth a row (and one that was signed in has been destroyed or regenerated).
+      return Future.succeededFuture();
+    }
     AbstractSession s = (AbstractSession) session;
     int expected = s.version();
     s.incrementVersion();
@@ -84,10 +89,10 @@ public final class PgSessionStore implements SessionStore {
     OffsetDateTime expires = OffsetDateTime.ofInstant(
         Instant.ofEpochMilli(s.lastAccessed() + s.timeout()), ZoneOffset.UTC);
     return pool.preparedQuery(
-            "insert into web_session (id, data, version, expires_at) values ($1, $2, $3, $4) "
+            "insert into web_session (id, data, version, expires_at, staff_user_id) values ($1, $2, $3, $4, $6) "
                 + "on conflict (id) do update set data = excluded.data, version = excluded.version, "
-                + "expires_at = excluded.expires_at where web_session.version = $5")
-        .execute(Tuple.of(s.id(), data, s.version(), expires, expected))
+                + "expires_at = excluded.expires_at, staff_user_id = excluded.staff_user_id where web_session.version = $5")
+        .execute(Tuple.of(s.id(), data, s.version(), expires, expected, staffId.longValue()))
         .compose(rows -> rows.rowCount() == 1
             ? Future.succeededFuture()
             : Future.failedFuture("Session version mismatch"));

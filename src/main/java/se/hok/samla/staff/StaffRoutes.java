@@ -22,11 +22,13 @@ public final class StaffRoutes {
   private final StaffService staff;
   private final StaffAuth auth;
   private final Templates templates;
+  private final SignInThrottle throttle;
 
-  public StaffRoutes(StaffService staff, StaffAuth auth, Templates templates) {
+  public StaffRoutes(StaffService staff, StaffAuth auth, Templates templates, SignInThrottle throttle) {
     this.staff = staff;
     this.auth = auth;
     this.templates = templates;
+    this.throttle = throttle;
   }
 
   public void mount(Router router) {
@@ -47,7 +49,8 @@ public final class StaffRoutes {
       ctx.redirect(safeNext(ctx.request().getParam("next")));
       return;
     }
-    templates.render(ctx, "staff/login", Map.of("next", safeNext(ctx.request().getParam("next"))))
+    templates.render(ctx, "staff/login", Map.of("next", safeNext(ctx.request().getParam("next")),
+            "passwordChanged", "nytt".equals(ctx.request().getParam("losenord"))))
         .onFailure(ctx::fail);
   }
 
@@ -55,16 +58,9 @@ public final class StaffRoutes {
     String email = ctx.request().getFormAttribute("email");
     String password = ctx.request().getFormAttribute("password");
     String next = safeNext(ctx.request().getFormAttribute("next"));
-    staff.authenticate(email, password).onSuccess(found -> {
+    throttle.authenticate(ctx, email, password).onSuccess(found -> {
       if (found.isEmpty()) {
-        Lang lang = Lang.of(ctx);
-        Map<String, String> errors = new LinkedHashMap<>();
-        errors.put("email", Messages.get(lang, "login.failed"));
-        Map<String, Object> model = new HashMap<>();
-        model.put("next", next);
-        model.put("email", email == null ? "" : email);
-        model.put("errors", errors);
-        templates.render(ctx, 422, "staff/login", model).onFailure(ctx::fail);
+        loginAgain(ctx, 422, next, email, Messages.get(Lang.of(ctx), "login.failed"));
         return;
       }
       Session session = ctx.session();
@@ -72,8 +68,26 @@ public final class StaffRoutes {
       session.put(StaffAuth.SESSION_STAFF_ID, found.get().id());
       // Names this sign-in, so that signing out ends the door tokens it issues (StaffAuth.signIn).
       session.put(StaffAuth.SESSION_SIGN_IN, se.hok.samla.web.Tokens.random(18));
-      WebServer.saveSession(ctx).onSuccess(v -> ctx.redirect(next)).onFailure(ctx::fail);
-    }).onFailure(ctx::fail);
+      WebServer.saveSession(ctx).compose(v -> ctx.redirect(next)).onFailure(ctx::fail);
+    }).onFailure(e -> {
+      if (e instanceof se.hok.samla.web.TooManyRequestsException limited) {
+        ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+        loginAgain(ctx, 429, next, email, limited.message(Lang.of(ctx)));
+      } else {
+        ctx.fail(e);
+      }
+    });
+  }
+
+  /** The login form again with what was typed, except the password. */
+  private void loginAgain(RoutingContext ctx, int status, String next, String email, String message) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    errors.put("email", message);
+    Map<String, Object> model = new HashMap<>();
+    model.put("next", next);
+    model.put("email", email == null ? "" : email);
+    model.put("errors", errors);
+    templates.render(ctx, status, "staff/login", model).onFailure(ctx::fail);
   }
 
   /** Signs out, and ends the door tokens this sign-in issued: a door page left open stops working with it. */
@@ -89,7 +103,7 @@ public final class StaffRoutes {
 
   private void createToken(RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
-    staff.authenticate(body.getString("email"), body.getString("password"))
+    throttle.authenticate(ctx, body.getString("email"), body.getString("password"))
         .compose(found -> found.isEmpty()
             ? io.vertx.core.Future.failedFuture(new io.vertx.ext.web.handler.HttpException(401))
             : staff.issueToken(found.get().id()))
@@ -104,13 +118,17 @@ public final class StaffRoutes {
 
   private void renderStaffPage(RoutingContext ctx, int status, Map<String, String> errors, Map<String, String> input) {
     Future.all(staff.list(), staff.tokenCounts()).onSuccess(all -> {
+      List<StaffMember> members = all.resultAt(0);
       Map<String, Object> model = new HashMap<>();
-      model.put("members", all.resultAt(0));
+      model.put("members", members);
       model.put("tokenCounts", all.resultAt(1));
       model.put("roles", List.of(Role.values()).stream().map(Role::code).toList());
       model.put("errors", errors);
       model.put("input", input);
       model.put("saved", ctx.request().getParam("saved") != null);
+      String linkFor = ctx.request().getParam("lank");
+      model.put("linkSentTo", members.stream().filter(m -> String.valueOf(m.id()).equals(linkFor))
+          .map(StaffMember::email).findFirst().orElse(null));
       templates.render(ctx, status, "staff/list", model).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
@@ -140,13 +158,9 @@ public final class StaffRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Only local paths, so the login form cannot send anyone to another site. */
+  /** Only local paths ({@link se.hok.samla.web.LocalPath}), so the login form cannot send anyone to another site. */
   static String safeNext(String next) {
-    if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
-        || next.startsWith("/login")) {
-      return "/arrangor";
-    }
-    return next;
+    return se.hok.samla.web.LocalPath.of(next).filter(path -> !path.startsWith("/login")).orElse("/arrangor");
   }
 
   private static String nullToEmpty(String s) {

@@ -83,6 +83,10 @@ public final class StaffService {
 
   /** Creates an account; the e-mail must be new. */
   public Future<StaffMember> create(String email, String name, String password, String roleCode) {
+    return Passwords.check(vertx, password, email, name).compose(weak -> create(email, name, password, roleCode, weak));
+  }
+
+  private Future<StaffMember> create(String email, String name, String password, String roleCode, Optional<Msg> weak) {
     FieldChecks checks = new FieldChecks();
     String cleanEmail = checks.email("email", email, true);
     String cleanName = checks.text("name", name, true, 200);
@@ -90,11 +94,7 @@ public final class StaffService {
     if (role == null) {
       checks.add("role", "error.staff.role");
     }
-    if (password == null || password.length() < 12) {
-      checks.add("password", "error.staff.passwordLength", 12);
-    } else if (password.length() > 200) {
-      checks.add("password", "error.tooLong", 200);
-    }
+    weak.ifPresent(problem -> checks.add("password", problem.key(), problem.args()));
     try {
       checks.throwIfAny();
     } catch (se.hok.samla.web.ValidationException e) {
@@ -110,6 +110,11 @@ public final class StaffService {
             ? Future.failedFuture(new se.hok.samla.web.ValidationException(
                 java.util.Map.of("email", Msg.of("error.staff.emailTaken"))))
             : Future.failedFuture(e));
+  }
+
+  /** Forgets what this instance remembers of the member's API tokens (after they were deleted). */
+  public void forgetTokensOf(long staffId) {
+    tokens.asMap().values().removeIf(m -> m.member().id() == staffId);
   }
 
   /** Changes role and active flag; an admin cannot demote or deactivate themselves (someone must stay admin). */

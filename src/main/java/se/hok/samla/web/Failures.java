@@ -31,6 +31,23 @@ public final class Failures {
   /** A failure as status, code, message key and field messages. */
   record Problem(int status, String code, Msg message, Map<String, String> fields) {}
 
+  /**
+   * A value Vert.x refused to put in a response header (a line break in a redirect's Location, say): it can only
+   * have come from the request, so it is the client's mistake. Recognised by where it was thrown, not by its type
+   * alone, so that no other IllegalArgumentException (a fault of ours) is passed off as a 400.
+   */
+  static boolean isInvalidHeaderValue(Throwable failure) {
+    if (!(failure instanceof IllegalArgumentException)) {
+      return false;
+    }
+    for (StackTraceElement frame : failure.getStackTrace()) {
+      if (frame.getClassName().equals("io.vertx.core.http.impl.HttpUtils") && frame.getMethodName().startsWith("validate")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public void handle(RoutingContext ctx) {
     if (ctx.response().headWritten()) {
       log.warn("Failure after response started: {}", ctx.request().path(), ctx.failure());
@@ -38,6 +55,10 @@ public final class Failures {
       return;
     }
     Lang lang = Lang.of(ctx);
+    if (ctx.failure() instanceof TooManyRequestsException limited) {
+      tooMany(ctx, lang, limited);
+      return;
+    }
     Problem problem = classify(ctx, lang);
     if (problem.status() >= 500) {
       log.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
@@ -74,6 +95,25 @@ public final class Failures {
         });
   }
 
+  /** 429 with Retry-After, and in words when to try again. */
+  private void tooMany(RoutingContext ctx, Lang lang, TooManyRequestsException limited) {
+    String message = limited.message(lang);
+    ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+    if (isApi(ctx)) {
+      ctx.response().setStatusCode(429).putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("error", "too_many_requests").put("message", message).encode());
+      return;
+    }
+    templates.render(ctx, 429, "error", Map.of("status", 429, "title", Messages.get(lang, "error.title.429"),
+            "message", message))
+        .onFailure(e -> {
+          log.error("Could not render the error page", e);
+          if (!ctx.response().headWritten()) {
+            ctx.response().setStatusCode(429).end();
+          }
+        });
+  }
+
   /** Unknown paths: a Swedish (or English) 404 page, or JSON under /api/. */
   public void notFound(RoutingContext ctx) {
     ctx.fail(404);
@@ -105,6 +145,9 @@ public final class Failures {
         && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
       // Text PostgreSQL cannot store (a NUL byte) that slipped past the field checks: the client's input.
       return new Problem(400, "bad_request", Msg.of("error.invalidCharacter"), Map.of());
+    }
+    if (isInvalidHeaderValue(failure)) {
+      return new Problem(400, "bad_request", Msg.of("error.badRequest"), Map.of());
     }
     if (failure instanceof DecodeException) {
       return new Problem(400, "malformed_json", Msg.of("error.malformedJson"), Map.of());

@@ -33,6 +33,7 @@ public final class WebServer {
       "/konto*");
 
   private static final String SESSION_HANDLER_KEY = "samla.sessionHandler";
+  private static final String SESSION_COOKIE = "samla_session";
   private static final long CSRF_LIFETIME_MS = 8L * 3600 * 1000;
   private static final String CSRF_COOKIE = "samla_csrf";
   /** The token a form came with, if it had more than an hour left (see keepAcceptedToken). */
@@ -110,12 +111,13 @@ public final class WebServer {
       byte[] csrfSecret,
       boolean secureCookies,
       String publicUrl,
-      String metricsRegistry,
       Handler<RoutingContext> staffFromSession,
       Api api,
       List<Pages> pages,
       List<Operations> operations,
-      RequestLoad load) {}
+      RequestLoad load,
+      ClientAddress clientAddress,
+      boolean strictTransportSecurity) {}
 
   private WebServer() {}
 
@@ -124,9 +126,9 @@ public final class WebServer {
     Failures failures = new Failures(parts.templates());
 
     router.route().handler(parts.load().counter());
-    router.route().handler(WebServer::securityHeaders);
+    router.route().handler(securityHeaders(parts.strictTransportSecurity()));
+    router.route().handler(parts.clientAddress().handler());
     router.get("/health").handler(health(vertx, parts.pool()));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(parts.metricsRegistry()));
     router.get("/openapi.yaml").handler(openApiDocument(vertx, parts.publicUrl()));
     router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.get("/favicon.ico").handler(ctx -> ctx.redirect("/static/img/favicon.svg"));
@@ -147,14 +149,14 @@ public final class WebServer {
     router.routeWithRegex("^/(?!api/).*").handler(keepFreshToken(csrf)).handler(WebServer::keepAcceptedToken);
 
     SessionHandler session = SessionHandler.create(parts.sessions())
-        .setSessionCookieName("samla_session")
+        .setSessionCookieName(SESSION_COOKIE)
         .setCookieHttpOnlyFlag(true)
         .setCookieSecureFlag(parts.secureCookies())
         .setCookieSameSite(CookieSameSite.LAX)
         .setSessionTimeout(8L * 3600 * 1000)
         .setLazySession(true);
     for (String path : STAFF_PATHS) {
-      router.route(path).handler(session).handler(ctx -> {
+      router.route(path).handler(onlyForSessions(session)).handler(ctx -> {
         ctx.put(SESSION_HANDLER_KEY, session);
         ctx.next();
       }).handler(parts.staffFromSession());
@@ -168,6 +170,39 @@ public final class WebServer {
     router.route().last().handler(failures::notFound);
     router.route().failureHandler(failures::handle);
     return router;
+  }
+
+  /**
+   * A web session only where there can be one: the browser brings a session cookie, or it is signing in. Lazy
+   * sessions alone do not do it: Vert.x's CSRF handler looks at the (not yet existing) session on every page, which
+   * counts as using it, so every anonymous visit to a staff page got a session cookie (and, before PgSessionStore
+   * stored only signed-in sessions, a row). Without a session, handlers see none and nobody is signed in.
+   */
+  private static Handler<RoutingContext> onlyForSessions(SessionHandler session) {
+    return ctx -> {
+      boolean signingIn = "POST".equals(ctx.request().method().name()) && "/login".equals(ctx.request().path());
+      if (signingIn || ctx.request().getCookie(SESSION_COOKIE) != null) {
+        session.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    };
+  }
+
+  /**
+   * The operator's port: Prometheus metrics and health, apart from the public port (bound to loopback unless
+   * SAMLA_MANAGEMENT_HOST says otherwise), so that nobody on the internet reads the service's internals.
+   */
+  public static Router managementRouter(Vertx vertx, Pool pool, String metricsRegistry) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
+    router.get("/health").handler(health(vertx, pool));
+    return router;
+  }
+
+  /** The management server on its own host and port. */
+  public static Future<HttpServer> listenManagement(Vertx vertx, Router router, String host, int port) {
+    return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }
 
   /** The contract as written, with this installation's own URL as its server. */
@@ -186,14 +221,20 @@ public final class WebServer {
     return HealthCheckHandler.createWithHealthChecks(checks);
   }
 
-  private static void securityHeaders(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "same-origin")
-        .putHeader("X-Frame-Options", "SAMEORIGIN")
-        .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            + "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'");
-    ctx.next();
+  /** With an https public address, browsers are also told to come back over HTTPS only, for a year. */
+  private static Handler<RoutingContext> securityHeaders(boolean strictTransportSecurity) {
+    return ctx -> {
+      ctx.response()
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Referrer-Policy", "same-origin")
+          .putHeader("X-Frame-Options", "SAMEORIGIN")
+          .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+              + "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'");
+      if (strictTransportSecurity) {
+        ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
+      }
+      ctx.next();
+    };
   }
 
   /**

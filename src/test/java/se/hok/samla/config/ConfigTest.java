@@ -67,11 +67,42 @@ class ConfigTest {
     assertMessageNames("SAMLA_PUBLIC_URL", Map.of("SAMLA_PUBLIC_URL", "samla.example"));
     assertMessageNames("SAMLA_ADMIN_EMAIL", Map.of("SAMLA_ADMIN_EMAIL", "nobody"));
     assertMessageNames("SAMLA_ADMIN_PASSWORD", Map.of("SAMLA_ADMIN_PASSWORD", "short"));
+    assertMessageNames("SAMLA_ADMIN_PASSWORD", Map.of("SAMLA_ADMIN_PASSWORD", "password1234"));
+    assertMessageNames("SAMLA_ADMIN_PASSWORD", Map.of("SAMLA_ADMIN_PASSWORD", "admin-password-123"));
     assertMessageNames("SAMLA_DEMO", Map.of("SAMLA_DEMO", "kanske"));
+    assertMessageNames("SAMLA_LIMIT_SIGNUPS_PER_CLIENT", Map.of("SAMLA_LIMIT_SIGNUPS_PER_CLIENT", "40 per minute"));
+    assertMessageNames("SAMLA_LIMIT_SIGNIN_PER_ACCOUNT", Map.of("SAMLA_LIMIT_SIGNIN_PER_ACCOUNT", "0/1m"));
+    assertMessageNames("SAMLA_ORGANISER_ALERT_MINUTES", Map.of("SAMLA_ORGANISER_ALERT_MINUTES", "en timme"));
+    assertMessageNames("SAMLA_MANAGEMENT_PORT", Map.of("SAMLA_MANAGEMENT_PORT", "metrics"));
+    assertMessageNames("SAMLA_TRUSTED_PROXIES", Map.of("SAMLA_TRUSTED_PROXIES", "proxy.example"));
+    assertMessageNames("SAMLA_TRUSTED_PROXIES", Map.of("SAMLA_TRUSTED_PROXIES", "10.0.0.0/33"));
     assertMessageNames("SAMLA_DB_POOL_SIZE", Map.of("SAMLA_DB_POOL_SIZE", "0"));
     assertMessageNames("SAMLA_DB_POOL_SIZE", Map.of("SAMLA_DB_POOL_SIZE", "många"));
     ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(), "--dmeo"));
     assertTrue(e.getMessage().contains("--dmeo"));
+  }
+
+  @Test
+  void limitsManagementPortAndProxiesHaveSafeDefaultsAndCanBeSet() {
+    Config c = config(Map.of());
+    assertEquals("5/1m,20/1h,50/1d", c.limits().signInPerAccount().toString());
+    assertEquals("40/1m,300/1h,1000/1d", c.limits().signUpsPerClient().toString());
+    assertEquals(java.time.Duration.ofHours(1), c.limits().organiserAlertInterval());
+    assertEquals(new Config.Management("127.0.0.1", 9464), c.management(), "metrics on loopback, apart from the public port");
+    assertTrue(c.trustedProxies().isEmpty(), "X-Forwarded-For is believed from nobody by default");
+    assertFalse(c.strictTransportSecurity());
+
+    Config set = config(Map.of("SAMLA_LIMIT_SIGNUPS_PER_CLIENT", "100/m, 2000/1d", "SAMLA_LIMIT_SIGNIN_PER_CLIENT", "off",
+        "SAMLA_MANAGEMENT_PORT", "off", "SAMLA_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1, fd00::/8",
+        "SAMLA_PUBLIC_URL", "https://samla.hok.se", "SAMLA_ADMIN_PASSWORD", "grus-och-gran-vid-havet-9"));
+    assertEquals("100/1m,2000/1d", set.limits().signUpsPerClient().toString());
+    assertTrue(set.limits().signInPerClient().off());
+    assertFalse(set.management().enabled());
+    assertEquals(3, set.trustedProxies().size());
+    assertTrue(set.trustedProxies().get(0).contains(new byte[] {10, 1, 2, 3}));
+    assertFalse(set.trustedProxies().get(0).contains(new byte[] {11, 1, 2, 3}));
+    assertTrue(set.strictTransportSecurity());
+    assertTrue(config(Map.of("SAMLA_MANAGEMENT_PORT", "0")).management().port() > 0, "0: any free port");
   }
 
   private static void assertMessageNames(String variable, Map<String, String> env) {

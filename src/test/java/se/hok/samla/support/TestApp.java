@@ -19,7 +19,12 @@ import se.hok.samla.config.Config;
  */
 public final class TestApp implements AutoCloseable {
   public static final String ADMIN_EMAIL = "admin@test.example";
-  public static final String ADMIN_PASSWORD = "admin-password-123";
+  /** Strong enough for Samla's password rules (not the address "admin@…", not a common password). */
+  public static final String ADMIN_PASSWORD = "vinter-ljus-kaffe-42";
+
+  /** The limits on public sign-ups, off in tests unless a test sets them. */
+  public static final java.util.List<String> SIGN_UP_LIMITS = java.util.List.of("SAMLA_LIMIT_SIGNUPS_PER_CLIENT",
+      "SAMLA_LIMIT_SIGNUPS_PER_EMAIL", "SAMLA_LIMIT_SIGNUPS_PER_EMAIL_EVENT", "SAMLA_LIMIT_ORGANISATIONS_PER_CLIENT");
 
   public final Vertx vertx;
   public final Main.Running running;
@@ -40,18 +45,29 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts with extra environment variables (e.g. {@code SAMLA_DEMO=true}). */
   public static TestApp start(Map<String, String> extraEnv) {
+    return start(extraEnv, Clock.systemDefaultZone());
+  }
+
+  /** Starts with extra environment variables and a clock of the test's (e.g. a {@link TestClock}). */
+  public static TestApp start(Map<String, String> extraEnv, Clock clock) {
     String db = TestDatabases.create();
     Map<String, String> env = new HashMap<>();
     env.put("DATABASE_URL", db);
     env.put("SAMLA_HTTP_PORT", "0");
     env.put("SAMLA_ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("SAMLA_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("SAMLA_MANAGEMENT_PORT", "0");
+    // The suite signs up hundreds of people from 127.0.0.1 per app; the sign-up limits are tested on their own
+    // (SignUpLimitsTest), with the defaults.
+    for (String limit : SIGN_UP_LIMITS) {
+      env.put(limit, "off");
+    }
     env.putAll(extraEnv);
     Config config = Config.fromEnvironment(env, new String[0]);
     String registry = "samla-test-" + System.nanoTime();
     Vertx vertx = Vertx.vertx(Main.vertxOptions(registry));
     try {
-      Main.Running running = Main.start(vertx, config, Clock.systemDefaultZone(), registry)
+      Main.Running running = Main.start(vertx, config, clock, registry)
           .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
       return new TestApp(vertx, running, db);
     } catch (Exception e) {
