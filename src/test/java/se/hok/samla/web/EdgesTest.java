@@ -93,6 +93,7 @@ class EdgesTest {
   void aNumberTooBigForAnIdInAQueryStringIs400WithTheField() {
     String token = app.tokenFor("checkin");
     long eventId = PublishedEvent.by(app, app.tokenFor("organiser")).publishId();
+    app.assign(eventId, token, "door");
     for (String value : List.of("99999999999999999999", "9223372036854775808", "12abc", "-1", "0")) {
       HttpResponse<Buffer> r = await(app.client.get("/api/v1/events/" + eventId + "/attendees?q=a&sessionId=" + value)
           .putHeader("Authorization", "Bearer " + token).send());
