@@ -54,6 +54,7 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.sqlclient.Pool;
 import se.hok.samla.mail.MailStatusPages;
+import se.hok.samla.privacy.PersonalData;
 import se.hok.samla.privacy.Retention;
 import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.staff.StaffAuth;
@@ -169,7 +170,7 @@ public final class Main {
         new StaffRoutes(staff, auth, templates)::mount,
         new EventPages(events, templates, config.publicUrl(), clock)::mount,
         new OrganiserPages(events, auth, templates, clock)::mount,
-        new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount,
+        new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)::mount,
         new OrganiserRegistrationPages(registrations, needs, events, auth, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, auth, templates)::mount,
@@ -180,7 +181,7 @@ public final class Main {
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates)::mount,
         new EventApi(events, auth, config.publicUrl(), clock)::mount,
-        new RegistrationApi(registrations, needs, auth, config.publicUrl())::mount,
+        new RegistrationApi(registrations, needs, auth)::mount,
         new TicketApi(tickets, auth)::mount,
         new CheckinApi(checkins, live, auth)::mount,
         new ReportApi(reports, auth)::mount);

@@ -6,36 +6,50 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.staff.StaffMember;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
+import se.hok.samla.web.ValidationException;
 
 /** Signing up and self-service through /api/v1, and the organiser's lists. */
 public final class RegistrationApi {
   private final RegistrationService registrations;
   private final EventNeeds needs;
   private final StaffAuth auth;
-  private final String publicUrl;
 
-  public RegistrationApi(RegistrationService registrations, EventNeeds needs, StaffAuth auth, String publicUrl) {
+  public RegistrationApi(RegistrationService registrations, EventNeeds needs, StaffAuth auth) {
     this.registrations = registrations;
     this.needs = needs;
     this.auth = auth;
-    this.publicUrl = publicUrl;
   }
 
   public void mount(Api api) {
     api.operation("listNeeds", Api::open, this::needs);
-    api.operation("createRegistration", Api::open, this::create);
+    api.operation("createRegistration", staffWithTokenOnly(), this::create);
     api.operation("getRegistration", Api::open, this::get);
     api.operation("changeRegistration", Api::open, this::change);
     api.operation("cancelRegistration", Api::open, this::cancel);
     api.operation("listRegistrations", auth.api(Permission.ORGANISE), this::list);
     api.operation("needsSummary", auth.api(Permission.ORGANISE), this::needsSummary);
+  }
+
+  /**
+   * Who counts as staff when signing someone up: a caller with a bearer token must be an organiser (else 401/403, never
+   * quietly treated as the public); a caller without one is the public. The one place to put a per-event guard.
+   */
+  private io.vertx.core.Handler<RoutingContext> staffWithTokenOnly() {
+    io.vertx.core.Handler<RoutingContext> organiser = auth.api(Permission.ORGANISE);
+    return ctx -> {
+      if (ctx.request().getHeader("Authorization") == null) {
+        ctx.next();
+      } else {
+        organiser.handle(ctx);
+      }
+    };
   }
 
   /** Where a participant manages their registration. */
@@ -55,30 +69,44 @@ public final class RegistrationApi {
     }).toList()))).onFailure(ctx::fail);
   }
 
+  /**
+   * The public gets 202 and one body, whatever happened (new, already registered, waitlisted): the seat or waiting-list
+   * place and the manage link come by e-mail to the address. Staff get 201 with the registration's id, status, place
+   * and late needs, or 422 on the address when it is already registered; never a manage link, which is the
+   * participant's alone (staff have their own, logged access).
+   */
   private void create(RoutingContext ctx) {
     long eventId = eventId(ctx);
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && (key.isBlank() || key.length() > 200)) {
       key = null;
     }
-    registrations.register(eventId, RegistrationInput.fromJson(Api.body(ctx)), key, RegistrationService.Source.API)
+    StaffMember staff = StaffAuth.current(ctx);
+    RegistrationService.Source source = staff != null ? RegistrationService.Source.ORGANISER : RegistrationService.Source.API;
+    registrations.register(eventId, RegistrationInput.fromJson(Api.body(ctx)), key, source)
         .onSuccess(r -> {
-          if (r.duplicate()) {
-            // Says nothing about whether the address was registered: the owner of the address gets the link.
-            Json.send(ctx, 202, Map.of("status", "check_email",
-                "message", Messages.get(Lang.of(ctx), "registration.checkEmail")));
-            return;
+          if (staff == null) {
+            Json.send(ctx, 202, neutralAnswer(Lang.of(ctx)));
+          } else if (r.duplicate()) {
+            ctx.fail(ValidationException.of("email", "error.reg.alreadyRegistered"));
+          } else {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", r.id());
+            body.put("status", r.status());
+            body.put("waitlistPosition", r.waitlistPosition());
+            body.put("urgentNeeds", r.urgentNeeds());
+            Json.send(ctx, 201, body);
           }
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("id", r.id());
-          body.put("status", r.status());
-          body.put("waitlistPosition", r.waitlistPosition());
-          body.put("manageUrl", manageUrl(publicUrl, r.manageToken()));
-          body.put("urgentNeeds", r.urgentNeeds());
-          ctx.response().putHeader("Location", "/api/v1/registrations/" + r.manageToken());
-          Json.send(ctx, 201, body);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The one answer the public gets to a sign-up. */
+  static Map<String, Object> neutralAnswer(Lang lang) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("outcome", "check_email");
+    body.put("message", Messages.get(lang, "registration.checkEmail"));
+    return body;
   }
 
   private void get(RoutingContext ctx) {

@@ -36,6 +36,7 @@ import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventView;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.web.Lang;
 
@@ -115,12 +116,16 @@ class MailRendererTest {
 
   record Reg(UUID id, String token, JsonObject body) {}
 
+  /**
+   * Signed up as an organiser would (the answer names the registration), with the manage link its first e-mail
+   * carries: that e-mail rendered here.
+   */
   static Reg register(long event, JsonObject person) {
-    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + event + "/registrations").sendJsonObject(person));
-    assertEquals(201, r.statusCode(), r.bodyAsString());
-    JsonObject body = r.bodyAsJsonObject();
-    String url = body.getString("manageUrl");
-    return new Reg(UUID.fromString(body.getString("id")), url.substring(url.lastIndexOf('/') + 1), body);
+    JsonObject body = SignUps.byOrganiser(app, organiser, event, person);
+    UUID id = UUID.fromString(body.getString("id"));
+    Matcher link = MANAGE.matcher(rendered(body.getString("status"), event, id, new JsonObject()).html());
+    assertTrue(link.find(), "the first e-mail carries the manage link");
+    return new Reg(id, link.group(1), body);
   }
 
   static JsonObject person(String name) {
