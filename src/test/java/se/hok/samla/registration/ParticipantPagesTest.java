@@ -128,6 +128,9 @@ class ParticipantPagesTest {
     assertFalse(MANAGE_LINK.matcher(thanks).find(), "no manage link on the page");
     assertFalse(thanks.contains("reg."), "every text has a translation");
     assertEquals(thanks, follow(person, sent).bodyAsString(), "the receipt can be reloaded");
+    String thanksEn = get(sent.getHeader("Location") + "?lang=en").bodyAsString();
+    assertContains(thanksEn, "<h1>Thank you – check your e-mail</h1>");
+    assertFalse(thanksEn.contains("reg."), "every text has a translation");
 
     String token = manageToken("asa.oberg@example.org");
     String mail = Mails.text(Mails.to(app, "asa.oberg@example.org").get(0), "text/plain");
