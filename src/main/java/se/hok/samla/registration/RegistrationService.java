@@ -146,7 +146,7 @@ public final class RegistrationService {
         .map(i -> i.validate(new FieldChecks(), source != Source.WALK_IN))
         .compose(data -> pool.withTransaction(conn -> claimKey(conn, eventId, idempotencyKey, fingerprint)
             .compose(replay -> replay.isPresent()
-                ? (source.byStaff() ? replayed(conn, replay.get()) : Future.succeededFuture(RegistrationResult.NEUTRAL))
+                ? (source.byStaff() ? replayed(conn, replay.get().registrationId()) : Future.succeededFuture(RegistrationResult.NEUTRAL))
                 : signUp(conn, eventId, data, source)
                     .compose(r -> recordKey(conn, eventId, idempotencyKey, r.id()).map(r)))))
         .compose(r -> source.byStaff() ? withPosition(r) : Future.succeededFuture(RegistrationResult.NEUTRAL))
@@ -162,34 +162,39 @@ public final class RegistrationService {
     }
   }
 
+  /** The request under this key was made before, with the same fingerprint: it made or named this registration (if any). */
+  private record Replay(java.util.Optional<UUID> registrationId) {}
+
   /**
-   * Takes the key for this request, or finds the request that took it first. Empty: the key is ours (or there is
-   * none), go on. A registration id (possibly empty): the same request again, answer as the first did. Another
-   * request under the key: refused. If the first request under the key is still running, the insert waits for it.
+   * Takes the key for this request, or finds the request that took it first. Empty: the key is ours (or there is none,
+   * or no such event: the sign-up then says so), go on. A replay: the same request again, answered as the first was.
+   * Another request under the key: refused. If the first request under the key is still running, the insert waits for
+   * it to commit or roll back.
    */
-  private Future<java.util.Optional<java.util.Optional<UUID>>> claimKey(SqlConnection conn, long eventId, String key,
-                                                                          byte[] fingerprint) {
+  private Future<java.util.Optional<Replay>> claimKey(SqlConnection conn, long eventId, String key, byte[] fingerprint) {
     if (key == null) {
       return Future.succeededFuture(java.util.Optional.empty());
     }
-    return conn.preparedQuery("insert into registration_request (event_id, idempotency_key, fingerprint) values ($1, $2, $3) "
-            + "on conflict (event_id, idempotency_key) do nothing")
+    return conn.preparedQuery("""
+            insert into registration_request (event_id, idempotency_key, fingerprint)
+            select $1, $2, $3 where exists (select 1 from event where id = $1)
+            on conflict (event_id, idempotency_key) do nothing""")
         .execute(Tuple.of(eventId, key, Buffer.buffer(fingerprint)))
         .compose(inserted -> inserted.rowCount() == 1
-            ? Future.succeededFuture(java.util.Optional.<java.util.Optional<UUID>>empty())
+            ? Future.succeededFuture(java.util.Optional.<Replay>empty())
             : conn.preparedQuery("select fingerprint, registration_id from registration_request where event_id = $1 and idempotency_key = $2")
                 .execute(Tuple.of(eventId, key))
                 .compose(rows -> {
                   if (rows.size() == 0) {
-                    // Erased between the two statements: the key is free again.
-                    return claimKey(conn, eventId, key, fingerprint);
+                    return Future.succeededFuture(java.util.Optional.<Replay>empty());
                   }
                   Row first = rows.iterator().next();
                   if (!java.util.Arrays.equals(first.getBuffer("fingerprint").getBytes(), fingerprint)) {
                     return Future.failedFuture(new ConflictException("idempotency_key_reused", Msg.of("error.reg.keyReused"),
                         Map.of("Idempotency-Key", Msg.of("error.reg.keyReusedField"))));
                   }
-                  return Future.succeededFuture(java.util.Optional.of(java.util.Optional.ofNullable(first.getUUID("registration_id"))));
+                  return Future.succeededFuture(java.util.Optional.of(
+                      new Replay(java.util.Optional.ofNullable(first.getUUID("registration_id")))));
                 }));
   }
 

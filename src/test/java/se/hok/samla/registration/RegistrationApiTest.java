@@ -278,6 +278,7 @@ class RegistrationApiTest {
   void onlyPublishedEventsInTheirWindowTakeSignUps() {
     assertEquals(404, await(app.client.post("/api/v1/events/987654/registrations")
         .sendJsonObject(Events.person("Eva", "eva@example.org"))).statusCode());
+    assertEquals(404, signUp(987654, Events.person("Eva", "eva@example.org"), "nyckel-1").statusCode(), "with a key too");
     JsonObject draft = new JsonObject().put("title", "Utkast").put("kind", "workshop")
         .put("startsAt", Events.START.toString()).put("endsAt", Events.START.plusHours(2).toString())
         .put("onlineUrl", "https://example.org").put("capacity", 5);
