@@ -114,9 +114,9 @@ public final class ParticipantPages {
                 return renderSignUpForm(ctx, 422, event, typed, idempotencyKey == null ? UUID.randomUUID().toString() : idempotencyKey,
                     v.messages(Lang.of(ctx)));
               }
-              if (err instanceof ConflictException c && "idempotency_key_reused".equals(c.code())) {
-                ctx.put(REUSED_KEY, Messages.get(Lang.of(ctx), c.msg()));
-                return renderSignUpForm(ctx, 409, event, typed, UUID.randomUUID().toString(), Map.of());
+              if (err instanceof ConflictException c && RegistrationService.KEY_REUSED.equals(c.code())) {
+                return renderSignUpForm(ctx, 409, event, typed, UUID.randomUUID().toString(), Map.of(),
+                    Messages.get(Lang.of(ctx), c.msg()));
               }
               if (err instanceof ConflictException c) {
                 return renderUnavailable(ctx, 409, event, c.msg());
@@ -125,9 +125,6 @@ public final class ParticipantPages {
             }))
         .onFailure(ctx::fail);
   }
-
-  /** Where the refusal of a form sent again with other content is kept for the page (see renderSignUpForm). */
-  private static final String REUSED_KEY = "samla.reg.keyReused";
 
   /** The one receipt: the same for everyone, nothing in its address. */
   private static String receiptPath(long eventId) {
@@ -145,13 +142,19 @@ public final class ParticipantPages {
 
   private Future<Void> renderSignUpForm(RoutingContext ctx, int status, Event event, RegistrationInput input, String key,
                                         Map<String, String> errors) {
+    return renderSignUpForm(ctx, status, event, input, key, errors, null);
+  }
+
+  /** @param keyReused why the form sent was refused as a second request under its key, or null */
+  private Future<Void> renderSignUpForm(RoutingContext ctx, int status, Event event, RegistrationInput input, String key,
+                                        Map<String, String> errors, String keyReused) {
     Lang lang = Lang.of(ctx);
     return Future.all(registrations.needs(), events.organisations(null)).compose(all -> {
       List<Need> catalogue = all.resultAt(0);
       List<Organisation> organisations = all.resultAt(1);
       Map<String, Object> model = choices(lang, event, input, catalogue, errors);
       model.put("idempotencyKey", key);
-      model.put("keyReused", ctx.get(REUSED_KEY));
+      model.put("keyReused", keyReused);
       model.put("full", event.seatsLeft() == 0);
       String chosenOrg = RegistrationInput.blankToNull(input.organisationId());
       model.put("organisations", organisations.stream()

@@ -162,6 +162,9 @@ public final class RegistrationService {
     }
   }
 
+  /** The error code of a second, different request under an Idempotency-Key. */
+  static final String KEY_REUSED = "idempotency_key_reused";
+
   /** The request under this key was made before, with the same fingerprint: it made or named this registration (if any). */
   private record Replay(java.util.Optional<UUID> registrationId) {}
 
@@ -190,7 +193,7 @@ public final class RegistrationService {
                   }
                   Row first = rows.iterator().next();
                   if (!java.util.Arrays.equals(first.getBuffer("fingerprint").getBytes(), fingerprint)) {
-                    return Future.failedFuture(new ConflictException("idempotency_key_reused", Msg.of("error.reg.keyReused"),
+                    return Future.failedFuture(new ConflictException(KEY_REUSED, Msg.of("error.reg.keyReused"),
                         Map.of("Idempotency-Key", Msg.of("error.reg.keyReusedField"))));
                   }
                   return Future.succeededFuture(java.util.Optional.of(
