@@ -153,9 +153,9 @@ public final class CheckinService {
    * batch (a code and a pick from the list at once), only the first tries to admit; the other is already checked
    * in, by the first. Rows committed by other statements meanwhile are found by the unique index: the insert does
    * nothing, and the answer is already_checked_in (the caller then reads who was first). A device's time is believed
-   * only within the event's day (its start minus 12 hours to its end plus 12 hours; a future time is today's): outside
-   * it, an offline queue replayed from a device with a wrong clock, or a made-up time, the scan is recorded at the
-   * server's time, flagged as a conflict for the organiser, and the time claimed is kept (claimed_at).
+   * only within the event's day (its start minus 12 hours to its end plus 12 hours; a time still to come is taken as
+   * now). Outside it – an offline queue replayed from a device with a wrong clock, or a made-up time – the scan is
+   * recorded at the server's time, flagged as a conflict for the organiser, and the time claimed is kept (claimed_at).
    */
   private static final String SCAN_SQL = """
       with i as (
@@ -166,15 +166,15 @@ public final class CheckinService {
         select i.*,
           ev.id is not null and (i.session_id is null or exists (
             select 1 from event_session es where es.id = i.session_id and es.event_id = ev.id)) as desk_ok,
-          coalesce(i.scanned_at not between ev.starts_at - interval '12 hours' and ev.ends_at + interval '12 hours',
-                   false) as time_doubted,
-          case when i.scanned_at not between ev.starts_at - interval '12 hours' and ev.ends_at + interval '12 hours'
-               then now() else coalesce(least(i.scanned_at, now()), now()) end as effective_at,
+          coalesce(ev.time_doubted, false) as time_doubted,
+          case when ev.time_doubted then now() else coalesce(least(i.scanned_at, now()), now()) end as effective_at,
           (select s.result from checkin_scan s
             where i.idem is not null and s.device_id = i.device_id and s.idempotency_key = i.idem) as prior,
           tk.id as tk_id, tk.revoked_at as tk_revoked, r.*
         from i
-        left join lateral (select e.id, e.starts_at, e.ends_at from event e where e.id = i.event_id) ev on true
+        left join lateral (
+          select e.id, i.scanned_at not between e.starts_at - interval '12 hours' and e.ends_at + interval '12 hours' as time_doubted
+          from event e where e.id = i.event_id) ev on true
         left join lateral (
           select t.id, t.registration_id, t.revoked_at, t.reference from ticket t
           where t.id = i.ticket_id and t.code = i.code limit 1) tk on true
