@@ -40,6 +40,7 @@ import se.hok.samla.registration.Registration;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.registration.RegistrationService.NeedEntry;
+import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 import se.hok.samla.web.NotFoundException;
@@ -197,7 +198,11 @@ public final class MailRenderer implements MailWorker.Renderer {
         }
         return Optional.of(mail(r.email(), content, lang, parts));
       }));
-    });
+    }).recover(failure -> failure instanceof ConflictException
+        // Cancelled (or the event called off) between reading the registration and issuing its ticket: this mail is no
+        // longer true, and the mail that change queued says what is. Skipped now, not retried half a minute later.
+        ? NOTHING
+        : Future.failedFuture(failure));
   }
 
   private MailContent participantContent(String kind, Registration r, Event e, JsonObject payload, Lang lang,

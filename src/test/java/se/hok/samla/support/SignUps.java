@@ -95,7 +95,9 @@ public final class SignUps {
         break;
       }
     }
-    assertEquals(0L, Db.column(app.databaseUrl, waiting).get(0), "e-mail of " + registrationId + " still waiting");
+    assertEquals(0L, Db.column(app.databaseUrl, waiting).get(0), () -> "e-mail of " + registrationId + " still waiting: "
+        + Db.column(app.databaseUrl, "select kind || ', attempt ' || attempts || ', ' || coalesce(last_error, 'no error') "
+            + "from outbox where registration_id = '" + registrationId + "' and sent_at is null and failed_at is null"));
   }
 
   /** The token of the manage link in an e-mail, if it has one. */
