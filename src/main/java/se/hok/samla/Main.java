@@ -58,6 +58,7 @@ import io.vertx.sqlclient.Pool;
 import se.hok.samla.mail.MailStatusPages;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.privacy.AuditPages;
+import se.hok.samla.privacy.PersonalData;
 import se.hok.samla.privacy.Retention;
 import se.hok.samla.staff.ApiTokenPages;
 import se.hok.samla.staff.EventAccess;
@@ -202,7 +203,7 @@ public final class Main {
         new OrganisationPages(organisationNames, auth, templates)::mount,
         new EventPages(events, templates, config.publicUrl(), clock)::mount,
         new OrganiserPages(events, auth, access, templates, clock)::mount,
-        new ParticipantPages(registrations, events, templates, config.publicUrl(), clock)::mount,
+        new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)::mount,
         new OrganiserRegistrationPages(registrations, needs, events, access, audit, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, access, audit, templates)::mount,
@@ -216,7 +217,7 @@ public final class Main {
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates, throttle)::mount,
         new EventApi(events, auth, access, config.publicUrl(), clock)::mount,
-        new RegistrationApi(registrations, needs, access, audit, config.publicUrl())::mount,
+        new RegistrationApi(registrations, needs, access, audit)::mount,
         new TicketApi(tickets, access)::mount,
         new CheckinApi(checkins, live, access, audit)::mount,
         new ReportApi(reports, auth, access)::mount,

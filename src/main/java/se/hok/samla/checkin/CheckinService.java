@@ -156,9 +156,12 @@ public final class CheckinService {
  * from flattening them into joins that read whole tables); v is computed once, not once per use of its verdict. Of two scans of one person in one
    * batch (a code and a pick from the list at once), only the first tries to admit; the other is already checked
    * in, by the first. Rows committed by other statements meanwhile are found by the unique index: the insert does
-   * nothing, and the answer is already_checked_in (the caller then reads who was first). A scan whose answer shows
-   * at-door needs (ok or already_checked_in, with needs) is written to the audit log by the same statement
-   * (AuditLog.insertScanReads), so auditing costs the door no extra round trip.
+   * nothing, and the answer is already_checked_in (the caller then reads who was first). A device's time is believed
+   * only within the event's day (its start minus 12 hours to its end plus 12 hours; a time still to come is taken as
+   * now). Outside it – an offline queue replayed from a device with a wrong clock, or a made-up time – the scan is
+   * recorded at the server's time, flagged as a conflict for the organiser, and the time claimed is kept (claimed_at).
+   * A scan whose answer shows at-door needs (ok or already_checked_in, with needs) is written to the audit log by the
+   * same statement (AuditLog.insertScanReads), so auditing costs the door no extra round trip.
    */
   private static final String SCAN_SQL = """
       with i as (
@@ -168,12 +171,17 @@ public final class CheckinService {
                client)),
       d as (
         select i.*,
-          exists (select 1 from event e where e.id = i.event_id and (i.session_id is null or exists (
-            select 1 from event_session es where es.id = i.session_id and es.event_id = e.id))) as desk_ok,
+          ev.id is not null and (i.session_id is null or exists (
+            select 1 from event_session es where es.id = i.session_id and es.event_id = ev.id)) as desk_ok,
+          coalesce(ev.time_doubted, false) as time_doubted,
+          case when ev.time_doubted then now() else coalesce(least(i.scanned_at, now()), now()) end as effective_at,
           (select s.result from checkin_scan s
             where i.idem is not null and s.device_id = i.device_id and s.idempotency_key = i.idem) as prior,
           tk.id as tk_id, tk.revoked_at as tk_revoked, r.*
         from i
+        left join lateral (
+          select e.id, i.scanned_at not between e.starts_at - interval '12 hours' and e.ends_at + interval '12 hours' as time_doubted
+          from event e where e.id = i.event_id) ev on true
         left join lateral (
           select t.id, t.registration_id, t.revoked_at, t.reference from ticket t
           where t.id = i.ticket_id and t.code = i.code limit 1) tk on true
@@ -205,7 +213,7 @@ public final class CheckinService {
         from v),
       ins as (
         insert into checkin (event_id, session_id, registration_id, ticket_id, checked_in_at, device_id, staff_user_id, method, offline)
-        select c.event_id, c.session_id, c.reg_id, c.tk_id, coalesce(least(c.scanned_at, now()), now()), c.device_id,
+        select c.event_id, c.session_id, c.reg_id, c.tk_id, c.effective_at, c.device_id,
           c.staff_id, c.method, c.offline
         from c where c.admits
         on conflict (registration_id, coalesce(session_id, 0)) where undone_at is null do nothing
@@ -227,10 +235,12 @@ public final class CheckinService {
             and ch.undone_at is null limit 1) earlier on true),
       logged as (
         insert into checkin_scan (event_id, session_id, registration_id, ticket_id, checkin_id, device_id, staff_user_id,
-          scanned_at, result, offline, conflict, idempotency_key)
+          scanned_at, result, offline, conflict, idempotency_key, claimed_at)
         select o.event_id, o.session_id, o.reg_id, o.tk_id, o.ins_id, o.device_id, o.staff_id,
-          coalesce(least(o.scanned_at, now()), now()), o.result, o.offline,
-          o.offline and o.result = 'already_checked_in' and coalesce(o.first_device, o.device_id) <> o.device_id, o.idem
+          o.effective_at, o.result, o.offline,
+          o.time_doubted
+            or (o.offline and o.result = 'already_checked_in' and coalesce(o.first_device, o.device_id) <> o.device_id),
+          o.idem, case when o.time_doubted then o.scanned_at end
         from o where o.desk_ok and o.prior is null
         on conflict (device_id, idempotency_key) where idempotency_key is not null do nothing),
       audited as (
@@ -408,10 +418,13 @@ public final class CheckinService {
     return t == null ? null : t.toString();
   }
 
-  /** Tickets admitted on a device while offline that had already been admitted elsewhere: for the organiser. */
+  /**
+   * For the organiser: tickets admitted on a device while offline that had already been admitted elsewhere, and scans
+   * whose device time was not believable (claimedAt: the time the device gave; the scan was recorded at the server's).
+   */
   public Future<List<JsonObject>> conflicts(long eventId) {
     return pool.preparedQuery("""
-            select s.scanned_at, s.device_id, r.name, c.checked_in_at as first_at, c.device_id as first_device
+            select s.scanned_at, s.device_id, s.claimed_at, r.name, c.checked_in_at as first_at, c.device_id as first_device
             from checkin_scan s
             left join registration r on r.id = s.registration_id
             left join checkin c on c.registration_id = s.registration_id
@@ -427,7 +440,8 @@ public final class CheckinService {
                 .put("scannedAt", iso(r.getOffsetDateTime("scanned_at")))
                 .put("deviceId", r.getString("device_id"))
                 .put("firstAt", iso(r.getOffsetDateTime("first_at")))
-                .put("firstDevice", r.getString("first_device")));
+                .put("firstDevice", r.getString("first_device"))
+                .put("claimedAt", iso(r.getOffsetDateTime("claimed_at"))));
           }
           return out;
         });

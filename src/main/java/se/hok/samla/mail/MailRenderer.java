@@ -40,6 +40,7 @@ import se.hok.samla.registration.Registration;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.registration.RegistrationService.NeedEntry;
+import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 import se.hok.samla.web.NotFoundException;
@@ -194,9 +195,16 @@ public final class MailRenderer implements MailWorker.Renderer {
   // To the participant
   // ------------------------------------------------------------------------------------------------
 
+  /**
+   * Which link each e-mail carries (see {@link RegistrationService#issueToken} for how long links work): every e-mail
+   * to the participant about their registration carries a manage link of its own, made as it is rendered; the
+   * {@code manage_link} e-mail, asked for by signing up again, replaces the links issued before it was asked for. The
+   * thank-you carries the survey link instead, the organiser's alert no link. So the most recent e-mail's link works.
+   */
   private Future<Optional<RenderedMail>> toParticipant(String kind, Registration r, Event e, JsonObject payload) {
     Lang lang = Lang.parse(r.language(), Lang.SV);
-    return registrations.issueToken(r.id()).compose(token -> {
+    OffsetDateTime replacesLinksBefore = "manage_link".equals(kind) ? requestedAt(payload) : null;
+    return registrations.issueToken(r.id(), replacesLinksBefore).compose(token -> {
       String manageUrl = RegistrationApi.manageUrl(publicUrl, token);
       Future<TicketFiles> ticket = TICKET_KINDS.contains(kind) && r.isConfirmed()
           ? tickets.forRegistration(r, e, manageUrl, "changed".equals(kind))
@@ -212,7 +220,11 @@ public final class MailRenderer implements MailWorker.Renderer {
         }
         return Optional.of(mail(r.email(), content, lang, parts));
       }));
-    });
+    }).recover(failure -> failure instanceof ConflictException
+        // Cancelled (or the event called off) between reading the registration and issuing its ticket: this mail is no
+        // longer true, and the mail that change queued says what is. Skipped now, not retried half a minute later.
+        ? NOTHING
+        : Future.failedFuture(failure));
   }
 
   private MailContent participantContent(String kind, Registration r, Event e, JsonObject payload, Lang lang,
@@ -228,11 +240,13 @@ public final class MailRenderer implements MailWorker.Renderer {
       case "confirmed" -> {
         intro.add(msg(lang, "mail.intro.confirmed", title));
         intro.add(msg(lang, "mail.intro.ticketFiles"));
+        notice = lateNeeds(r, e, lang, catalogue);
       }
       case "waitlisted" -> {
         intro.add(msg(lang, "mail.intro.waitlisted", title));
         intro.add(msg(lang, "mail.intro.waitlistedPosition", r.waitlistPosition()));
         intro.add(msg(lang, "mail.intro.waitlistedNext"));
+        notice = lateNeeds(r, e, lang, catalogue);
       }
       case "promoted" -> {
         intro.add(msg(lang, "mail.intro.promoted", title));
@@ -260,6 +274,7 @@ public final class MailRenderer implements MailWorker.Renderer {
       case "manage_link" -> {
         intro.add(msg(lang, "mail.intro.manageLink", title));
         intro.add(msg(lang, "mail.intro.manageLinkUse"));
+        intro.add(msg(lang, "mail.intro.manageLinkReplaces"));
         intro.add(msg(lang, "mail.intro.manageLinkNotYou"));
       }
       case "reminder" -> {
@@ -294,6 +309,44 @@ public final class MailRenderer implements MailWorker.Renderer {
     return new MailContent(lang.code(), subject(lang, key, title), msg(lang, "mail.heading." + key),
         msg(lang, "mail.greeting", r.name()), intro, notice, ticket, sections, action,
         List.of(msg(lang, "mail.footer.participant"), msg(lang, "mail.footer.about")));
+  }
+
+  /**
+   * Needs stated after their book-by date (the event's first day minus the need's lead days, as of the day of the
+   * sign-up): the organiser may not manage to arrange them, and the person is told so in their first e-mail. Null when none.
+   */
+  private static Notice lateNeeds(Registration r, Event e, Lang lang, Map<String, NeedEntry> catalogue) {
+    LocalDate eventDay = e.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
+    LocalDate signedUp = r.createdAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
+    List<String> late = new ArrayList<>();
+    for (Registration.NeedChoice n : r.needs()) {
+      NeedEntry entry = catalogue.get(n.code());
+      if (entry != null && entry.leadDays() != null && signedUp.isAfter(eventDay.minusDays(entry.leadDays()))) {
+        late.add(lang == Lang.EN ? entry.labelEn() : entry.labelSv());
+      }
+    }
+    if (late.isEmpty()) {
+      return null;
+    }
+    String organiser = e.organiserEmail() == null || e.organiserEmail().isBlank() ? null : e.organiserEmail().strip();
+    return new Notice(msg(lang, "mail.late.heading"), late,
+        organiser == null ? msg(lang, "mail.late.text") : msg(lang, "mail.late.textContact", organiser));
+  }
+
+  /**
+   * When a re-sent link was asked for ({@code requestedAt}, written by the database with the outbox row); a row
+   * without it (written before it existed) replaces every older link, as the request is older than the rendering.
+   */
+  private OffsetDateTime requestedAt(JsonObject payload) {
+    String at = payload.getString("requestedAt");
+    if (at != null) {
+      try {
+        return OffsetDateTime.parse(at);
+      } catch (java.time.format.DateTimeParseException ignored) {
+        // fall through: replace every older link
+      }
+    }
+    return OffsetDateTime.now(clock);
   }
 
   /** Sessions the person chose but did not get when promoted, unless they hold them again by now. */

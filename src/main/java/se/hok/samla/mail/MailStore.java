@@ -89,6 +89,34 @@ final class MailStore {
         .map(rows -> rows.rowCount());
   }
 
+  /** One outbox row unless one of this kind was queued for the registration within the interval; whether it was. */
+  static Future<Boolean> addUnlessQueuedWithin(SqlClient conn, String kind, long eventId, UUID registrationId,
+                                               Duration interval) {
+    return conn.preparedQuery("""
+            insert into outbox (kind, event_id, registration_id, payload)
+            select $1, $2, $3, jsonb_build_object('requestedAt', now())
+            where not exists (select 1 from outbox where registration_id = $3 and kind = $1
+                                and created_at > now() - make_interval(secs => $4))""")
+        .execute(Tuple.of(kind, eventId, registrationId, (double) interval.toSeconds()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Every row of these registrations, sent or not. */
+  static Future<Void> deleteOfRegistrations(SqlClient conn, List<UUID> registrationIds) {
+    return conn.preparedQuery("delete from outbox where registration_id = any($1)")
+        .execute(Tuple.tuple().addArrayOfUUID(registrationIds.toArray(UUID[]::new)))
+        .mapEmpty();
+  }
+
+  /** Rows settled longer ago than {@code age}: sent or skipped (sent_at), or given up (failed_at). */
+  static Future<Integer> deleteSettledBefore(SqlClient conn, Duration age) {
+    return conn.preparedQuery("""
+            delete from outbox where (sent_at is not null or failed_at is not null)
+              and coalesce(sent_at, failed_at) < now() - make_interval(secs => $1)""")
+        .execute(Tuple.of((double) age.toSeconds()))
+        .map(rows -> rows.rowCount());
+  }
+
   /**
    * Leases up to {@code batch} due rows for {@code lease} and counts the attempt, in one statement. FOR UPDATE
    * SKIP LOCKED: two workers never take the same row; a worker that dies mid-send gives the row back when the

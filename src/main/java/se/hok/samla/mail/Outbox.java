@@ -3,6 +3,8 @@ package se.hok.samla.mail;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -20,6 +22,26 @@ public final class Outbox {
   /** A mail to a staff member (not about a registration): what it says is looked up when it is written. */
   public static Future<Void> addForStaff(SqlClient conn, String kind, JsonObject payload) {
     return MailStore.addToOutbox(conn, kind, null, null, payload);
+  }
+
+  /**
+   * One mail of this kind, unless one was queued for the registration within {@code interval}; payload
+   * {@code requestedAt} is when it was asked for (the database's time). Returns whether it was queued. The caller
+   * locks the registration row first when two requests at once must not both queue it.
+   */
+  public static Future<Boolean> addUnlessQueuedWithin(SqlClient conn, String kind, long eventId, UUID registrationId,
+                                                       Duration interval) {
+    return MailStore.addUnlessQueuedWithin(conn, kind, eventId, registrationId, interval);
+  }
+
+  /** Erasure: every outbox row of these registrations, sent or not (recipient, payload and errors with them). */
+  public static Future<Void> forget(SqlClient conn, List<UUID> registrationIds) {
+    return MailStore.deleteOfRegistrations(conn, registrationIds);
+  }
+
+  /** Retention: rows settled (sent, skipped or given up) longer ago than {@code age}; returns how many. */
+  public static Future<Integer> forgetSettledBefore(SqlClient conn, Duration age) {
+    return MailStore.deleteSettledBefore(conn, age);
   }
 
   /** One mail of this kind to everyone still registered for the event (confirmed or waiting). */

@@ -4,18 +4,21 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import se.hok.samla.followup.FeedbackService;
+import se.hok.samla.mail.Outbox;
+import se.hok.samla.registration.RegistrationService;
 
 /**
- * Erases participants' personal data a configurable number of days after their event has ended: name,
- * e-mail, phone, role, the free-text details of their needs, the comments of their feedback, their manage and
- * survey links and unsent mail. What stays is anonymous and is what follow-up counts: the organisation, the status,
- * which needs and diets there were, the feedback ratings.
+ * Erases participants' personal data ({@link Erasure}, keeping what the follow-up counts) when it is due: a configurable
+ * number of days after their event has ended, and right after an organiser removed the registration, once no e-mail of
+ * it is waiting any more (the cancellation has gone, or given up). Also forgets what is kept only for a while: outbox
+ * rows settled more than {@link #SENT_MAIL_DAYS} days ago (the addresses they went to), idempotency keys older than
+ * {@link #REQUEST_KEY_HOURS} hours, and manage links that no longer work.
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of instances can run it side by side. The audit log's
  * rows go after a year ({@link AuditLog#deleteExpired}), claimed the same way.
  */
@@ -23,6 +26,10 @@ public final class Retention {
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
   private static final int BATCH = 200;
   private static final long EVERY_MS = 3600_000L;
+  /** How long the record of a sent e-mail (with the address it went to) is kept. */
+  static final int SENT_MAIL_DAYS = 30;
+  /** How long an Idempotency-Key is a retry marker; a retry later than this is a new request. */
+  static final int REQUEST_KEY_HOURS = 24;
 
   private final Pool pool;
   private final int days;
@@ -43,7 +50,7 @@ public final class Retention {
   private void runLogged() {
     runOnce().onSuccess(n -> {
       if (n > 0) {
-        log.info("Erased the personal data of {} registrations whose events ended more than {} days ago", n, days);
+        log.info("Erased the personal data of {} registrations (events ended more than {} days ago, or removed by an organiser)", n, days);
       }
     }).onFailure(e -> log.warn("Retention run failed; it will try again", e));
     audit.deleteExpired().onSuccess(n -> {
@@ -53,35 +60,40 @@ public final class Retention {
     }).onFailure(e -> log.warn("Deleting old audit rows failed; it will try again", e));
   }
 
-  /** Erases everything that is due, batch by batch; returns how many registrations were erased. */
+  /** Erases everything that is due, batch by batch, then forgets what is kept only for a while; returns how many registrations were erased. */
   public Future<Integer> runOnce() {
-    return batch().compose(n -> n < BATCH ? Future.succeededFuture(n) : runOnce().map(rest -> n + rest));
+    return erase().compose(n -> forget().map(n));
+  }
+
+  private Future<Integer> erase() {
+    return batch().compose(n -> n < BATCH ? Future.succeededFuture(n) : erase().map(rest -> n + rest));
   }
 
   private Future<Integer> batch() {
     return pool.withTransaction(conn -> conn.preparedQuery("""
-            with due as (
-              select r.id from registration r join event e on e.id = r.event_id
-              where r.erased_at is null and e.ends_at < now() - make_interval(days => $1)
-              order by r.id limit $2
-              for update of r skip locked)
-            update registration r set name = 'Raderad', email = 'raderad+' || r.id || '@invalid', phone = null,
-              role_title = null, consent_at = null, idempotency_key = null, erased_at = now(), updated_at = now()
-            from due where r.id = due.id
-            returning r.id""")
+            select r.id from registration r join event e on e.id = r.event_id
+            where r.erased_at is null
+              and (e.ends_at < now() - make_interval(days => $1)
+                   or (r.erase_requested_at is not null and not exists (
+                         select 1 from outbox o where o.registration_id = r.id and o.sent_at is null and o.failed_at is null)))
+            order by r.id limit $2
+            for update of r skip locked""")
         .execute(Tuple.of(days, BATCH))
         .compose(rows -> {
           List<UUID> ids = new ArrayList<>();
           rows.forEach(r -> ids.add(r.getUUID("id")));
-          if (ids.isEmpty()) {
-            return Future.succeededFuture(0);
-          }
-          Tuple idList = Tuple.of(ids.toArray(UUID[]::new));
-          return conn.preparedQuery("update registration_need set detail = null where registration_id = any($1)").execute(idList)
-              .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = any($1)").execute(idList))
-              .compose(v -> conn.preparedQuery("delete from outbox where registration_id = any($1) and sent_at is null").execute(idList))
-              .compose(v -> FeedbackService.eraseComments(conn, ids))
-              .map(ids.size());
+          return Erasure.erase(conn, ids, Erasure.Extent.KEEP_COUNTS).map(ids.size());
         }));
+  }
+
+  private Future<Void> forget() {
+    return pool.withTransaction(conn -> Outbox.forgetSettledBefore(conn, Duration.ofDays(SENT_MAIL_DAYS))
+        .compose(v -> conn.preparedQuery("delete from registration_request where created_at < now() - make_interval(hours => $1)")
+            .execute(Tuple.of(REQUEST_KEY_HOURS)))
+        .compose(v -> conn.preparedQuery("""
+                delete from manage_token t using registration r, event e
+                where r.id = t.registration_id and e.id = r.event_id and e.ends_at < now() - make_interval(days => $1)""")
+            .execute(Tuple.of(RegistrationService.LINK_DAYS_AFTER_EVENT)))
+        .mapEmpty());
   }
 }

@@ -25,6 +25,7 @@ import se.hok.samla.events.EventStatus;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Organisation;
 import se.hok.samla.web.ConflictException;
+import se.hok.samla.privacy.PersonalData;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 import se.hok.samla.web.Msg;
@@ -44,14 +45,15 @@ public final class ParticipantPages {
   private final RegistrationService registrations;
   private final EventService events;
   private final Templates templates;
-  private final String publicUrl;
+  private final PersonalData personalData;
   private final Clock clock;
 
-  public ParticipantPages(RegistrationService registrations, EventService events, Templates templates, String publicUrl, Clock clock) {
+  public ParticipantPages(RegistrationService registrations, EventService events, PersonalData personalData,
+                          Templates templates, Clock clock) {
     this.registrations = registrations;
     this.events = events;
     this.templates = templates;
-    this.publicUrl = publicUrl;
+    this.personalData = personalData;
     this.clock = clock;
   }
 
@@ -61,12 +63,16 @@ public final class ParticipantPages {
     router.get("/evenemang/:id/anmalan/klar").handler(this::receipt);
     // Before /anmalan/:token, which would otherwise take "raderad" for a token.
     router.get("/anmalan/raderad").handler(ctx -> templates.render(ctx, "registration/erased", Map.of()).onFailure(ctx::fail));
+    // Every page behind a manage link: a link that does not (or no longer) work gets the page that says what to do.
+    router.routeWithRegex("^/anmalan/[^/]+(/.*)?$").failureHandler(this::linkUnavailable);
     router.get("/anmalan/:token").handler(this::manage);
     router.post("/anmalan/:token").handler(this::change);
     router.get("/anmalan/:token/avboka").handler(ctx -> confirmPage(ctx, "cancel"));
     router.post("/anmalan/:token/avboka").handler(this::cancel);
     router.get("/anmalan/:token/radera").handler(ctx -> confirmPage(ctx, "erase"));
     router.post("/anmalan/:token/radera").handler(this::erase);
+    router.get("/anmalan/:token/mina-uppgifter").handler(this::myData);
+    router.get("/anmalan/:token/mina-uppgifter.json").handler(this::myDataJson);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -86,6 +92,11 @@ public final class ParticipantPages {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * Whatever happened – registered, waitlisted, or the address was already registered – the answer is the same page,
+   * with nothing in its address: the seat and the manage link come by e-mail, to the address. A form sent again with its
+   * key but other content (back, change, send) is refused with the form shown again under a new key; nothing changes.
+   */
   private void signUp(RoutingContext ctx) {
     long eventId = RegistrationApi.eventId(ctx);
     MultiMap form = ctx.request().formAttributes();
@@ -93,16 +104,19 @@ public final class ParticipantPages {
     RegistrationInput typed = RegistrationInput.fromForm(storable(form));
     String key = form.get("idempotencyKey");
     String idempotencyKey = key != null && IDEMPOTENCY_KEY.matcher(key).matches() ? key : null;
-    events.getPublic(eventId).compose(event -> withKnownOrganisation(typed)
-        .compose(input -> unstorable.isEmpty()
-            ? registrations.register(eventId, input, idempotencyKey, RegistrationService.Source.WEB)
+    events.getPublic(eventId).compose(event -> (unstorable.isEmpty()
+            ? registrations.register(eventId, typed, idempotencyKey, RegistrationService.Source.WEB)
             : Future.<RegistrationResult>failedFuture(new ValidationException(unstorable)))
         // Post/redirect/get: reloading the receipt asks nothing again (a re-sent form would fail the rotated CSRF token).
-        .compose(result -> seeOther(ctx, receiptPath(eventId, result)),
+        .compose(result -> seeOther(ctx, receiptPath(eventId)),
             err -> {
               if (err instanceof ValidationException v) {
                 return renderSignUpForm(ctx, 422, event, typed, idempotencyKey == null ? UUID.randomUUID().toString() : idempotencyKey,
                     v.messages(Lang.of(ctx)));
+              }
+              if (err instanceof ConflictException c && RegistrationService.KEY_REUSED.equals(c.code())) {
+                return renderSignUpForm(ctx, 409, event, typed, UUID.randomUUID().toString(), Map.of(),
+                    Messages.get(Lang.of(ctx), c.msg()));
               }
               if (err instanceof ConflictException c) {
                 return renderUnavailable(ctx, 409, event, c.msg());
@@ -112,78 +126,35 @@ public final class ParticipantPages {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * A typed name that is already in the organisations list means that organisation: nobody has to pick a sector
-   * for it, and the list gets no near-duplicates.
-   */
-  private Future<RegistrationInput> withKnownOrganisation(RegistrationInput in) {
-    String typedName = RegistrationInput.blankToNull(in.organisationName());
-    if (RegistrationInput.blankToNull(in.organisationId()) != null || typedName == null || typedName.length() > 200) {
-      return Future.succeededFuture(in);
-    }
-    return events.organisations(typedName).map(found -> found.stream()
-        .filter(o -> o.name().equalsIgnoreCase(typedName))
-        .findFirst()
-        .map(o -> new RegistrationInput(in.name(), in.email(), in.phone(), String.valueOf(o.id()), null, null,
-            in.roleTitle(), in.sessions(), in.needs(), in.diet(), in.companion(), in.consent(), in.language()))
-        .orElse(in));
+  /** The one receipt: the same for everyone, nothing in its address. */
+  private static String receiptPath(long eventId) {
+    return "/evenemang/" + eventId + "/anmalan/klar";
   }
 
-  /** A new registration's receipt carries its manage token; a duplicate's carries nothing at all. */
-  private static String receiptPath(long eventId, RegistrationResult result) {
-    String path = "/evenemang/" + eventId + "/anmalan/klar";
-    return result.duplicate() ? path : path + "?anmalan=" + result.manageToken();
-  }
-
+  /** "Thank you – check your e-mail": what happens next, when the e-mail comes, what to do when it does not. */
   private void receipt(RoutingContext ctx) {
     long eventId = RegistrationApi.eventId(ctx);
-    String token = ctx.queryParams().get("anmalan");
     Lang lang = Lang.of(ctx);
-    events.getPublic(eventId).compose(event -> {
-      if (token == null) {
-        // The same page whether or not the address was registered before; the owner of the address gets the link.
-        return templates.render(ctx, "registration/check-email", Map.of("e", EventView.of(event, lang, now())));
-      }
-      return registrations.byToken(token).compose(r -> {
-        if (r.eventId() != eventId) {
-          return Future.failedFuture(new NotFoundException("registration"));
-        }
-        if (r.isCancelled()) {
-          return seeOther(ctx, managePath(token));
-        }
-        return registrations.needs().compose(catalogue -> {
-          Map<String, Object> model = new HashMap<>();
-          model.put("e", EventView.of(event, lang, now()));
-          model.put("confirmed", r.isConfirmed());
-          model.put("position", r.waitlistPosition() == null ? "" : Messages.get(lang, "reg.receipt.position", r.waitlistPosition()));
-          model.put("managePath", managePath(token));
-          model.put("manageUrl", RegistrationApi.manageUrl(publicUrl, token));
-          model.put("urgentNeeds", lateNeeds(event, r, catalogue).stream().map(n -> n.label(lang)).toList());
-          return templates.render(ctx, "registration/receipt", model);
-        });
-      });
-    }).onFailure(ctx::fail);
-  }
-
-  /** Stated needs whose book-by date has passed: the same rule that marked them urgent for the organiser. */
-  private List<Need> lateNeeds(Event event, Registration r, List<Need> catalogue) {
-    LocalDate eventDay = event.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
-    LocalDate today = now().atZoneSameInstant(STOCKHOLM).toLocalDate();
-    Set<String> stated = new HashSet<>();
-    r.needs().forEach(n -> stated.add(n.code()));
-    return catalogue.stream()
-        .filter(n -> stated.contains(n.code()) && n.leadDays() != null && today.isAfter(eventDay.minusDays(n.leadDays())))
-        .toList();
+    events.getPublic(eventId)
+        .compose(event -> templates.render(ctx, "registration/check-email", Map.of("e", EventView.of(event, lang, now()))))
+        .onFailure(ctx::fail);
   }
 
   private Future<Void> renderSignUpForm(RoutingContext ctx, int status, Event event, RegistrationInput input, String key,
                                         Map<String, String> errors) {
+    return renderSignUpForm(ctx, status, event, input, key, errors, null);
+  }
+
+  /** @param keyReused why the form sent was refused as a second request under its key, or null */
+  private Future<Void> renderSignUpForm(RoutingContext ctx, int status, Event event, RegistrationInput input, String key,
+                                        Map<String, String> errors, String keyReused) {
     Lang lang = Lang.of(ctx);
     return Future.all(registrations.needs(), events.organisations(null)).compose(all -> {
       List<Need> catalogue = all.resultAt(0);
       List<Organisation> organisations = all.resultAt(1);
       Map<String, Object> model = choices(lang, event, input, catalogue, errors);
       model.put("idempotencyKey", key);
+      model.put("keyReused", keyReused);
       model.put("full", event.seatsLeft() == 0);
       String chosenOrg = RegistrationInput.blankToNull(input.organisationId());
       model.put("organisations", organisations.stream()
@@ -249,6 +220,42 @@ public final class ParticipantPages {
   private void erase(RoutingContext ctx) {
     registrations.eraseByToken(ctx.pathParam("token"))
         .compose(v -> seeOther(ctx, "/anmalan/raderad"))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * A manage link that does not work – never issued, replaced by a link asked for later, erased, or more than
+   * {@link RegistrationService#LINK_DAYS_AFTER_EVENT} days after the event – gets one page (the same for all, so it
+   * says nothing about which) telling how to get a working link.
+   */
+  private void linkUnavailable(RoutingContext ctx) {
+    if (!(ctx.failure() instanceof NotFoundException) || ctx.response().headWritten()) {
+      ctx.next();
+      return;
+    }
+    templates.render(ctx, 404, "registration/link-unavailable", Map.of("days", RegistrationService.LINK_DAYS_AFTER_EVENT))
+        .onFailure(e -> ctx.next());
+  }
+
+  /** Everything Samla holds about the registration, readable (GDPR art. 15). */
+  private void myData(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    Lang lang = Lang.of(ctx);
+    registrations.byToken(token)
+        .compose(r -> personalData.of(r.id()))
+        .compose(data -> templates.render(ctx, "registration/my-data", MyData.model(data, lang, managePath(token))))
+        .onFailure(ctx::fail);
+  }
+
+  /** The same as a JSON file to keep or take elsewhere (GDPR art. 20). */
+  private void myDataJson(RoutingContext ctx) {
+    registrations.byToken(ctx.pathParam("token"))
+        .compose(r -> personalData.of(r.id()))
+        .onSuccess(data -> ctx.response()
+            .putHeader("Content-Type", "application/json; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"samla-mina-uppgifter-" + data.event().id() + ".json\"")
+            .putHeader("Cache-Control", "no-store")
+            .end(MyData.json(data)))
         .onFailure(ctx::fail);
   }
 

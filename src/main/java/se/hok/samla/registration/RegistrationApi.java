@@ -6,14 +6,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventRight;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.staff.StaffMember;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
+import se.hok.samla.web.ValidationException;
 
 /** Signing up and self-service through /api/v1, and the organiser's lists. */
 public final class RegistrationApi {
@@ -21,25 +23,37 @@ public final class RegistrationApi {
   private final EventNeeds needs;
   private final EventAccess access;
   private final AuditLog audit;
-  private final String publicUrl;
 
-  public RegistrationApi(RegistrationService registrations, EventNeeds needs, EventAccess access, AuditLog audit,
-                         String publicUrl) {
+  public RegistrationApi(RegistrationService registrations, EventNeeds needs, EventAccess access, AuditLog audit) {
     this.registrations = registrations;
     this.needs = needs;
     this.access = access;
     this.audit = audit;
-    this.publicUrl = publicUrl;
   }
 
   public void mount(Api api) {
     api.operation("listNeeds", Api::open, this::needs);
-    api.operation("createRegistration", Api::open, this::create);
+    api.operation("createRegistration", staffWithTokenOnly(), this::create);
     api.operation("getRegistration", Api::open, this::get);
     api.operation("changeRegistration", Api::open, this::change);
     api.operation("cancelRegistration", Api::open, this::cancel);
     api.operation("listRegistrations", access.api(EventRight.MANAGE), this::list);
     api.operation("needsSummary", access.api(EventRight.MANAGE), this::needsSummary);
+  }
+
+  /**
+   * Who counts as staff when signing someone up: a caller with a bearer token must be one of the event's organisers
+   * (else 401/403, never quietly treated as the public); a caller without one is the public.
+   */
+  private io.vertx.core.Handler<RoutingContext> staffWithTokenOnly() {
+    io.vertx.core.Handler<RoutingContext> organiser = access.api(EventRight.MANAGE);
+    return ctx -> {
+      if (ctx.request().getHeader("Authorization") == null) {
+        ctx.next();
+      } else {
+        organiser.handle(ctx);
+      }
+    };
   }
 
   /** Where a participant manages their registration. */
@@ -59,30 +73,44 @@ public final class RegistrationApi {
     }).toList()))).onFailure(ctx::fail);
   }
 
+  /**
+   * The public gets 202 and one body, whatever happened (new, already registered, waitlisted): the seat or waiting-list
+   * place and the manage link come by e-mail to the address. Staff get 201 with the registration's id, status, place
+   * and late needs, or 422 on the address when it is already registered; never a manage link, which is the
+   * participant's alone (staff have their own, logged access).
+   */
   private void create(RoutingContext ctx) {
     long eventId = eventId(ctx);
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && (key.isBlank() || key.length() > 200)) {
       key = null;
     }
-    registrations.register(eventId, RegistrationInput.fromJson(Api.body(ctx)), key, RegistrationService.Source.API)
+    StaffMember staff = StaffAuth.current(ctx);
+    RegistrationService.Source source = staff != null ? RegistrationService.Source.ORGANISER : RegistrationService.Source.API;
+    registrations.register(eventId, RegistrationInput.fromJson(Api.body(ctx)), key, source)
         .onSuccess(r -> {
-          if (r.duplicate()) {
-            // Says nothing about whether the address was registered: the owner of the address gets the link.
-            Json.send(ctx, 202, Map.of("status", "check_email",
-                "message", Messages.get(Lang.of(ctx), "registration.checkEmail")));
-            return;
+          if (staff == null) {
+            Json.send(ctx, 202, neutralAnswer(Lang.of(ctx)));
+          } else if (r.duplicate()) {
+            ctx.fail(ValidationException.of("email", "error.reg.alreadyRegistered"));
+          } else {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", r.id());
+            body.put("status", r.status());
+            body.put("waitlistPosition", r.waitlistPosition());
+            body.put("urgentNeeds", r.urgentNeeds());
+            Json.send(ctx, 201, body);
           }
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("id", r.id());
-          body.put("status", r.status());
-          body.put("waitlistPosition", r.waitlistPosition());
-          body.put("manageUrl", manageUrl(publicUrl, r.manageToken()));
-          body.put("urgentNeeds", r.urgentNeeds());
-          ctx.response().putHeader("Location", "/api/v1/registrations/" + r.manageToken());
-          Json.send(ctx, 201, body);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The one answer the public gets to a sign-up. */
+  static Map<String, Object> neutralAnswer(Lang lang) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("outcome", "check_email");
+    body.put("message", Messages.get(lang, "registration.checkEmail"));
+    return body;
   }
 
   private void get(RoutingContext ctx) {

@@ -139,6 +139,36 @@ public record RegistrationInput(
         cleanDiet, companion, consent, lang);
   }
 
+  /**
+   * The SHA-256 of the request's canonical form, stored with its Idempotency-Key: the event, who asked (the source),
+   * and every field as the rules read it – trimmed, the address and a typed organisation name in lower case, sessions,
+   * needs and diets sorted, the language defaulted. So a retry of the same request matches whether it came as a form
+   * or as JSON with its fields in another order, and any change of what would be stored does not. Taken from the input
+   * as typed, before a typed organisation name is looked up (a retry must not differ because the first request created
+   * that organisation).
+   */
+  public byte[] fingerprint(long eventId, String source) {
+    JsonArray sortedSessions = new JsonArray(sessions.stream().map(String::strip).filter(s -> !s.isEmpty()).sorted().toList());
+    JsonArray sortedNeeds = new JsonArray();
+    new java.util.TreeMap<>(needs).forEach((code, detail) -> sortedNeeds.add(new JsonArray().add(code.strip()).add(canonical(detail))));
+    JsonArray sortedDiet = new JsonArray(diet.stream().map(String::strip).distinct().sorted().toList());
+    String lang = blankToNull(language) == null ? "sv" : language.strip().toLowerCase(java.util.Locale.ROOT);
+    JsonArray canonical = new JsonArray().add(eventId).add(source)
+        .add(canonical(name)).add(lower(email)).add(canonical(phone)).add(canonical(organisationId))
+        .add(lower(organisationName)).add(canonical(sector)).add(canonical(roleTitle))
+        .add(sortedSessions).add(sortedNeeds).add(sortedDiet).add(companion).add(consent).add(lang);
+    return se.hok.samla.web.Tokens.sha256(canonical.encode());
+  }
+
+  private static String canonical(String s) {
+    return blankToNull(s);
+  }
+
+  private static String lower(String s) {
+    String v = blankToNull(s);
+    return v == null ? null : v.toLowerCase(java.util.Locale.ROOT);
+  }
+
   private static String str(Object o) {
     return o == null ? null : String.valueOf(o);
   }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -18,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import se.hok.samla.followup.FeedbackService;
 import se.hok.samla.mail.Outbox;
+import se.hok.samla.privacy.Erasure;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
@@ -127,17 +126,109 @@ public final class RegistrationService {
   // Signing up
   // ------------------------------------------------------------------------------------------------
 
+  /**
+   * Signs someone up. The public ({@link Source#WEB}, {@link Source#API}) always gets {@link RegistrationResult#NEUTRAL}:
+   * a new address is registered (its ticket or waiting-list e-mail brings the manage link), an address already
+   * registered gets its manage link e-mailed again (at most once per {@link #LINK_RESEND_INTERVAL}), and the answer is
+   * the same. A second sign-up is refused exactly where a new one would be (closed, unknown session, full session …),
+   * so the refusals say nothing either. Staff ({@link Source#byStaff}) get the registration, or
+   * {@link RegistrationResult#DUPLICATE} with nothing changed and nothing mailed.
+   *
+   * <p>{@code idempotencyKey}: a retry marker. The first request under a key stores the key with the request's
+   * fingerprint ({@link RegistrationInput#fingerprint}); a replay with the same fingerprint answers as the first did
+   * (the public: neutrally; staff: the same registration, as it is now) and changes nothing; another request under the
+   * same key is refused (409) and changes nothing. Two identical requests racing make one registration: the second
+   * waits on the key's primary key until the first commits, then replays it.
+   */
   public Future<RegistrationResult> register(long eventId, RegistrationInput input, String idempotencyKey, Source source) {
+    byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
     return knownOrganisation(input)
         .map(i -> i.validate(new FieldChecks(), source != Source.WALK_IN))
-        .compose(data -> pool.withTransaction(conn -> register(conn, eventId, data, idempotencyKey, source)))
-        .compose(this::withPosition)
-        .recover(e -> isUniqueViolation(e, "registration_idempotency")
-            // Two identical requests raced past the idempotency check: the winner's result is the answer.
-            ? byIdempotencyKey(eventId, idempotencyKey).compose(this::withPosition)
-            : isUniqueViolation(e, "registration_one_per_email")
-                ? Future.succeededFuture(new RegistrationResult(null, null, null, null, true, List.of()))
-                : Future.failedFuture(e));
+        .compose(data -> pool.withTransaction(conn -> claimKey(conn, eventId, idempotencyKey, fingerprint)
+            .compose(replay -> replay.isPresent()
+                ? (source.byStaff() ? replayed(conn, replay.get().registrationId()) : Future.succeededFuture(RegistrationResult.NEUTRAL))
+                : signUp(conn, eventId, data, source)
+                    .compose(r -> recordKey(conn, eventId, idempotencyKey, r.id()).map(r)))))
+        .compose(r -> source.byStaff() ? withPosition(r) : Future.succeededFuture(RegistrationResult.NEUTRAL))
+        .recover(e -> e instanceof AlreadyRegistered
+            ? Future.succeededFuture(RegistrationResult.DUPLICATE)
+            : Future.failedFuture(e));
+  }
+
+  /** An address already registered, when staff sign it up: rolls the transaction back (nothing changes, nothing is mailed). */
+  private static final class AlreadyRegistered extends RuntimeException {
+    AlreadyRegistered() {
+      super("already registered", null, false, false);
+    }
+  }
+
+  /** The error code of a second, different request under an Idempotency-Key. */
+  static final String KEY_REUSED = "idempotency_key_reused";
+
+  /** The request under this key was made before, with the same fingerprint: it made or named this registration (if any). */
+  private record Replay(java.util.Optional<UUID> registrationId) {}
+
+  /**
+   * Takes the key for this request, or finds the request that took it first. Empty: the key is ours (or there is none,
+   * or no such event: the sign-up then says so), go on. A replay: the same request again, answered as the first was.
+   * Another request under the key: refused. If the first request under the key is still running, the insert waits for
+   * it to commit or roll back.
+   */
+  private Future<java.util.Optional<Replay>> claimKey(SqlConnection conn, long eventId, String key, byte[] fingerprint) {
+    if (key == null) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    return conn.preparedQuery("""
+            insert into registration_request (event_id, idempotency_key, fingerprint)
+            select $1, $2, $3 where exists (select 1 from event where id = $1)
+            on conflict (event_id, idempotency_key) do nothing""")
+        .execute(Tuple.of(eventId, key, Buffer.buffer(fingerprint)))
+        .compose(inserted -> inserted.rowCount() == 1
+            ? Future.succeededFuture(java.util.Optional.<Replay>empty())
+            : conn.preparedQuery("select fingerprint, registration_id from registration_request where event_id = $1 and idempotency_key = $2")
+                .execute(Tuple.of(eventId, key))
+                .compose(rows -> {
+                  if (rows.size() == 0) {
+                    return Future.succeededFuture(java.util.Optional.<Replay>empty());
+                  }
+                  Row first = rows.iterator().next();
+                  if (!java.util.Arrays.equals(first.getBuffer("fingerprint").getBytes(), fingerprint)) {
+                    return Future.failedFuture(new ConflictException(KEY_REUSED, Msg.of("error.reg.keyReused"),
+                        Map.of("Idempotency-Key", Msg.of("error.reg.keyReusedField"))));
+                  }
+                  return Future.succeededFuture(java.util.Optional.of(
+                      new Replay(java.util.Optional.ofNullable(first.getUUID("registration_id")))));
+                }));
+  }
+
+  /** Ties the key to the registration the request made or named, so erasing that registration deletes the key. */
+  private Future<Void> recordKey(SqlConnection conn, long eventId, String key, UUID registrationId) {
+    if (key == null || registrationId == null) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery("update registration_request set registration_id = $3 where event_id = $1 and idempotency_key = $2")
+        .execute(Tuple.of(eventId, key, registrationId))
+        .mapEmpty();
+  }
+
+  /** A staff request replayed: the registration it made, as it is now (its place is added after commit). */
+  private Future<RegistrationResult> replayed(SqlConnection conn, java.util.Optional<UUID> registrationId) {
+    if (registrationId.isEmpty()) {
+      return Future.succeededFuture(RegistrationResult.DUPLICATE);
+    }
+    return conn.preparedQuery("""
+            select r.status, array(select t.need_code from organiser_task t where t.registration_id = r.id and t.urgent
+                                   order by t.need_code) as urgent
+            from registration r where r.id = $1""")
+        .execute(Tuple.of(registrationId.get()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return RegistrationResult.DUPLICATE;
+          }
+          Row r = rows.iterator().next();
+          return new RegistrationResult(registrationId.get(), r.getString("status"), null, false,
+              List.of(r.getArrayOfStrings("urgent")));
+        });
   }
 
   /**
@@ -153,88 +244,83 @@ public final class RegistrationService {
             where me.id = $1 and w.event_id = me.event_id and w.status = 'waitlisted' and w.waitlist_seq <= me.waitlist_seq""")
         .execute(Tuple.of(r.id()))
         .map(rows -> new RegistrationResult(r.id(), r.status(), rows.iterator().next().getLong(0).intValue(),
-            r.manageToken(), r.duplicate(), r.urgentNeeds()));
+            r.duplicate(), r.urgentNeeds()));
   }
 
-  private Future<RegistrationResult> byIdempotencyKey(long eventId, String key) {
-    return pool.withTransaction(conn -> existingByKey(conn, eventId, key))
-        .map(found -> found.orElseThrow(() -> new IllegalStateException("idempotent registration vanished")));
-  }
-
-  private Future<java.util.Optional<RegistrationResult>> existingByKey(SqlConnection conn, long eventId, String key) {
-    if (key == null) {
-      return Future.succeededFuture(java.util.Optional.empty());
-    }
-    return conn.preparedQuery("select id, status, waitlist_seq from registration where event_id = $1 and idempotency_key = $2")
-        .execute(Tuple.of(eventId, key))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(java.util.Optional.empty());
-          }
-          Row r = rows.iterator().next();
-          UUID id = r.getUUID("id");
-          // The original token is stored hashed; the replay gets a fresh manage link to the same registration.
-          // The waiting-list place is added after commit, as for any sign-up (withPosition).
-          return issueToken(conn, id).map(token ->
-              java.util.Optional.of(new RegistrationResult(id, r.getString("status"), null, token, false, List.of())));
-        });
-  }
-
-  private Future<RegistrationResult> register(SqlConnection conn, long eventId, RegistrationInput.Data d,
-                                              String idempotencyKey, Source source) {
+  private Future<RegistrationResult> signUp(SqlConnection conn, long eventId, RegistrationInput.Data d, Source source) {
     OffsetDateTime now = OffsetDateTime.now(clock);
-    return existingByKey(conn, eventId, idempotencyKey).compose(existing -> {
-      if (existing.isPresent()) {
-        return Future.succeededFuture(existing.get());
-      }
-      return eventForSignUp(conn, eventId, source, now)
-          .compose(event -> checkChoices(conn, event, d).map(needs -> Map.entry(event, needs)))
-          .compose(ctx -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
-                  insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
-                    companion, diet, consent_at, language, source, idempotency_key)
-                  values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                  on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
-                  returning id""")
-              .execute(Tuple.from(new Object[] {eventId, d.name(), d.email(), d.phone(), orgId, d.roleTitle(),
-                  d.companion(), d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code,
-                  idempotencyKey})))
-              .compose(rows -> {
-                if (rows.size() == 0) {
-                  return duplicate(conn, eventId, d.email(), idempotencyKey);
-                }
-                UUID id = rows.iterator().next().getUUID("id");
-                EventFacts event = ctx.getKey();
-                // Everything that does not need the seat happens before the claim, so the event row stays
-                // locked only for the claim, the numbering and the commit.
-                return saveChoices(conn, id, d)
-                    .compose(v -> tasks(conn, event, id, ctx.getValue(), now))
-                    .compose(urgent -> issueToken(conn, id)
-                        .compose(token -> claim(conn, event, id, d.seats(), d.sessions())
-                            .compose(confirmed -> numberAndAnnounce(conn, eventId, id, confirmed))
-                            .map(status -> new RegistrationResult(id, status, null, token, false, urgent))));
-              }));
-    });
+    return eventForSignUp(conn, eventId, source, now)
+        .compose(event -> checkChoices(conn, event, d).map(needs -> Map.entry(event, needs)))
+        .compose(ctx -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
+                insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
+                  companion, diet, consent_at, language, source)
+                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
+                returning id""")
+            .execute(Tuple.from(new Object[] {eventId, d.name(), d.email(), d.phone(), orgId, d.roleTitle(),
+                d.companion(), d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code})))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return duplicate(conn, eventId, d, source);
+              }
+              UUID id = rows.iterator().next().getUUID("id");
+              EventFacts event = ctx.getKey();
+              // Everything that does not need the seat happens before the claim, so the event row stays
+              // locked only for the claim, the numbering and the commit.
+              return saveChoices(conn, id, d)
+                  .compose(v -> tasks(conn, event, id, ctx.getValue(), now))
+                  .compose(urgent -> claim(conn, event, id, d.seats(), d.sessions())
+                      .compose(confirmed -> numberAndAnnounce(conn, eventId, id, confirmed))
+                      .map(status -> new RegistrationResult(id, status, null, false, urgent)));
+            }));
   }
 
   /**
-   * The address is already registered: mail its manage link again, reveal nothing. Unless it is the same
-   * request again (a retry that raced the first one): then the answer is the first one's.
+   * How soon the manage link of one registration is mailed again when its address signs up again: once per quarter
+   * of an hour at most, so a stranger cannot fill the person's inbox (the one home of this rule).
    */
-  private Future<RegistrationResult> duplicate(SqlConnection conn, long eventId, String email, String idempotencyKey) {
-    return conn.preparedQuery("select id, idempotency_key from registration "
-            + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled'")
-        .execute(Tuple.of(eventId, email))
+  static final java.time.Duration LINK_RESEND_INTERVAL = java.time.Duration.ofMinutes(15);
+
+  /**
+   * The address is already registered. Staff are told so (and nothing changes). The public is answered as for a new
+   * sign-up: refused where a new one would be refused at the seat claim (a chosen session full while the event has
+   * room), else the registration's manage link is mailed again to the address (it replaces the older links when it
+   * is sent), at most once per {@link #LINK_RESEND_INTERVAL}. The registration row is locked, so two second sign-ups
+   * at once queue one mail.
+   */
+  private Future<RegistrationResult> duplicate(SqlConnection conn, long eventId, RegistrationInput.Data d, Source source) {
+    if (source.byStaff()) {
+      return Future.failedFuture(new AlreadyRegistered());
+    }
+    return conn.preparedQuery("select id from registration "
+            + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled' for update")
+        .execute(Tuple.of(eventId, d.email()))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.succeededFuture(new RegistrationResult(null, null, null, null, true, List.of()));
+            return Future.succeededFuture(RegistrationResult.NEUTRAL);  // cancelled meanwhile: nothing to send
           }
-          Row existing = rows.iterator().next();
-          if (idempotencyKey != null && idempotencyKey.equals(existing.getString("idempotency_key"))) {
-            return existingByKey(conn, eventId, idempotencyKey).map(java.util.Optional::orElseThrow);
-          }
-          return outbox(conn, "manage_link", eventId, existing.getUUID("id"))
-              .map(v -> new RegistrationResult(null, null, null, null, true, List.of()));
+          UUID existing = rows.iterator().next().getUUID("id");
+          return refusedAtTheClaim(conn, eventId, d)
+              .compose(v -> Outbox.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
+              .map(queued -> new RegistrationResult(existing, null, null, true, List.of()));
         });
+  }
+
+  /** What {@link #claim} would refuse for a new sign-up of this input: a chosen session that is full, while the event has room. */
+  private Future<Void> refusedAtTheClaim(SqlConnection conn, long eventId, RegistrationInput.Data d) {
+    if (d.sessions().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery("""
+            select e.capacity - e.seats_taken >= $2
+              and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted')
+              and exists (select 1 from event_session s where s.event_id = e.id and s.id = any($3)
+                            and s.seats_taken + $2 > s.capacity) as refused
+            from event e where e.id = $1""")
+        .execute(Tuple.tuple().addLong(eventId).addInteger(d.seats()).addArrayOfLong(d.sessions().toArray(Long[]::new)))
+        .compose(rows -> rows.size() == 1 && rows.iterator().next().getBoolean("refused")
+            ? Future.failedFuture(ValidationException.of("sessions", "error.reg.sessionFull"))
+            : Future.succeededFuture());
   }
 
   /**
@@ -379,20 +465,14 @@ public final class RegistrationService {
         .compose(id -> load(conn, id)));
   }
 
-  /** Cancels (freeing the seat for the next in line) and removes the personal data; the anonymous facts stay. */
+  /**
+   * The person's own erasure: cancels (freeing the seat for the next in line, no e-mail: there is no address left to
+   * send it to) and erases everything personal, the needs and diet they stated included ({@link Erasure.Extent#ALL}).
+   */
   public Future<Void> eraseByToken(String token) {
     return pool.withTransaction(conn -> registrationIdByToken(conn, token)
         .compose(id -> cancel(conn, id, null))
-        .compose(id -> conn.preparedQuery("""
-                update registration set name = 'Raderad', email = 'raderad+' || id || '@invalid', phone = null,
-                  role_title = null, diet = '{}', consent_at = null, erased_at = now(), updated_at = now()
-                where id = $1""").execute(Tuple.of(id))
-            .compose(v -> conn.preparedQuery("delete from registration_need where registration_id = $1").execute(Tuple.of(id)))
-            .compose(v -> conn.preparedQuery("delete from organiser_task where registration_id = $1").execute(Tuple.of(id)))
-            .compose(v -> conn.preparedQuery("delete from outbox where registration_id = $1 and sent_at is null").execute(Tuple.of(id)))
-            .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = $1").execute(Tuple.of(id)))
-            .compose(v -> FeedbackService.eraseComments(conn, List.of(id))))
-        .mapEmpty());
+        .compose(id -> Erasure.erase(conn, List.of(id), Erasure.Extent.ALL)));
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -415,9 +495,18 @@ public final class RegistrationService {
         }));
   }
 
-  /** An organiser removes a registration: the seat frees and the next in line moves up. */
+  /**
+   * An organiser removes a registration: it is cancelled (the seat frees and the next in line moves up), the person
+   * gets the cancellation e-mail, and its personal data is erased by the retention job as soon as that e-mail has gone
+   * (or given up): {@link se.hok.samla.privacy.Retention}, with {@link Erasure.Extent#KEEP_COUNTS}. Erasing at once
+   * would leave no address to tell the person at.
+   */
   public Future<Void> remove(long eventId, UUID id) {
-    return pool.withTransaction(conn -> belongs(conn, eventId, id).compose(v -> cancel(conn, id, "cancelled")).mapEmpty());
+    return pool.withTransaction(conn -> belongs(conn, eventId, id)
+        .compose(v -> cancel(conn, id, "cancelled"))
+        .compose(v -> conn.preparedQuery("update registration set erase_requested_at = coalesce(erase_requested_at, now()) "
+            + "where id = $1 and erased_at is null").execute(Tuple.of(id)))
+        .mapEmpty());
   }
 
   /** An organiser moves one waitlisted person up out of turn, if a seat is free. */
@@ -677,26 +766,49 @@ public final class RegistrationService {
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(new NotFoundException("registration")) : load(conn, id));
   }
 
+  /**
+   * How long a manage link works after its event has ended. Computed from the event's end as it is now, not stored
+   * with the link: an event moved later keeps its links working until 30 days after its new end.
+   */
+  public static final int LINK_DAYS_AFTER_EVENT = 30;
+
+  /**
+   * The registration a manage link opens: a link that was issued ({@link #issueToken}), not replaced by a link asked
+   * for later, of a registration not erased, whose event ended less than {@link #LINK_DAYS_AFTER_EVENT} days ago.
+   * Anything else is the same "not found", whether the link never existed or has stopped working.
+   */
   private Future<UUID> registrationIdByToken(SqlConnection conn, String token) {
     if (token == null || token.length() > 100) {
       return Future.failedFuture(new NotFoundException("registration"));
     }
-    return conn.preparedQuery("select registration_id from manage_token where token_hash = $1")
-        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token))))
+    return conn.preparedQuery("""
+            select t.registration_id from manage_token t
+            join registration r on r.id = t.registration_id join event e on e.id = r.event_id
+            where t.token_hash = $1 and r.erased_at is null and now() < e.ends_at + make_interval(days => $2)""")
+        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token)), LINK_DAYS_AFTER_EVENT))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(new NotFoundException("registration"))
             : Future.succeededFuture(rows.iterator().next().getUUID("registration_id")));
   }
 
-  private Future<String> issueToken(SqlConnection conn, UUID id) {
+  /**
+   * A new manage link for a registration, made for one e-mail as it is rendered (only the SHA-256 is stored, so every
+   * e-mail gets its own link). The rule for which links work, so that the person's most recent e-mail always does:
+   * every e-mail to the participant about their registration carries a new link, and older links keep working –
+   * except when the person asks for the link again (signs up again with the address): that e-mail's link
+   * ({@code replacesLinksBefore}, the time it was asked for) replaces every link issued before the request, while
+   * e-mails rendered after the request keep theirs. Links also stop working when the registration is erased and
+   * {@link #LINK_DAYS_AFTER_EVENT} days after the event.
+   *
+   * @param replacesLinksBefore null for a link that replaces nothing
+   */
+  public Future<String> issueToken(UUID id, OffsetDateTime replacesLinksBefore) {
     String token = newToken();
-    return conn.preparedQuery("insert into manage_token (token_hash, registration_id) values ($1, $2)")
-        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token)), id))
+    return pool.preparedQuery("""
+            with replaced as (
+              delete from manage_token where registration_id = $2 and $3::timestamptz is not null and created_at < $3)
+            insert into manage_token (token_hash, registration_id) values ($1, $2)""")
+        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token)), id, replacesLinksBefore))
         .map(token);
-  }
-
-  /** A new manage link for a registration, e.g. for an e-mail rendered later. */
-  public Future<String> issueToken(UUID id) {
-    return pool.withConnection(conn -> issueToken(conn, id));
   }
 
   private Future<Void> outbox(SqlConnection conn, String kind, long eventId, UUID id) {
@@ -760,10 +872,5 @@ public final class RegistrationService {
   /** 192 bits: a manage link cannot be guessed. */
   static String newToken() {
     return Tokens.random(24);
-  }
-
-  private static boolean isUniqueViolation(Throwable e, String constraint) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getConstraint() != null && pg.getConstraint().equals(constraint);
   }
 }

@@ -156,7 +156,7 @@ public final class Failures {
       return new Problem(404, "not_found", Msg.of("error.notFound"), Map.of());
     }
     if (failure instanceof ConflictException c) {
-      return new Problem(409, c.code(), c.msg(), Map.of());
+      return new Problem(409, c.code(), c.msg(), c.fields(lang));
     }
     if (failure instanceof AccessDeniedException denied) {
       return new Problem(403, "forbidden", denied.msg(), Map.of());

@@ -145,7 +145,7 @@ class CheckinApiTest {
 
     Door.Person later = door.signUp(other, "Avbokad", null);
     String laterCode = door.ticket(other, later).code();
-    assertEquals(200, await(app.client.delete("/api/v1/registrations/" + later.manageToken()).send()).statusCode());
+    door.cancel(later);
     assertEquals("cancelled", result(other, laterCode));
 
     JsonObject byHand = ok(door.checkin(desk, new JsonObject().put("eventId", event)
@@ -208,6 +208,48 @@ class CheckinApiTest {
     se.hok.samla.support.PageSession organiser = se.hok.samla.support.PageSession.staff(app, "organiser").assign(event, "organiser");
     String page = organiser.get("/arrangor/evenemang/" + event + "/incheckning").bodyAsString();
     assertTrue(page.contains("Offline Två") && page.contains("Surfplatta") && page.contains("Huvudentré"), page);
+  }
+
+  @Test
+  void aScanTimeOutsideTheEventsDayIsRecordedAtTheServersTimeAndFlaggedForTheOrganiser() {
+    // The event starts in an hour and lasts four: a device's time is believed from 11 hours ago to 17 hours ahead.
+    long event = door.event("Framtidsforum", 50, null);
+    Door.Person past = door.signUp(event, "Klocka Bakåt", null);
+    Door.Person future = door.signUp(event, "Klocka Framåt", null);
+    Door.Person early = door.signUp(event, "Tidig Gäst", null);
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+    OffsetDateTime lastYear = now.minusDays(400);
+    OffsetDateTime nextWeek = now.plusDays(7);
+    OffsetDateTime believable = now.minusHours(10);
+
+    OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1);
+    JsonObject a = ok(door.checkin(desk, Door.scan(event, door.ticket(event, past).code(), "Surfplatta")
+        .put("scannedAt", lastYear.toString()).put("admittedOffline", true)));
+    JsonObject b = ok(door.checkin(desk, Door.scan(event, door.ticket(event, future).code(), "Surfplatta")
+        .put("scannedAt", nextWeek.toString()).put("admittedOffline", true)));
+    JsonObject c = ok(door.checkin(desk, Door.scan(event, door.ticket(event, early).code(), "Surfplatta")
+        .put("scannedAt", believable.toString()).put("admittedOffline", true)));
+    OffsetDateTime after = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1);
+
+    for (JsonObject r : List.of(a, b)) {
+      assertEquals("ok", r.getString("result"), "let in all the same");
+      OffsetDateTime at = OffsetDateTime.parse(r.getString("firstCheckinAt"));
+      assertTrue(!at.isBefore(before) && !at.isAfter(after), "the server's time, not the device's: " + at);
+    }
+    assertEquals(believable.toInstant(), OffsetDateTime.parse(c.getString("firstCheckinAt")).toInstant(),
+        "a time within the event's day is the device's");
+    assertEquals(List.of(lastYear.toInstant().toString() + "|true", nextWeek.toInstant().toString() + "|true"),
+        Db.column(app.databaseUrl, "select to_char(claimed_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || '|' || conflict "
+            + "from checkin_scan where event_id = " + event + " and claimed_at is not null order by claimed_at"));
+    assertEquals(List.of(false), Db.column(app.databaseUrl, "select conflict from checkin_scan where registration_id = '"
+        + early.id() + "'"));
+    assertEquals(2L, await(checkins.counts(event)).getLong("conflicts"));
+
+    String page = se.hok.samla.support.PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + event + "/incheckning")
+        .bodyAsString();
+    assertTrue(page.contains("Klocka Bakåt") && page.contains("Klocka Framåt"), page);
+    assertTrue(page.contains("Enheten angav tiden " + lastYear), page);
+    assertFalse(page.contains("Tidig Gäst"), "a believable time is no conflict");
   }
 
   @Test

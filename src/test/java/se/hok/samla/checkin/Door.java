@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.Ticket;
 import se.hok.samla.tickets.TicketService;
@@ -34,7 +35,7 @@ final class Door {
     this.tickets = new TicketService(app.vertx, app.running.database().pool());
   }
 
-  record Person(UUID id, String manageToken, String status, String name) {}
+  record Person(UUID id, String email, String status, String name) {}
 
   /** A published event today-ish (it starts in an hour), with optional sessions; {@link #desk} works its door. */
   long event(String title, int capacity, JsonArray sessions) {
@@ -55,16 +56,20 @@ final class Door {
         .put("endsAt", start.plusMinutes(50).toString()).put("capacity", capacity);
   }
 
+  /** Signs someone up as their organiser does (the answer names the registration); their e-mail brings the ticket. */
   Person signUp(long eventId, String name, JsonObject extra) {
     JsonObject body = new JsonObject().put("name", name).put("email", "p" + System.nanoTime() + "@example.org");
     if (extra != null) {
       body.mergeIn(extra);
     }
-    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + eventId + "/registrations").sendJsonObject(body));
-    assertEquals(201, r.statusCode(), r.bodyAsString());
-    JsonObject b = r.bodyAsJsonObject();
-    String url = b.getString("manageUrl");
-    return new Person(UUID.fromString(b.getString("id")), url.substring(url.lastIndexOf('/') + 1), b.getString("status"), name);
+    JsonObject b = SignUps.byOrganiser(app, organiser, eventId, body);
+    return new Person(UUID.fromString(b.getString("id")), body.getString("email"), b.getString("status"), name);
+  }
+
+  /** The person cancels, with the link from their e-mail. */
+  void cancel(Person p) {
+    HttpResponse<Buffer> r = await(app.client.delete("/api/v1/registrations/" + SignUps.manageToken(app, p.email())).send());
+    assertEquals(200, r.statusCode(), r.bodyAsString());
   }
 
   Ticket ticket(long eventId, Person p) {

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
 
 /**
@@ -40,14 +41,18 @@ final class Attendance {
         + "where id = " + eventId);
   }
 
-  record Person(UUID id, String email, String manageToken) {}
+  record Person(UUID id, String email) {}
 
+  /** Signs someone up as their organiser does; the confirmation (with the manage link) goes to the address. */
   Person register(long eventId, String name, String email, String language) {
-    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
-        .sendJsonObject(new JsonObject().put("name", name).put("email", email).put("language", language)));
-    assertEquals(201, r.statusCode(), r.bodyAsString());
-    String url = r.bodyAsJsonObject().getString("manageUrl");
-    return new Person(UUID.fromString(r.bodyAsJsonObject().getString("id")), email, url.substring(url.lastIndexOf('/') + 1));
+    JsonObject r = SignUps.byOrganiser(app, organiser, eventId,
+        new JsonObject().put("name", name).put("email", email).put("language", language));
+    return new Person(UUID.fromString(r.getString("id")), email);
+  }
+
+  /** The manage link, from the person's e-mail. */
+  String manageToken(Person p) {
+    return SignUps.manageToken(app, p.email());
   }
 
   Person register(long eventId, String name, String email) {
@@ -69,7 +74,7 @@ final class Attendance {
   }
 
   void cancelRegistration(Person p) {
-    HttpResponse<Buffer> r = await(app.client.delete("/api/v1/registrations/" + p.manageToken()).send());
+    HttpResponse<Buffer> r = await(app.client.delete("/api/v1/registrations/" + manageToken(p)).send());
     assertEquals(200, r.statusCode(), r.bodyAsString());
   }
 

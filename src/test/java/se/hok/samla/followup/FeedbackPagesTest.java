@@ -172,7 +172,7 @@ class FeedbackPagesTest {
       assertContains(r.bodyAsString(), "<h1>Länken till enkäten fungerar inte</h1>");
     }
     // The manage token is not a survey token.
-    assertEquals(404, person.get("/utvardering/" + a.person().manageToken()).statusCode());
+    assertEquals(404, person.get("/utvardering/" + attendance.manageToken(a.person())).statusCode());
     HttpResponse<Buffer> post = person.post(a.path(), "/utvardering/finns-inte", answer("5", null, null, null));
     assertEquals(404, post.statusCode());
   }

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventView;
 import se.hok.samla.registration.RegistrationService;
+import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.web.Lang;
 
@@ -115,12 +117,16 @@ class MailRendererTest {
 
   record Reg(UUID id, String token, JsonObject body) {}
 
+  /**
+   * Signed up as an organiser would (the answer names the registration), with the manage link its first e-mail
+   * carries: that e-mail rendered here.
+   */
   static Reg register(long event, JsonObject person) {
-    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + event + "/registrations").sendJsonObject(person));
-    assertEquals(201, r.statusCode(), r.bodyAsString());
-    JsonObject body = r.bodyAsJsonObject();
-    String url = body.getString("manageUrl");
-    return new Reg(UUID.fromString(body.getString("id")), url.substring(url.lastIndexOf('/') + 1), body);
+    JsonObject body = SignUps.byOrganiser(app, organiser, event, person);
+    UUID id = UUID.fromString(body.getString("id"));
+    Matcher link = MANAGE.matcher(rendered(body.getString("status"), event, id, new JsonObject()).html());
+    assertTrue(link.find(), "the first e-mail carries the manage link");
+    return new Reg(id, link.group(1), body);
   }
 
   static JsonObject person(String name) {
@@ -332,6 +338,33 @@ class MailRendererTest {
     assertTrue(m.parts().isEmpty());
     assertMailSafeHtml(m, "sv");
     assertWorkingManageLink(m, reg.id());
+    assertTrue(m.text().contains("ersätter länkar i tidigare meddelanden"), m.text());
+  }
+
+  @Test
+  void aLinkAskedForAgainReplacesTheLinksSentBeforeTheRequestAndNoOthers() {
+    Reg reg = register(eventId, person("Linnea"));
+    String before = reg.token();
+    // When the link was asked for, by the database's clock (as the outbox row records it).
+    String requested = (String) Db.column(app.databaseUrl, "select to_json(clock_timestamp()) #>> '{}'").get(0);
+    // An e-mail rendered after the request was made (a reminder, say) keeps its link.
+    String after = manageToken(rendered("reminder", eventId, reg.id(), new JsonObject()));
+    String resent = manageToken(rendered("manage_link", eventId, reg.id(), new JsonObject().put("requestedAt", requested)));
+
+    assertEquals(404, await(app.client.get("/api/v1/registrations/" + before).send()).statusCode(), "sent before the request");
+    assertEquals(200, await(app.client.get("/api/v1/registrations/" + after).send()).statusCode(), "sent after it");
+    assertEquals(200, await(app.client.get("/api/v1/registrations/" + resent).send()).statusCode(), "the one asked for");
+    // Every other e-mail adds a link and replaces none.
+    String changed = manageToken(rendered("changed", eventId, reg.id(), new JsonObject()));
+    for (String token : List.of(after, resent, changed)) {
+      assertEquals(200, await(app.client.get("/api/v1/registrations/" + token).send()).statusCode());
+    }
+  }
+
+  static String manageToken(RenderedMail m) {
+    Matcher link = MANAGE.matcher(m.html());
+    assertTrue(link.find(), "a manage link");
+    return link.group(1);
   }
 
   @Test

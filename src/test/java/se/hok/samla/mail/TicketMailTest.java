@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Mails;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.tickets.Verification;
@@ -75,9 +76,9 @@ class TicketMailTest {
   @Test
   void theTicketArrivesAndItsQrVerifiesForThatRegistration() throws Exception {
     long eventId = event(5);
-    JsonObject r = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
-        .sendJsonObject(new JsonObject().put("name", "Åsa Öberg-Nguyễn").put("email", "asa@example.org"))).bodyAsJsonObject();
-    assertEquals("confirmed", r.getString("status"));
+    SignUps.Participant asa = SignUps.participant(app, eventId,
+        new JsonObject().put("name", "Åsa Öberg-Nguyễn").put("email", "asa@example.org"));
+    assertEquals("confirmed", asa.status());
     MimeMessage mail = mailTo("asa@example.org", 1).get(0);
     assertTrue(mail.getSubject().contains("Samverkanskonferens 2027"), mail.getSubject());
     assertTrue(mail.getMessageID().matches("<outbox-\\d+@localhost>"), mail.getMessageID());
@@ -113,13 +114,13 @@ class TicketMailTest {
 
     Verification v = await(new TicketService(app.vertx, app.running.database().pool()).verify(code));
     assertEquals(Verification.Result.VALID, v.result());
-    assertEquals(r.getString("id"), v.registrationId().toString(), "the code belongs to this registration");
+    assertEquals(asa.id(), v.registrationId(), "the code belongs to this registration");
     assertEquals(eventId, v.eventId());
 
     Part ics = find(parts, "text/calendar").orElseThrow();
     Calendar calendar = new CalendarBuilder().build(new StringReader(new String(ics.getInputStream().readAllBytes(), "UTF-8")));
     VEvent vevent = calendar.<VEvent>getComponents("VEVENT").get(0);
-    assertTrue(vevent.getUid().orElseThrow().getValue().contains(r.getString("id")), "stable UID per registration");
+    assertTrue(vevent.getUid().orElseThrow().getValue().contains(asa.id().toString()), "stable UID per registration");
     assertTrue(vevent.toString().contains("DTSTART;TZID=Europe/Stockholm"), vevent.toString());
 
     Part pdf = find(parts, "application/pdf").orElseThrow();
@@ -140,9 +141,9 @@ class TicketMailTest {
     long eventId = event(1);
     await(app.client.post("/api/v1/events/" + eventId + "/registrations")
         .sendJsonObject(new JsonObject().put("name", "Först").put("email", "forst@example.org")));
-    JsonObject waiting = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
-        .sendJsonObject(new JsonObject().put("name", "Väntar Vänligt").put("email", "vantar@example.org"))).bodyAsJsonObject();
-    assertEquals("waitlisted", waiting.getString("status"));
+    SignUps.Participant waiting = SignUps.participant(app, eventId,
+        new JsonObject().put("name", "Väntar Vänligt").put("email", "vantar@example.org"));
+    assertEquals("waitlisted", waiting.status());
     MimeMessage waitMail = mailTo("vantar@example.org", 1).get(0);
     assertTrue(find(leaves(waitMail), "application/pdf").isEmpty(), "no ticket while waiting");
   }

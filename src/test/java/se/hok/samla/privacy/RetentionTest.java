@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static se.hok.samla.support.TestApp.await;
 
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
 
 /** Personal data goes a set time after the event; the anonymous facts the working group counts stay. */
@@ -34,23 +33,32 @@ class RetentionTest {
     app.close();
   }
 
-  /** A published event with one registration (with needs), then moved to have ended {@code daysAgo} days ago. */
-  static String registrationAt(int daysAgo, String email) {
+  /**
+   * A published event with one registration (with needs), then moved to have ended {@code daysAgo} days ago; its manage
+   * link from the e-mail, when {@code withLink}.
+   */
+  static String registrationAt(int daysAgo, String email, boolean withLink) {
     OffsetDateTime start = OffsetDateTime.now().plusDays(20);
     long id = PublishedEvent.by(app, organiser).with("title", "Dialogmöte").kind("dialogmote").startsAt(start)
         .endsAt(start.plusHours(2)).capacity(10).with("onlineUrl", "https://example.org")
         .with("registrationOpensAt", null).publishId();
     Db.exec(app.databaseUrl, "insert into organisation (name, sector) values ('Org " + email + "', 'ideburen')");
-    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + id + "/registrations").sendJsonObject(new JsonObject()
+    JsonObject person = new JsonObject()
         .put("name", "Ingrid Isaksson").put("email", email).put("phone", "070-1234567").put("roleTitle", "Kassör")
         .put("organisationName", "Org " + email).put("consent", true)
-        .put("needs", new JsonArray().add(new JsonObject().put("code", "specialkost").put("detail", "celiaki")))));
-    assertEquals(201, r.statusCode(), r.bodyAsString());
+        .put("needs", new JsonArray().add(new JsonObject().put("code", "specialkost").put("detail", "celiaki")));
+    String token = withLink ? SignUps.participant(app, id, person).token() : null;
+    if (!withLink) {
+      SignUps.anonymously(app, id, person);
+    }
     Db.exec(app.databaseUrl, "update event set starts_at = now() - interval '" + daysAgo + " days 2 hours', "
         + "ends_at = now() - interval '" + daysAgo + " days', registration_opens_at = null, registration_closes_at = null "
         + "where id = " + id);
-    String url = r.bodyAsJsonObject().getString("manageUrl");
-    return url.substring(url.lastIndexOf('/') + 1);
+    return token;
+  }
+
+  static String registrationAt(int daysAgo, String email) {
+    return registrationAt(daysAgo, email, true);
   }
 
   @Test
@@ -74,6 +82,7 @@ class RetentionTest {
         + " and registration_id in " + mine), "its free text goes");
     assertEquals(List.of("confirmed"), Db.column(app.databaseUrl, "select status from registration where id in " + mine));
     assertEquals(404, await(app.client.get("/api/v1/registrations/" + old).send()).statusCode(), "the manage link is gone");
+    assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from manage_token where registration_id in " + mine));
 
     assertEquals(200, await(app.client.get("/api/v1/registrations/" + recent).send()).statusCode());
     assertEquals(List.of("recent@example.org"), Db.column(app.databaseUrl, "select email from registration where email = 'recent@example.org'"));
@@ -82,7 +91,7 @@ class RetentionTest {
   @Test
   void twoInstancesRunningAtOnceEraseEachRegistrationOnce() {
     for (int i = 0; i < 30; i++) {
-      registrationAt(40, "many" + i + "@example.org");
+      registrationAt(40, "many" + i + "@example.org", false);
     }
     Retention a = new Retention(app.running.database().pool(), 30);
     Retention b = new Retention(app.running.database().pool(), 30);

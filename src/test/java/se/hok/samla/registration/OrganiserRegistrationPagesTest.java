@@ -30,7 +30,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.support.Browser;
+import se.hok.samla.privacy.Retention;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.Mails;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 
@@ -191,6 +194,16 @@ class OrganiserRegistrationPagesTest {
     String html = await(organiser.get(removed.getHeader("Location")).send()).bodyAsString();
     assertContains(html, "Anmälan är borttagen");
     assertContains(section(html, "avbokade", "lagg-till"), "Anna Först");
+
+    // Anna is told, then what named her is erased; the cancelled registration still counts.
+    Mails.awaitOne(app, m -> Mails.recipient(m).contains("anna@example.org") && subject(m).startsWith("Din anmälan är avbokad"),
+        "the cancellation to Anna");
+    SignUps.awaitMailSettled(app, anna);
+    await(new Retention(app.running.database().pool(), 30).runOnce());
+    assertEquals(List.of("Raderad|cancelled"), Db.column(app.databaseUrl, "select name || '|' || status from registration where id = '"
+        + anna + "'"));
+    assertEquals(0L, count("select count(*) from outbox where registration_id = '" + anna + "'"));
+    assertContains(section(await(organiser.get(page(event)).send()).bodyAsString(), "avbokade", "lagg-till"), "Uppgifterna är raderade");
   }
 
   @Test
@@ -441,10 +454,9 @@ class OrganiserRegistrationPagesTest {
     return new JsonObject().put("code", code);
   }
 
+  /** Signed up by an organiser through the API: the answer names the registration. */
   private static JsonObject register(long event, JsonObject body) {
-    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + event + "/registrations").sendJsonObject(body));
-    assertEquals(201, r.statusCode(), r.bodyAsString());
-    return r.bodyAsJsonObject();
+    return SignUps.byOrganiser(app, adminToken, event, body);
   }
 
   private static JsonObject apiRegistration(long event, String email) {
@@ -485,6 +497,14 @@ class OrganiserRegistrationPagesTest {
 
   private static long auditRows(long event) {
     return count("select count(*) from audit_log where action = 'registrations' and event_id = " + event);
+  }
+
+  private static String subject(jakarta.mail.internet.MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long count(String sql) {

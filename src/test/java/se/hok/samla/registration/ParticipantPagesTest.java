@@ -32,13 +32,15 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
+import se.hok.samla.support.Mails;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
 
 /**
  * The participant's pages as a person meets them: the sign-up form without JavaScript (plain form posts with the
- * CSRF cookie), its receipt, the manage page behind the link, and the same in headless Chromium with the keyboard
- * only, checked by axe-core.
+ * CSRF cookie), its receipt (the same for everyone: check your e-mail), the manage page behind the link from the
+ * e-mail, "my data", and the same in headless Chromium with the keyboard only, checked by axe-core.
  */
 class ParticipantPagesTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
@@ -75,7 +77,7 @@ class ParticipantPagesTest {
   // ------------------------------------------------------------------------------------------------ signing up
 
   @Test
-  void aFormPostIsConfirmedAndTheReceiptLinksToTheManagePage() {
+  void aFormPostIsAnsweredWithCheckYourEmailAndTheLinkComesByEmail() {
     Event event = event(40, START, null);
     assertContains(get("/evenemang/" + event.id).bodyAsString(), "href=\"/evenemang/" + event.id + "/anmalan\">Anmäl dig</a>");
 
@@ -114,16 +116,25 @@ class ParticipantPagesTest {
     // Post, redirect, get: the receipt can be reloaded without sending anything again.
     HttpResponse<Buffer> sent = await(person.post("/evenemang/" + event.id + "/anmalan").sendForm(form));
     assertEquals(303, sent.statusCode(), sent.bodyAsString());
-    assertTrue(sent.getHeader("Location").startsWith("/evenemang/" + event.id + "/anmalan/klar?anmalan="), sent.getHeader("Location"));
+    assertEquals("/evenemang/" + event.id + "/anmalan/klar", sent.getHeader("Location"), "nothing in the receipt's address");
     HttpResponse<Buffer> receipt = follow(person, sent);
     assertEquals(200, receipt.statusCode(), receipt.bodyAsString());
-    assertContains(receipt.bodyAsString(), "<h1>Du är anmäld</h1>");
-    assertFalse(receipt.bodyAsString().contains("kom in sent"), "60 days ahead nothing is late");
-    String token = manageToken(receipt);
-    assertContains(follow(person, sent).bodyAsString(), "<h1>Du är anmäld</h1>");
-    assertEquals(404, get("/evenemang/" + event(40, START, null).id + "/anmalan/klar?anmalan=" + token).statusCode(),
-        "a receipt belongs to its own event");
-    assertEquals(404, get("/evenemang/" + event.id + "/anmalan/klar?anmalan=not-a-token").statusCode());
+    String thanks = receipt.bodyAsString();
+    assertContains(thanks, "<h1>Tack – kolla din e-post</h1>");
+    assertContains(thanks, "Inom någon minut får du ett e-postmeddelande");
+    assertContains(thanks, "Titta i skräpposten.");
+    assertContains(thanks, "anmäl dig igen med samma e-postadress");
+    assertContains(thanks, "href=\"mailto:hok@example.org\"");
+    assertFalse(MANAGE_LINK.matcher(thanks).find(), "no manage link on the page");
+    assertFalse(thanks.contains("reg."), "every text has a translation");
+    assertEquals(thanks, follow(person, sent).bodyAsString(), "the receipt can be reloaded");
+    String thanksEn = get(sent.getHeader("Location") + "?lang=en").bodyAsString();
+    assertContains(thanksEn, "<h1>Thank you – check your e-mail</h1>");
+    assertFalse(thanksEn.contains("reg."), "every text has a translation");
+
+    String token = manageToken("asa.oberg@example.org");
+    String mail = Mails.text(Mails.to(app, "asa.oberg@example.org").get(0), "text/plain");
+    assertFalse(mail.contains("KOM IN SENT"), "60 days ahead nothing is late");
 
     assertEquals(List.of(UNICODE_NAME), Db.column(app.databaseUrl, "select name from registration where email = 'asa.oberg@example.org'"));
     assertEquals(List.of("specialkost", "teckensprakstolk"), Db.column(app.databaseUrl,
@@ -166,7 +177,7 @@ class ParticipantPagesTest {
   @Test
   void aFullEventWaitlistsAndTellsThePosition() {
     Event event = event(1, START, null);
-    assertEquals(200, signUp(event.id, "Första Person", "forsta@example.org").statusCode());
+    HttpResponse<Buffer> seat = signUp(event.id, "Första Person", "forsta@example.org");
     assertContains(get("/evenemang/" + event.id).bodyAsString(), ">Anmäl dig till väntelistan</a>");
 
     WebClientSession second = session();
@@ -175,12 +186,13 @@ class ParticipantPagesTest {
     assertContains(page.bodyAsString(), ">Anmäl dig till väntelistan</button>");
     HttpResponse<Buffer> waitlisted = post(second, event.id, form(page, "Andra Person", "andra@example.org"));
     assertEquals(200, waitlisted.statusCode(), waitlisted.bodyAsString());
-    assertContains(waitlisted.bodyAsString(), "<h1>Du står på väntelistan</h1>");
-    assertContains(waitlisted.bodyAsString(), "Du har plats 1 på väntelistan.");
+    assertContains(waitlisted.bodyAsString(), "<h1>Tack – kolla din e-post</h1>");
+    assertEquals(seat.bodyAsString(), waitlisted.bodyAsString(), "the same page as for a seat");
 
-    HttpResponse<Buffer> third = signUp(event.id, "Tredje Person", "tredje@example.org");
-    assertContains(third.bodyAsString(), "Du har plats 2 på väntelistan.");
-    assertContains(get("/anmalan/" + manageToken(third)).bodyAsString(), "Du står på väntelistan, plats 2");
+    signUp(event.id, "Tredje Person", "tredje@example.org");
+    String token = manageToken("tredje@example.org");
+    assertContains(Mails.text(Mails.to(app, "tredje@example.org").get(0), "text/plain"), "Du har plats 2 på väntelistan.");
+    assertContains(get("/anmalan/" + token).bodyAsString(), "Du står på väntelistan, plats 2");
   }
 
   @Test
@@ -192,30 +204,36 @@ class ParticipantPagesTest {
     HttpResponse<Buffer> receipt = post(person, event.id, form(page, "Sen Anmälan", "sen@example.org")
         .add("need.teckensprakstolk", "on").add("need.horslinga", "on").add("consent", "true"));
     assertEquals(200, receipt.statusCode(), receipt.bodyAsString());
-    String html = receipt.bodyAsString();
+    assertContains(receipt.bodyAsString(), "<h1>Tack – kolla din e-post</h1>");
+    // Told where only the person reads it: in the e-mail.
+    manageToken("sen@example.org");
+    String html = Mails.text(Mails.to(app, "sen@example.org").get(0), "text/html");
     assertContains(html, "Några behov kom in sent");
     assertContains(html, "vi kan inte lova att det går");
-    assertContains(html, "<li>Teckenspråkstolk</li>");
-    assertFalse(html.contains("<li>Hörslinga/teleslinga</li>"), "a need without lead time is never late");
+    assertContains(html, "hok@example.org");
+    String late = html.substring(html.indexOf("Några behov kom in sent"));
+    late = late.substring(0, late.indexOf("vi kan inte lova"));
+    assertContains(late, "Teckenspråkstolk");
+    assertFalse(late.contains("Hörslinga/teleslinga"), "a need without lead time is never late");
   }
 
   @Test
   void aSecondSignUpWithTheSameAddressGetsTheNeutralPageAndTheLinkByEmail() {
     Event event = event(40, START, null);
-    String first = signUp(event.id, "Maja Berg", "maja.berg@example.org").bodyAsString();
-    assertContains(first, "Du är anmäld");
+    WebClientSession first = session();
+    HttpResponse<Buffer> firstSent = await(first.post("/evenemang/" + event.id + "/anmalan")
+        .sendForm(form(open(first, event.id), "Maja Berg", "maja.berg@example.org")));
+    HttpResponse<Buffer> firstPage = follow(first, firstSent);
 
     WebClientSession second = session();
     HttpResponse<Buffer> sent = await(second.post("/evenemang/" + event.id + "/anmalan")
         .sendForm(form(open(second, event.id), "Maja Berg", "Maja.Berg@Example.org")));
-    assertEquals(303, sent.statusCode(), sent.bodyAsString());
-    assertEquals("/evenemang/" + event.id + "/anmalan/klar", sent.getHeader("Location"), "nothing in the address either");
+    assertEquals(firstSent.statusCode(), sent.statusCode(), sent.bodyAsString());
+    assertEquals(firstSent.getHeader("Location"), sent.getHeader("Location"), "nothing in the address either");
     HttpResponse<Buffer> again = follow(second, sent);
-    assertEquals(200, again.statusCode(), again.bodyAsString());
-    String html = again.bodyAsString();
-    assertContains(html, "Tack! Vi har skickat ett e-postmeddelande till adressen med besked om din anmälan.");
-    assertFalse(html.contains("Du är anmäld"), html);
-    assertFalse(MANAGE_LINK.matcher(html).find(), "never the manage link of someone else's registration");
+    assertEquals(firstPage.statusCode(), again.statusCode());
+    assertEquals(firstPage.bodyAsString(), again.bodyAsString(), "byte for byte the same page");
+    assertFalse(MANAGE_LINK.matcher(again.bodyAsString()).find(), "never the manage link of someone else's registration");
     assertEquals(1L, count("select count(*) from registration where lower(email) = 'maja.berg@example.org'"));
     assertEquals(List.of("manage_link"), Db.column(app.databaseUrl, "select o.kind from outbox o join registration r "
         + "on r.id = o.registration_id where r.email = 'maja.berg@example.org' and o.kind = 'manage_link'"));
@@ -231,7 +249,7 @@ class ParticipantPagesTest {
             person.post("/evenemang/" + event.id + "/anmalan").sendForm(form),
             person.post("/evenemang/" + event.id + "/anmalan").sendForm(form))
         .map(all -> List.<HttpResponse<Buffer>>of(all.resultAt(0), all.resultAt(1))));
-    both.forEach(r -> assertContains(follow(person, r).bodyAsString(), "<h1>Du är anmäld</h1>"));
+    both.forEach(r -> assertContains(follow(person, r).bodyAsString(), "<h1>Tack – kolla din e-post</h1>"));
     assertEquals(1L, count("select count(*) from registration where email = 'dubbel@example.org'"));
     assertEquals(1L, count("select count(*) from registration where event_id = " + event.id));
     assertEquals(39, seatsLeft(event.id));
@@ -248,11 +266,42 @@ class ParticipantPagesTest {
         .putHeader("Cookie", "samla_csrf=" + cookie).sendForm(form));
     HttpResponse<Buffer> second = await(app.client.post("/evenemang/" + event.id + "/anmalan")
         .putHeader("Cookie", "samla_csrf=" + cookie).sendForm(form));
-    assertContains(get(first.getHeader("Location")).bodyAsString(), "<h1>Du är anmäld</h1>");
-    HttpResponse<Buffer> again = get(second.getHeader("Location"));
-    assertContains(again.bodyAsString(), "<h1>Du är anmäld</h1>");
+    assertEquals(303, second.statusCode(), second.bodyAsString());
+    assertEquals(first.getHeader("Location"), second.getHeader("Location"), "the first answer again");
     assertEquals(1L, count("select count(*) from registration where email = 'omladdad@example.org'"));
-    assertEquals(200, get("/anmalan/" + manageToken(again)).statusCode());
+    assertEquals(0L, count("select count(*) from outbox o join registration r on r.id = o.registration_id "
+        + "where r.email = 'omladdad@example.org' and o.kind = 'manage_link'"), "a retry is not a second sign-up");
+    assertEquals(200, get("/anmalan/" + manageToken("omladdad@example.org")).statusCode());
+  }
+
+  @Test
+  void aFormSentAgainWithOtherContentIsRefusedAndChangesNothing() {
+    Event event = event(40, START, null);
+    WebClientSession person = session();
+    HttpResponse<Buffer> page = open(person, event.id);
+    String key = field(page, KEY_FIELD);
+    assertEquals(200, post(person, event.id, form(page, "Första Versionen", "version@example.org")
+        .add("need.annat", "on").add("needDetail.annat", "Epilepsi").add("consent", "true")).statusCode());
+    long registrations = count("select count(*) from registration where event_id = " + event.id);
+    long mails = count("select count(*) from outbox where event_id = " + event.id);
+
+    // Back, change the form, send again: the key is the same, the content is not.
+    HttpResponse<Buffer> refused = post(person, event.id, form(page, "Någon Annan", "annan@example.org"));
+    assertEquals(409, refused.statusCode(), refused.bodyAsString());
+    String html = refused.bodyAsString();
+    assertContains(html, "Det här formuläret har redan skickats, med andra uppgifter.");
+    assertContains(html, "Inget har ändrats.");
+    assertContains(html, "value=\"Någon Annan\"");
+    assertFalse(html.contains("Epilepsi") || html.contains("Första Versionen"), "nothing about the first");
+    assertFalse(MANAGE_LINK.matcher(html).find());
+    assertTrue(!key.equals(field(refused, KEY_FIELD)), "a new key: sending this form again is a new sign-up");
+    assertEquals(registrations, count("select count(*) from registration where event_id = " + event.id));
+    assertEquals(mails, count("select count(*) from outbox where event_id = " + event.id));
+    assertEquals(List.of("Första Versionen"), Db.column(app.databaseUrl, "select name from registration where email = 'version@example.org'"));
+
+    HttpResponse<Buffer> newSignUp = post(person, event.id, form(refused, "Någon Annan", "annan@example.org"));
+    assertContains(newSignUp.bodyAsString(), "<h1>Tack – kolla din e-post</h1>");
+    assertEquals(1L, count("select count(*) from registration where email = 'annan@example.org'"));
   }
 
   @Test
@@ -263,11 +312,11 @@ class ParticipantPagesTest {
     HttpResponse<Buffer> tabOne = open(person, first.id);
     HttpResponse<Buffer> tabTwo = open(person, second.id);
     HttpResponse<Buffer> sent = post(person, first.id, form(tabOne, "Två Flikar", "flikar@example.org"));
-    assertContains(sent.bodyAsString(), "<h1>Du är anmäld</h1>");
+    assertContains(sent.bodyAsString(), "<h1>Tack – kolla din e-post</h1>");
     // The second tab was filled in before the first was sent; its form must not have gone out of date.
     HttpResponse<Buffer> later = post(person, second.id, form(tabTwo, "Två Flikar", "flikar@example.org"));
     assertEquals(200, later.statusCode(), later.bodyAsString());
-    assertContains(later.bodyAsString(), "<h1>Du är anmäld</h1>");
+    assertContains(later.bodyAsString(), "<h1>Tack – kolla din e-post</h1>");
     assertEquals(2L, count("select count(*) from registration where email = 'flikar@example.org'"));
   }
 
@@ -321,7 +370,7 @@ class ParticipantPagesTest {
         .add("consent", "true"));
     assertEquals(200, receipt.statusCode(), receipt.bodyAsString());
     assertEquals(List.of("<b>x</b>"), Db.column(app.databaseUrl, "select name from registration where email = 'markup@example.org'"));
-    String manage = get("/anmalan/" + manageToken(receipt)).bodyAsString();
+    String manage = get("/anmalan/" + manageToken("markup@example.org")).bodyAsString();
     assertContains(manage, "&lt;b&gt;x&lt;/b&gt;");
     assertContains(manage, "&lt;script&gt;alert(1)&lt;/script&gt;");
     assertContains(manage, "&lt;i&gt;lugnt rum&lt;/i&gt;");
@@ -385,8 +434,8 @@ class ParticipantPagesTest {
   @Test
   void theManagePageChangesNeedsDietSessionsAndCompanion() {
     Event event = event(40, START, null);
-    HttpResponse<Buffer> receipt = signUp(event.id, "Ändra Behov", "andra.behov@example.org");
-    String token = manageToken(receipt);
+    signUp(event.id, "Ändra Behov", "andra.behov@example.org");
+    String token = manageToken("andra.behov@example.org");
 
     WebClientSession person = session();
     HttpResponse<Buffer> manage = await(person.get("/anmalan/" + token).send());
@@ -428,7 +477,8 @@ class ParticipantPagesTest {
   @Test
   void noSeatForACompanionIsShownAtTheField() {
     Event event = event(1, START, null);
-    String token = manageToken(signUp(event.id, "Ensam Plats", "ensam@example.org"));
+    signUp(event.id, "Ensam Plats", "ensam@example.org");
+    String token = manageToken("ensam@example.org");
     WebClientSession person = session();
     HttpResponse<Buffer> manage = await(person.get("/anmalan/" + token).send());
     HttpResponse<Buffer> r = await(person.post("/anmalan/" + token).sendForm(MultiMap.caseInsensitiveMultiMap()
@@ -443,12 +493,13 @@ class ParticipantPagesTest {
   void cancellingFreesTheSeatAndPromotesTheWaitingList() {
     Event event = event(3, START, null);
     WebClientSession withCompanion = session();
-    HttpResponse<Buffer> a = post(withCompanion, event.id, form(open(withCompanion, event.id), "Anna Ledsagad", "anna@example.org")
+    post(withCompanion, event.id, form(open(withCompanion, event.id), "Anna Ledsagad", "anna@example.org")
         .add("companion", "true"));
-    String tokenA = manageToken(a);
+    String tokenA = manageToken("anna@example.org");
     signUp(event.id, "Cecilia Plats", "cecilia@example.org");
-    HttpResponse<Buffer> b = signUp(event.id, "Bengt Väntar", "bengt@example.org");
-    assertContains(b.bodyAsString(), "Du har plats 1 på väntelistan.");
+    signUp(event.id, "Bengt Väntar", "bengt@example.org");
+    String tokenB = manageToken("bengt@example.org");
+    assertContains(get("/anmalan/" + tokenB).bodyAsString(), "Du står på väntelistan, plats 1");
     assertEquals(0, seatsLeft(event.id));
 
     WebClientSession person = session();
@@ -461,7 +512,7 @@ class ParticipantPagesTest {
 
     assertEquals(1, seatsLeft(event.id), "two seats freed, one taken by the next in line");
     assertEquals(List.of("confirmed"), Db.column(app.databaseUrl, "select status from registration where email = 'bengt@example.org'"));
-    assertContains(get("/anmalan/" + manageToken(b)).bodyAsString(), "<strong>Du är anmäld</strong>");
+    assertContains(get("/anmalan/" + tokenB).bodyAsString(), "<strong>Du är anmäld</strong>");
     String after = await(person.get(cancelled.getHeader("Location")).send()).bodyAsString();
     assertContains(after, "Din anmälan är avbokad.");
     assertContains(after, "<strong>Avbokad</strong>");
@@ -472,9 +523,9 @@ class ParticipantPagesTest {
   void erasingRemovesThePersonAndTheLinkStopsWorking() {
     Event event = event(40, START, null);
     WebClientSession first = session();
-    HttpResponse<Buffer> receipt = post(first, event.id, form(open(first, event.id), "Radera Mig", "radera.mig@example.org")
+    post(first, event.id, form(open(first, event.id), "Radera Mig", "radera.mig@example.org")
         .add("need.doftfri", "on").add("consent", "true"));
-    String token = manageToken(receipt);
+    String token = manageToken("radera.mig@example.org");
     WebClientSession person = session();
     HttpResponse<Buffer> confirm = await(person.get("/anmalan/" + token + "/radera").send());
     assertEquals(200, confirm.statusCode());
@@ -489,10 +540,67 @@ class ParticipantPagesTest {
     assertEquals(0L, count("select count(*) from registration_need n join registration r on r.id = n.registration_id "
         + "where r.event_id = " + event.id));
     assertEquals(40, seatsLeft(event.id));
-    HttpResponse<Buffer> gone = get("/anmalan/" + token);
-    assertEquals(404, gone.statusCode());
-    assertContains(gone.bodyAsString(), "Sidan finns inte");
-    assertEquals(404, get("/anmalan/not-a-token").statusCode());
+    for (String path : List.of("/anmalan/" + token, "/anmalan/" + token + "/radera", "/anmalan/" + token + "/mina-uppgifter",
+        "/anmalan/" + token + "/mina-uppgifter.json", "/anmalan/not-a-token", "/anmalan/" + "x".repeat(500))) {
+      HttpResponse<Buffer> gone = get(path);
+      assertEquals(404, gone.statusCode(), path);
+      assertContains(gone.bodyAsString(), "<h1>Länken fungerar inte</h1>");
+      assertContains(gone.bodyAsString(), "Anmäl dig igen till evenemanget med samma e-postadress");
+    }
+  }
+
+  @Test
+  void myDataShowsEverythingHeldAboutTheRegistrationAndDownloadsAsJson() {
+    Event event = event(40, START, null);
+    WebClientSession first = session();
+    post(first, event.id, form(open(first, event.id), "Ada Uppgift", "ada.uppgift@example.org")
+        .add("phone", "070-765 43 21").add("organisationId", String.valueOf(orgId())).add("roleTitle", "Kassör")
+        .add("session.0", String.valueOf(event.sessionA)).add("need.annat", "on").add("needDetail.annat", "Vilrum efter lunch")
+        .add("need.teckensprakstolk", "on").add("diet", "halal").add("companion", "true").add("consent", "true"));
+    String token = manageToken("ada.uppgift@example.org");
+    String reference = (String) Db.column(app.databaseUrl, "select t.reference from ticket t join registration r "
+        + "on r.id = t.registration_id where r.email = 'ada.uppgift@example.org'").get(0);
+
+    assertContains(get("/anmalan/" + token).bodyAsString(), "href=\"/anmalan/" + token + "/mina-uppgifter\"");
+    HttpResponse<Buffer> page = get("/anmalan/" + token + "/mina-uppgifter");
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    assertEquals("no-store", page.getHeader("Cache-Control"));
+    String html = page.bodyAsString();
+    for (String expected : List.of("<h1>Dina uppgifter</h1>", "Ada Uppgift", "ada.uppgift@example.org", "070-765 43 21",
+        "DHR Region Halland (Idéburen)", "Kassör", "Workshop A – du har plats", "Vilrum efter lunch", "Teckenspråkstolk",
+        "Halal", "Ja, en ledsagare följer med", "Anmälningsformuläret på webben", reference, "Bekräftelse med biljett – skickat till ada.uppgift@example.org",
+        "Till arrangören: behov att boka (utan namn)", "bokas senast", "Du är inte incheckad.", "Du har inte svarat på utvärderingen.")) {
+      assertContains(html, expected);
+    }
+    assertFalse(html.contains("reg."), "every text has a translation");
+    String english = get("/anmalan/" + token + "/mina-uppgifter?lang=en").bodyAsString();
+    assertContains(english, "<h1>Your data</h1>");
+    assertContains(english, "Confirmation with ticket – sent to ada.uppgift@example.org");
+    assertContains(english, "Sign-language interpreter");
+    assertFalse(english.contains("reg."), "every text has a translation");
+
+    HttpResponse<Buffer> file = get("/anmalan/" + token + "/mina-uppgifter.json");
+    assertEquals(200, file.statusCode());
+    assertTrue(file.getHeader("Content-Type").startsWith("application/json"), file.getHeader("Content-Type"));
+    assertTrue(file.getHeader("Content-Disposition").startsWith("attachment;"), file.getHeader("Content-Disposition"));
+    assertEquals("no-store", file.getHeader("Cache-Control"));
+    JsonObject data = file.bodyAsJsonObject();
+    JsonObject reg = data.getJsonObject("registration");
+    assertEquals("Ada Uppgift", reg.getString("name"));
+    assertEquals("ada.uppgift@example.org", reg.getString("email"));
+    assertEquals("confirmed", reg.getString("status"));
+    assertEquals(List.of("halal"), reg.getJsonArray("diet").getList());
+    assertEquals(event.id, data.getJsonObject("event").getLong("id"));
+    assertTrue(data.getJsonArray("needs").stream().map(o -> (JsonObject) o)
+        .anyMatch(n -> "annat".equals(n.getString("code")) && "Vilrum efter lunch".equals(n.getString("detail"))), data.encode());
+    assertEquals("Workshop A", data.getJsonArray("sessions").getJsonObject(0).getString("title"));
+    assertEquals(reference, data.getJsonArray("tickets").getJsonObject(0).getString("reference"));
+    assertTrue(data.getJsonArray("emails").stream().map(o -> (JsonObject) o)
+        .anyMatch(m -> "confirmed".equals(m.getString("kind")) && m.getString("sentAt") != null), data.encode());
+    assertEquals(1, data.getJsonArray("organiserTasks").size());
+    assertTrue(data.getJsonArray("checkins").isEmpty());
+    assertTrue(data.getValue("feedback") == null);
+    assertFalse(file.bodyAsString().contains(token), "the link itself is not data about the person");
   }
 
   // ------------------------------------------------------------------------------------------------ in a browser
@@ -531,8 +639,9 @@ class ParticipantPagesTest {
     keys(driver, Keys.SPACE);
     tabToSubmit(driver);
     keys(driver, Keys.ENTER);
-    browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Du är anmäld"));
+    browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Tack – kolla din e-post"));
     browser.assertAccessible("the receipt");
+    assertFalse(driver.getCurrentUrl().contains("?"), "nothing in the receipt's address: " + driver.getCurrentUrl());
     assertEquals(List.of(UNICODE_NAME), Db.column(app.databaseUrl, "select name from registration where email = 'tangentbord@example.org'"));
     assertEquals(List.of(true), Db.column(app.databaseUrl, "select companion from registration where email = 'tangentbord@example.org'"));
     assertEquals(List.of(event.sessionB), Db.column(app.databaseUrl, "select s.session_id from registration_session s "
@@ -540,11 +649,21 @@ class ParticipantPagesTest {
     assertEquals(List.of("horslinga"), Db.column(app.databaseUrl, "select n.need_code from registration_need n "
         + "join registration r on r.id = n.registration_id where r.email = 'tangentbord@example.org'"));
 
-    tabToLink(driver, "Se och ändra din anmälan");
-    keys(driver, Keys.ENTER);
+    // The link as the person gets it: in the e-mail.
+    browser.open(app.url("/anmalan/" + manageToken("tangentbord@example.org")));
     browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Din anmälan"));
     assertTrue(driver.getPageSource().contains(UNICODE_NAME));
     browser.assertAccessible("the manage page");
+
+    tabToLink(driver, "Se alla dina uppgifter");
+    keys(driver, Keys.ENTER);
+    browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Dina uppgifter"));
+    assertTrue(driver.getPageSource().contains("Hörslinga/teleslinga"));
+    browser.assertAccessible("the page with all your data");
+
+    browser.open(app.url("/anmalan/ingen-sadan-lank-alls-0000"));
+    browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Länken fungerar inte"));
+    browser.assertAccessible("the page for a link that does not work");
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
@@ -640,12 +759,9 @@ class ParticipantPagesTest {
     return await(app.client.get(path).send());
   }
 
-  private static String manageToken(HttpResponse<Buffer> receipt) {
-    Matcher m = MANAGE_LINK.matcher(receipt.bodyAsString());
-    if (!m.find()) {
-      fail("no manage link on the page: " + receipt.bodyAsString());
-    }
-    return m.group(1);
+  /** The manage link, where the person gets it: in the e-mail to the address. */
+  private static String manageToken(String email) {
+    return SignUps.manageToken(app, email);
   }
 
   private static String field(HttpResponse<Buffer> page, Pattern pattern) {

@@ -34,6 +34,46 @@ public final class Db {
     }
   }
 
+  /**
+   * Every row of every table, as {@code pg_dump --data-only} writes it: the output of {@code COPY table TO STDOUT}
+   * for each table of each schema (pg_dump's data section is exactly that), sequences' values included. pg_dump itself
+   * is not among the embedded server's binaries (initdb, pg_ctl, postgres), and a client older than the server refuses
+   * to dump it, so the server's own COPY is used, over JDBC.
+   */
+  public static String dataDump(String databaseUrl) {
+    try (Connection c = connect(databaseUrl); Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("""
+          select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
+            and n.nspname not like 'pg\\_%' order by 1""")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+      java.io.StringWriter out = new java.io.StringWriter();
+      for (String table : tables) {
+        out.append("COPY ").append(table).append(" FROM stdin;\n");
+        copy.copyOut("COPY " + table + " TO STDOUT", out);
+        out.append("\\.\n\n");
+      }
+      try (ResultSet rs = s.executeQuery("""
+          select format('%I.%I', schemaname, sequencename), last_value from pg_sequences
+          where schemaname not in ('pg_catalog', 'information_schema') order by 1""")) {
+        while (rs.next()) {
+          out.append("SELECT pg_catalog.setval('").append(rs.getString(1)).append("', ").append(rs.getString(2)).append(");\n");
+        }
+      }
+      if (tables.size() < 10) {
+        throw new IllegalStateException("only " + tables + " in the dump");
+      }
+      return out.toString();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot dump " + databaseUrl, e);
+    }
+  }
+
   public static String argon2(String password) {
     return Password.hash(password).addRandomSalt().withArgon2().getResult();
   }

@@ -1,0 +1,59 @@
+package se.hok.samla.privacy;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.UUID;
+import se.hok.samla.followup.FeedbackService;
+import se.hok.samla.mail.Outbox;
+
+/**
+ * What erasing a registration means, in one place, for the three ways it happens: the person's own erasure (manage
+ * link), an organiser's removal and the retention job (both through {@link Retention}). Runs on the caller's
+ * connection, inside the caller's transaction.
+ *
+ * <p>Afterwards nothing names the person: the registration keeps no name ("Raderad"), no address (a non-address
+ * {@code raderad+ID@invalid}, which keeps the one-registration-per-address index satisfied), no phone, role or
+ * consent; the free-text details of needs and the feedback comments are gone; its manage and survey links, its
+ * idempotency keys and every outbox row (recipient, payload and last error with them, sent or not) are deleted. What
+ * may stay is anonymous: the organisation, status and times, sessions, the ticket (its reference and signed code name
+ * nobody), check-ins, the feedback rating – and, for the counts, which needs and diets there were
+ * ({@link Extent#KEEP_COUNTS}), which then cannot be joined to any address, because none is left.
+ */
+public final class Erasure {
+  private Erasure() {}
+
+  /** How much goes besides the personal data. */
+  public enum Extent {
+    /** The person asked: what they stated about themselves (needs, diet, the organiser's tasks for them) goes too. */
+    ALL,
+    /** Retention and an organiser's removal: which needs and diets there were stays, for the follow-up counts. */
+    KEEP_COUNTS
+  }
+
+  public static Future<Void> erase(SqlClient conn, List<UUID> registrationIds, Extent extent) {
+    if (registrationIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Tuple ids = Tuple.tuple().addArrayOfUUID(registrationIds.toArray(UUID[]::new));
+    boolean all = extent == Extent.ALL;
+    return conn.preparedQuery("""
+            update registration set name = 'Raderad', email = 'raderad+' || id || '@invalid', phone = null,
+              role_title = null, consent_at = null, diet = case when $2 then '{}' else diet end,
+              erased_at = coalesce(erased_at, now()), updated_at = now()
+            where id = any($1)""")
+        .execute(Tuple.tuple().addArrayOfUUID(registrationIds.toArray(UUID[]::new)).addBoolean(all))
+        .compose(v -> conn.preparedQuery(all
+            ? "delete from registration_need where registration_id = any($1)"
+            : "update registration_need set detail = null where registration_id = any($1) and detail is not null")
+            .execute(ids))
+        .compose(v -> all
+            ? conn.preparedQuery("delete from organiser_task where registration_id = any($1)").execute(ids).mapEmpty()
+            : Future.succeededFuture())
+        .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = any($1)").execute(ids))
+        .compose(v -> conn.preparedQuery("delete from registration_request where registration_id = any($1)").execute(ids))
+        .compose(v -> Outbox.forget(conn, registrationIds))
+        .compose(v -> FeedbackService.eraseComments(conn, registrationIds));
+  }
+}
