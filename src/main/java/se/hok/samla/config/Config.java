@@ -23,7 +23,8 @@ public record Config(
     boolean demo,
     int retentionDays,
     boolean sendMail,
-    int dbPoolSize) {
+    int dbPoolSize,
+    String httpHost) {
 
   /**
    * Database connections per instance, by default four per core plus two (10 on the project's two-core machine): more
@@ -61,6 +62,13 @@ public record Config(
         value(env, "SAMLA_SMTP_PASSWORD"),
         boolVar(env, "SAMLA_SMTP_STARTTLS", true)));
 
+    // Without a mail relay Samla runs for the one person at this machine (its mail catcher shows every e-mail): it
+    // listens on loopback unless told otherwise. With a relay it is a server, reached through the network.
+    String httpHost = value(env, "SAMLA_HTTP_HOST").orElse(smtp.isEmpty() ? "127.0.0.1" : "0.0.0.0");
+    if (!httpHost.matches("[A-Za-z0-9.:\\-]{1,253}")) {
+      throw new ConfigException("SAMLA_HTTP_HOST must be a host name or IP address to listen on, was " + httpHost);
+    }
+
     String mailFrom = env.getOrDefault("SAMLA_MAIL_FROM", "Samla HÖK <noreply@samla.localhost>");
     String adminEmail = env.getOrDefault("SAMLA_ADMIN_EMAIL", "admin@samla.localhost");
     if (!adminEmail.matches("[^@\\s]+@[^@\\s]+")) {
@@ -82,7 +90,8 @@ public record Config(
         throw new ConfigException("Unknown argument " + arg + " (the only argument is --demo)");
       }
     }
-    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize);
+    return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize,
+        httpHost);
   }
 
   /** True when Samla runs its own database and mail catcher: the developer's default. */
