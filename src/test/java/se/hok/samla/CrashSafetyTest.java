@@ -74,6 +74,8 @@ class CrashSafetyTest {
     if (samla != null) {
       samla.close();
     }
+    // A PostgreSQL left by a test that failed half-way (the JVM killed, the restart not done).
+    ChildSamla.postgresProcesses(dataDir).forEach(ProcessHandle::destroyForcibly);
     vertx.close();
   }
 
@@ -210,6 +212,7 @@ class CrashSafetyTest {
     assertTrue(samla.output().contains("Stopped"), samla.output());
     assertEquals(List.of(), samla.postgresProcesses(), "the embedded PostgreSQL stopped with it");
 
+    samla.close();
     samla = ChildSamla.startInDefaultMode(dataDir, "after-sigterm");
     assertEveryAcknowledgedSignUpKept(all);
     // A request without an answer failed at its connection: refused, or (accepted by the kernel or by the server in
@@ -232,6 +235,7 @@ class CrashSafetyTest {
     long acknowledged = all.stream().filter(Outcome::acknowledged).count();
     assertTrue(acknowledged >= 100 && acknowledged < 300, acknowledged + " acknowledged: the kill came mid-way");
 
+    samla.close();
     samla = ChildSamla.startInDefaultMode(dataDir, "after-kill-both");
     assertEveryAcknowledgedSignUpKept(all);
   }
@@ -244,6 +248,7 @@ class CrashSafetyTest {
     assertFalse(leftover.isEmpty());
     assertTrue(leftover.get(0).isAlive(), "its PostgreSQL is still running");
 
+    samla.close();
     samla = ChildSamla.startInDefaultMode(dataDir, "after-kill-jvm");
     String log = samla.output();
     assertEquals(1, log.lines().filter(l -> l.contains("Found PostgreSQL (pid " + leftover.get(0).pid() + ") still running"))

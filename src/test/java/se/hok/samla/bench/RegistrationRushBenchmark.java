@@ -37,10 +37,23 @@ class RegistrationRushBenchmark {
     // with (the test server of the other runs has fsync off).
     boolean defaultMode = Boolean.getBoolean("rush.defaultMode");
     java.util.Map<String, String> env = java.util.Map.of("SAMLA_SEND_MAIL", String.valueOf(mail));
-    try (TestApp app = defaultMode ? TestApp.startInDefaultMode(dataDir(), env) : TestApp.start(env)) {
+    java.nio.file.Path dir = defaultMode ? dataDir() : null;
+    try (TestApp app = defaultMode ? TestApp.startInDefaultMode(dir, env) : TestApp.start(env)) {
       String token = app.tokenFor("organiser");
       run(app, token, WARMUP, "warm-up");
       run(app, token, SIGNUPS, "measured");
+    } finally {
+      if (dir != null) {
+        deleteRecursively(dir);
+      }
+    }
+  }
+
+  private static void deleteRecursively(java.nio.file.Path dir) {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

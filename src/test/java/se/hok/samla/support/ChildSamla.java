@@ -97,6 +97,7 @@ public final class ChildSamla implements AutoCloseable {
       pause(100);
     }
     process.destroyForcibly();
+    dataDir.ifPresent(dir -> postgresProcesses(dir).forEach(ProcessHandle::destroyForcibly));
     throw new AssertionError("Samla was not UP within " + wait.toSeconds() + " s:\n" + output());
   }
 
@@ -146,7 +147,12 @@ public final class ChildSamla implements AutoCloseable {
 
   /** The embedded PostgreSQL's processes: the postmaster of the data directory and all its children. */
   public List<ProcessHandle> postgresProcesses() {
-    Path pgData = dataDir.orElseThrow().resolve("postgres");
+    return postgresProcesses(dataDir.orElseThrow());
+  }
+
+  /** The processes of the embedded PostgreSQL of this data directory, whichever Samla started it. */
+  public static List<ProcessHandle> postgresProcesses(Path dataDir) {
+    Path pgData = dataDir.resolve("postgres");
     List<ProcessHandle> out = new ArrayList<>();
     ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(pgData.toString())).orElse(false))
@@ -202,15 +208,21 @@ public final class ChildSamla implements AutoCloseable {
     }
   }
 
-  /** Whatever happened, nothing is left running. */
+  /**
+   * Done with this process: if it still runs (a test failed half-way), it is killed with its PostgreSQL; a process that
+   * has ended leaves its PostgreSQL as it is (a test may want the leftover). The output file goes.
+   */
   @Override
   public void close() {
     if (process.isAlive()) {
       process.destroyForcibly();
       awaitDeath(process.toHandle());
+      dataDir.ifPresent(dir -> postgresProcesses(dir).forEach(ProcessHandle::destroyForcibly));
     }
-    if (dataDir.isPresent()) {
-      postgresProcesses().forEach(ProcessHandle::destroyForcibly);
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      // a temporary file
     }
   }
 }
