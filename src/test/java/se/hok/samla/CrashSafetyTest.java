@@ -264,7 +264,9 @@ class CrashSafetyTest {
   @Test
   @Order(6)
   void withAMailRelayTheMailCatcherIsNotLoaded() throws Exception {
-    Path classes = Files.createTempFile("samla-classes-", ".log");
+    // A file that does not exist yet: -Xlog would keep an existing one aside as <name>.0.
+    Path classesDir = Files.createTempDirectory("samla-classes-");
+    Path classes = classesDir.resolve("loaded.log");
     try (ChildSamla server = ChildSamla.start(Map.of("DATABASE_URL", TestDatabases.create(),
             "SAMLA_SMTP_HOST", "127.0.0.1", "SAMLA_SMTP_PORT", "2525", "SAMLA_SMTP_STARTTLS", "false"),
         List.of("-Xlog:class+load=info:file=" + classes), Optional.empty(), "with-relay")) {
@@ -283,6 +285,7 @@ class CrashSafetyTest {
       server.terminate(Duration.ofSeconds(30));
     } finally {
       Files.deleteIfExists(classes);
+      Files.deleteIfExists(classesDir);
     }
   }
 
