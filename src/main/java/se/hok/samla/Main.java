@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +36,13 @@ import se.hok.samla.followup.ReportService;
 import se.hok.samla.followup.FeedbackPages;
 import se.hok.samla.followup.FeedbackService;
 import se.hok.samla.followup.FeedbackThanks;
-import se.hok.samla.mail.DevMailCatcher;
+import se.hok.samla.mail.MailCatcher;
 import se.hok.samla.registration.EventNeeds;
 import se.hok.samla.registration.NeedCataloguePages;
 import se.hok.samla.registration.OrganiserRegistrationPages;
 import se.hok.samla.registration.ParticipantPages;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
-import se.hok.samla.mail.DevMailPages;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
 import se.hok.samla.mail.OrganiserAlerts;
@@ -89,21 +89,40 @@ public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
   public static final String METRICS_REGISTRY = "samla";
 
-  /** A running Samla; {@link #stop()} shuts it down gracefully. */
-  public record Running(Vertx vertx, Config config, int port, Database database, Optional<DevMailCatcher> mailCatcher,
-                        List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
-                        MailClient mailClient, LiveCounts live, Router router) {
+  /** How long requests in flight may take to finish when Samla is asked to stop (SIGTERM). */
+  static final Duration REQUEST_GRACE = Duration.ofSeconds(10);
+  /** How long the e-mail being sent may take to finish and be recorded when Samla stops. */
+  static final Duration MAIL_GRACE = Duration.ofSeconds(10);
 
-    /** Stops accepting, lets requests in flight finish, then closes the pool and the embedded services. */
+  /** A running Samla; {@link #stop()} shuts it down gracefully. */
+  public record Running(Vertx vertx, Config config, int port, Database database, Optional<MailCatcher> mailCatcher,
+                        List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
+                        MailClient mailClient, LiveCounts live, RequestLoad load, String backgroundJobs,
+                        Router router) {
+
+    /**
+     * In this order: take no new request and stop the periodic jobs; stop accepting connections (the listening sockets
+     * close at once) while the requests in flight finish (at most {@link #REQUEST_GRACE}) and the mail worker finishes
+     * and records the e-mail it is sending ({@link #MAIL_GRACE}); then close the pool, and only then stop the embedded
+     * database and the mail catcher.
+     */
     public Future<Void> stop() {
-      List<Future<Void>> shutdowns = new ArrayList<>();
-      mailWorker.stop();
+      // A connection the server accepted in the instant before it stopped listening may miss the shutdown and be closed
+      // under its request later: a request that begins from now on is not taken at all (its connection is closed
+      // unread, nothing is saved; the client may try again), and those in progress are answered.
+      load.stopTaking();
+      List<Future<Void>> draining = new ArrayList<>();
+      draining.add(vertx.undeploy(backgroundJobs).recover(e -> Future.succeededFuture()));
       // Open live-count streams never end by themselves; end them so the servers can shut down at once.
-      shutdowns.add(live.stop());
-      servers.forEach(s -> shutdowns.add(s.shutdown(20, TimeUnit.SECONDS)));
-      return Future.join(shutdowns).transform(r -> mailClient.close()).transform(r -> database.close(vertx))
+      draining.add(live.stop());
+      servers.forEach(s -> draining.add(s.shutdown(REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS)));
+      draining.add(mailWorker.stop(MAIL_GRACE));
+      return Future.join(draining)
+          // A connection still stuck on a silent relay would hold close() until its own timeout.
+          .transform(r -> mailClient.close().timeout(2, TimeUnit.SECONDS))
+          .transform(r -> database.close(vertx))
           .eventually(() -> vertx.executeBlocking(() -> {
-            mailCatcher.ifPresent(DevMailCatcher::stop);
+            mailCatcher.ifPresent(MailCatcher::stop);
             return null;
           }))
           .mapEmpty();
@@ -120,10 +139,28 @@ public final class Main {
       return;
     }
     Vertx vertx = Vertx.vertx(vertxOptions(METRICS_REGISTRY));
+    java.util.concurrent.CompletableFuture<Running> starting = start(vertx, config, Clock.systemDefaultZone(),
+        METRICS_REGISTRY).toCompletionStage().toCompletableFuture();
+    // Registered before the start completes: SIGTERM during the start lets it finish, then stops everything it started
+    // (a failed start has stopped what it had started itself).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Running started;
+      try {
+        started = starting.get(2, TimeUnit.MINUTES);
+      } catch (Exception startFailed) {
+        return;
+      }
+      log.info("Shutting down: no new connections; finishing the requests and e-mail in flight");
+      try {
+        started.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        log.info("Stopped");
+      } catch (Exception e) {
+        log.warn("Shutdown did not finish cleanly", e);
+      }
+    }, "samla-shutdown"));
     Running running;
     try {
-      running = start(vertx, config, Clock.systemDefaultZone(), METRICS_REGISTRY).toCompletionStage().toCompletableFuture()
-          .get(5, TimeUnit.MINUTES);
+      running = starting.get(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof ConfigException) {
@@ -135,14 +172,6 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down");
-      try {
-        running.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("Shutdown did not finish cleanly", e);
-      }
-    }, "samla-shutdown"));
     printWelcome(running);
   }
 
@@ -155,14 +184,17 @@ public final class Main {
   }
 
   public static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry) {
-    Optional<DevMailCatcher> catcher = config.devMailCatcher() ? Optional.of(DevMailCatcher.start()) : Optional.empty();
+    // Only without a relay: with one, the catcher's classes (and GreenMail) are never loaded.
+    Optional<MailCatcher> catcher = config.devMailCatcher() ? Optional.of(MailCatcher.start()) : Optional.empty();
     return Database.start(vertx, config)
-        .compose(db -> start(vertx, config, clock, metricsRegistry, db, catcher).onFailure(e -> db.close(vertx)))
-        .onFailure(e -> catcher.ifPresent(DevMailCatcher::stop));
+        // A failed start stops the database before it reports, so that the process never exits leaving it running.
+        .compose(db -> start(vertx, config, clock, metricsRegistry, db, catcher)
+            .recover(e -> db.close(vertx).transform(closed -> Future.<Running>failedFuture(e))))
+        .onFailure(e -> catcher.ifPresent(MailCatcher::stop));
   }
 
   private static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry, Database db,
-                                       Optional<DevMailCatcher> catcher) {
+                                       Optional<MailCatcher> catcher) {
     Pool pool = db.pool();
     String host = java.net.URI.create(config.publicUrl()).getHost();
     StaffService staff = new StaffService(vertx, pool);
@@ -178,7 +210,8 @@ public final class Main {
     EventNeeds needs = new EventNeeds(pool);
     TicketService tickets = new TicketService(vertx, pool);
     ReportService reports = new ReportService(pool, events, clock);
-    MailClient mailClient = MailClient.create(vertx, mailConfig(config, catcher));
+    MailWorker.Timing mailTiming = MailWorker.Timing.production();
+    MailClient mailClient = MailClient.create(vertx, MailWorker.withTimeouts(mailConfig(config, catcher), mailTiming));
     MailRenderer renderer = new MailRenderer(registrations, events,
         new TicketMailFiles(vertx, tickets, registrations, host), config.publicUrl(), clock);
     FeedbackService feedback = new FeedbackService(pool);
@@ -191,7 +224,7 @@ public final class Main {
     OrganisationNames organisationNames = new OrganisationNames(pool);
     RequestLoad load = RequestLoad.forThisMachine();
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,
-        MailWorker.Timing.production()).yieldTo(load::busy);
+        mailTiming).yieldTo(load::busy);
     CheckinService checkins = new CheckinService(pool, tickets, registrations);
     LiveCounts live = new LiveCounts(vertx, pool, checkins, db.connectOptions());
 
@@ -213,7 +246,7 @@ public final class Main {
         new EventStaffRoutes(eventStaff, staff, access, templates, eventTitles)::mount,
         new ApiTokenPages(staff, auth, templates, eventTitles)::mount,
         new AuditPages(audit, auth, templates)::mount));
-    catcher.ifPresent(c -> pages.add(new DevMailPages(c, templates)::mount));
+    catcher.ifPresent(c -> pages.add(router -> c.mount(router, auth, templates)));
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates, throttle)::mount,
         new EventApi(events, auth, access, config.publicUrl(), clock)::mount,
@@ -231,7 +264,8 @@ public final class Main {
                 secret, config.secureCookies(), config.publicUrl(), auth.fromSession(),
                 new Api(vertx, contract), pages, operations, load, new ClientAddress(config.trustedProxies()),
                 config.strictTransportSecurity()))))
-        .compose(router -> WebServer.listen(vertx, router, config.httpPort(), Math.max(1, Runtime.getRuntime().availableProcessors()))
+        .compose(router -> WebServer.listen(vertx, router, config.httpHost(), config.httpPort(),
+                Math.max(1, Runtime.getRuntime().availableProcessors()))
             .map(servers -> new Served(router, servers)))
         .compose(served -> !config.management().enabled() ? Future.succeededFuture(served)
             : WebServer.listenManagement(vertx, WebServer.managementRouter(vertx, pool, metricsRegistry),
@@ -241,39 +275,63 @@ public final class Main {
                   all.add(management);  // after the public servers: servers.get(0) stays the public port
                   return new Served(served.router(), all);
                 }))
-        .map(served -> {
-          limiter.scheduleCleanup();
-          new Retention(pool, config.retentionDays()).schedule(vertx);
-          staff.scheduleTokenCleanup();
-          new Reminders(pool).schedule(vertx);
-          new OrganiserAlerts(pool, config.limits().organiserAlertInterval()).schedule(vertx);
-          new FeedbackThanks(feedback).schedule(vertx);
-          if (config.sendMail()) {
-            mailWorker.start();
-          }
-          return served;
-        })
+        .compose(served -> vertx.deployVerticle(new BackgroundJobs(() -> {
+              limiter.scheduleCleanup();
+              new Retention(pool, config.retentionDays()).schedule(vertx);
+              staff.scheduleTokenCleanup();
+              new Reminders(pool).schedule(vertx);
+              new OrganiserAlerts(pool, config.limits().organiserAlertInterval()).schedule(vertx);
+              new FeedbackThanks(feedback).schedule(vertx);
+            }))
+            .map(jobs -> {
+              if (config.sendMail()) {
+                mailWorker.start();
+              }
+              return new Started(served.router(), served.servers(), jobs);
+            }))
         // Last, so that a failed start never consumes the one-time generated admin password.
-        .compose(served -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
-            .map(generated -> new Running(vertx, config, served.servers().get(0).actualPort(), db, catcher,
-                served.servers(), generated, mailWorker, mailClient, live, served.router())));
+        .compose(started -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
+            .map(generated -> new Running(vertx, config, started.servers().get(0).actualPort(), db, catcher,
+                started.servers(), generated, mailWorker, mailClient, live, load, started.jobs(), started.router())));
   }
 
   /** The router (tests walk its routes) and the servers that serve it. */
   private record Served(Router router, List<HttpServer> servers) {}
 
+  private record Started(Router router, List<HttpServer> servers, String jobs) {}
+
+  /**
+   * The periodic jobs (retention, expired tokens and rate-limit buckets, reminders, organiser alerts, thank-you mails),
+   * started in a verticle of their own: their timers belong to it, so undeploying it at shutdown stops them all before
+   * the pool closes under them.
+   */
+  private static final class BackgroundJobs extends io.vertx.core.VerticleBase {
+    private final Runnable schedule;
+
+    BackgroundJobs(Runnable schedule) {
+      this.schedule = schedule;
+    }
+
+    @Override
+    public Future<?> start() {
+      schedule.run();
+      return Future.succeededFuture();
+    }
+  }
+
+
   /** The configured SMTP relay, or the local mail catcher. */
-  static MailConfig mailConfig(Config config, Optional<DevMailCatcher> catcher) {
+  static MailConfig mailConfig(Config config, Optional<MailCatcher> catcher) {
     if (config.smtp().isPresent()) {
       Config.Smtp smtp = config.smtp().get();
       MailConfig mail = new MailConfig().setHostname(smtp.host()).setPort(smtp.port())
           .setStarttls(smtp.startTls() ? StartTLSOptions.REQUIRED : StartTLSOptions.OPTIONAL)
-          .setMaxPoolSize(8).setKeepAlive(true).setConnectTimeout(10_000);
+          .setMaxPoolSize(8).setKeepAlive(true);
       smtp.username().ifPresent(u -> mail.setUsername(u).setLogin(LoginOption.REQUIRED));
       smtp.password().ifPresent(mail::setPassword);
       return mail;
     }
-    DevMailCatcher c = catcher.orElseThrow();
+    MailCatcher c = catcher.orElseThrow();
     return new MailConfig().setHostname(c.host()).setPort(c.port()).setStarttls(StartTLSOptions.DISABLED)
         .setLogin(LoginOption.DISABLED).setMaxPoolSize(8).setKeepAlive(true);
   }
@@ -292,6 +350,9 @@ public final class Main {
     Config c = running.config();
     String url = c.httpPort() == running.port() ? c.publicUrl() : "http://localhost:" + running.port();
     StringBuilder out = new StringBuilder("\n  Samla is running: ").append(url).append('\n');
+    if (c.httpHost().equals("127.0.0.1")) {
+      out.append("                    (for this machine only; SAMLA_HTTP_HOST=0.0.0.0 opens it to the network)\n");
+    }
     out.append("  Organiser login:  ").append(url).append("/login  as ").append(c.adminEmail()).append('\n');
     running.generatedAdminPassword().ifPresent(pw ->
         out.append("  Admin password:   ").append(pw).append("   (shown once; set SAMLA_ADMIN_PASSWORD to choose it)\n"));

@@ -26,7 +26,8 @@ public record Config(
     int dbPoolSize,
     Limits limits,
     Management management,
-    java.util.List<Network> trustedProxies) {
+    java.util.List<Network> trustedProxies,
+    String httpHost) {
 
   /**
    * Where /metrics (and /health) are served for the operator, apart from the public port: {@code port} -1 is off.
@@ -73,6 +74,13 @@ public record Config(
         value(env, "SAMLA_SMTP_PASSWORD"),
         boolVar(env, "SAMLA_SMTP_STARTTLS", true)));
 
+    // Without a mail relay Samla runs for the one person at this machine (its mail catcher shows every e-mail): it
+    // listens on loopback unless told otherwise. With a relay it is a server, reached through the network.
+    String httpHost = value(env, "SAMLA_HTTP_HOST").orElse(smtp.isEmpty() ? "127.0.0.1" : "0.0.0.0");
+    if (!httpHost.matches("[A-Za-z0-9.:\\-]{1,253}")) {
+      throw new ConfigException("SAMLA_HTTP_HOST must be a host name or IP address to listen on, was " + httpHost);
+    }
+
     String mailFrom = env.getOrDefault("SAMLA_MAIL_FROM", "Samla HÖK <noreply@samla.localhost>");
     String adminEmail = env.getOrDefault("SAMLA_ADMIN_EMAIL", "admin@samla.localhost");
     if (!adminEmail.matches("[^@\\s]+@[^@\\s]+")) {
@@ -100,7 +108,7 @@ public record Config(
       }
     }
     return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize,
-        limits, management, trustedProxies);
+        limits, management, trustedProxies, httpHost);
   }
 
   /** {@code SAMLA_MANAGEMENT_PORT} (default 9464; {@code off} for none; 0 for any free port) on {@code SAMLA_MANAGEMENT_HOST}. */

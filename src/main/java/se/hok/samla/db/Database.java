@@ -6,30 +6,40 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Locale;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Duration;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import se.hok.samla.config.Config;
-import se.hok.samla.config.ConfigException;
 
 /**
- * The one PostgreSQL database: an external server from {@code DATABASE_URL}, or an embedded one whose data
- * lives in {@code SAMLA_DATA_DIR/postgres} and survives restarts. Migrations run before the pool opens.
+ * The one PostgreSQL database: an external server from {@code DATABASE_URL}, or Samla's own embedded one
+ * ({@link EmbeddedDatabase}) whose data lives in {@code SAMLA_DATA_DIR/postgres} and survives restarts and crashes.
+ * Migrations run before the pool opens.
+ *
+ * <p>A database in trouble answers fast instead of holding requests: see {@link #STATEMENT_TIMEOUT} and the pool's
+ * limits below; {@code web/Failures} turns what they raise into 503.
  */
 public final class Database {
-  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  /**
+   * The longest any statement may run. Follow-up reports over a five-year period and their exports, the slowest
+   * statements Samla has, take well under a second at HÖK's size (thousands of registrations a year), and a sign-up
+   * waits only for others' sign-ups of the same event; 15 s is a wide margin for those, yet a stalled database turns
+   * into a 503 before people and proxies give up (nginx waits 60 s).
+   */
+  public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(15);
+  /** A row lock waited for longer than this means something holds it that should not: fail the statement. */
+  public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(5);
+  /** A transaction left open without work (a bug, a stuck client) must not hold its locks for ever. */
+  static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+  /** How long a request waits for a free connection of the pool, and for a new connection to be made. */
+  public static final Duration CONNECTION_WAIT = Duration.ofSeconds(5);
 
   private final Pool pool;
   private final PgConnectOptions connectOptions;
-  private final Optional<EmbeddedPostgres> embedded;
+  private final Optional<EmbeddedDatabase> embedded;
 
-  private Database(Pool pool, PgConnectOptions connectOptions, Optional<EmbeddedPostgres> embedded) {
+  private Database(Pool pool, PgConnectOptions connectOptions, Optional<EmbeddedDatabase> embedded) {
     this.pool = pool;
     this.connectOptions = connectOptions;
     this.embedded = embedded;
@@ -46,36 +56,48 @@ public final class Database {
 
   public static Future<Database> start(Vertx vertx, Config config) {
     return vertx.executeBlocking(() -> {
-      Optional<EmbeddedPostgres> embedded = Optional.empty();
-      Config.DatabaseUrl url;
       if (config.database().isPresent()) {
-        url = config.database().get();
-      } else {
-        EmbeddedPostgres pg = startEmbedded(config.dataDir().resolve("postgres"));
-        embedded = Optional.of(pg);
-        url = new Config.DatabaseUrl("localhost", pg.getPort(), "postgres", "postgres", "");
+        Config.DatabaseUrl url = config.database().get();
+        migrate(url);
+        return open(vertx, config, url, Optional.empty());
       }
-      migrate(url);
-      PgConnectOptions connect = new PgConnectOptions()
-          .setHost(url.host())
-          .setPort(url.port())
-          .setDatabase(url.database())
-          .setUser(url.user())
-          .setPassword(url.password())
-          .setCachePreparedStatements(true)
-          // Check-in and report statements are longer than the default 2 kB limit, and would be parsed and planned anew every time.
-          .setPreparedStatementCacheSqlLimit(16_384)
-          .setPipeliningLimit(256)
-          // Statements are planned once per connection, not per call: PostgreSQL otherwise kept re-planning the door's
-          // scan statement (5 ms of planning per scan). Door scans +20–25%; sign-ups within noise (docs/benchmarks.md).
-          .addProperty("plan_cache_mode", "force_generic_plan");
-      Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setShared(false))
-          .connectingTo(connect)
-          .using(vertx)
-          .build();
-      return new Database(pool, connect, embedded);
+      EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
+      try {
+        migrate(embedded.adminUrl());
+        embedded.grantToApplication();
+        return open(vertx, config, embedded.appUrl(), Optional.of(embedded));
+      } catch (Exception e) {
+        embedded.close();
+        throw e;
+      }
     });
+  }
+
+  private static Database open(Vertx vertx, Config config, Config.DatabaseUrl url, Optional<EmbeddedDatabase> embedded) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(url.host())
+        .setPort(url.port())
+        .setDatabase(url.database())
+        .setUser(url.user())
+        .setPassword(url.password())
+        .setCachePreparedStatements(true)
+        // Check-in and report statements are longer than the default 2 kB limit, and would be parsed and planned anew every time.
+        .setPreparedStatementCacheSqlLimit(16_384)
+        .setPipeliningLimit(256)
+        // Statements are planned once per connection, not per call: PostgreSQL otherwise kept re-planning the door's
+        // scan statement (5 ms of planning per scan). Door scans +20–25%; sign-ups within noise (docs/benchmarks.md).
+        .addProperty("plan_cache_mode", "force_generic_plan")
+        .addProperty("statement_timeout", STATEMENT_TIMEOUT.toMillis() + "ms")
+        .addProperty("lock_timeout", LOCK_TIMEOUT.toMillis() + "ms")
+        .addProperty("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION_TIMEOUT.toMillis() + "ms");
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setShared(false)
+            .setConnectionTimeout((int) CONNECTION_WAIT.toMillis()).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout((int) CONNECTION_WAIT.toMillis()))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    return new Database(pool, connect, embedded);
   }
 
   /** Applies the Flyway migrations in {@code sql/} (on the classpath as {@code db/migration}). */
@@ -87,29 +109,10 @@ public final class Database {
         .migrate();
   }
 
-  private static EmbeddedPostgres startEmbedded(Path dir) throws IOException {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    boolean supportedOs = os.contains("linux") || os.contains("mac");
-    boolean supportedArch = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64") || arch.equals("arm64");
-    if (!supportedOs || !supportedArch) {
-      throw new ConfigException("The embedded database runs on Linux and macOS (x86-64, arm64) only, not on "
-          + os + "/" + arch + ": set DATABASE_URL=postgresql://user:pass@host:port/db to use your own PostgreSQL");
-    }
-    Files.createDirectories(dir);
-    log.info("Starting embedded PostgreSQL with data in {}", dir);
-    return EmbeddedPostgres.builder()
-        .setDataDirectory(dir)
-        .setCleanDataDirectory(false)
-        .setServerConfig("max_connections", "100")
-        .start();
-  }
-
+  /** Closes the pool, then stops the embedded database (if any) and waits until it has exited. */
   public Future<Void> close(Vertx vertx) {
     return pool.close().eventually(() -> vertx.executeBlocking(() -> {
-      if (embedded.isPresent()) {
-        embedded.get().close();
-      }
+      embedded.ifPresent(EmbeddedDatabase::close);
       return null;
     }));
   }

@@ -14,16 +14,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import se.hok.samla.staff.Permission;
+import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.Templates;
 
-/** {@code /dev/mail}: what the local mail catcher received, readable in the browser. Default mode only. */
+/**
+ * {@code /dev/mail}: what the local mail catcher received, readable in the browser. Default mode only, and for admins
+ * only: every e-mail holds a participant's personal manage link.
+ */
 public final class DevMailPages {
   private final DevMailCatcher catcher;
+  private final StaffAuth auth;
   private final Templates templates;
 
-  public DevMailPages(DevMailCatcher catcher, Templates templates) {
+  DevMailPages(DevMailCatcher catcher, StaffAuth auth, Templates templates) {
     this.catcher = catcher;
+    this.auth = auth;
     this.templates = templates;
   }
 
@@ -31,11 +38,11 @@ public final class DevMailPages {
 
   public record PartView(int index, String contentType, String filename, String disposition) {}
 
-  public void mount(Router router) {
-    router.get("/dev/mail").blockingHandler(this::list);
-    router.get("/dev/mail/:n").blockingHandler(this::show);
-    router.get("/dev/mail/:n/html").blockingHandler(this::html);
-    router.get("/dev/mail/:n/part/:p").blockingHandler(this::part);
+  void mount(Router router) {
+    router.get("/dev/mail").handler(auth.page(Permission.ADMINISTER)).blockingHandler(this::list);
+    router.get("/dev/mail/:n").handler(auth.page(Permission.ADMINISTER)).blockingHandler(this::show);
+    router.get("/dev/mail/:n/html").handler(auth.page(Permission.ADMINISTER)).blockingHandler(this::html);
+    router.get("/dev/mail/:n/part/:p").handler(auth.page(Permission.ADMINISTER)).blockingHandler(this::part);
   }
 
   private void list(RoutingContext ctx) {

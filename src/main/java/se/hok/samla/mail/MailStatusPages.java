@@ -36,8 +36,9 @@ public final class MailStatusPages {
     this.templates = templates;
   }
 
-  public record Line(long id, String kind, String recipient, String state, int attempts, String lastError, String created,
-                     String sent) {}
+  /** errorKey: the words for an error the worker describes itself (a relay that fell silent), else null. */
+  public record Line(long id, String kind, String recipient, String state, int attempts, String lastError, String errorKey,
+                     String created, String sent) {}
 
   public void mount(Router router) {
     router.get("/arrangor/evenemang/:id/e-post").handler(access.page(EventRight.MANAGE)).handler(this::page);
@@ -60,7 +61,7 @@ public final class MailStatusPages {
                 for (MailStore.StatusRow r : rows) {
                   String state = r.failedAt() != null ? "failed" : r.sentAt() != null ? r.outcome() : "pending";
                   lines.add(new Line(r.id(), r.kind(), r.recipient(), state, r.attempts(), r.lastError(),
-                      format(r.createdAt()), format(r.sentAt())));
+                      errorKey(r.lastError()), format(r.createdAt()), format(r.sentAt())));
                 }
                 Map<String, Object> model = new HashMap<>();
                 model.put("eventId", eventId);
@@ -68,26 +69,48 @@ public final class MailStatusPages {
                 model.put("lines", lines);
                 model.put("failed", lines.stream().filter(l -> l.state().equals("failed")).count());
                 model.put("pending", lines.stream().filter(l -> l.state().equals("pending")).count());
-                model.put("resent", ctx.queryParams().contains("skickat"));
+                String outcome = ctx.queryParams().get("skickat");
+                model.put("resent", outcome == null ? null : switch (outcome) {
+                  case "nu", "pagar", "kopia", "skickat", "vantar" -> outcome;
+                  default -> null;
+                });
                 return templates.render(ctx, "organiser/mail", model);
               });
         })
         .onFailure(ctx::fail);
   }
 
-  /** Sends the mail again as a new outbox row (new Message-ID), rendered from current data like any other. */
+  /**
+   * "Skicka igen": a waiting mail goes out now (still once); a sent or failed one gets a new copy (a new Message-ID),
+   * one however often the button is pressed. The page then says which of these happened.
+   */
   private void resend(RoutingContext ctx) {
     long eventId = id(ctx, "id");
     long mailId = id(ctx, "mail");
-    store.copyForResend(mailId, eventId)
-        .onSuccess(copy -> {
-          if (copy.isEmpty()) {
+    store.resend(mailId, eventId)
+        .onSuccess(done -> {
+          if (done.isEmpty()) {
             ctx.fail(new NotFoundException("mail"));
-          } else {
-            ctx.redirect("/arrangor/evenemang/" + eventId + "/e-post?skickat=1");
+            return;
           }
+          String outcome = switch (done.get()) {
+            case DUE_NOW -> "nu";
+            case SENDING -> "pagar";
+            case COPY -> "kopia";
+            case COPY_OF_SENT -> "skickat";
+            case COPY_WAITING -> "vantar";
+          };
+          ctx.redirect("/arrangor/evenemang/" + eventId + "/e-post?skickat=" + outcome);
         })
         .onFailure(ctx::fail);
+  }
+
+  private static String errorKey(String lastError) {
+    if (lastError == null) {
+      return null;
+    }
+    return lastError.startsWith(MailWorker.TIMEOUT) ? "mailstatus.error.timeout"
+        : lastError.startsWith(MailWorker.CONNECTION_LOST) ? "mailstatus.error.silent" : null;
   }
 
   private static String format(OffsetDateTime t) {

@@ -120,16 +120,18 @@ final class MailStore {
   /**
    * Leases up to {@code batch} due rows for {@code lease} and counts the attempt, in one statement. FOR UPDATE
    * SKIP LOCKED: two workers never take the same row; a worker that dies mid-send gives the row back when the
-   * lease runs out. The rows come back in id order.
+   * lease runs out. The rows come back in id order. {@code leased_until} marks the attempt as in progress (see
+   * {@link #resend}).
    */
   Future<List<OutboxRow>> lease(int batch, Duration lease) {
     return pool.preparedQuery("""
-            update outbox set available_at = now() + make_interval(secs => $2), attempts = attempts + 1
+            update outbox set available_at = now() + make_interval(secs => $2),
+              leased_until = now() + make_interval(secs => $2), attempts = attempts + 1
             where id in (
               select id from outbox where sent_at is null and failed_at is null and available_at <= now()
               order by id limit $1 for update skip locked)
             returning id, kind, event_id, registration_id, payload, attempts, created_at""")
-        .execute(Tuple.of(batch, (double) lease.toSeconds()))
+        .execute(Tuple.of(batch, lease.toMillis() / 1000.0))
         .map(rows -> {
           List<OutboxRow> out = new ArrayList<>();
           for (Row r : rows) {
@@ -143,25 +145,45 @@ final class MailStore {
         });
   }
 
+  /** Extends the leases of rows whose message is still on its way. */
+  Future<Void> renewLeases(List<Long> ids, Duration lease) {
+    return pool.preparedQuery("""
+            update outbox set available_at = now() + make_interval(secs => $2),
+              leased_until = now() + make_interval(secs => $2)
+            where id = any($1) and sent_at is null and failed_at is null""")
+        .execute(Tuple.of(ids.toArray(Long[]::new), lease.toMillis() / 1000.0))
+        .mapEmpty();
+  }
+
+  /** Gives leased rows back, due at once; the interrupted attempt does not count. */
+  Future<Void> releaseLeases(List<Long> ids) {
+    return pool.preparedQuery("""
+            update outbox set available_at = now(), leased_until = null, attempts = greatest(attempts - 1, 0)
+            where id = any($1) and sent_at is null and failed_at is null""")
+        .execute(Tuple.of(ids.toArray(Long[]::new)))
+        .mapEmpty();
+  }
+
   /** Settles a row for good: sent (with its Message-ID and recipient) or skipped (both null). */
   Future<Void> markSettled(long id, String outcome, String messageId, String recipient) {
     return pool.preparedQuery("update outbox set sent_at = now(), outcome = $2, message_id = $3, recipient = $4, "
-            + "last_error = null where id = $1")
+            + "last_error = null, leased_until = null where id = $1")
         .execute(Tuple.of(id, outcome, messageId, recipient))
         .mapEmpty();
   }
 
   /**
    * Records a failed attempt: the row is due again after {@code retryIn}, or, when {@code giveUp}, marked failed
-   * (for the organiser to see and resend) and not tried again.
+   * (for the organiser to see and resend) and not tried again. A row settled meanwhile (its lease had been given back
+   * and another worker sent it) stays as it is.
    */
   Future<Void> markAttemptFailed(long id, String error, boolean giveUp, Duration retryIn) {
     return pool.preparedQuery("""
-            update outbox set last_error = $2,
+            update outbox set last_error = $2, leased_until = null,
               available_at = case when $3 then available_at else now() + make_interval(secs => $4) end,
               failed_at = case when $3 then now() else null end,
               outcome = case when $3 then 'failed' else null end
-            where id = $1""")
+            where id = $1 and sent_at is null and failed_at is null""")
         .execute(Tuple.of(id, error, giveUp, retryIn.toMillis() / 1000.0))
         .mapEmpty();
   }
@@ -213,16 +235,51 @@ final class MailStore {
         });
   }
 
+  /** What "Skicka igen" did (see {@link #resend}). */
+  enum Resend {
+    /** The mail was waiting for its next attempt: it goes out now, still once. */
+    DUE_NOW,
+    /** The mail is being sent at this moment: nothing to do. */
+    SENDING,
+    /** The mail had failed or was not needed: a new copy is queued. */
+    COPY,
+    /** The mail had been sent already: a new copy is queued, and the page says so. */
+    COPY_OF_SENT,
+    /** A copy of this mail is already waiting (a second click): no other copy is made. */
+    COPY_WAITING
+  }
+
   /**
-   * Queues a mail of the event again as a new outbox row (so a new Message-ID), with the same kind, registration
-   * and payload; returns the new row's id, or empty when the event has no such mail.
+   * "Skicka igen" on a mail of the event; empty when the event has no such mail. A mail still waiting is made due
+   * now rather than copied, so it goes out once; a mail that was sent or failed gets one new row (a new Message-ID:
+   * it is a new message), and at most one unsent copy at a time however often the button is pressed
+   * ({@code outbox_one_pending_resend}).
    */
-  Future<Optional<Long>> copyForResend(long mailId, long eventId) {
-    return pool.preparedQuery("""
-            insert into outbox (kind, event_id, registration_id, payload)
-            select kind, event_id, registration_id, payload from outbox where id = $1 and event_id = $2
-            returning id""")
+  Future<Optional<Resend>> resend(long mailId, long eventId) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            select sent_at is not null as sent, failed_at is not null as failed,
+              coalesce(leased_until > now(), false) as sending
+            from outbox where id = $1 and event_id = $2 for update""")
         .execute(Tuple.of(mailId, eventId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<Resend>empty());
+          }
+          Row mail = rows.iterator().next();
+          boolean sent = mail.getBoolean("sent");
+          if (!sent && !mail.getBoolean("failed")) {
+            return mail.getBoolean("sending") ? Future.succeededFuture(Optional.of(Resend.SENDING))
+                : conn.preparedQuery("update outbox set available_at = now() where id = $1").execute(Tuple.of(mailId))
+                    .map(Optional.of(Resend.DUE_NOW));
+          }
+          return conn.preparedQuery("""
+                  insert into outbox (kind, event_id, registration_id, payload, resend_of)
+                  select kind, event_id, registration_id, payload, id from outbox where id = $1
+                  on conflict (resend_of) where sent_at is null and failed_at is null do nothing
+                  returning id""")
+              .execute(Tuple.of(mailId))
+              .map(inserted -> Optional.of(inserted.size() == 0 ? Resend.COPY_WAITING
+                  : sent ? Resend.COPY_OF_SENT : Resend.COPY));
+        }));
   }
 }

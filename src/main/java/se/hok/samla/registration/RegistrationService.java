@@ -328,18 +328,24 @@ public final class RegistrationService {
    * then each chosen session's. Every sign-up locks the event row here, so sign-ups for one event pass this
    * point one at a time and are numbered in that order; the lock is held only until commit.
    * A full event means the waiting list; a full session is the person's to choose again.
+   *
+   * <p>The lock is taken by a statement of its own, and the check runs in the next one: a statement sees what was
+   * committed when it began, so a check in the locking statement itself would not see a sign-up that joined the
+   * waiting list while this one waited for the lock (someone needing two seats, with one free), and would take the
+   * seat from in front of them. Sent together (pipelined), the two statements still cost one round trip.
    */
   private Future<Boolean> claim(SqlConnection conn, EventFacts event, UUID id, int seats, List<Long> sessions) {
-    // One round trip: lock the row, check room and queue, take the seats.
-    return conn.preparedQuery("""
+    Future<?> locked = conn.preparedQuery("select 1 from event where id = $1 for no key update").execute(Tuple.of(event.id()));
+    Future<io.vertx.sqlclient.RowSet<Row>> claimed = conn.preparedQuery("""
             with e as (
               select id, capacity - seats_taken >= $3
                 and not exists (select 1 from registration w where w.event_id = $1 and w.status = 'waitlisted' and w.id <> $2) as fits
-              from event where id = $1 for no key update),
+              from event where id = $1),
             taken as (update event set seats_taken = seats_taken + $3 from e where event.id = e.id and e.fits returning 1)
             select exists (select 1 from taken) as claimed""")
-        .execute(Tuple.of(event.id(), id, seats))
-        .compose(rows -> rows.iterator().next().getBoolean("claimed")
+        .execute(Tuple.of(event.id(), id, seats));
+    return Future.all(locked, claimed)
+        .compose(both -> claimed.result().iterator().next().getBoolean("claimed")
             ? claimSessions(conn, id, seats, sessions, true).map(true)
             : Future.succeededFuture(false));
   }

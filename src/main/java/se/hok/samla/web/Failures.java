@@ -60,8 +60,14 @@ public final class Failures {
       return;
     }
     Problem problem = classify(ctx, lang);
-    if (problem.status() >= 500) {
+    if (problem.code().equals("database_unavailable")) {
+      // Expected while the database is down or stalled, and then for every request: one line each, no stack trace.
+      log.warn("Database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), ctx.failure().toString());
+    } else if (problem.status() >= 500) {
       log.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (problem.status() == 503) {
+      ctx.response().putHeader("Retry-After", "10");
     }
     if (isApi(ctx)) {
       JsonObject body = new JsonObject()
@@ -141,6 +147,9 @@ public final class Failures {
     if (failure instanceof ValidatorException v) {
       return new Problem(400, "bad_request", Msg.of("error.badRequest"), Map.of());
     }
+    if (databaseUnavailable(failure)) {
+      return new Problem(503, "database_unavailable", Msg.of("error.databaseUnavailable"), Map.of());
+    }
     if (failure instanceof io.vertx.pgclient.PgException pg
         && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
       // Text PostgreSQL cannot store (a NUL byte) that slipped past the field checks: the client's input.
@@ -177,6 +186,39 @@ public final class Failures {
       case 503 -> new Problem(503, "unavailable", Msg.of("error.unavailable"), Map.of());
       default -> new Problem(500, "internal_error", Msg.of("error.internal"), Map.of());
     };
+  }
+
+  /**
+   * Whether a failure means the database cannot serve now, rather than a fault in Samla: unreachable, starting or
+   * shutting down, out of connections or disk, a statement or lock wait over its limit (db/Database), no free
+   * connection in the pool in time, a connection lost mid-request, or a transaction that must be retried. These are
+   * 503: nothing was saved, and trying again later is the right thing to do.
+   */
+  static boolean databaseUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.pgclient.PgException pg) {
+        String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+        return state.startsWith("08")                // connection exception
+            || state.startsWith("53")                // insufficient resources: too many connections, disk full
+            || state.startsWith("57")                // statement timeout, shutting down, cannot connect now
+            || state.equals("55P03")                 // lock_timeout
+            || state.equals("55000")                 // database does not allow connections
+            || state.equals("25P03")                 // idle in transaction too long
+            || state.equals("40001") || state.equals("40P01");  // serialization failure, deadlock
+      }
+      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+          || t instanceof io.vertx.sqlclient.ClosedConnectionException
+          || t instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof io.vertx.core.VertxException
+          && (message.startsWith("Timeout waiting for connection") || message.equals("Connection closed")
+              || message.equals("Pool closed"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The schema's complaints, keyed by the JSON field they are about ("capacity", "sessions[0].title"). */

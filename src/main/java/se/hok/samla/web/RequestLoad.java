@@ -7,13 +7,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * How many requests this instance is answering right now, so that background work (sending e-mail) can yield to
  * people waiting for an answer. Server-sent event streams stop counting once they are open ({@link #streaming}):
- * they stay open for hours and wait for nothing.
+ * they stay open for hours and wait for nothing. Being the first handler of every request, it is also where a
+ * stopping instance turns new requests away ({@link #stopTaking()}).
  */
 public final class RequestLoad {
   private static final String COUNTED = "samla.requestLoad";
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int busyAbove;
+  private volatile boolean stopping;
 
   /** @param busyAbove more requests in flight than this is busy */
   public RequestLoad(int busyAbove) {
@@ -28,6 +30,10 @@ public final class RequestLoad {
   /** Counts every request from its start until its response has ended (or its connection closed). */
   public Handler<RoutingContext> counter() {
     return ctx -> {
+      if (stopping) {
+        ctx.request().connection().close();
+        return;
+      }
       inFlight.incrementAndGet();
       ctx.put(COUNTED, this);
       ctx.addEndHandler(done -> release(ctx));
@@ -45,6 +51,15 @@ public final class RequestLoad {
     if (load != null) {
       load.inFlight.decrementAndGet();
     }
+  }
+
+  /**
+   * The instance is stopping: from now on a new request is not taken. Its connection is closed without reading it, so
+   * the client sees a failed connection and knows nothing was done (it may try again, or another instance), never a
+   * half-done request or a 5xx. Requests already in progress are answered as usual.
+   */
+  public void stopTaking() {
+    stopping = true;
   }
 
   public int inFlight() {

@@ -33,10 +33,35 @@ class RegistrationRushBenchmark {
   void rush() {
     // -Drush.mail=false: an instance that takes sign-ups and leaves the sending to another (SAMLA_SEND_MAIL=false).
     boolean mail = Boolean.parseBoolean(System.getProperty("rush.mail", "true"));
-    try (TestApp app = TestApp.start(java.util.Map.of("SAMLA_SEND_MAIL", String.valueOf(mail)))) {
+    // -Drush.defaultMode=true: Samla as `java -jar` runs it, on its own embedded PostgreSQL with the settings it ships
+    // with (the test server of the other runs has fsync off).
+    boolean defaultMode = Boolean.getBoolean("rush.defaultMode");
+    java.util.Map<String, String> env = java.util.Map.of("SAMLA_SEND_MAIL", String.valueOf(mail));
+    java.nio.file.Path dir = defaultMode ? dataDir() : null;
+    try (TestApp app = defaultMode ? TestApp.startInDefaultMode(dir, env) : TestApp.start(env)) {
       String token = app.tokenFor("organiser");
       run(app, token, WARMUP, "warm-up");
       run(app, token, SIGNUPS, "measured");
+    } finally {
+      if (dir != null) {
+        deleteRecursively(dir);
+      }
+    }
+  }
+
+  private static void deleteRecursively(java.nio.file.Path dir) {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static java.nio.file.Path dataDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("samla-rush");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

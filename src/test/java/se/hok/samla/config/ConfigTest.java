@@ -25,6 +25,16 @@ class ConfigTest {
   }
 
   @Test
+  void withoutAMailRelaySamlaListensOnThisMachineOnly() {
+    assertEquals("127.0.0.1", config(Map.of()).httpHost(), "the mail catcher shows every e-mail: loopback only");
+    assertEquals("0.0.0.0", config(Map.of("SAMLA_SMTP_HOST", "smtp.example")).httpHost(), "a server behind a relay");
+    assertEquals("0.0.0.0", config(Map.of("SAMLA_HTTP_HOST", "0.0.0.0")).httpHost(), "opened on purpose");
+    assertEquals("127.0.0.1", config(Map.of("SAMLA_SMTP_HOST", "smtp.example", "SAMLA_HTTP_HOST", "127.0.0.1")).httpHost());
+    ConfigException bad = assertThrows(ConfigException.class, () -> config(Map.of("SAMLA_HTTP_HOST", "http://x/")));
+    assertTrue(bad.getMessage().contains("SAMLA_HTTP_HOST"));
+  }
+
+  @Test
   void databaseUrlIsParsed() {
     Config.DatabaseUrl db = config(Map.of("DATABASE_URL", "postgresql://samla:p%40ss@db.example:6543/hok")).database().orElseThrow();
     assertEquals("db.example", db.host());

@@ -49,14 +49,81 @@ class MailStatusPagesTest {
     assertTrue(html.contains("Misslyckades"), html);
     assertTrue(html.contains("550 mailbox unavailable"));
     assertTrue(html.contains("maja@example.org"));
-    Object mailId = Db.column(app.databaseUrl, "select id from outbox where event_id = " + eventId).get(0);
+    Object mailId = Db.column(app.databaseUrl, "select id from outbox where event_id = " + eventId + " order by id").get(0);
     var r = organiser.post("/arrangor/evenemang/" + eventId + "/e-post", "/arrangor/evenemang/" + eventId + "/e-post/" + mailId
         + "/skicka-igen", MultiMap.caseInsensitiveMultiMap());
     assertEquals(302, r.statusCode());
-    assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from outbox where event_id = " + eventId
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from outbox where resend_of = " + mailId
         + " and sent_at is null and failed_at is null"), "a fresh row for the worker");
     assertEquals(404, organiser.post("/arrangor/evenemang/" + eventId + "/e-post", "/arrangor/evenemang/" + eventId
         + "/e-post/999999/skicka-igen", MultiMap.caseInsensitiveMultiMap()).statusCode());
+  }
+
+  /** A new participant of the event, whose ticket mail is then the only outbox row of that registration. */
+  static long mailOfNewParticipant(String email) {
+    await(app.client.post("/api/v1/events/" + eventId + "/registrations")
+        .sendJsonObject(new JsonObject().put("name", "Per Person").put("email", email)));
+    return (Long) Db.column(app.databaseUrl, "select o.id from outbox o join registration r on r.id = o.registration_id "
+        + "where r.email = '" + email + "'").get(0);
+  }
+
+  static String resend(PageSession organiser, long mailId) {
+    var r = organiser.post("/arrangor/evenemang/" + eventId + "/e-post", "/arrangor/evenemang/" + eventId + "/e-post/" + mailId
+        + "/skicka-igen", MultiMap.caseInsensitiveMultiMap());
+    assertEquals(302, r.statusCode());
+    return r.getHeader("Location");
+  }
+
+  static long rowsFor(String email) {
+    return (Long) Db.column(app.databaseUrl, "select count(*) from outbox o join registration r on r.id = o.registration_id "
+        + "where r.email = '" + email + "'").get(0);
+  }
+
+  @Test
+  void aMailStillWaitingGoesOutNowAndOnlyOnce() {
+    long mailId = mailOfNewParticipant("waiting@example.org");
+    Db.exec(app.databaseUrl, "update outbox set available_at = now() + interval '40 minutes', attempts = 5, "
+        + "last_error = '421 try later' where id = " + mailId);
+    PageSession organiser = PageSession.staff(app, "organiser");
+    String page = resend(organiser, mailId);
+    assertTrue(page.endsWith("?skickat=nu"), page);
+    assertTrue(resend(organiser, mailId).endsWith("?skickat=nu"), "a second click changes nothing either");
+    assertEquals(1, rowsFor("waiting@example.org"), "no second mail");
+    assertEquals(List.of(true), Db.column(app.databaseUrl, "select available_at <= now() from outbox where id = " + mailId));
+    assertTrue(organiser.get(page).bodyAsString().contains("Nu skickas det inom kort"));
+  }
+
+  @Test
+  void aMailBeingSentIsLeftAlone() {
+    long mailId = mailOfNewParticipant("sending@example.org");
+    Db.exec(app.databaseUrl, "update outbox set available_at = now() + interval '30 seconds', "
+        + "leased_until = now() + interval '30 seconds', attempts = 1 where id = " + mailId);
+    assertTrue(resend(PageSession.staff(app, "organiser"), mailId).endsWith("?skickat=pagar"));
+    assertEquals(1, rowsFor("sending@example.org"));
+    assertEquals(List.of(false), Db.column(app.databaseUrl, "select available_at <= now() from outbox where id = " + mailId),
+        "its lease stands: sending it now too would send it twice");
+  }
+
+  @Test
+  void aMailAlreadySentSaysSoAndADoubleClickMakesOneCopy() {
+    long mailId = mailOfNewParticipant("sent@example.org");
+    Db.exec(app.databaseUrl, "update outbox set sent_at = now(), outcome = 'sent', message_id = '<outbox-" + mailId
+        + "@test>' where id = " + mailId);
+    PageSession organiser = PageSession.staff(app, "organiser");
+    String page = resend(organiser, mailId);
+    assertTrue(page.endsWith("?skickat=skickat"), page);
+    assertTrue(organiser.get(page).bodyAsString().contains("Mejlet hade redan skickats"));
+    assertTrue(resend(organiser, mailId).endsWith("?skickat=vantar"), "the copy is already waiting");
+    assertEquals(2, rowsFor("sent@example.org"), "the mail and one copy");
+  }
+
+  @Test
+  void aRelayThatFellSilentIsShownInWords() {
+    long mailId = mailOfNewParticipant("silent@example.org");
+    Db.exec(app.databaseUrl, "update outbox set attempts = 2, last_error = '" + MailWorker.CONNECTION_LOST
+        + " the mail server closed the connection or did not answer within 30 s' where id = " + mailId);
+    String html = PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + eventId + "/e-post").bodyAsString();
+    assertTrue(html.contains("E-postservern svarade inte"), html);
   }
 
   @Test

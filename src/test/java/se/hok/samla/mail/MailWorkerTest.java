@@ -73,8 +73,146 @@ class MailWorkerTest {
   }
 
   MailWorker worker() {
-    return new MailWorker(app.vertx, app.running.database().pool(), client, RENDERER, "Samla <noreply@test.example>",
-        "test.example", FAST);
+    return worker(client, FAST);
+  }
+
+  MailWorker worker(MailClient mailClient, MailWorker.Timing timing) {
+    return new MailWorker(app.vertx, app.running.database().pool(), mailClient, RENDERER, "Samla <noreply@test.example>",
+        "test.example", timing);
+  }
+
+  /** A client for an SMTP port with the worker's own timeouts, as Main makes it. */
+  MailClient clientWith(MailWorker.Timing timing, int smtpPort) {
+    return MailClient.create(app.vertx, MailWorker.withTimeouts(new MailConfig().setHostname("127.0.0.1").setPort(smtpPort)
+        .setStarttls(StartTLSOptions.DISABLED).setLogin(LoginOption.DISABLED), timing));
+  }
+
+  /** A peer that accepts SMTP connections and never says a word, as a hung relay does. */
+  static final class SilentRelay implements AutoCloseable {
+    final ServerSocket server;
+    final List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SilentRelay(int port) throws java.io.IOException {
+      server = new ServerSocket();
+      server.setReuseAddress(true);
+      server.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      Thread t = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(server.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // the test is done with it
+        }
+      }, "silent-relay");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+      for (java.net.Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  static long count(String where) {
+    return (Long) Db.column(app.databaseUrl, "select count(*) from outbox where " + where).get(0);
+  }
+
+  @Test
+  void aRelayThatAcceptsAndNeverAnswersDelaysMailOnlyUntilItAnswers() throws Exception {
+    MailWorker.Timing timing = new MailWorker.Timing(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMillis(200),
+        Duration.ofSeconds(1), Duration.ofHours(24), 20, Duration.ofMillis(700), Duration.ofSeconds(5));
+    MailClient bounded = clientWith(timing, port);
+    try {
+      queue(2, "");
+      try (SilentRelay silent = new SilentRelay(port)) {
+        long t0 = System.nanoTime();
+        assertEquals(2, await(worker(bounded, timing).runOnce()), "both tried, neither stuck");
+        assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "given up after the SMTP timeout, not hung");
+        assertTrue(!silent.accepted.isEmpty(), "the relay took the connection");
+        assertEquals(2, count("sent_at is null and failed_at is null and last_error like '" + MailWorker.CONNECTION_LOST + "%'"),
+            Db.column(app.databaseUrl, "select last_error from outbox").toString());
+        queue(1, "");  // mail written during the outage
+      }
+      smtp.start();  // the relay answers again, on the same port
+      MailWorker worker = worker(bounded, timing);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (smtp.getReceivedMessages().length < 3 && System.nanoTime() < deadline) {
+        await(worker.runOnce());
+        Thread.sleep(50);  // the worker's poll
+      }
+      assertEquals(3, smtp.getReceivedMessages().length, "all out within seconds of the relay answering");
+      assertEquals(3, messageIds(smtp.getReceivedMessages()).size(), "none twice");
+    } finally {
+      bounded.close();
+    }
+  }
+
+  @Test
+  void stoppingLetsMailInFlightGoAndGivesItBackAtOnce() throws Exception {
+    MailWorker.Timing timing = new MailWorker.Timing(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofMillis(200),
+        Duration.ofSeconds(1), Duration.ofHours(24), 20, Duration.ofSeconds(20), Duration.ofSeconds(30));
+    smtp.start();
+    queue(3, "");
+    SilentRelay silent = new SilentRelay(0);
+    MailClient bounded = clientWith(timing, silent.server.getLocalPort());
+    try {
+      MailWorker stuck = worker(bounded, timing);
+      stuck.start();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (count("leased_until > now()") < 3) {
+        assertTrue(System.nanoTime() < deadline, "the worker leases the mail");
+        Thread.sleep(20);
+      }
+      await(stuck.stop(Duration.ofMillis(300)));
+      assertEquals(3, count("leased_until is null and available_at <= now() and attempts = 0 and sent_at is null"),
+          "given back, due now, the interrupted attempt not counted");
+
+      // The next start (or another instance) sends them at once, not after the lease.
+      assertEquals(3, await(worker().runOnce()));
+      assertEquals(3, smtp.getReceivedMessages().length);
+    } finally {
+      bounded.close();
+      silent.close();
+    }
+    assertEquals(3, count("outcome = 'sent'"));
+  }
+
+  @Test
+  void aLeaseIsRenewedWhileItsMailIsOnItsWay() throws Exception {
+    MailWorker.Timing shortLease = new MailWorker.Timing(Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofMillis(200),
+        Duration.ofSeconds(1), Duration.ofHours(24), 20, Duration.ofSeconds(20), Duration.ofSeconds(30));
+    MailClient bounded = clientWith(shortLease, port);
+    queue(1, "");
+    try (SilentRelay silent = new SilentRelay(port)) {
+      MailWorker sending = worker(bounded, shortLease);
+      sending.start();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (count("leased_until > now()") < 1) {
+        assertTrue(System.nanoTime() < deadline, "the worker leases the mail");
+        Thread.sleep(20);
+      }
+      Thread.sleep(1000);  // three leases long: the time itself is what is tested
+      assertEquals(0, await(worker(client, shortLease).runOnce()), "nobody else takes mail that is on its way");
+      assertEquals(1, count("leased_until > now()"));
+      await(sending.stop(Duration.ofMillis(100)));
+    } finally {
+      bounded.close();
+    }
+  }
+
+  @Test
+  void aKilledInstancesMailWaitsAtMostHalfAMinute() {
+    assertTrue(MailWorker.Timing.production().lease().compareTo(Duration.ofSeconds(30)) <= 0);
+    queue(1, "");
+    MailStore store = new MailStore(app.running.database().pool());
+    assertEquals(1, await(store.lease(10, MailWorker.Timing.production().lease())).size());
+    // The instance dies here without a word; the row is due again when the lease ends.
+    assertEquals(1, count("available_at <= now() + interval '30 seconds' and leased_until <= now() + interval '30 seconds'"));
   }
 
   static void queue(int n, String extra) {

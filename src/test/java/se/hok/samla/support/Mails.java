@@ -47,7 +47,7 @@ public final class Mails {
 
   private static List<MimeMessage> received(TestApp app, Predicate<MimeMessage> which) {
     List<MimeMessage> found = new ArrayList<>();
-    for (MimeMessage m : app.running.mailCatcher().orElseThrow().messages()) {
+    for (MimeMessage m : ((se.hok.samla.mail.DevMailCatcher) app.running.mailCatcher().orElseThrow()).messages()) {
       if (which.test(m)) {
         found.add(m);
       }

@@ -16,7 +16,7 @@ import java.time.temporal.ChronoUnit;
  * only what matters to it; the rest is a plausible online event 30 days ahead, with a title no other test uses.
  */
 public final class PublishedEvent {
-  private final TestApp app;
+  private final io.vertx.ext.web.client.WebClient client;
   private final String organiserToken;
   private String title = "Evenemang";
   private String kind = "workshop";
@@ -28,14 +28,19 @@ public final class PublishedEvent {
   private Integer reminderDays;
   private final java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
 
-  private PublishedEvent(TestApp app, String organiserToken) {
-    this.app = app;
+  private PublishedEvent(io.vertx.ext.web.client.WebClient client, String organiserToken) {
+    this.client = client;
     this.organiserToken = organiserToken;
   }
 
   /** @param organiserToken an API token of a staff member who may create and publish events */
   public static PublishedEvent by(TestApp app, String organiserToken) {
-    return new PublishedEvent(app, organiserToken);
+    return new PublishedEvent(app.client, organiserToken);
+  }
+
+  /** The same, through a client of a Samla that runs elsewhere (its default host and port set). */
+  public static PublishedEvent by(io.vertx.ext.web.client.WebClient client, String organiserToken) {
+    return new PublishedEvent(client, organiserToken);
   }
 
   /** The title starts so; a number is added to keep it unique. */
@@ -106,11 +111,11 @@ public final class PublishedEvent {
         body.put(field, value);
       }
     });
-    HttpResponse<Buffer> created = await(app.client.post("/api/v1/events")
+    HttpResponse<Buffer> created = await(client.post("/api/v1/events")
         .putHeader("Authorization", "Bearer " + organiserToken).sendJsonObject(body));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     long id = created.bodyAsJsonObject().getLong("id");
-    HttpResponse<Buffer> published = await(app.client.post("/api/v1/events/" + id + "/publish")
+    HttpResponse<Buffer> published = await(client.post("/api/v1/events/" + id + "/publish")
         .putHeader("Authorization", "Bearer " + organiserToken).send());
     assertEquals(200, published.statusCode(), published.bodyAsString());
     return published.bodyAsJsonObject();

@@ -50,9 +50,25 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts with extra environment variables and a clock of the test's (e.g. a {@link TestClock}). */
   public static TestApp start(Map<String, String> extraEnv, Clock clock) {
-    String db = TestDatabases.create();
     Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", db);
+    env.put("DATABASE_URL", TestDatabases.create());
+    env.putAll(extraEnv);
+    return startWith(env, clock);
+  }
+
+  /**
+   * Samla's default mode, as {@code java -jar} runs it with no DATABASE_URL: its own embedded PostgreSQL with its
+   * data in {@code dataDir} (kept), and the mail catcher unless the environment names an SMTP relay.
+   */
+  public static TestApp startInDefaultMode(java.nio.file.Path dataDir, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("SAMLA_DATA_DIR", dataDir.toString());
+    env.putAll(extraEnv);
+    return startWith(env, Clock.systemDefaultZone());
+  }
+
+  private static TestApp startWith(Map<String, String> extraEnv, Clock clock) {
+    Map<String, String> env = new HashMap<>();
     env.put("SAMLA_HTTP_PORT", "0");
     env.put("SAMLA_ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("SAMLA_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -69,7 +85,9 @@ public final class TestApp implements AutoCloseable {
     try {
       Main.Running running = Main.start(vertx, config, clock, registry)
           .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
-      return new TestApp(vertx, running, db);
+      var db = running.database().connectOptions();
+      return new TestApp(vertx, running, "postgresql://" + db.getUser() + ":" + db.getPassword() + "@" + db.getHost() + ":"
+          + db.getPort() + "/" + db.getDatabase());
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("Samla did not start", e);

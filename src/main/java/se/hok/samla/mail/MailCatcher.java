@@ -1,0 +1,33 @@
+package se.hok.samla.mail;
+
+import io.vertx.ext.web.Router;
+import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.web.Templates;
+
+/**
+ * The default mode's local mail catcher as the rest of Samla sees it: where to send, how to stop, and its pages at
+ * {@code /dev/mail} (admins only). Its implementation, {@link DevMailCatcher}, runs GreenMail, a test mail server;
+ * it is loaded by name in {@link #start()}, the one place that runs only when no SMTP relay is configured, so an
+ * installation with a real relay never loads GreenMail or the catcher's classes.
+ */
+public interface MailCatcher {
+  String host();
+
+  int port();
+
+  void stop();
+
+  /** {@code /dev/mail}: what the catcher received, for admins only (each e-mail holds personal manage links). */
+  void mount(Router router, StaffAuth auth, Templates templates);
+
+  /** Starts the catcher on a free loopback port. */
+  static MailCatcher start() {
+    try {
+      return (MailCatcher) Class.forName("se.hok.samla.mail.DevMailCatcher").getMethod("start").invoke(null);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("The mail catcher did not start", e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("The mail catcher is missing from this build", e);
+    }
+  }
+}
