@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildSamla implements AutoCloseable {
   public static final String ADMIN_EMAIL = "admin@child.example";
-  public static final String ADMIN_PASSWORD = "child-admin-password-1";
+  /** The tests' one admin password: it passes the password rules, which a weak one would fail at start-up. */
+  public static final String ADMIN_PASSWORD = TestApp.ADMIN_PASSWORD;
 
   public final Process process;
   public final int port;
@@ -61,6 +62,10 @@ public final class ChildSamla implements AutoCloseable {
       environment.keySet().removeIf(k -> k.startsWith("SAMLA_") || k.equals("DATABASE_URL"));
       Map<String, String> all = new HashMap<>(Map.of("SAMLA_HTTP_PORT", String.valueOf(port),
           "SAMLA_ADMIN_EMAIL", ADMIN_EMAIL, "SAMLA_ADMIN_PASSWORD", ADMIN_PASSWORD));
+      // Hundreds of sign-ups come from 127.0.0.1 here, as in TestApp; the limits are tested on their own.
+      TestApp.SIGN_UP_LIMITS.forEach(limit -> all.put(limit, "off"));
+      // Any free port for /metrics, as in TestApp: the default 9464 may be another Samla's on this machine.
+      all.put("SAMLA_MANAGEMENT_PORT", "0");
       all.putAll(env);
       environment.putAll(all);
       ChildSamla child = new ChildSamla(builder.start(), port, log, dataDir);
