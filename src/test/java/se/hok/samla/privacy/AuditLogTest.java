@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
+import se.hok.samla.support.SignUps;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.TicketService;
@@ -67,11 +68,10 @@ class AuditLogTest {
     app.close();
   }
 
+  /** Signed up by the event's organiser (the public's answer names no registration). */
   static String register(String name, String email, JsonObject extra) {
-    HttpResponse<Buffer> r = await(app.client.post("/api/v1/events/" + event + "/registrations")
-        .sendJsonObject(new JsonObject().put("name", name).put("email", email).mergeIn(extra)));
-    assertEquals(201, r.statusCode(), r.bodyAsString());
-    return r.bodyAsJsonObject().getString("id");
+    return SignUps.byOrganiser(app, organiser.token(), event,
+        new JsonObject().put("name", name).put("email", email).mergeIn(extra)).getString("id");
   }
 
   /** An audit row as the test reads it back. */
