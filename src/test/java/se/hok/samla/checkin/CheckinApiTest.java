@@ -245,8 +245,8 @@ class CheckinApiTest {
         + early.id() + "'"));
     assertEquals(2L, await(checkins.counts(event)).getLong("conflicts"));
 
-    String page = se.hok.samla.support.PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + event + "/incheckning")
-        .bodyAsString();
+    String page = se.hok.samla.support.PageSession.staff(app, "organiser").assign(event, "organiser")
+        .get("/arrangor/evenemang/" + event + "/incheckning").bodyAsString();
     assertTrue(page.contains("Klocka Bakåt") && page.contains("Klocka Framåt"), page);
     assertTrue(page.contains("Enheten angav tiden " + lastYear), page);
     assertFalse(page.contains("Tidig Gäst"), "a believable time is no conflict");

@@ -84,7 +84,7 @@ class MailStatusPagesTest {
     long mailId = mailOfNewParticipant("waiting@example.org");
     Db.exec(app.databaseUrl, "update outbox set available_at = now() + interval '40 minutes', attempts = 5, "
         + "last_error = '421 try later' where id = " + mailId);
-    PageSession organiser = PageSession.staff(app, "organiser");
+    PageSession organiser = PageSession.staff(app, "organiser").assign(eventId, "organiser");
     String page = resend(organiser, mailId);
     assertTrue(page.endsWith("?skickat=nu"), page);
     assertTrue(resend(organiser, mailId).endsWith("?skickat=nu"), "a second click changes nothing either");
@@ -98,7 +98,8 @@ class MailStatusPagesTest {
     long mailId = mailOfNewParticipant("sending@example.org");
     Db.exec(app.databaseUrl, "update outbox set available_at = now() + interval '30 seconds', "
         + "leased_until = now() + interval '30 seconds', attempts = 1 where id = " + mailId);
-    assertTrue(resend(PageSession.staff(app, "organiser"), mailId).endsWith("?skickat=pagar"));
+    PageSession organiser = PageSession.staff(app, "organiser").assign(eventId, "organiser");
+    assertTrue(resend(organiser, mailId).endsWith("?skickat=pagar"));
     assertEquals(1, rowsFor("sending@example.org"));
     assertEquals(List.of(false), Db.column(app.databaseUrl, "select available_at <= now() from outbox where id = " + mailId),
         "its lease stands: sending it now too would send it twice");
@@ -109,7 +110,7 @@ class MailStatusPagesTest {
     long mailId = mailOfNewParticipant("sent@example.org");
     Db.exec(app.databaseUrl, "update outbox set sent_at = now(), outcome = 'sent', message_id = '<outbox-" + mailId
         + "@test>' where id = " + mailId);
-    PageSession organiser = PageSession.staff(app, "organiser");
+    PageSession organiser = PageSession.staff(app, "organiser").assign(eventId, "organiser");
     String page = resend(organiser, mailId);
     assertTrue(page.endsWith("?skickat=skickat"), page);
     assertTrue(organiser.get(page).bodyAsString().contains("Mejlet hade redan skickats"));
@@ -122,7 +123,8 @@ class MailStatusPagesTest {
     long mailId = mailOfNewParticipant("silent@example.org");
     Db.exec(app.databaseUrl, "update outbox set attempts = 2, last_error = '" + MailWorker.CONNECTION_LOST
         + " the mail server closed the connection or did not answer within 30 s' where id = " + mailId);
-    String html = PageSession.staff(app, "organiser").get("/arrangor/evenemang/" + eventId + "/e-post").bodyAsString();
+    String html = PageSession.staff(app, "organiser").assign(eventId, "organiser")
+        .get("/arrangor/evenemang/" + eventId + "/e-post").bodyAsString();
     assertTrue(html.contains("E-postservern svarade inte"), html);
   }
 
