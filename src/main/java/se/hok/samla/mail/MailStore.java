@@ -101,10 +101,26 @@ final class MailStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Every row of these registrations, sent or not. */
+  /**
+   * Every row of these registrations, sent or not; and their entries in the organiser's gathered alerts of their
+   * events (an entry names a registration and the needs it stated), taken out of the list, the rest left as it is.
+   * The alerts are rewritten after the registrations' organiser tasks are gone (see Erasure), so an alert being
+   * gathered meanwhile has committed and is seen here.
+   */
   static Future<Void> deleteOfRegistrations(SqlClient conn, List<UUID> registrationIds) {
+    UUID[] ids = registrationIds.toArray(UUID[]::new);
+    String[] idTexts = registrationIds.stream().map(UUID::toString).toArray(String[]::new);
     return conn.preparedQuery("delete from outbox where registration_id = any($1)")
-        .execute(Tuple.tuple().addArrayOfUUID(registrationIds.toArray(UUID[]::new)))
+        .execute(Tuple.tuple().addArrayOfUUID(ids))
+        .compose(v -> conn.preparedQuery("""
+                update outbox o set payload = jsonb_set(o.payload, '{alerts}', coalesce(
+                  (select jsonb_agg(a.alert order by a.n) from jsonb_array_elements(o.payload -> 'alerts') with ordinality a (alert, n)
+                   where not coalesce(a.alert ->> 'registration' = any($2), false)), '[]'::jsonb))
+                where o.kind = 'organiser_alert' and jsonb_typeof(o.payload -> 'alerts') = 'array'
+                  and o.event_id in (select event_id from registration where id = any($1))
+                  and exists (select 1 from jsonb_array_elements(o.payload -> 'alerts') a (alert)
+                              where a.alert ->> 'registration' = any($2))""")
+            .execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(idTexts)))
         .mapEmpty();
   }
 

@@ -34,7 +34,10 @@ public final class Outbox {
     return MailStore.addUnlessQueuedWithin(conn, kind, eventId, registrationId, interval);
   }
 
-  /** Erasure: every outbox row of these registrations, sent or not (recipient, payload and errors with them). */
+  /**
+   * Erasure: every outbox row of these registrations, sent or not (recipient, payload and errors with them), and their
+   * entries in the organiser's gathered alerts. Run after their organiser tasks are deleted.
+   */
   public static Future<Void> forget(SqlClient conn, List<UUID> registrationIds) {
     return MailStore.deleteOfRegistrations(conn, registrationIds);
   }

@@ -16,7 +16,8 @@ import se.hok.samla.mail.Outbox;
  * <p>Afterwards nothing names the person: the registration keeps no name ("Raderad"), no address (a non-address
  * {@code raderad+ID@invalid}, which keeps the one-registration-per-address index satisfied), no phone, role or
  * consent; the free-text details of needs and the feedback comments are gone; its manage and survey links, its
- * idempotency keys and every outbox row (recipient, payload and last error with them, sent or not) are deleted. What
+ * idempotency keys and every outbox row (recipient, payload and last error with them, sent or not) are deleted, and
+ * so are their entries (registration and need codes) in the organiser's gathered "needs to book" e-mails. What
  * may stay is anonymous: the organisation, status and times, sessions, the ticket (its reference and signed code name
  * nobody), check-ins, the feedback rating – and, for the counts, which needs and diets there were
  * ({@link Extent#KEEP_COUNTS}), which then cannot be joined to any address, because none is left.

@@ -100,6 +100,12 @@ class ErasureTest {
     return (UUID) Db.column(app.databaseUrl, "select id from registration where email = '" + p.email() + "'").get(0);
   }
 
+  /** How many of the organiser's gathered "needs to book" e-mails list the registration. */
+  static List<Object> alertsNaming(UUID id) {
+    return Db.column(app.databaseUrl, "select count(*) from outbox where kind = 'organiser_alert' and payload -> 'alerts' "
+        + "@> '[{\"registration\": \"" + id + "\"}]'");
+  }
+
   /** Nothing the person typed, in any table, in any letter case. */
   static void assertNothingLeft(Person p) {
     String dump = Db.dataDump(app.databaseUrl).toLowerCase(Locale.ROOT);
@@ -119,6 +125,8 @@ class ErasureTest {
     PageSession person = PageSession.anonymous(app);
     assertEquals(200, person.get("/anmalan/" + token + "/mina-uppgifter.json").statusCode());
     assertTrue(Db.dataDump(app.databaseUrl).contains(p.detail()), "before: the detail is stored");
+    SignUps.gatherOrganiserAlerts(app);
+    assertEquals(List.of(1L), alertsNaming(id), "before: the organiser's e-mail lists the registration and its needs");
 
     String erase = "/anmalan/" + token + "/radera";
     assertEquals(303, person.post(erase, erase, MultiMap.caseInsensitiveMultiMap()).statusCode());
@@ -128,6 +136,7 @@ class ErasureTest {
         "the registration still counts, as cancelled");
     assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from registration_need where registration_id = '" + id + "'"),
         "what they stated about themselves goes with them");
+    assertEquals(List.of(0L), alertsNaming(id), "also from the organiser's gathered e-mail");
     assertEquals(404, person.get("/anmalan/" + token).statusCode(), "the link is dead");
   }
 

@@ -338,7 +338,7 @@ class RegistrationApiTest {
 
   /** What the app does every few seconds, now and without waiting for the hour between alerts. */
   static void gatherAlerts() {
-    await(new se.hok.samla.mail.OrganiserAlerts(app.running.database().pool(), java.time.Duration.ZERO).gatherDue());
+    SignUps.gatherOrganiserAlerts(app);
   }
 
   @Test

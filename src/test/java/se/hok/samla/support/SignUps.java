@@ -7,11 +7,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import se.hok.samla.mail.OrganiserAlerts;
 
 /**
  * Signing people up the two ways there are: as the public (the answer says nothing; the manage link comes only by
@@ -62,6 +64,14 @@ public final class SignUps {
   /** Sends what is in the outbox now, as the mail worker does on its next round, so a test need not wait for it. */
   public static void sendMail(TestApp app) {
     await(app.running.mailWorker().runOnce());
+  }
+
+  /**
+   * Gathers the organiser's "needs to book" e-mails now, as the app's job does every few seconds (without its pause
+   * between two e-mails of one event), so a test need not wait for it.
+   */
+  public static void gatherOrganiserAlerts(TestApp app) {
+    await(new OrganiserAlerts(app.running.database().pool(), Duration.ZERO).gatherDue());
   }
 
   /** The e-mails to the address with a manage link, newest first, once at least {@code atLeast} have arrived. */
