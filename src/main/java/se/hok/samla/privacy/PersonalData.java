@@ -123,8 +123,16 @@ public final class PersonalData {
             where t.registration_id = $1 order by t.book_by, n.sort_order""", id,
         r -> new TaskPart(r.getString("label_sv"), r.getString("label_en"), r.getLocalDate("book_by"),
             r.getOffsetDateTime("done_at"))));
+    // The registration's own e-mails, and the organiser's gathered "needs to book" e-mails that told of its needs
+    // (without a name): those list it in their payload, not as their registration.
     Future<List<MailPart>> emails = tasks.compose(v -> list(conn, """
-            select kind, recipient, created_at, sent_at, outcome from outbox where registration_id = $1 order by id""", id,
+            select o.kind, o.recipient, o.created_at, o.sent_at, o.outcome from outbox o, registration r
+            where r.id = $1
+              and (o.registration_id = r.id
+                   or (o.kind = 'organiser_alert' and o.registration_id is null and o.event_id = r.event_id
+                       and jsonb_typeof(o.payload -> 'alerts') = 'array'
+                       and o.payload -> 'alerts' @> jsonb_build_array(jsonb_build_object('registration', r.id))))
+            order by o.id""", id,
         r -> new MailPart(r.getString("kind"), r.getString("recipient"), r.getOffsetDateTime("created_at"),
             r.getOffsetDateTime("sent_at"), r.getString("outcome"))));
     return emails.map(e -> new Parts(needs.result(), sessions.result(), tickets.result(), checkins.result(),

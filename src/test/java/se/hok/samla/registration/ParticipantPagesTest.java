@@ -560,6 +560,9 @@ class ParticipantPagesTest {
     String token = manageToken("ada.uppgift@example.org");
     String reference = (String) Db.column(app.databaseUrl, "select t.reference from ticket t join registration r "
         + "on r.id = t.registration_id where r.email = 'ada.uppgift@example.org'").get(0);
+    // The organiser is told of her interpreter without her name, in the e-mail gathered for the event.
+    SignUps.gatherOrganiserAlerts(app);
+    SignUps.sendMail(app);
 
     assertContains(get("/anmalan/" + token).bodyAsString(), "href=\"/anmalan/" + token + "/mina-uppgifter\"");
     HttpResponse<Buffer> page = get("/anmalan/" + token + "/mina-uppgifter");
@@ -597,6 +600,8 @@ class ParticipantPagesTest {
     assertEquals(reference, data.getJsonArray("tickets").getJsonObject(0).getString("reference"));
     assertTrue(data.getJsonArray("emails").stream().map(o -> (JsonObject) o)
         .anyMatch(m -> "confirmed".equals(m.getString("kind")) && m.getString("sentAt") != null), data.encode());
+    assertEquals(1, data.getJsonArray("emails").stream().map(o -> (JsonObject) o)
+        .filter(m -> "organiser_alert".equals(m.getString("kind"))).count(), data.encode());
     assertEquals(1, data.getJsonArray("organiserTasks").size());
     assertTrue(data.getJsonArray("checkins").isEmpty());
     assertTrue(data.getValue("feedback") == null);
