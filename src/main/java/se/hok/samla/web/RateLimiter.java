@@ -49,6 +49,10 @@ public final class RateLimiter {
         .map(probe -> probe.isConsumed() ? Decision.ALLOWED
             : new Decision(false, Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000_000L))))
         .recover(e -> {
+          if (Failures.databaseUnavailable(e)) {
+            // Nobody is over a limit: the database cannot answer, which is 503 (Failures), not 429.
+            return Future.failedFuture(e);
+          }
           // Lost every compare-and-swap race: many requests at once for one subject, which is what limits are for.
           log.warn("Rate limit {} could not be checked for one request; it is refused: {}", name, e.toString());
           return Future.succeededFuture(new Decision(false, Duration.ofSeconds(1)));

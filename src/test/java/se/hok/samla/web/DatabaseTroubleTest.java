@@ -31,8 +31,11 @@ class DatabaseTroubleTest {
 
   @BeforeAll
   static void start() {
-    // Two connections: two stalled requests take them all, as a stalled database does to a busy instance.
-    app = TestApp.start(Map.of("SAMLA_DB_POOL_SIZE", "2", "SAMLA_SEND_MAIL", "false"));
+    // Two connections: two stalled requests take them all, as a stalled database does to a busy instance. The limits
+    // on sign-ups as shipped (blank: the default), as in production.
+    Map<String, String> env = new java.util.HashMap<>(Map.of("SAMLA_DB_POOL_SIZE", "2", "SAMLA_SEND_MAIL", "false"));
+    TestApp.SIGN_UP_LIMITS.forEach(limit -> env.put(limit, ""));
+    app = TestApp.start(env);
     OffsetDateTime start = OffsetDateTime.now().plusDays(20);
     eventId = PublishedEvent.by(app, app.tokenFor("organiser")).with("title", "Dialogmöte om databaser")
         .kind("dialogmote").startsAt(start).endsAt(start.plusHours(2)).capacity(10)
@@ -84,6 +87,40 @@ class DatabaseTroubleTest {
     }
     assertEquals(200, await(app.client.get("/health").send()).statusCode(), "up again at once");
     assertEquals(200, await(app.client.get("/api/v1/events/" + eventId).send()).statusCode());
+  }
+
+  /**
+   * The limits on sign-ups and sign-ins keep their buckets in the database: when it cannot answer, that is database
+   * trouble (503, try again shortly), not "too many from your address" (429) – nobody was over a limit.
+   */
+  @Test
+  void aLimitThatCannotBeCheckedForDatabaseTroubleIs503NotTooMany() throws Exception {
+    URI db = URI.create(app.databaseUrl);
+    String[] user = db.getUserInfo().split(":", 2);
+    try (Connection stall = DriverManager.getConnection("jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + db.getPath(),
+        user[0], user.length > 1 ? user[1] : "");
+         Statement s = stall.createStatement()) {
+      stall.setAutoCommit(false);
+      s.execute("lock table rate_limit_bucket in access exclusive mode");
+
+      long t0 = System.nanoTime();
+      Future<HttpResponse<Buffer>> signUp = app.client.post("/api/v1/events/" + eventId + "/registrations")
+          .sendJsonObject(new io.vertx.core.json.JsonObject().put("name", "Ada Avbrott").put("email", "ada.avbrott@example.org"));
+      Future<HttpResponse<Buffer>> signIn = app.client.post("/api/v1/auth/token").sendJsonObject(
+          new io.vertx.core.json.JsonObject().put("email", TestApp.ADMIN_EMAIL).put("password", TestApp.ADMIN_PASSWORD));
+      awaitLockWaiters(2);
+      for (HttpResponse<Buffer> r : java.util.List.of(await(signUp), await(signIn))) {
+        assertEquals(503, r.statusCode(), r.bodyAsString());
+        assertEquals("database_unavailable", r.bodyAsJsonObject().getString("error"));
+      }
+      long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+      assertTrue(seconds < Database.LOCK_TIMEOUT.toSeconds() + 4, "answered after " + seconds + " s, not held");
+      stall.rollback();
+    }
+    assertEquals(201, await(app.client.post("/api/v1/auth/token").sendJsonObject(new io.vertx.core.json.JsonObject()
+        .put("email", TestApp.ADMIN_EMAIL).put("password", TestApp.ADMIN_PASSWORD))).statusCode(), "and then it works");
+    assertEquals(java.util.List.of(0L), Db.column(app.databaseUrl, "select count(*) from registration where email = "
+        + "'ada.avbrott@example.org'"), "nothing was saved");
   }
 
   /** Waits (a condition, at most 10 s) until this many sessions of the app's database wait for a lock. */
