@@ -93,8 +93,9 @@ public final class ParticipantPages {
   }
 
   /**
-   * Whatever happened – registered, waitlisted, or the address was already registered – the answer is the same page,
-   * with nothing in its address: the seat and the manage link come by e-mail, to the address. A form sent again with its
+   * Whatever happened – registered, waitlisted, the address was already registered, or it was signed up more often than
+   * its limits allow (then nothing is kept: {@link SignUpLimits}) – the answer is the same page, with nothing in its
+   * address: the seat and the manage link come by e-mail, to the address. A form sent again with its
    * key but other content (back, change, send) is refused with the form shown again under a new key; nothing changes.
    */
   private void signUp(RoutingContext ctx) {
@@ -105,7 +106,8 @@ public final class ParticipantPages {
     String key = form.get("idempotencyKey");
     String idempotencyKey = key != null && IDEMPOTENCY_KEY.matcher(key).matches() ? key : null;
     events.getPublic(eventId).compose(event -> (unstorable.isEmpty()
-            ? registrations.register(eventId, typed, idempotencyKey, RegistrationService.Source.WEB)
+            ? registrations.register(eventId, typed, idempotencyKey, RegistrationService.Source.WEB,
+                SignUpLimits.effect(ctx))
             : Future.<RegistrationResult>failedFuture(new ValidationException(unstorable)))
         // Post/redirect/get: reloading the receipt asks nothing again (a re-sent form would fail the rotated CSRF token).
         .compose(result -> seeOther(ctx, receiptPath(eventId)),

@@ -15,6 +15,7 @@ import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
+import se.hok.samla.web.TooManyRequestsException;
 import se.hok.samla.web.ValidationException;
 
 /** Signing up and self-service through /api/v1, and the organiser's lists. */
@@ -74,8 +75,9 @@ public final class RegistrationApi {
   }
 
   /**
-   * The public gets 202 and one body, whatever happened (new, already registered, waitlisted): the seat or waiting-list
-   * place and the manage link come by e-mail to the address. Staff get 201 with the registration's id, status, place
+   * The public gets 202 and one body, whatever happened (new, already registered, waitlisted, or an address signed up
+   * more often than its limits allow, which is then kept nowhere): the seat or waiting-list place and the manage link
+   * come by e-mail to the address. Staff get 201 with the registration's id, status, place
    * and late needs, or 422 on the address when it is already registered; never a manage link, which is the
    * participant's alone (staff have their own, logged access).
    */
@@ -86,8 +88,14 @@ public final class RegistrationApi {
       key = null;
     }
     StaffMember staff = StaffAuth.current(ctx);
+    java.util.Optional<java.time.Duration> overLimit = SignUpLimits.addressOverLimit(ctx);
+    if (staff != null && overLimit.isPresent()) {
+      // An organiser of the event sees its registrations anyway: telling them reveals nothing.
+      ctx.fail(new TooManyRequestsException(overLimit.get(), "signup.tooManyForEmail"));
+      return;
+    }
     RegistrationService.Source source = staff != null ? RegistrationService.Source.ORGANISER : RegistrationService.Source.API;
-    registrations.register(eventId, RegistrationInput.fromJson(Api.body(ctx)), key, source)
+    registrations.register(eventId, RegistrationInput.fromJson(Api.body(ctx)), key, source, SignUpLimits.effect(ctx))
         .onSuccess(r -> {
           if (staff == null) {
             Json.send(ctx, 202, neutralAnswer(Lang.of(ctx)));

@@ -141,6 +141,24 @@ public final class RegistrationService {
    * waits on the key's primary key until the first commits, then replays it.
    */
   public Future<RegistrationResult> register(long eventId, RegistrationInput input, String idempotencyKey, Source source) {
+    return register(eventId, input, idempotencyKey, source, Effect.KEEP);
+  }
+
+  /**
+   * What becomes of a public sign-up once it is answered. {@link #ANSWER_ONLY} is for an e-mail address signed up
+   * more often than its limits allow (see {@code SignUpLimits}): the sign-up runs exactly as a kept one – the same
+   * checks, the same refusals, the same answer – in a transaction that is then rolled back, so nothing is written
+   * and nothing is mailed, and a stranger who keeps signing someone's address up cannot tell from the answer that it
+   * was signed up before.
+   */
+  public enum Effect { KEEP, ANSWER_ONLY }
+
+  /** {@link #register(long, RegistrationInput, String, Source)}, kept or only answered; staff sign-ups are always kept. */
+  public Future<RegistrationResult> register(long eventId, RegistrationInput input, String idempotencyKey, Source source,
+                                             Effect effect) {
+    if (effect == Effect.ANSWER_ONLY && source.byStaff()) {
+      return Future.failedFuture(new IllegalArgumentException("Staff sign-ups are answered with what they did: they are kept"));
+    }
     byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
     return knownOrganisation(input)
         .map(i -> i.validate(new FieldChecks(), source != Source.WALK_IN))
@@ -148,11 +166,19 @@ public final class RegistrationService {
             .compose(replay -> replay.isPresent()
                 ? (source.byStaff() ? replayed(conn, replay.get().registrationId()) : Future.succeededFuture(RegistrationResult.NEUTRAL))
                 : signUp(conn, eventId, data, source)
-                    .compose(r -> recordKey(conn, eventId, idempotencyKey, r.id()).map(r)))))
+                    .compose(r -> recordKey(conn, eventId, idempotencyKey, r.id()).map(r)))
+            .compose(r -> effect == Effect.KEEP ? Future.succeededFuture(r) : Future.<RegistrationResult>failedFuture(new AnsweredOnly()))))
         .compose(r -> source.byStaff() ? withPosition(r) : Future.succeededFuture(RegistrationResult.NEUTRAL))
-        .recover(e -> e instanceof AlreadyRegistered
-            ? Future.succeededFuture(RegistrationResult.DUPLICATE)
+        .recover(e -> e instanceof AlreadyRegistered ? Future.succeededFuture(RegistrationResult.DUPLICATE)
+            : e instanceof AnsweredOnly ? Future.succeededFuture(RegistrationResult.NEUTRAL)
             : Future.failedFuture(e));
+  }
+
+  /** A sign-up only to be answered ({@link Effect#ANSWER_ONLY}) went through: rolls its transaction back. */
+  private static final class AnsweredOnly extends RuntimeException {
+    AnsweredOnly() {
+      super("answered only", null, false, false);
+    }
   }
 
   /** An address already registered, when staff sign it up: rolls the transaction back (nothing changes, nothing is mailed). */

@@ -36,7 +36,7 @@ public final class RateLimiter {
 
   public RateLimiter(Vertx vertx, Pool pool, Clock clock) {
     this.vertx = vertx;
-    this.buckets = new PgBuckets(pool, clock);
+    this.buckets = new PgBuckets(vertx, pool, clock);
     this.async = buckets.asAsync();
   }
 
@@ -49,14 +49,23 @@ public final class RateLimiter {
         .map(probe -> probe.isConsumed() ? Decision.ALLOWED
             : new Decision(false, Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000_000L))))
         .recover(e -> {
-          if (Failures.databaseUnavailable(e)) {
-            // Nobody is over a limit: the database cannot answer, which is 503 (Failures), not 429.
-            return Future.failedFuture(e);
+          if (crowded(e)) {
+            // Thousands at once for one subject in this instance: a flood, which is what limits are for.
+            log.debug("Rate limit {}: too many requests at once for one subject; one is refused", name);
+            return Future.succeededFuture(new Decision(false, Duration.ofSeconds(1)));
           }
-          // Lost every compare-and-swap race: many requests at once for one subject, which is what limits are for.
-          log.warn("Rate limit {} could not be checked for one request; it is refused: {}", name, e.toString());
-          return Future.succeededFuture(new Decision(false, Duration.ofSeconds(1)));
+          // Anything else – database trouble above all (503, see Failures) – is nobody being over a limit: not 429.
+          return Future.failedFuture(e);
         });
+  }
+
+  private static boolean crowded(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PgBuckets.Crowded) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Gives back a token taken for something that then did not count (a correct password, a form with mistakes). */
