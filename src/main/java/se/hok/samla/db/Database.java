@@ -61,6 +61,9 @@ public final class Database {
         migrate(url);
         return open(vertx, config, url, Optional.empty());
       }
+      embeddedUnavailable().ifPresent(why -> {
+        throw new se.hok.samla.config.ConfigException(why);
+      });
       EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
       try {
         migrate(embedded.adminUrl());
@@ -71,6 +74,35 @@ public final class Database {
         throw e;
       }
     });
+  }
+
+  /**
+   * Why this build cannot run its own PostgreSQL on this machine, if it cannot. A jar carries the binaries of the
+   * platform it was built on only (the pom's profiles), and a server build ({@code -Pserver}) none, nor the library
+   * that runs them; such a jar needs {@code DATABASE_URL}. Looked up as resources, so that no class of the library is
+   * loaded to find out (it may be missing).
+   */
+  public static Optional<String> embeddedUnavailable() {
+    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+    String platform = os + "/" + arch;
+    String setUrl = ": set DATABASE_URL=postgresql://user:pass@host:port/db to use your own PostgreSQL";
+    String zonkyOs = os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : null;
+    String zonkyArch = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+        : arch.equals("aarch64") || arch.equals("arm64") ? "arm_64" : null;
+    if (zonkyOs == null || zonkyArch == null) {
+      return Optional.of("The embedded database runs on Linux and macOS (x86-64, arm64) only, not on " + platform + setUrl);
+    }
+    ClassLoader loader = Database.class.getClassLoader();
+    boolean library = loader.getResource("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class") != null;
+    boolean binaries = loader.getResource("postgres-" + zonkyOs + "-" + zonkyArch + ".txz") != null
+        // The library runs the x86-64 build of macOS under Rosetta where there is no arm64 one.
+        || (zonkyOs.equals("darwin") && loader.getResource("postgres-darwin-x86_64.txz") != null);
+    if (!library || !binaries) {
+      return Optional.of("This Samla has no embedded database for " + platform + " (a server build, -Pserver, or one "
+          + "built on another platform: a jar carries the PostgreSQL of the platform it was built on only)" + setUrl);
+    }
+    return Optional.empty();
   }
 
   private static Database open(Vertx vertx, Config config, Config.DatabaseUrl url, Optional<EmbeddedDatabase> embedded) {
