@@ -362,7 +362,8 @@ redirect=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://local
 [[ $redirect == "301 https://localhost"* ]] || die "http:// is not sent to https:// ($redirect)"
 echo "http:// → $redirect"
 [[ $(https -o /dev/null -w '%{http_code}' "$base/metrics") == 404 ]] || die "/metrics is reachable from outside"
-curl -fsS --max-time 5 "http://127.0.0.1:$management_1/metrics" | grep -q '^# TYPE' || die "no metrics on the management port"
+metrics=$(curl -fsS --max-time 5 "http://127.0.0.1:$management_2/metrics") || die "no metrics on the management port"
+grep -q '^# TYPE' <<<"$metrics" || die "the management port's /metrics is not Prometheus text"
 echo "/metrics: 404 through nginx, Prometheus text on the management ports"
 
 log "An organiser's event, through the API"

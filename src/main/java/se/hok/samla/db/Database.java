@@ -21,6 +21,7 @@ import se.hok.samla.config.Config;
  * limits below; {@code web/Failures} turns what they raise into 503.
  */
 public final class Database {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
   /**
    * The longest any statement may run. Follow-up reports over a five-year period and their exports, the slowest
    * statements Samla has, take well under a second at HÖK's size (thousands of registrations a year), and a sign-up
@@ -134,11 +135,19 @@ public final class Database {
 
   /** Applies the Flyway migrations in {@code sql/} (on the classpath as {@code db/migration}). */
   static void migrate(Config.DatabaseUrl url) {
-    Flyway.configure()
+    org.flywaydb.core.api.output.MigrateResult result = Flyway.configure()
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .locations("classpath:db/migration")
         .load()
         .migrate();
+    // One line an operator looks for after an upgrade (Flyway's own logging is off: see logback.xml).
+    if (result.migrationsExecuted > 0) {
+      log.info("Database schema migrated from version {} to {} ({} migrations)",
+          result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion, result.targetSchemaVersion,
+          result.migrationsExecuted);
+    } else {
+      log.info("Database schema at version {}", result.initialSchemaVersion);
+    }
   }
 
   /** Closes the pool, then stops the embedded database (if any) and waits until it has exited. */
