@@ -100,11 +100,16 @@ cleanup() {
   set +e
   ((rc != 0)) && show_logs
   log "Stopping everything"
-  local pid exit_code
+  local pid exit_code running=()
   for pid in "${pids_samla[@]}"; do
-    alive "$pid" && kill -TERM "$pid"
+    if alive "$pid"; then
+      kill -TERM "$pid"
+      running+=("$pid")
+    else
+      wait "$pid" 2>/dev/null   # it had exited already; its log says why
+    fi
   done
-  for pid in "${pids_samla[@]}"; do
+  for pid in "${running[@]}"; do
     if ! await_exit "$pid" 30; then
       echo "Samla (pid $pid) still running 30 s after SIGTERM: killed" >&2
       kill -KILL "$pid"
@@ -300,20 +305,20 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
   -keyout "$work/tls/localhost.key" -out "$work/tls/localhost.pem" >/dev/null 2>&1
 chmod 0600 "$work/tls/localhost.key"
 
-# The repository's file, with this machine's name, certificate, ports and instances.
+# The repository's file, with this machine's name, certificate, ports and instances; on loopback only: a try.
 sed -e "s/server_name samla\.example\.se;/server_name localhost;/" \
     -e "s#/etc/ssl/certs/samla\.example\.se\.pem#$work/tls/localhost.pem#" \
     -e "s#/etc/ssl/private/samla\.example\.se\.key#$work/tls/localhost.key#" \
-    -e "s/listen 443 ssl/listen $https_port ssl/; s/listen \[::\]:443 ssl/listen [::]:$https_port ssl/" \
-    -e "s/listen 80;/listen $http_port;/; s/listen \[::\]:80;/listen [::]:$http_port;/" \
+    -e "s/listen 443 ssl/listen 127.0.0.1:$https_port ssl/; s/listen \[::\]:443 ssl/listen [::1]:$https_port ssl/" \
+    -e "s/listen 80;/listen 127.0.0.1:$http_port;/; s/listen \[::\]:80;/listen [::1]:$http_port;/" \
     -e "s/server 127\.0\.0\.1:8081 /server 127.0.0.1:$port_1 /; s/server 127\.0\.0\.1:8082 /server 127.0.0.1:$port_2 /" \
     ops/nginx/samla.conf >"$work/nginx/samla.conf"
-for expected in "server_name localhost;" "$work/tls/localhost.pem" "listen $https_port ssl" "127.0.0.1:$port_1 " \
-    "127.0.0.1:$port_2 " "listen $http_port;"; do
+for expected in "server_name localhost;" "$work/tls/localhost.pem" "listen 127.0.0.1:$https_port ssl" \
+    "127.0.0.1:$port_1 " "127.0.0.1:$port_2 " "listen 127.0.0.1:$http_port;"; do
   grep -qF -- "$expected" "$work/nginx/samla.conf" || die "ops/nginx/samla.conf has changed: no '$expected' after the edits"
 done
 if [[ ! -e /proc/net/if_inet6 ]]; then
-  sed -i '/listen \[::\]/d' "$work/nginx/samla.conf"   # a machine without IPv6
+  sed -i '/listen \[::1\]/d' "$work/nginx/samla.conf"   # a machine without IPv6
 fi
 
 # The main file is what Debian's /etc/nginx/nginx.conf does for a site, with everything in this directory.
