@@ -81,6 +81,7 @@ import se.hok.samla.staff.StaffService;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Templates;
+import se.hok.samla.web.Readiness;
 import se.hok.samla.web.RequestLoad;
 import se.hok.samla.web.WebServer;
 
@@ -98,7 +99,7 @@ public final class Main {
   public record Running(Vertx vertx, Config config, int port, Database database, Optional<MailCatcher> mailCatcher,
                         List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
                         MailClient mailClient, LiveCounts live, RequestLoad load, String backgroundJobs,
-                        Router router) {
+                        Router router, Readiness readiness) {
 
     /**
      * In this order: take no new request and stop the periodic jobs; stop accepting connections (the listening sockets
@@ -111,6 +112,7 @@ public final class Main {
       // under its request later: a request that begins from now on is not taken at all (its connection is closed
       // unread, nothing is saved; the client may try again), and those in progress are answered.
       load.stopTaking();
+      readiness.stopping();
       List<Future<Void>> draining = new ArrayList<>();
       draining.add(vertx.undeploy(backgroundJobs).recover(e -> Future.succeededFuture()));
       // Open live-count streams never end by themselves; end them so the servers can shut down at once.
@@ -184,6 +186,16 @@ public final class Main {
   }
 
   public static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry) {
+    List<String> lacking = new ArrayList<>();
+    if (config.database().isEmpty()) {
+      Database.embeddedUnavailable().ifPresent(lacking::add);
+    }
+    if (config.devMailCatcher()) {
+      MailCatcher.unavailable().ifPresent(lacking::add);
+    }
+    if (!lacking.isEmpty()) {
+      return Future.failedFuture(new ConfigException(String.join("; ", lacking)));
+    }
     // Only without a relay: with one, the catcher's classes (and GreenMail) are never loaded.
     Optional<MailCatcher> catcher = config.devMailCatcher() ? Optional.of(MailCatcher.start()) : Optional.empty();
     return Database.start(vertx, config)
@@ -227,6 +239,8 @@ public final class Main {
         mailTiming).yieldTo(load::busy);
     CheckinService checkins = new CheckinService(pool, tickets, registrations);
     LiveCounts live = new LiveCounts(vertx, pool, checkins, db.connectOptions());
+    // Not ready until the very end of the start: the port opens before the first admin exists and the workers run.
+    Readiness readiness = new Readiness(pool);
 
     List<WebServer.Pages> pages = new ArrayList<>(List.of(
         // First: the limits in front of the sign-up routes (pages and API).
@@ -263,12 +277,12 @@ public final class Main {
             new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
                 secret, config.secureCookies(), config.publicUrl(), auth.fromSession(),
                 new Api(vertx, contract), pages, operations, load, new ClientAddress(config.trustedProxies()),
-                config.strictTransportSecurity()))))
+                config.strictTransportSecurity(), readiness))))
         .compose(router -> WebServer.listen(vertx, router, config.httpHost(), config.httpPort(),
                 Math.max(1, Runtime.getRuntime().availableProcessors()))
             .map(servers -> new Served(router, servers)))
         .compose(served -> !config.management().enabled() ? Future.succeededFuture(served)
-            : WebServer.listenManagement(vertx, WebServer.managementRouter(vertx, pool, metricsRegistry),
+            : WebServer.listenManagement(vertx, WebServer.managementRouter(vertx, readiness, metricsRegistry),
                     config.management().host(), config.management().port())
                 .map(management -> {
                   List<HttpServer> all = new ArrayList<>(served.servers());
@@ -289,10 +303,15 @@ public final class Main {
               }
               return new Started(served.router(), served.servers(), jobs);
             }))
-        // Last, so that a failed start never consumes the one-time generated admin password.
+        // Last, so that a failed start never consumes the one-time generated admin password; /health/ready says UP
+        // only from here on.
         .compose(started -> staff.bootstrapAdmin(config.adminEmail(), config.adminPassword())
-            .map(generated -> new Running(vertx, config, started.servers().get(0).actualPort(), db, catcher,
-                started.servers(), generated, mailWorker, mailClient, live, load, started.jobs(), started.router())));
+            .map(generated -> {
+              readiness.started();
+              return new Running(vertx, config, started.servers().get(0).actualPort(), db, catcher,
+                  started.servers(), generated, mailWorker, mailClient, live, load, started.jobs(), started.router(),
+                  readiness);
+            }));
   }
 
   /** The router (tests walk its routes) and the servers that serve it. */

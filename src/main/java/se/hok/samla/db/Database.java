@@ -21,6 +21,7 @@ import se.hok.samla.config.Config;
  * limits below; {@code web/Failures} turns what they raise into 503.
  */
 public final class Database {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
   /**
    * The longest any statement may run. Follow-up reports over a five-year period and their exports, the slowest
    * statements Samla has, take well under a second at HÖK's size (thousands of registrations a year), and a sign-up
@@ -61,6 +62,9 @@ public final class Database {
         migrate(url);
         return open(vertx, config, url, Optional.empty());
       }
+      embeddedUnavailable().ifPresent(why -> {
+        throw new se.hok.samla.config.ConfigException(why);
+      });
       EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
       try {
         migrate(embedded.adminUrl());
@@ -71,6 +75,35 @@ public final class Database {
         throw e;
       }
     });
+  }
+
+  /**
+   * Why this build cannot run its own PostgreSQL on this machine, if it cannot. A jar carries the binaries of the
+   * platform it was built on only (the pom's profiles), and a server build ({@code -Pserver}) none, nor the library
+   * that runs them; such a jar needs {@code DATABASE_URL}. Looked up as resources, so that no class of the library is
+   * loaded to find out (it may be missing).
+   */
+  public static Optional<String> embeddedUnavailable() {
+    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+    String platform = os + "/" + arch;
+    String setUrl = ": set DATABASE_URL=postgresql://user:pass@host:port/db to use your own PostgreSQL";
+    String zonkyOs = os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : null;
+    String zonkyArch = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+        : arch.equals("aarch64") || arch.equals("arm64") ? "arm_64" : null;
+    if (zonkyOs == null || zonkyArch == null) {
+      return Optional.of("The embedded database runs on Linux and macOS (x86-64, arm64) only, not on " + platform + setUrl);
+    }
+    ClassLoader loader = Database.class.getClassLoader();
+    boolean library = loader.getResource("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class") != null;
+    boolean binaries = loader.getResource("postgres-" + zonkyOs + "-" + zonkyArch + ".txz") != null
+        // The library runs the x86-64 build of macOS under Rosetta where there is no arm64 one.
+        || (zonkyOs.equals("darwin") && loader.getResource("postgres-darwin-x86_64.txz") != null);
+    if (!library || !binaries) {
+      return Optional.of("This Samla has no embedded database for " + platform + " (a server build, -Pserver, or one "
+          + "built on another platform: a jar carries the PostgreSQL of the platform it was built on only)" + setUrl);
+    }
+    return Optional.empty();
   }
 
   private static Database open(Vertx vertx, Config config, Config.DatabaseUrl url, Optional<EmbeddedDatabase> embedded) {
@@ -102,11 +135,19 @@ public final class Database {
 
   /** Applies the Flyway migrations in {@code sql/} (on the classpath as {@code db/migration}). */
   static void migrate(Config.DatabaseUrl url) {
-    Flyway.configure()
+    org.flywaydb.core.api.output.MigrateResult result = Flyway.configure()
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .locations("classpath:db/migration")
         .load()
         .migrate();
+    // One line an operator looks for after an upgrade (Flyway's own logging is off: see logback.xml).
+    if (result.migrationsExecuted > 0) {
+      log.info("Database schema migrated from version {} to {} ({} migrations)",
+          result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion, result.targetSchemaVersion,
+          result.migrationsExecuted);
+    } else {
+      log.info("Database schema at version {}", result.initialSchemaVersion);
+    }
   }
 
   /** Closes the pool, then stops the embedded database (if any) and waits until it has exited. */

@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,8 +84,8 @@ final class EmbeddedDatabase implements AutoCloseable {
     return new Config.DatabaseUrl("localhost", postgres.getPort(), DATABASE, APP_ROLE, credentials.app());
   }
 
+  /** Starts it; {@link Database#embeddedUnavailable()} has said that this build can, on this platform. */
   static EmbeddedDatabase start(Path dataDir) throws IOException {
-    checkPlatform();
     Files.createDirectories(dataDir);
     Path pgData = dataDir.resolve("postgres");
     DataDirectoryLock lock = DataDirectoryLock.take(dataDir);
@@ -400,14 +399,4 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  private static void checkPlatform() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    boolean supportedOs = os.contains("linux") || os.contains("mac");
-    boolean supportedArch = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64") || arch.equals("arm64");
-    if (!supportedOs || !supportedArch) {
-      throw new ConfigException("The embedded database runs on Linux and macOS (x86-64, arm64) only, not on "
-          + os + "/" + arch + ": set DATABASE_URL=postgresql://user:pass@host:port/db to use your own PostgreSQL");
-    }
-  }
 }

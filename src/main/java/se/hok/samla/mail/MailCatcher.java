@@ -20,6 +20,20 @@ public interface MailCatcher {
   /** {@code /dev/mail}: what the catcher received, for admins only (each e-mail holds personal manage links). */
   void mount(Router router, StaffAuth auth, Templates templates);
 
+  /**
+   * Whether this build has the catcher: a server build ({@code -Pserver}) leaves GreenMail out of the jar, and then
+   * needs {@code SAMLA_SMTP_HOST}. Looked up as a resource, so nothing of GreenMail is loaded to find out.
+   */
+  private static boolean inThisBuild() {
+    return MailCatcher.class.getClassLoader().getResource("com/icegreen/greenmail/util/GreenMail.class") != null;
+  }
+
+  /** Why this build cannot run the catcher, if it cannot. */
+  static java.util.Optional<String> unavailable() {
+    return inThisBuild() ? java.util.Optional.empty() : java.util.Optional.of("This Samla has no local mail catcher (a "
+        + "server build, -Pserver): set SAMLA_SMTP_HOST to your SMTP relay");
+  }
+
   /** Starts the catcher on a free loopback port. */
   static MailCatcher start() {
     try {

@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -116,7 +114,8 @@ public final class WebServer {
       List<Operations> operations,
       RequestLoad load,
       ClientAddress clientAddress,
-      boolean strictTransportSecurity) {}
+      boolean strictTransportSecurity,
+      Readiness readiness) {}
 
   private WebServer() {}
 
@@ -127,7 +126,7 @@ public final class WebServer {
     router.route().handler(parts.load().counter());
     router.route().handler(securityHeaders(parts.strictTransportSecurity()));
     router.route().handler(parts.clientAddress().handler());
-    router.get("/health").handler(health(parts.pool()));
+    mountHealth(router, parts.readiness());
     router.get("/openapi.yaml").handler(openApiDocument(vertx, parts.publicUrl()));
     router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.get("/favicon.ico").handler(ctx -> ctx.redirect("/static/img/favicon.svg"));
@@ -192,11 +191,18 @@ public final class WebServer {
    * The operator's port: Prometheus metrics and health, apart from the public port (bound to loopback unless
    * SAMLA_MANAGEMENT_HOST says otherwise), so that nobody on the internet reads the service's internals.
    */
-  public static Router managementRouter(Vertx vertx, Pool pool, String metricsRegistry) {
+  public static Router managementRouter(Vertx vertx, Readiness readiness, String metricsRegistry) {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
-    router.get("/health").handler(health(pool));
+    mountHealth(router, readiness);
     return router;
+  }
+
+  /** {@code /health/live}, {@code /health/ready}, and {@code /health} as ready (see {@link Readiness}). */
+  private static void mountHealth(Router router, Readiness readiness) {
+    router.get("/health/live").handler(readiness.live());
+    router.get("/health/ready").handler(readiness.ready());
+    router.get("/health").handler(readiness.ready());
   }
 
   /** The management server on its own host and port. */
@@ -209,23 +215,6 @@ public final class WebServer {
     String document = vertx.fileSystem().readFileBlocking("openapi.yaml").toString()
         .replace("https://samla.example/api/v1", publicUrl + "/api/v1");
     return ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(document);
-  }
-
-  /**
-   * 200 {"status":"UP"} only when the database answers within two seconds; 503 {"status":"DOWN"} when it is down,
-   * stalled or has no free connection (a load balancer then sends people elsewhere).
-   */
-  private static Handler<RoutingContext> health(Pool pool) {
-    return ctx -> pool.query("select 1").execute().timeout(2, java.util.concurrent.TimeUnit.SECONDS)
-        .onComplete(r -> {
-          String status = r.succeeded() ? "UP" : "DOWN";
-          JsonObject body = new JsonObject().put("status", status).put("outcome", status)
-              .put("checks", new JsonArray().add(new JsonObject().put("id", "database").put("status", status)));
-          ctx.response().setStatusCode(r.succeeded() ? 200 : 503)
-              .putHeader("Content-Type", "application/json; charset=utf-8")
-              .putHeader("Cache-Control", "no-store")
-              .end(body.encode());
-        });
   }
 
   /** With an https public address, browsers are also told to come back over HTTPS only, for a year. */

@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static se.hok.samla.support.TestApp.await;
 
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -17,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import se.hok.samla.support.LiveStream;
 import se.hok.samla.support.TestApp;
 
 /** Live counts over Server-Sent Events, on the instance that checked someone in and on another one. */
@@ -41,27 +38,9 @@ class LiveCountsTest {
     a.close();
   }
 
-  /** Opens the stream and puts each {@code counts} message's data on the queue. */
+  /** Opens the stream as the door's desk and puts each {@code counts} message's data on the queue. */
   static HttpClientResponse listen(TestApp app, long event, BlockingQueue<JsonObject> messages) {
-    HttpClient client = app.vertx.createHttpClient(new HttpClientOptions().setDefaultPort(app.port()).setDefaultHost("localhost"));
-    return await(client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/v1/events/" + event + "/live")
-            .putHeader("Authorization", "Bearer " + desk))
-        .compose(req -> req.send())
-        .map(response -> {
-          StringBuilder pending = new StringBuilder();
-          response.handler(chunk -> {
-            pending.append(chunk.toString());
-            int end;
-            while ((end = pending.indexOf("\n\n")) >= 0) {
-              String message = pending.substring(0, end);
-              pending.delete(0, end + 2);
-              if (message.startsWith("event: counts\n")) {
-                messages.add(new JsonObject(message.substring(message.indexOf("data: ") + 6)));
-              }
-            }
-          });
-          return response;
-        }));
+    return LiveStream.listen(app, event, desk, messages);
   }
 
   @Test

@@ -49,14 +49,25 @@ public final class ChildSamla implements AutoCloseable {
 
   /** Starts Samla with this environment (added to a clean one) and these JVM options, and waits until it is UP. */
   public static ChildSamla start(Map<String, String> env, List<String> jvmOptions, Optional<Path> dataDir, String name) {
+    return start(env, jvmOptions, dataDir, name, classPath());
+  }
+
+  /** The build's classes and every dependency, tests' included: what a child runs unless a test says otherwise. */
+  public static List<String> classPath() {
+    return List.of(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+        .split(java.io.File.pathSeparator));
+  }
+
+  /** The same, with a class path of the test's (e.g. one without the jars a server build leaves out). */
+  public static ChildSamla start(Map<String, String> env, List<String> jvmOptions, Optional<Path> dataDir, String name,
+                                 List<String> classPath) {
     int port = freePort();
     try {
       Path log = Files.createTempFile("samla-child-" + name + "-", ".log");
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
       command.addAll(jvmOptions);
-      command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-          "se.hok.samla.Main"));
+      command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), "se.hok.samla.Main"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> environment = builder.environment();
       environment.keySet().removeIf(k -> k.startsWith("SAMLA_") || k.equals("DATABASE_URL"));

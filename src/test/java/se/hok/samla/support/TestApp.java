@@ -56,6 +56,13 @@ public final class TestApp implements AutoCloseable {
     return startWith(env, clock);
   }
 
+  /** Starts on this database (any server: another test's, Debian's PostgreSQL 15 …), with extra environment variables. */
+  public static TestApp startOn(String databaseUrl, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("DATABASE_URL", databaseUrl);
+    return startWith(env, Clock.systemDefaultZone());
+  }
+
   /**
    * Samla's default mode, as {@code java -jar} runs it with no DATABASE_URL: its own embedded PostgreSQL with its
    * data in {@code dataDir} (kept), and the mail catcher unless the environment names an SMTP relay.
