@@ -372,6 +372,9 @@ public final class MailRenderer implements MailWorker.Renderer {
     String heading = null;
     switch (kind) {
       case "confirmed" -> {
+        if (online) {
+          subject = subjectOf(lang, "notices.mail.subject.confirmedOnline", title);
+        }
         intro.add(msg(lang, online ? "notices.mail.intro.confirmedOnline" : "mail.intro.confirmed", title));
         intro.add(filesText(lang, t));
         notice = lateNeeds(r, e, lang, catalogue);
