@@ -203,6 +203,24 @@ class ChangeNoticesTest {
   }
 
   @Test
+  void anEditWhileANoticeIsBeingSentGetsANoticeOfItsOwnInsteadOfChangingTheOneOnItsWay() {
+    OffsetDateTime start = nineOClock().plusDays(4);
+    long eventId = PublishedEvent.by(app, organiser.token()).title("Remissmöte").startsAt(start).atVenue().publishId();
+    SignUps.participant(app, eventId, new JsonObject().put("name", "Nils Nyström").put("email", "nils@example.org"));
+    JsonObject e = event(eventId);
+    JsonObject input = asInput(e, e.getLong("venueId")).put("onlineUrl", "https://example.org/workshop");
+    assertEquals(200, put(eventId, input.copy().put("startsAt", start.plusHours(1).toString())).statusCode());
+    // A worker (in this instance or another) has leased the notice and is sending it right now.
+    Db.exec(app.databaseUrl, "update outbox set leased_until = now() + interval '30 seconds', "
+        + "available_at = now() + interval '30 seconds' where kind = 'event_changed' and event_id = " + eventId);
+    assertEquals(200, put(eventId, input.copy().put("startsAt", start.plusHours(1).toString())
+        .put("venueId", venue("Tjärnhov", "Stationsgatan 1, Halmstad"))).statusCode());
+    assertEquals(List.of("time", "venue"), Db.column(app.databaseUrl, "select (select string_agg(k, ',' order by k) "
+        + "from jsonb_object_keys(payload -> 'changes') k) from outbox where kind = 'event_changed' and event_id = " + eventId
+        + " order by id"), "the notice on its way is left as it is; the new change waits in a notice of its own");
+  }
+
+  @Test
   void aSessionsNewRoomIsToldToThoseWhoChoseItAndTheOrganiserSeesWhoIsTold() {
     OffsetDateTime start = nineOClock().plusDays(2);
     JsonObject published = PublishedEvent.by(app, organiser.token()).title("Workshopdag").startsAt(start).atVenue()
