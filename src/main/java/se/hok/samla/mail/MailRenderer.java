@@ -56,7 +56,12 @@ import se.hok.samla.web.NotFoundException;
  * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
  * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant), {@code password_reset} and
  * {@code account_locked} (to a staff member, see StaffNotices) and {@code organiser_alert} (to the event's
- * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link). An unknown kind is an error (the worker retries, then marks the row failed).
+ * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link); and
+ * {@code event_changed} (the "Ändrat" notice of a changed event), {@code message} (an organiser's message to a group),
+ * {@code ticket} (the ticket again, asked for on the manage page), {@code handed_over} (to who handed their seat over),
+ * {@code handed_to} (to who got it) and {@code handover_existing} (to an address that was registered already). An
+ * online-only meeting's mail has no ticket (no door): the link and a calendar file. An unknown kind is an error (the
+ * worker retries, then marks the row failed).
  */
 public final class MailRenderer implements MailWorker.Renderer {
   /** The content id of the inline QR image. */
