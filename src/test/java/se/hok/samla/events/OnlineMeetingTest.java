@@ -96,6 +96,39 @@ class OnlineMeetingTest {
   }
 
   @Test
+  void aNewMeetingLinkIsToldToThoseWithASeatWithTheLinkAndACalendarFile() {
+    long eventId = online(1);
+    SignUps.participant(app, eventId, new JsonObject().put("name", "Åsa Ö").put("email", "asa.o@example.org"));
+    SignUps.participant(app, eventId, new JsonObject().put("name", "Bertil B").put("email", "bertil.b@example.org"));
+    JsonObject e = await(app.client.get("/api/v1/events/" + eventId).send()).bodyAsJsonObject();
+    String newLink = "https://meet.example.org/nytt-rum-0815";
+    HttpResponse<Buffer> changed = await(app.client.put("/api/v1/events/" + eventId)
+        .putHeader("Authorization", "Bearer " + organiser.token()).sendJsonObject(new JsonObject()
+            .put("title", e.getString("title")).put("kind", e.getString("kind")).put("startsAt", e.getString("startsAt"))
+            .put("endsAt", e.getString("endsAt")).put("capacity", 1).put("onlineUrl", newLink)));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertEquals(newLink, changed.bodyAsJsonObject().getString("onlineUrl"), "the organisers see their own link");
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from outbox where kind = 'event_changed' and event_id = "
+        + eventId), "only the one with a seat: the waiting list has no link to change");
+    Db.exec(app.databaseUrl, "update outbox set available_at = now() where kind = 'event_changed' and event_id = " + eventId);
+    SignUps.sendMail(app);
+    MimeMessage notice = Mails.awaitOne(app, m -> Mails.recipient(m).contains("asa.o@example.org")
+        && subject(m).startsWith("Ändrat:"), "the notice");
+    String text = Mails.text(notice, "text/plain");
+    assertTrue(text.contains("Länken till mötet är ny") && text.contains(newLink), text);
+    assertFalse(text.contains("hok-hemlig-4711"), "not the old one");
+    assertTrue(Mails.find(notice, "text/calendar").isPresent() && Mails.find(notice, "application/pdf").isEmpty());
+  }
+
+  static String subject(MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void aHybridMeetingsMailHasTheTicketAndTheLink() {
     long eventId = PublishedEvent.by(app, organiser.token()).title("Hybridkonferens").atVenue().with("onlineUrl", LINK)
         .publishId();
