@@ -210,11 +210,26 @@ public final class TicketAtHand {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * Hands the seat over. The colleague's address is e-mailed as a sign-up's is, so it counts against the same limits per
+   * address ({@code SAMLA_LIMIT_SIGNUPS_PER_EMAIL}, {@code …_PER_EMAIL_EVENT}): a handover is no way round them to fill
+   * someone's inbox. A handover refused for its content gives its tokens back.
+   */
   private void handOver(RoutingContext ctx) {
     String token = ctx.pathParam("token");
     MultiMap form = ctx.request().formAttributes();
     Lang lang = Lang.of(ctx);
-    registrations.handOver(token, form.get("name"), form.get("email"))
+    String email = form.get("email");
+    String address = email == null || email.isBlank() || email.length() > 254 ? null : email.strip().toLowerCase(java.util.Locale.ROOT);
+    List<String[]> taken = new java.util.ArrayList<>();
+    registrations.byToken(token)
+        .compose(r -> address == null ? Future.<Void>succeededFuture()
+            : take(taken, SignUpLimits.EMAIL, limits.signUpsPerEmail(), address)
+                .compose(v -> take(taken, SignUpLimits.EMAIL_EVENT, limits.signUpsPerEmailEvent(), address + "|" + r.eventId())))
+        .compose(v -> registrations.handOver(token, form.get("name"), email))
+        // Only handovers that were made count.
+        .onFailure(err -> taken.forEach(t -> limiter.giveBack(t[0], t[0].equals(SignUpLimits.EMAIL) ? limits.signUpsPerEmail()
+            : limits.signUpsPerEmailEvent(), t[1])))
         .compose(v -> seeOther(ctx, "/anmalan/" + token + "?overlamnad=1"),
             err -> {
               if (err instanceof ValidationException v) {
@@ -228,6 +243,17 @@ public final class TicketAtHand {
               return Future.failedFuture(err);
             })
         .onFailure(ctx::fail);
+  }
+
+  /** A token of a sign-up limit for this address, or 429 (the caller gives back what was taken when anything fails). */
+  private Future<Void> take(List<String[]> taken, String name, se.hok.samla.config.Limit limit, String subject) {
+    return limiter.take(name, limit, subject).compose(decision -> {
+      if (!decision.allowed()) {
+        return Future.failedFuture(new TooManyRequestsException(decision.retryAfter(), "signup.tooManyForEmail"));
+      }
+      taken.add(new String[] {name, subject});
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> renderHandOver(RoutingContext ctx, int status, String template, String name, String email,

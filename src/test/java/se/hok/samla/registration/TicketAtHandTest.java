@@ -61,7 +61,7 @@ class TicketAtHandTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_LIMIT_TICKET_RESEND_PER_REGISTRATION", "2/1h"));
+    app = TestApp.start(Map.of("SAMLA_LIMIT_TICKET_RESEND_PER_REGISTRATION", "2/1h", "SAMLA_LIMIT_SIGNUPS_PER_EMAIL", "2/1h"));
     organiser = app.tokenFor("organiser");
     door = app.tokenFor("checkin");
     tickets = new TicketService(app.vertx, app.running.database().pool());
@@ -259,6 +259,24 @@ class TicketAtHandTest {
         && subject(m).startsWith("Du är redan anmäld"), "Maria hears of it");
     assertTrue(Mails.text(told, "text/plain").contains("Lars Lund ville lämna över"), Mails.text(told, "text/plain"));
     assertEquals(List.of("cancelled"), Db.column(app.databaseUrl, "select status from registration where id = '" + giver.id() + "'"));
+  }
+
+  @Test
+  void handoversCountAgainstTheColleaguesAddressAsSignUpsDo() {
+    List<SignUps.Participant> givers = List.of(signUp("Olof Ek", "olof@example.org"), signUp("Petra Ek", "petra@example.org"),
+        signUp("Quinn Ek", "quinn@example.org"));
+    PageSession browser = PageSession.anonymous(app);
+    int[] statuses = new int[3];
+    for (int i = 0; i < 3; i++) {
+      String manage = "/anmalan/" + givers.get(i).token();
+      statuses[i] = browser.post(manage, manage + "/lamna-over/bekrafta", MultiMap.caseInsensitiveMultiMap()
+          .add("name", "Nisse").add("email", "nisse@example.org")).statusCode();
+    }
+    assertEquals(303, statuses[0]);
+    assertEquals(303, statuses[1], "the second is answered as the first (nisse is registered by then)");
+    assertEquals(429, statuses[2], "two e-mails to one address within the limit, then no more");
+    assertEquals(List.of("confirmed"), Db.column(app.databaseUrl, "select status from registration where id = '"
+        + givers.get(2).id() + "'"), "the refused handover changed nothing");
   }
 
   static String subject(MimeMessage m) {
