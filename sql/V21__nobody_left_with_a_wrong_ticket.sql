@@ -13,6 +13,10 @@ alter table event add column rescheduled_to date;
 alter table checkin drop constraint checkin_method_check;
 alter table checkin add constraint checkin_method_check check (method in ('scan', 'manual', 'walk_in', 'online'));
 
+-- The SEQUENCE of the registration's calendar file, raised each time one is made (RFC 5545: a later version of an entry
+-- has a higher one, or calendars keep the older). It counts on from the seconds since 2026 that earlier files used.
+alter table registration add column calendar_sequence integer not null default 0;
+
 -- A seat handed over to a colleague: the old registration is cancelled with this time set, the colleague's is new.
 -- The follow-up can tell a handover from a cancellation by it.
 alter table registration add column handed_over_at timestamptz;

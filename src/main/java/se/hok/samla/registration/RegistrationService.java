@@ -618,6 +618,19 @@ public final class RegistrationService {
         }));
   }
 
+  /**
+   * The SEQUENCE for a new calendar file of the registration: higher than that of every file made before it, and at
+   * least {@code atLeast} (the time, so it also passes files made before this counter existed). One statement; two
+   * files made at once get two numbers.
+   */
+  public Future<Integer> nextCalendarSequence(UUID id, int atLeast) {
+    return pool.preparedQuery("""
+            update registration set calendar_sequence = greatest(calendar_sequence + 1, $2)
+            where id = $1 returning calendar_sequence""")
+        .execute(Tuple.of(id, atLeast))
+        .map(rows -> rows.size() == 0 ? atLeast : rows.iterator().next().getInteger(0));
+  }
+
   public Future<Registration> cancelByToken(String token) {
     return pool.withTransaction(conn -> registrationIdByToken(conn, token)
         .compose(id -> cancel(conn, id, "cancelled"))

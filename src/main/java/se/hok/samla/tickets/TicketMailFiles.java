@@ -22,12 +22,13 @@ import se.hok.samla.web.Messages;
  * What a ticket e-mail carries, and the manage page offers: the current ticket's QR, its PDF and the registration's
  * calendar file, each with the sessions the person chose (time and room).
  *
- * <p>The calendar file's SEQUENCE is the time it is made (seconds since 2026): a file made later always has a higher
- * one, and it is made from the data as it is then, so the newest file a calendar gets is the true one, whether the
- * registration changed (a new ticket), the event changed (the same ticket, another time or place), or nothing did.
+ * <p>The calendar file's SEQUENCE is raised each time a file is made for the registration (counting on from the
+ * seconds since 2026 that files used before), and the file is made from the data as it is then: the newest file a
+ * calendar gets has the highest SEQUENCE and is the true one, whether the registration changed (a new ticket), the
+ * event changed (the same ticket, another time or place), or nothing did.
  */
 public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
-  /** SEQUENCE counts from here, so a later file always has a higher one (RFC 5545 needs it to grow). */
+  /** SEQUENCE is at least the seconds since this time, as files made before the counter had it. */
   private static final long SEQUENCE_EPOCH = 1_767_225_600L;
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
 
@@ -67,8 +68,10 @@ public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
               .toList();
           return Map.entry(ticket, needs);
         }))
+        .compose(t -> sequence(r).map(sequence -> Map.entry(t, sequence)))
         // QR and PDF are CPU work: off the event loop.
-        .compose(t -> vertx.executeBlocking(() -> {
+        .compose(ts -> vertx.executeBlocking(() -> {
+          var t = ts.getKey();
           Ticket ticket = t.getKey();
           String title = title(e, lang);
           byte[] qr = QrCodes.png(ticket.code(), QrCodes.TICKET_PIXELS);
@@ -77,20 +80,20 @@ public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
               e.venue() == null ? List.of() : TicketPdf.accessibility(e.venue(), lang), t.getValue(), manageUrl, lang,
               sessionLines(r, e, lang)));
           return new MailRenderer.TicketFiles(ticket.code(), ticket.reference(), qr, pdf,
-              ics(r, e, manageUrl, droppedSessions, false));
+              ics(r, e, manageUrl, droppedSessions, false, ts.getValue()));
         }, false));
   }
 
   @Override
   public Future<String> calendar(Registration r, Event e, String manageUrl, List<Long> droppedSessions, boolean cancelled) {
-    return Future.succeededFuture(ics(r, e, manageUrl, droppedSessions, cancelled));
+    return sequence(r).map(sequence -> ics(r, e, manageUrl, droppedSessions, cancelled, sequence));
   }
 
   /**
    * The registration's calendar file: the event (its description lists the chosen sessions and, for those with a seat,
    * the meeting link) and each chosen session as an entry of its own.
    */
-  String ics(Registration r, Event e, String manageUrl, List<Long> droppedSessions, boolean cancelled) {
+  String ics(Registration r, Event e, String manageUrl, List<Long> droppedSessions, boolean cancelled, int sequence) {
     String lang = r.language();
     Lang l = Lang.parse(lang, Lang.SV);
     List<String> description = new ArrayList<>();
@@ -112,12 +115,12 @@ public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
     // An online meeting's place is its link, which only those with a seat have.
     String location = e.venue() != null ? place(e) : r.isConfirmed() ? e.onlineUrl() : null;
     return RegistrationCalendar.ics(r.id(), title(e, lang), e.startsAt(), e.endsAt(), location,
-        String.join("\n\n", description), manageUrl, sequence(), host, cancelled, chosen, dropped);
+        String.join("\n\n", description), manageUrl, sequence, host, cancelled, chosen, dropped);
   }
 
-  /** The time it is made, so that every later file has a higher SEQUENCE (see the class comment). */
-  private int sequence() {
-    return (int) Math.max(0, clock.instant().getEpochSecond() - SEQUENCE_EPOCH);
+  /** A SEQUENCE higher than every file of the registration before (see the class comment). */
+  private Future<Integer> sequence(Registration r) {
+    return registrations.nextCalendarSequence(r.id(), (int) Math.max(0, clock.instant().getEpochSecond() - SEQUENCE_EPOCH));
   }
 
   private static List<EventSession> chosen(Registration r, Event e) {
