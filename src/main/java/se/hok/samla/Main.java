@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.hok.samla.checkin.CheckinApi;
 import se.hok.samla.checkin.CheckinPages;
+import se.hok.samla.checkin.OnlineAttendancePages;
 import se.hok.samla.checkin.CheckinService;
 import se.hok.samla.checkin.LiveCounts;
 import se.hok.samla.config.Config;
@@ -68,6 +69,7 @@ import se.hok.samla.staff.EventTitles;
 import se.hok.samla.events.OrganisationNames;
 import se.hok.samla.events.OrganisationPages;
 import se.hok.samla.registration.SignUpLimits;
+import se.hok.samla.registration.TicketAtHand;
 import se.hok.samla.staff.PasswordPages;
 import se.hok.samla.staff.PasswordResets;
 import se.hok.samla.staff.PgSessionStore;
@@ -215,7 +217,7 @@ public final class Main {
     EventAccess access = new EventAccess(auth, eventStaff);
     AuditLog audit = new AuditLog(pool);
     Templates templates = new Templates(vertx, catcher.isPresent());
-    EventService events = new EventService(pool);
+    EventService events = new EventService(pool, config.limits().changeNoticeDelay(), clock);
     EventTitles eventTitles = (id, lang) -> events.get(id)
         .map(e -> lang == Lang.EN && e.titleEn() != null && !e.titleEn().isBlank() ? e.titleEn() : e.titleSv());
     RegistrationService registrations = new RegistrationService(pool, clock);
@@ -224,8 +226,9 @@ public final class Main {
     ReportService reports = new ReportService(pool, events, clock);
     MailWorker.Timing mailTiming = MailWorker.Timing.production();
     MailClient mailClient = MailClient.create(vertx, MailWorker.withTimeouts(mailConfig(config, catcher), mailTiming));
-    MailRenderer renderer = new MailRenderer(registrations, events,
-        new TicketMailFiles(vertx, tickets, registrations, host), config.publicUrl(), clock);
+    TicketMailFiles ticketFiles = new TicketMailFiles(vertx, tickets, registrations, host, clock);
+    MailRenderer renderer = new MailRenderer(registrations, events, ticketFiles, config.publicUrl(), clock)
+        .messagesFrom(pool);
     FeedbackService feedback = new FeedbackService(pool);
     renderer.feedbackLinks(id -> feedback.thankYouLink(id)
         .map(link -> link.map(l -> new MailRenderer.FeedbackLink(l.path(), l.closesAt()))));
@@ -250,11 +253,14 @@ public final class Main {
         new OrganisationPages(organisationNames, auth, templates)::mount,
         new EventPages(events, templates, config.publicUrl(), clock)::mount,
         new OrganiserPages(events, auth, access, templates, clock)::mount,
-        new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)::mount,
+        new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)
+            .withTicket(new TicketAtHand(vertx, registrations, events, tickets, ticketFiles, limiter, config.limits(),
+                templates, config.publicUrl(), clock))::mount,
         new OrganiserRegistrationPages(registrations, needs, events, access, audit, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, access, audit, templates)::mount,
         new CheckinPages(checkins, live, events, staff, access, audit, templates)::mount,
+        new OnlineAttendancePages(vertx, checkins, live, events, access, audit, templates)::mount,
         new ReportPages(vertx, reports, auth, access, audit, templates, clock)::mount,
         new FeedbackPages(feedback, events, access, audit, templates, clock)::mount,
         new EventStaffRoutes(eventStaff, staff, access, templates, eventTitles)::mount,

@@ -215,11 +215,12 @@ class PublicPagesTest {
   }
 
   @Test
-  void onlineEventPageLinksTheMeetingAndHasNoVenueFacts() {
+  void onlineEventPageSaysItIsOnlineButKeepsTheLinkForThoseRegisteredAndHasNoVenueFacts() {
     long id = idOf(ONLINE);
     String html = get("/evenemang/" + id).bodyAsString();
     assertContains(html, "<h1>" + ONLINE + "</h1>");
-    assertContains(html, "Digitalt: <a href=\"https://example.org/mote/diskriminering-natverk\">Länk till mötet</a>");
+    assertContains(html, "Digitalt: länken till mötet får du i mejlet när du är anmäld");
+    assertNotContains(html, "https://example.org/mote/diskriminering-natverk");
     assertNotContains(html, "Tillgänglighet i lokalen");
     JsonObject ld = jsonLd(html);
     assertEquals("VirtualLocation", ld.getJsonObject("location").getString("@type"));

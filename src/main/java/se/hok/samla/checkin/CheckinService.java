@@ -447,6 +447,111 @@ public final class CheckinService {
         });
   }
 
+  // ------------------------------------------------------------------------------------------------
+  // Online meetings: attendance ticked on a list, or matched from the meeting tool's participant list
+  // ------------------------------------------------------------------------------------------------
+
+  /**
+   * One person of an online meeting's attendance list: {@code how} is how they were let in ("online", "scan", "manual",
+   * "walk_in") or null when they were not; only online admissions can be changed on the list.
+   */
+  public record Attendee(UUID registrationId, String name, String organisation, String how) {
+    public boolean present() {
+      return how != null;
+    }
+
+    public boolean online() {
+      return "online".equals(how);
+    }
+  }
+
+  /** Everyone with a seat (confirmed, not erased), by name, and whether and how they came in (to the event itself). */
+  public Future<List<Attendee>> attendanceList(long eventId) {
+    return pool.preparedQuery("""
+            select r.id, r.name, o.name as organisation,
+              (select c.method from checkin c where c.registration_id = r.id and c.session_id is null and c.undone_at is null) as how
+            from registration r left join organisation o on o.id = r.organisation_id
+            where r.event_id = $1 and r.status = 'confirmed' and r.erased_at is null
+            order by lower(r.name), r.id""")
+        .execute(Tuple.of(eventId))
+        .map(rows -> {
+          List<Attendee> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Attendee(r.getUUID("id"), r.getString("name"), r.getString("organisation"),
+              r.getString("how"))));
+          return out;
+        });
+  }
+
+  /** What a change of the online attendance did: how many were let in and how many taken off. */
+  public record OnlineChange(int admitted, int undone) {}
+
+  /**
+   * The ticked list of an online meeting: those ticked are let in (method {@code online}, once: the one-admission index
+   * makes a second tick or a second device nothing), those unticked that had been ticked online are taken off
+   * (undone, kept in the history). Admissions at the door are not changed here. Only confirmed registrations of this
+   * event count; any other id is ignored. The time recorded is when it was ticked, within the event's time.
+   */
+  public Future<OnlineChange> recordOnline(long eventId, List<UUID> present, List<UUID> absent, Long staffId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ADMIT_ONLINE)
+        .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(present.toArray(UUID[]::new)).addLong(staffId))
+        .compose(admitted -> conn.preparedQuery("""
+                update checkin set undone_at = now(), undone_by = $3
+                where event_id = $1 and registration_id = any($2) and session_id is null and undone_at is null
+                  and method = 'online'""")
+            .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(absent.toArray(UUID[]::new)).addLong(staffId))
+            .map(undone -> new OnlineChange(admitted.iterator().next().getLong(0).intValue(), undone.rowCount()))));
+  }
+
+  /** What matching a participant list did: let in, already in, and the addresses that matched nobody with a seat. */
+  public record Matched(int admitted, int alreadyIn, List<String> unmatched) {}
+
+  /**
+   * The meeting tool's participant list, matched by e-mail address (any letter case) against the event's confirmed
+   * registrations: those found are let in online (as on the ticked list); the addresses that match nobody with a seat
+   * are given back as they were in the file (they are the caller's own data; which of them are registered otherwise,
+   * e.g. on the waiting list, is not said).
+   */
+  public Future<Matched> matchOnline(long eventId, java.util.Set<String> emails, Long staffId) {
+    List<String> lower = emails.stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).distinct().toList();
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            select r.id, lower(r.email) as email,
+              exists (select 1 from checkin c where c.registration_id = r.id and c.session_id is null and c.undone_at is null) as inside
+            from registration r
+            where r.event_id = $1 and r.status = 'confirmed' and r.erased_at is null and lower(r.email) = any($2)""")
+        .execute(Tuple.tuple().addLong(eventId).addArrayOfString(lower.toArray(String[]::new)))
+        .compose(rows -> {
+          List<UUID> toAdmit = new ArrayList<>();
+          java.util.Set<String> found = new java.util.HashSet<>();
+          int already = 0;
+          for (Row r : rows) {
+            found.add(r.getString("email"));
+            if (r.getBoolean("inside")) {
+              already++;
+            } else {
+              toAdmit.add(r.getUUID("id"));
+            }
+          }
+          List<String> unmatched = emails.stream().filter(e -> !found.contains(e.toLowerCase(java.util.Locale.ROOT)))
+              .sorted().toList();
+          int alreadyIn = already;
+          return conn.preparedQuery(ADMIT_ONLINE)
+              .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(toAdmit.toArray(UUID[]::new)).addLong(staffId))
+              .map(admitted -> new Matched(admitted.iterator().next().getLong(0).intValue(), alreadyIn, unmatched));
+        }));
+  }
+
+  /** Lets the confirmed registrations among $2 into event $1 online, by staff $3; returns how many came in now. */
+  private static final String ADMIT_ONLINE = """
+      with e as (select id, starts_at, ends_at from event where id = $1),
+      ins as (
+        insert into checkin (event_id, registration_id, checked_in_at, device_id, staff_user_id, method)
+        select r.event_id, r.id, greatest(e.starts_at, least(now(), e.ends_at)), 'online', $3, 'online'
+        from registration r join e on e.id = r.event_id
+        where r.id = any($2) and r.status = 'confirmed' and r.erased_at is null
+        on conflict (registration_id, coalesce(session_id, 0)) where undone_at is null do nothing
+        returning 1)
+      select count(*) from ins""";
+
   /**
    * Registers someone at the door and lets them in at once, if a seat is free: a walk-in never goes to the
    * waiting list ahead of, or behind, people already waiting. They get the ticket e-mail like everyone else.

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param signUpsPerEmailEvent public sign-ups per participant e-mail address and event
  * @param organisationsPerClient new organisation names typed on the public form, per client address
  * @param organiserAlertInterval at most one "needs to book" e-mail per event in this time; the rest are gathered
+ * @param ticketResendPerRegistration "send the ticket again" on the manage page, per registration
+ * @param changeNoticeDelay how long a change notice waits for more edits of the event; a burst of edits within it
+ *                          gives each participant one e-mail
  */
 public record Limits(
     Limit signInPerAccount,
@@ -26,7 +29,9 @@ public record Limits(
     Limit signUpsPerEmail,
     Limit signUpsPerEmailEvent,
     Limit organisationsPerClient,
-    Duration organiserAlertInterval) {
+    Duration organiserAlertInterval,
+    Limit ticketResendPerRegistration,
+    Duration changeNoticeDelay) {
 
   public static Limits defaults() {
     return fromEnvironment(Map.of());
@@ -42,7 +47,9 @@ public record Limits(
         limit(env, "SAMLA_LIMIT_SIGNUPS_PER_EMAIL", "10/1h,30/1d"),
         limit(env, "SAMLA_LIMIT_SIGNUPS_PER_EMAIL_EVENT", "3/1h,6/1d"),
         limit(env, "SAMLA_LIMIT_ORGANISATIONS_PER_CLIENT", "5/1h,20/1d"),
-        Duration.ofMinutes(minutes(env, "SAMLA_ORGANISER_ALERT_MINUTES", 60)));
+        Duration.ofMinutes(minutes(env, "SAMLA_ORGANISER_ALERT_MINUTES", 60)),
+        limit(env, "SAMLA_LIMIT_TICKET_RESEND_PER_REGISTRATION", "3/1h,10/1d"),
+        Duration.ofMinutes(minutes(env, "SAMLA_CHANGE_NOTICE_MINUTES", 5)));
   }
 
   private static Limit limit(Map<String, String> env, String name, String dflt) {

@@ -65,11 +65,12 @@ public final class Calendars {
     return vevent;
   }
 
+  /** The public place: the venue, or "Online" – the meeting link is for those registered only. */
   static String place(Event e) {
     if (e.venue() != null) {
       return e.venue().name() + ", " + e.venue().address();
     }
-    return e.onlineUrl() == null ? "" : e.onlineUrl();
+    return e.online() ? se.hok.samla.web.Messages.get(se.hok.samla.web.Lang.SV, "event.online") : "";
   }
 
   /** schema.org Event, safe to embed in a script element: no markup characters survive as such. */
@@ -93,11 +94,12 @@ public final class Calendars {
       locations.add(new JsonObject().put("@type", "Place").put("name", e.venue().name())
           .put("address", e.venue().address()));
     }
-    if (e.onlineUrl() != null) {
-      locations.add(new JsonObject().put("@type", "VirtualLocation").put("url", e.onlineUrl()));
+    if (e.online()) {
+      // The meeting link is for those registered: the event's own page (where one signs up) stands in for it.
+      locations.add(new JsonObject().put("@type", "VirtualLocation").put("url", publicUrl + "/evenemang/" + e.id()));
     }
     json.put("location", locations.size() == 1 ? locations.getValue(0) : locations);
-    json.put("eventAttendanceMode", e.venue() != null && e.onlineUrl() != null
+    json.put("eventAttendanceMode", e.venue() != null && e.online()
         ? "https://schema.org/MixedEventAttendanceMode"
         : e.venue() != null ? "https://schema.org/OfflineEventAttendanceMode"
         : "https://schema.org/OnlineEventAttendanceMode");

@@ -3,7 +3,10 @@ package se.hok.samla.events;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** An event as stored, with its venue (if any), action-plan year and sessions. */
+/**
+ * An event as stored, with its venue (if any), action-plan year and sessions. A cancelled event may have the reason
+ * ({@code cancelReason}) and the new date ({@code rescheduledTo}) its organiser gave.
+ */
 public record Event(
     long id,
     EventKind kind,
@@ -24,7 +27,28 @@ public record Event(
     String organiserName,
     String organiserEmail,
     List<EventSession> sessions,
-    int reminderDays) {
+    int reminderDays,
+    String cancelReason,
+    java.time.LocalDate rescheduledTo) {
+
+  public Event(long id, EventKind kind, String titleSv, String titleEn, String descriptionSv, String descriptionEn,
+               OffsetDateTime startsAt, OffsetDateTime endsAt, Venue venue, String onlineUrl, int capacity, int seatsTaken,
+               OffsetDateTime registrationOpensAt, OffsetDateTime registrationClosesAt, EventStatus status, PlanYear planYear,
+               String organiserName, String organiserEmail, List<EventSession> sessions, int reminderDays) {
+    this(id, kind, titleSv, titleEn, descriptionSv, descriptionEn, startsAt, endsAt, venue, onlineUrl, capacity, seatsTaken,
+        registrationOpensAt, registrationClosesAt, status, planYear, organiserName, organiserEmail, sessions, reminderDays,
+        null, null);
+  }
+
+  /** Held online only: no venue, a meeting link. There is no door, so no ticket to show at one. */
+  public boolean onlineOnly() {
+    return venue == null && onlineUrl != null && !onlineUrl.isBlank();
+  }
+
+  /** Has a meeting link (online only, or at a venue and online too). */
+  public boolean online() {
+    return onlineUrl != null && !onlineUrl.isBlank();
+  }
 
   public int seatsLeft() {
     return Math.max(0, capacity - seatsTaken);

@@ -59,26 +59,33 @@ public final class EventApi {
     events.create(EventInput.fromJson(Api.body(ctx)), StaffAuth.current(ctx).id())
         .onSuccess(e -> {
           ctx.response().putHeader("Location", "/api/v1/events/" + e.id());
-          Json.send(ctx, 201, EventJson.of(e, publicUrl, now()));
+          Json.send(ctx, 201, EventJson.forOrganisers(e, publicUrl, now()));
         })
         .onFailure(ctx::fail);
   }
 
+  /** A change of time, place, link or a session's time or room is told to the participants, with {@code changeNote}. */
   private void update(RoutingContext ctx) {
-    events.update(id(ctx), EventInput.fromJson(Api.body(ctx)))
-        .onSuccess(e -> Json.send(ctx, 200, EventJson.of(e, publicUrl, now())))
+    io.vertx.core.json.JsonObject body = Api.body(ctx);
+    Object note = body.getValue("changeNote");
+    events.update(id(ctx), EventInput.fromJson(body), note == null ? null : String.valueOf(note))
+        .onSuccess(u -> Json.send(ctx, 200, EventJson.forOrganisers(u.event(), publicUrl, now())))
         .onFailure(ctx::fail);
   }
 
   private void publish(RoutingContext ctx) {
     events.publish(id(ctx))
-        .onSuccess(e -> Json.send(ctx, 200, EventJson.of(e, publicUrl, now())))
+        .onSuccess(e -> Json.send(ctx, 200, EventJson.forOrganisers(e, publicUrl, now())))
         .onFailure(ctx::fail);
   }
 
+  /** With an optional body: the reason and the new date, which the e-mail to everyone registered carries. */
   private void cancel(RoutingContext ctx) {
-    events.cancel(id(ctx))
-        .onSuccess(e -> Json.send(ctx, 200, EventJson.of(e, publicUrl, now())))
+    io.vertx.core.json.JsonObject body = Api.body(ctx);
+    Object reason = body.getValue("reason");
+    Object newDate = body.getValue("newDate");
+    events.cancel(id(ctx), reason == null ? null : String.valueOf(reason), newDate == null ? null : String.valueOf(newDate), false)
+        .onSuccess(e -> Json.send(ctx, 200, EventJson.forOrganisers(e, publicUrl, now())))
         .onFailure(ctx::fail);
   }
 

@@ -27,9 +27,15 @@ public record EventInput(
   /** How many empty session rows the form offers, so sessions can be added without JavaScript. */
   static final int BLANK_SESSION_ROWS = 3;
 
-  public record SessionInput(String id, String title, String titleEn, String startsAt, String endsAt, String capacity) {
+  /** {@code room}: where in the venue the session is held ("Sal 3"), optional. */
+  public record SessionInput(String id, String title, String titleEn, String startsAt, String endsAt, String capacity,
+                             String room) {
+    public SessionInput(String id, String title, String titleEn, String startsAt, String endsAt, String capacity) {
+      this(id, title, titleEn, startsAt, endsAt, capacity, null);
+    }
+
     boolean blank() {
-      return isBlank(title) && isBlank(titleEn) && isBlank(startsAt) && isBlank(endsAt) && isBlank(capacity);
+      return isBlank(title) && isBlank(titleEn) && isBlank(startsAt) && isBlank(endsAt) && isBlank(capacity) && isBlank(room);
     }
   }
 
@@ -40,7 +46,8 @@ public record EventInput(
       OffsetDateTime registrationOpensAt, OffsetDateTime registrationClosesAt, Integer year,
       String organiserName, String organiserEmail, List<SessionData> sessions, int reminderDays) {}
 
-  record SessionData(Long id, String titleSv, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt, int capacity) {}
+  record SessionData(Long id, String titleSv, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt, int capacity,
+                     String room) {}
 
   public static EventInput fromJson(JsonObject json) {
     List<SessionInput> sessions = new ArrayList<>();
@@ -48,7 +55,7 @@ public record EventInput(
     for (int i = 0; i < array.size(); i++) {
       JsonObject s = array.getJsonObject(i);
       sessions.add(new SessionInput(str(s.getValue("id")), str(s.getValue("title")), str(s.getValue("titleEn")),
-          str(s.getValue("startsAt")), str(s.getValue("endsAt")), str(s.getValue("capacity"))));
+          str(s.getValue("startsAt")), str(s.getValue("endsAt")), str(s.getValue("capacity")), str(s.getValue("room"))));
     }
     return new EventInput(str(json.getValue("title")), str(json.getValue("titleEn")), str(json.getValue("kind")),
         str(json.getValue("description")), str(json.getValue("descriptionEn")),
@@ -67,7 +74,7 @@ public record EventInput(
         break;
       }
       sessions.add(new SessionInput(form.get(p + "id"), form.get(p + "title"), form.get(p + "titleEn"),
-          form.get(p + "startsAt"), form.get(p + "endsAt"), form.get(p + "capacity")));
+          form.get(p + "startsAt"), form.get(p + "endsAt"), form.get(p + "capacity"), form.get(p + "room")));
     }
     return new EventInput(form.get("title"), form.get("titleEn"), form.get("kind"), form.get("description"),
         form.get("descriptionEn"), form.get("startsAt"), form.get("endsAt"), form.get("venueId"),
@@ -80,7 +87,7 @@ public record EventInput(
   public static EventInput of(Event e) {
     List<SessionInput> sessions = e.sessions().stream()
         .map(s -> new SessionInput(String.valueOf(s.id()), s.titleSv(), s.titleEn(), local(s.startsAt()),
-            local(s.endsAt()), String.valueOf(s.capacity())))
+            local(s.endsAt()), String.valueOf(s.capacity()), s.room()))
         .toList();
     return new EventInput(e.titleSv(), e.titleEn(), e.kind().code(), e.descriptionSv(), e.descriptionEn(),
         local(e.startsAt()), local(e.endsAt()), e.venue() == null ? null : String.valueOf(e.venue().id()),
@@ -93,7 +100,7 @@ public record EventInput(
   public List<SessionInput> sessionRows() {
     List<SessionInput> rows = new ArrayList<>(sessions);
     for (int i = 0; i < BLANK_SESSION_ROWS; i++) {
-      rows.add(new SessionInput(null, null, null, null, null, null));
+      rows.add(new SessionInput(null, null, null, null, null, null, null));
     }
     return rows;
   }
@@ -173,7 +180,8 @@ public record EventInput(
       if (sc != null && cap != null && sc > cap) {
         checks.add(p + "capacity", "error.event.sessionCapacity", cap);
       }
-      sessionData.add(new SessionData(id, st, stEn, ss, se, sc == null ? 0 : sc));
+      String room = checks.text(p + "room", s.room(), false, 200);
+      sessionData.add(new SessionData(id, st, stEn, ss, se, sc == null ? 0 : sc, room));
     }
     checks.throwIfAny();
     return new Data(eventKind, titleSv, cleanTitleEn, descSv == null ? "" : descSv, descEn, start, end, venue, url,

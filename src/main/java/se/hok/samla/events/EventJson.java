@@ -3,7 +3,11 @@ package se.hok.samla.events;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** The API's view of an event. Times carry the Stockholm offset of their date. */
+/**
+ * The API's view of an event. Times carry the Stockholm offset of their date. The meeting link of an online event is
+ * only for those registered (their ticket e-mail, their manage page) and the event's organisers: the public reads
+ * {@code online} (whether one can take part online) and no link.
+ */
 public record EventJson(
     long id,
     String kind,
@@ -18,6 +22,7 @@ public record EventJson(
     Long venueId,
     VenueJson venue,
     String onlineUrl,
+    boolean online,
     int capacity,
     int seatsLeft,
     OffsetDateTime registrationOpensAt,
@@ -43,18 +48,28 @@ public record EventJson(
                               boolean disabledParking, String notes) {}
 
   public record SessionJson(long id, String title, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt,
-                            int capacity, int seatsLeft) {}
+                            int capacity, int seatsLeft, String room) {}
 
+  /** As the public sees it: no meeting link. */
   public static EventJson of(Event e, String publicUrl, OffsetDateTime now) {
+    return of(e, publicUrl, now, false);
+  }
+
+  /** As the event's organisers see it (the answers to their own writes): with the meeting link. */
+  public static EventJson forOrganisers(Event e, String publicUrl, OffsetDateTime now) {
+    return of(e, publicUrl, now, true);
+  }
+
+  private static EventJson of(Event e, String publicUrl, OffsetDateTime now, boolean withLink) {
     return new EventJson(e.id(), e.kind().code(), e.status().code(), e.titleSv(), e.titleEn(), e.descriptionSv(),
         e.descriptionEn(), local(e.startsAt()), local(e.endsAt()), EventInput.STOCKHOLM.getId(),
         e.venue() == null ? null : e.venue().id(), e.venue() == null ? null : VenueJson.of(e.venue()),
-        e.onlineUrl(), e.capacity(), e.seatsLeft(), local(e.registrationOpensAt()), local(e.registrationClosesAt()),
+        withLink ? e.onlineUrl() : null, e.online(), e.capacity(), e.seatsLeft(), local(e.registrationOpensAt()), local(e.registrationClosesAt()),
         e.registrationOpen(now), e.planYear() == null ? null : e.planYear().year(),
         e.planYear() == null ? null : e.planYear().theme(), e.planYear() == null ? null : e.planYear().focusArea(),
         e.organiserName(), e.organiserEmail(),
         e.sessions().stream().map(s -> new SessionJson(s.id(), s.titleSv(), s.titleEn(), local(s.startsAt()),
-            local(s.endsAt()), s.capacity(), s.seatsLeft())).toList(),
+            local(s.endsAt()), s.capacity(), s.seatsLeft(), s.room())).toList(),
         e.reminderDays(), publicUrl + "/evenemang/" + e.id());
   }
 

@@ -6,6 +6,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +29,7 @@ public final class EventService {
   private static final String EVENT_COLUMNS = """
       e.id, e.kind, e.title_sv, e.title_en, e.description_sv, e.description_en, e.starts_at, e.ends_at,
       e.online_url, e.capacity, e.seats_taken, e.registration_opens_at, e.registration_closes_at, e.status,
-      e.organiser_name, e.organiser_email, e.reminder_days,
+      e.organiser_name, e.organiser_email, e.reminder_days, e.cancel_reason, e.rescheduled_to,
       v.id as v_id, v.name as v_name, v.address as v_address, v.step_free_entrance, v.hearing_loop,
       v.accessible_toilet, v.disabled_parking, v.accessibility_notes,
       y.year as y_year, y.theme as y_theme, y.focus_area as y_focus_area
@@ -36,10 +38,22 @@ public final class EventService {
       left join action_plan_year y on y.year = e.plan_year
       """;
 
+  /** How long a change notice waits for more edits of the same event before it is sent (see {@link ChangeNotices}). */
+  public static final Duration CHANGE_NOTICE_DELAY = Duration.ofMinutes(5);
+
   private final Pool pool;
+  private final Duration changeNoticeDelay;
+  private final Clock clock;
 
   public EventService(Pool pool) {
+    this(pool, CHANGE_NOTICE_DELAY, Clock.systemDefaultZone());
+  }
+
+  /** {@code changeNoticeDelay}: a burst of edits within it gives each participant one e-mail. */
+  public EventService(Pool pool, Duration changeNoticeDelay, Clock clock) {
     this.pool = pool;
+    this.changeNoticeDelay = changeNoticeDelay;
+    this.clock = clock;
   }
 
   /** Which events to list. Null fields do not filter. */
@@ -108,13 +122,40 @@ public final class EventService {
         })));
   }
 
-  private static Future<EventInput.Data> validated(EventInput input) {
-    return Future.succeededFuture(input).map(i -> i.validate(new FieldChecks()));
+  /** How long a change notice waits for more edits before it is sent. */
+  public Duration changeNoticeDelay() {
+    return changeNoticeDelay;
   }
 
-  /** Replaces the event's facts; sessions with an id are updated, new ones added, missing ones removed. */
+  private static Future<EventInput.Data> validated(EventInput input) {
+    return validated(input, new FieldChecks());
+  }
+
+  private static Future<EventInput.Data> validated(EventInput input, FieldChecks checks) {
+    return Future.succeededFuture(input).map(i -> i.validate(checks));
+  }
+
+  /** Replaces the event's facts (see {@link #update(long, EventInput, String)}), with no note to the participants. */
   public Future<Event> update(long id, EventInput input) {
-    return validated(input).compose(d -> pool.withTransaction(conn -> lockForChange(conn, id)
+    return update(id, input, null).map(Updated::event);
+  }
+
+  /** An event as saved, and who is told of the change (nobody, when nothing they need to know changed). */
+  public record Updated(Event event, ChangeNotices.Told told) {}
+
+  /** The longest note to the participants an organiser may add to a change. */
+  public static final int NOTE_MAX = 1000;
+
+  /**
+   * Replaces the event's facts; sessions with an id are updated, new ones added, missing ones removed. When the event is
+   * published and not over, a change of its time, place, online link, or of a session's time or room, is told to the
+   * people it concerns ({@link ChangeNotices}), with the organiser's {@code note} (optional, at most {@link #NOTE_MAX}
+   * characters), in the same transaction.
+   */
+  public Future<Updated> update(long id, EventInput input, String note) {
+    FieldChecks checks = new FieldChecks();
+    String cleanNote = checks.text("changeNote", note, false, NOTE_MAX);
+    return validated(input, checks).compose(d -> pool.withTransaction(conn -> lockForChange(conn, id)
         .compose(current -> checkReferences(conn, d).map(current))
         .compose(current -> {
           if (d.capacity() < current.seatsTaken()) {
@@ -164,7 +205,10 @@ public final class EventService {
               .compose(v -> updateSessions(conn, d.sessions().stream().filter(s -> s.id() != null).toList()))
               .compose(v -> insertSessions(conn, id, d.sessions().stream().filter(s -> s.id() == null).toList()))
               .compose(v -> find(conn, id))
-              .map(Optional::orElseThrow);
+              .map(Optional::orElseThrow)
+              .compose(after -> ChangeNotices.tell(conn, current, after, cleanNote, changeNoticeDelay,
+                      OffsetDateTime.now(clock))
+                  .map(told -> new Updated(after, told)));
         })));
   }
 
@@ -177,13 +221,47 @@ public final class EventService {
         .compose(v -> find(conn, id)).map(Optional::orElseThrow));
   }
 
-  /** Cancels an event and tells everyone registered (in the same transaction); cancelling again changes nothing. */
+  /** Cancels an event without a reason (see {@link #cancel(long, String, String, boolean)}). */
   public Future<Event> cancel(long id) {
+    return cancel(id, null, null, false);
+  }
+
+  /** The longest reason for calling an event off. */
+  public static final int REASON_MAX = 1000;
+
+  /**
+   * Cancels an event and tells everyone registered (in the same transaction), with the organiser's reason and the new
+   * date, if any, which the e-mail carries (they are read when it is sent). Cancelling again changes nothing. A reason
+   * longer than {@link #REASON_MAX}, a required reason missing, or a new date that is not a date of the future are field
+   * errors ({@code reason}, {@code newDate}), and nothing is cancelled.
+   */
+  public Future<Event> cancel(long id, String reason, String newDate, boolean reasonRequired) {
+    FieldChecks checks = new FieldChecks();
+    String why = checks.text("reason", reason, reasonRequired, REASON_MAX);
+    java.time.LocalDate rescheduled = null;
+    String date = newDate == null ? null : newDate.strip();
+    if (date != null && !date.isEmpty()) {
+      try {
+        rescheduled = java.time.LocalDate.parse(date);
+        if (rescheduled.isBefore(java.time.LocalDate.now(clock.withZone(EventInput.STOCKHOLM)))) {
+          checks.add("newDate", "notices.error.newDatePast");
+        }
+      } catch (java.time.format.DateTimeParseException e) {
+        checks.add("newDate", "notices.error.date");
+      }
+    }
+    try {
+      checks.throwIfAny();
+    } catch (se.hok.samla.web.ValidationException e) {
+      return Future.failedFuture(e);
+    }
+    java.time.LocalDate newDay = rescheduled;
     return pool.withTransaction(conn -> find(conn, id, true)
         .map(found -> found.orElseThrow(() -> new NotFoundException("event " + id)))
         .compose(e -> e.status() == EventStatus.CANCELLED ? Future.succeededFuture() : conn
-            .preparedQuery("update event set status = 'cancelled', cancelled_at = now(), updated_at = now() where id = $1")
-            .execute(Tuple.of(id))
+            .preparedQuery("update event set status = 'cancelled', cancelled_at = now(), updated_at = now(), "
+                + "cancel_reason = $2, rescheduled_to = $3 where id = $1")
+            .execute(Tuple.of(id, why, newDay))
             .compose(v -> Outbox.addForEveryone(conn, "event_cancelled", id)).mapEmpty())
         .compose(v -> find(conn, id)).map(Optional::orElseThrow));
   }
@@ -268,10 +346,10 @@ public final class EventService {
       return Future.succeededFuture();
     }
     List<Tuple> batch = sessions.stream()
-        .map(s -> Tuple.of(eventId, s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity()))
+        .map(s -> Tuple.of(eventId, s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity(), s.room()))
         .toList();
-    return conn.preparedQuery("insert into event_session (event_id, title_sv, title_en, starts_at, ends_at, capacity) "
-            + "values ($1, $2, $3, $4, $5, $6)")
+    return conn.preparedQuery("insert into event_session (event_id, title_sv, title_en, starts_at, ends_at, capacity, room) "
+            + "values ($1, $2, $3, $4, $5, $6, $7)")
         .executeBatch(batch).mapEmpty();
   }
 
@@ -280,10 +358,10 @@ public final class EventService {
       return Future.succeededFuture();
     }
     List<Tuple> batch = sessions.stream()
-        .map(s -> Tuple.of(s.id(), s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity()))
+        .map(s -> Tuple.of(s.id(), s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity(), s.room()))
         .toList();
     return conn.preparedQuery("update event_session set title_sv = $2, title_en = $3, starts_at = $4, ends_at = $5, "
-            + "capacity = $6 where id = $1")
+            + "capacity = $6, room = $7 where id = $1")
         .executeBatch(batch).mapEmpty();
   }
 
@@ -311,7 +389,7 @@ public final class EventService {
           sessionRows.forEach(s -> sessions.computeIfAbsent(s.getLong("event_id"), k -> new ArrayList<>())
               .add(new EventSession(s.getLong("id"), s.getString("title_sv"), s.getString("title_en"),
                   s.getOffsetDateTime("starts_at"), s.getOffsetDateTime("ends_at"), s.getInteger("capacity"),
-                  s.getInteger("seats_taken"))));
+                  s.getInteger("seats_taken"), s.getString("room"))));
           List<Event> out = new ArrayList<>();
           byId.forEach((id, r) -> out.add(event(r, sessions.getOrDefault(id, List.of()))));
           return out;
@@ -329,6 +407,7 @@ public final class EventService {
         r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), venue, r.getString("online_url"),
         r.getInteger("capacity"), r.getInteger("seats_taken"), r.getOffsetDateTime("registration_opens_at"),
         r.getOffsetDateTime("registration_closes_at"), EventStatus.parse(r.getString("status")), year,
-        r.getString("organiser_name"), r.getString("organiser_email"), List.copyOf(sessions), r.getInteger("reminder_days"));
+        r.getString("organiser_name"), r.getString("organiser_email"), List.copyOf(sessions), r.getInteger("reminder_days"),
+        r.getString("cancel_reason"), r.getLocalDate("rescheduled_to"));
   }
 }

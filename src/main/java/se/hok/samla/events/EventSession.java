@@ -2,9 +2,18 @@ package se.hok.samla.events;
 
 import java.time.OffsetDateTime;
 
-/** A parallel session (workshop) of an event; sessions starting at the same time share a time slot. */
+/**
+ * A parallel session (workshop) of an event; sessions starting at the same time share a time slot. {@code room}: where
+ * in the venue it is held ("Sal 3"), or null.
+ */
 public record EventSession(
-    long id, String titleSv, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt, int capacity, int seatsTaken) {
+    long id, String titleSv, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt, int capacity, int seatsTaken,
+    String room) {
+
+  public EventSession(long id, String titleSv, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt, int capacity,
+                      int seatsTaken) {
+    this(id, titleSv, titleEn, startsAt, endsAt, capacity, seatsTaken, null);
+  }
 
   public int seatsLeft() {
     return Math.max(0, capacity - seatsTaken);

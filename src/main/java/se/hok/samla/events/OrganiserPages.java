@@ -45,6 +45,7 @@ public final class OrganiserPages {
     router.get("/arrangor/evenemang/:id").handler(access.page(EventRight.MANAGE)).handler(this::editForm);
     router.post("/arrangor/evenemang/:id").handler(access.page(EventRight.MANAGE)).handler(this::update);
     router.post("/arrangor/evenemang/:id/publicera").handler(access.page(EventRight.MANAGE)).handler(this::publish);
+    router.get("/arrangor/evenemang/:id/installa").handler(access.page(EventRight.MANAGE)).handler(this::cancelForm);
     router.post("/arrangor/evenemang/:id/installa").handler(access.page(EventRight.MANAGE)).handler(this::cancel);
     router.get("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::venues);
     router.post("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::createVenue);
@@ -94,12 +95,12 @@ public final class OrganiserPages {
   private void newForm(RoutingContext ctx) {
     EventInput blank = new EventInput(null, null, null, null, null, null, null, null, null, null, null, null,
         null, StaffAuth.current(ctx).name(), StaffAuth.current(ctx).email(), java.util.List.of(), "2");
-    renderForm(ctx, 200, null, blank, Map.of());
+    renderForm(ctx, 200, null, blank, null, Map.of());
   }
 
   private void editForm(RoutingContext ctx) {
     events.get(EventPages.pathId(ctx))
-        .onSuccess(e -> renderForm(ctx, 200, e, EventInput.of(e), Map.of()))
+        .onSuccess(e -> renderForm(ctx, 200, e, EventInput.of(e), null, Map.of()))
         .onFailure(ctx::fail);
   }
 
@@ -110,19 +111,34 @@ public final class OrganiserPages {
         .onFailure(err -> formFailure(ctx, null, input, err));
   }
 
+  /**
+   * Saves the event; a change the participants need to know of is told to them (ChangeNotices), with the organiser's
+   * note, and the page then says who is told and what about.
+   */
   private void update(RoutingContext ctx) {
     long id = EventPages.pathId(ctx);
     EventInput input = EventInput.fromForm(ctx.request().formAttributes());
-    events.update(id, input)
-        .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?saved=1"))
+    String note = ctx.request().formAttributes().get("changeNote");
+    events.update(id, input, note)
+        .onSuccess(u -> ctx.redirect("/arrangor/evenemang/" + u.event().id() + "?saved=1" + told(u.told())))
         .onFailure(err -> {
-          if (err instanceof ValidationException) {
-            events.get(id).onSuccess(e -> formFailure(ctx, e, input, err)).onFailure(ctx::fail);
+          if (err instanceof ValidationException v) {
+            events.get(id).onSuccess(e -> renderForm(ctx, 422, e, input, note, v.messages(Lang.of(ctx))))
+                .onFailure(ctx::fail);
           } else {
             ctx.fail(err);
           }
         });
   }
+
+  /** Who is told, in the address of the page that says so: counts and kinds of change, no names. */
+  private static String told(ChangeNotices.Told told) {
+    return told.total() == 0 ? "" : "&meddelas=" + told.confirmed() + "-" + told.waitlisted() + "&andrat="
+        + String.join(",", told.what());
+  }
+
+  /** The kinds of change a page may name (anything else in the address is ignored). */
+  private static final List<String> CHANGE_KINDS = List.of("time", "venue", "onlineUrl", "session");
 
   private void publish(RoutingContext ctx) {
     events.publish(EventPages.pathId(ctx))
@@ -130,21 +146,54 @@ public final class OrganiserPages {
         .onFailure(ctx::fail);
   }
 
-  private void cancel(RoutingContext ctx) {
-    events.cancel(EventPages.pathId(ctx))
-        .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?cancelled=1"))
+  /**
+   * Calling the event off: a page of its own that asks for the reason (required) and the new date (optional), which the
+   * e-mail to everyone registered carries, and says who will be told, before anything happens.
+   */
+  private void cancelForm(RoutingContext ctx) {
+    events.get(EventPages.pathId(ctx))
+        .compose(e -> renderCancel(ctx, 200, e, null, null, Map.of()))
         .onFailure(ctx::fail);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    long id = EventPages.pathId(ctx);
+    String reason = ctx.request().formAttributes().get("reason");
+    String newDate = ctx.request().formAttributes().get("newDate");
+    events.cancel(id, reason, newDate, true)
+        .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?cancelled=1"))
+        .onFailure(err -> {
+          if (err instanceof ValidationException v) {
+            // Nothing was cancelled, nothing sent: the page again, with what was typed.
+            events.get(id).compose(e -> renderCancel(ctx, 422, e, reason, newDate, v.messages(Lang.of(ctx))))
+                .onFailure(ctx::fail);
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private Future<Void> renderCancel(RoutingContext ctx, int status, Event e, String reason, String newDate,
+                                    Map<String, String> errors) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("event", EventView.of(e, Lang.of(ctx), OffsetDateTime.now(clock)));
+    model.put("reason", reason);
+    model.put("newDate", newDate);
+    model.put("errors", errors);
+    model.put("reasonMax", EventService.REASON_MAX);
+    return templates.render(ctx, status, "organiser/event-cancel", model);
   }
 
   private void formFailure(RoutingContext ctx, Event event, EventInput input, Throwable err) {
     if (err instanceof ValidationException v) {
-      renderForm(ctx, 422, event, input, v.messages(Lang.of(ctx)));
+      renderForm(ctx, 422, event, input, null, v.messages(Lang.of(ctx)));
     } else {
       ctx.fail(err);
     }
   }
 
-  private void renderForm(RoutingContext ctx, int status, Event event, EventInput input, Map<String, String> errors) {
+  private void renderForm(RoutingContext ctx, int status, Event event, EventInput input, String changeNote,
+                          Map<String, String> errors) {
     Lang lang = Lang.of(ctx);
     Future.all(events.venues(), events.planYears()).compose(all -> {
       Map<String, Object> model = new HashMap<>();
@@ -158,8 +207,29 @@ public final class OrganiserPages {
       model.put("saved", ctx.queryParams().contains("saved"));
       model.put("published", ctx.queryParams().contains("published"));
       model.put("cancelled", ctx.queryParams().contains("cancelled"));
+      model.put("changeNote", changeNote);
+      model.put("noteMax", EventService.NOTE_MAX);
+      model.put("told", toldFromQuery(ctx, lang));
       return templates.render(ctx, status, "organiser/event-form", model);
     }).onFailure(ctx::fail);
+  }
+
+  /** "The change is told to 4 confirmed and 1 on the waiting list: time, place" from the page's address; else null. */
+  private String toldFromQuery(RoutingContext ctx, Lang lang) {
+    String counts = ctx.queryParams().get("meddelas");
+    if (counts == null || !counts.matches("\\d{1,6}-\\d{1,6}")) {
+      return null;
+    }
+    String[] n = counts.split("-");
+    String changed = ctx.queryParams().get("andrat");
+    List<String> what = new ArrayList<>();
+    for (String kind : changed == null ? new String[0] : changed.split(",")) {
+      if (CHANGE_KINDS.contains(kind)) {
+        what.add(se.hok.samla.web.Messages.get(lang, "notices.told." + kind));
+      }
+    }
+    return se.hok.samla.web.Messages.get(lang, "notices.told", Integer.parseInt(n[0]), Integer.parseInt(n[1]),
+        String.join(", ", what), events.changeNoticeDelay().toMinutes());
   }
 
   private void venues(RoutingContext ctx) {

@@ -56,7 +56,12 @@ import se.hok.samla.web.NotFoundException;
  * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
  * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant), {@code password_reset} and
  * {@code account_locked} (to a staff member, see StaffNotices) and {@code organiser_alert} (to the event's
- * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link). An unknown kind is an error (the worker retries, then marks the row failed).
+ * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link); and
+ * {@code event_changed} (the "Ändrat" notice of a changed event), {@code message} (an organiser's message to a group),
+ * {@code ticket} (the ticket again, asked for on the manage page), {@code handed_over} (to who handed their seat over),
+ * {@code handed_to} (to who got it) and {@code handover_existing} (to an address that was registered already). An
+ * online-only meeting's mail has no ticket (no door): the link and a calendar file. An unknown kind is an error (the
+ * worker retries, then marks the row failed).
  */
 public final class MailRenderer implements MailWorker.Renderer {
   /** The content id of the inline QR image. */
@@ -64,10 +69,13 @@ public final class MailRenderer implements MailWorker.Renderer {
   /** The QR image's size in the HTML, in CSS pixels. */
   static final int QR_SIZE = 200;
   static final Set<String> KINDS = Set.of("confirmed", "waitlisted", "promoted", "changed", "cancelled", "manage_link",
-      "event_cancelled", "reminder", "organiser_alert", "thank_you");
+      "event_cancelled", "reminder", "organiser_alert", "thank_you", "event_changed", "message", "ticket", "handed_over",
+      "handed_to", "handover_existing");
   /** E-mails to staff members about their account, with no registration behind them. */
   static final Set<String> STAFF_KINDS = Set.of("password_reset", "account_locked");
-  private static final Set<String> TICKET_KINDS = Set.of("confirmed", "promoted", "changed", "reminder");
+  /** Kinds that bring the ticket (QR inline, PDF) and the calendar file to a confirmed registration. */
+  private static final Set<String> TICKET_KINDS = Set.of("confirmed", "promoted", "changed", "reminder", "event_changed",
+      "ticket", "handed_to");
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final String HTML = "templates/mail/mail.html.peb";
   private static final String TEXT = "templates/mail/mail.txt.peb";
@@ -77,10 +85,40 @@ public final class MailRenderer implements MailWorker.Renderer {
   public interface TicketArtifacts {
     /** The current ticket for the registration (reissue when the ticket must change): code, reference, QR PNG, PDF, .ics. */
     Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue);
+
+    /**
+     * The same; the calendar file also takes out the entries of {@code droppedSessions} (sessions the registration
+     * had and has no more), so a calendar that had them is put right.
+     */
+    default Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue,
+                                                List<Long> droppedSessions) {
+      return forRegistration(r, e, manageUrl, reissue);
+    }
+
+    /**
+     * The calendar file alone, for a registration with no ticket to show at a door (an online meeting), or, when
+     * {@code cancelled}, the entries taken out of the calendar (the event called off, the seat handed over). Null
+     * when there is none to make.
+     */
+    default Future<String> calendar(Registration r, Event e, String manageUrl, List<Long> droppedSessions,
+                                    boolean cancelled) {
+      return Future.succeededFuture(null);
+    }
   }
 
-  /** A ticket as files: the code in the QR, the reference people read out, the QR image, the PDF and the calendar entry. */
-  public record TicketFiles(String code, String reference, byte[] qrPng, byte[] pdf, String ics) {}
+  /**
+   * A ticket as files: the code in the QR, the reference people read out, the QR image, the PDF and the calendar entry.
+   * An online meeting's has only the calendar entry (no door, so nothing to show at one).
+   */
+  public record TicketFiles(String code, String reference, byte[] qrPng, byte[] pdf, String ics) {
+    static TicketFiles calendarOnly(String ics) {
+      return new TicketFiles(null, null, null, null, ics);
+    }
+
+    boolean hasTicket() {
+      return qrPng != null;
+    }
+  }
 
   /** The feedback survey's link, supplied by the caller so this class does not depend on the follow-up package. */
   public interface FeedbackLinks {
@@ -187,6 +225,11 @@ public final class MailRenderer implements MailWorker.Renderer {
       case "reminder" -> r.isConfirmed() && eventOn && e.startsAt().isAfter(now);
       case "organiser_alert" -> !r.isCancelled() && eventOn && e.organiserEmail() != null && !e.organiserEmail().isBlank();
       case "thank_you" -> !r.isCancelled() && eventOn;
+      case "event_changed", "handed_to", "handover_existing" -> !r.isCancelled() && eventOn;
+      case "ticket" -> r.isConfirmed() && eventOn;
+      // A message may be about the event being called off ("the new date is …"); only a cancelled registration is not told.
+      case "message" -> !r.isCancelled();
+      case "handed_over" -> r.isCancelled();
       default -> false;
     };
   }
@@ -202,24 +245,31 @@ public final class MailRenderer implements MailWorker.Renderer {
    * thank-you carries the survey link instead, the organiser's alert no link. So the most recent e-mail's link works.
    */
   private Future<Optional<RenderedMail>> toParticipant(String kind, Registration r, Event e, JsonObject payload) {
-    Lang lang = Lang.parse(r.language(), Lang.SV);
-    OffsetDateTime replacesLinksBefore = "manage_link".equals(kind) ? requestedAt(payload) : null;
-    return registrations.issueToken(r.id(), replacesLinksBefore).compose(token -> {
-      String manageUrl = RegistrationApi.manageUrl(publicUrl, token);
-      Future<TicketFiles> ticket = TICKET_KINDS.contains(kind) && r.isConfirmed()
-          ? tickets.forRegistration(r, e, manageUrl, "changed".equals(kind))
-          : Future.succeededFuture(null);
-      return ticket.compose(t -> registrations.catalogue().map(catalogue -> {
-        MailContent content = participantContent(kind, r, e, payload, lang, manageUrl, t, byCode(catalogue));
-        List<RenderedMail.Part> parts = new ArrayList<>();
-        if (t != null) {
-          parts.add(new RenderedMail.Part("qr.png", "image/png", t.qrPng(), QR_CONTENT_ID));
-          parts.add(new RenderedMail.Part(msg(lang, "mail.file.pdf"), "application/pdf", t.pdf(), null));
-          parts.add(new RenderedMail.Part(msg(lang, "mail.file.ics"), "text/calendar; charset=UTF-8; method=PUBLISH",
-              t.ics().getBytes(StandardCharsets.UTF_8), null));
-        }
-        return Optional.of(mail(r.email(), content, lang, parts));
-      }));
+    if ("event_changed".equals(kind) && ChangeLines.of(payload, r, e, Lang.SV).isEmpty()) {
+      return NOTHING;  // every change was undone before the notice went out: nothing to tell
+    }
+    return extra(kind, payload).compose(extra -> {
+      if (extra == null) {
+        return NOTHING;
+      }
+      Lang lang = extra.message() != null ? extra.message().lang(r) : Lang.parse(r.language(), Lang.SV);
+      OffsetDateTime replacesLinksBefore = "manage_link".equals(kind) ? requestedAt(payload) : null;
+      return registrations.issueToken(r.id(), replacesLinksBefore).compose(token -> {
+        String manageUrl = RegistrationApi.manageUrl(publicUrl, token);
+        return files(kind, r, e, payload, manageUrl).compose(t -> registrations.catalogue().map(catalogue -> {
+          MailContent content = participantContent(kind, r, e, payload, lang, manageUrl, t, byCode(catalogue), extra);
+          List<RenderedMail.Part> parts = new ArrayList<>();
+          if (t != null && t.hasTicket()) {
+            parts.add(new RenderedMail.Part("qr.png", "image/png", t.qrPng(), QR_CONTENT_ID));
+            parts.add(new RenderedMail.Part(msg(lang, "mail.file.pdf"), "application/pdf", t.pdf(), null));
+          }
+          if (t != null && t.ics() != null) {
+            parts.add(new RenderedMail.Part(msg(lang, "mail.file.ics"), "text/calendar; charset=UTF-8; method=PUBLISH",
+                t.ics().getBytes(StandardCharsets.UTF_8), null));
+          }
+          return Optional.of(mail(r.email(), content, lang, parts));
+        }));
+      });
     }).recover(failure -> failure instanceof ConflictException
         // Cancelled (or the event called off) between reading the registration and issuing its ticket: this mail is no
         // longer true, and the mail that change queued says what is. Skipped now, not retried half a minute later.
@@ -227,19 +277,111 @@ public final class MailRenderer implements MailWorker.Renderer {
         : Future.failedFuture(failure));
   }
 
+  /**
+   * What the mail carries: the ticket with its calendar file for a confirmed registration at a venue; only the calendar
+   * file at an online meeting (no door); a calendar file that takes the entries out when the event is called off or the
+   * seat was handed over; nothing else.
+   */
+  private Future<TicketFiles> files(String kind, Registration r, Event e, JsonObject payload, String manageUrl) {
+    if (TICKET_KINDS.contains(kind) && r.isConfirmed()) {
+      List<Long> dropped = droppedFromCalendar(kind, payload, r);
+      return e.onlineOnly()
+          ? tickets.calendar(r, e, manageUrl, dropped, false).map(ics -> ics == null ? null : TicketFiles.calendarOnly(ics))
+          : tickets.forRegistration(r, e, manageUrl, "changed".equals(kind), dropped);
+    }
+    boolean hadEntry = "event_cancelled".equals(kind) && r.isConfirmed()
+        || "handed_over".equals(kind) && payload.getBoolean("hadTicket", false);
+    if (hadEntry) {
+      return tickets.calendar(r, e, manageUrl, List.of(), true).map(ics -> ics == null ? null : TicketFiles.calendarOnly(ics));
+    }
+    return Future.succeededFuture(null);
+  }
+
+  /** Sessions the registration had before a change of its own and has no more: their calendar entries go. */
+  private static List<Long> droppedFromCalendar(String kind, JsonObject payload, Registration r) {
+    if (!"changed".equals(kind)) {
+      return List.of();
+    }
+    List<Long> dropped = new ArrayList<>();
+    for (Object id : payload.getJsonArray("previousSessions", new JsonArray())) {
+      try {
+        long sessionId = Long.parseLong(String.valueOf(id));
+        if (!r.sessions().contains(sessionId)) {
+          dropped.add(sessionId);
+        }
+      } catch (NumberFormatException notAnId) {
+        // not one of ours
+      }
+    }
+    return dropped;
+  }
+
+  /** What some kinds need besides the registration and the event: the message, or who handed a seat over. */
+  record Extra(MailStore.Message message, String fromName) {
+    static final Extra NONE = new Extra(null, null);
+  }
+
+  /** Null: nothing to send (the message is gone). */
+  private Future<Extra> extra(String kind, JsonObject payload) {
+    if ("message".equals(kind)) {
+      Long id = payload.getLong("message");
+      return id == null ? Future.succeededFuture(null)
+          : messages.message(id).map(found -> found.map(m -> new Extra(m, null)).orElse(null));
+    }
+    if ("handed_to".equals(kind) || "handover_existing".equals(kind)) {
+      String from = payload.getString("fromRegistration");
+      if (from == null) {
+        return Future.succeededFuture(Extra.NONE);
+      }
+      UUID fromId;
+      try {
+        fromId = UUID.fromString(from);
+      } catch (IllegalArgumentException notAnId) {
+        return Future.succeededFuture(Extra.NONE);
+      }
+      // Read when sent, never stored with this mail: a giver who erased their data since is not named.
+      return registrations.byId(fromId)
+          .map(giver -> giver.erased() ? Extra.NONE : new Extra(null, giver.name()))
+          .recover(e -> e instanceof NotFoundException ? Future.succeededFuture(Extra.NONE) : Future.failedFuture(e));
+    }
+    return Future.succeededFuture(Extra.NONE);
+  }
+
+  private volatile MessageSource messages = id -> Future.succeededFuture(Optional.empty());
+
+  /** Where {@code message} e-mails find their text. */
+  interface MessageSource {
+    Future<Optional<MailStore.Message>> message(long id);
+  }
+
+  /** Messages to participants are read from this database. Set once, at start. */
+  public MailRenderer messagesFrom(io.vertx.sqlclient.Pool pool) {
+    MailStore store = new MailStore(pool);
+    this.messages = store::message;
+    return this;
+  }
+
   private MailContent participantContent(String kind, Registration r, Event e, JsonObject payload, Lang lang,
-                                         String manageUrl, TicketFiles t, Map<String, NeedEntry> catalogue) {
+                                         String manageUrl, TicketFiles t, Map<String, NeedEntry> catalogue, Extra extra) {
     EventView view = EventView.of(e, lang, OffsetDateTime.now(clock));
     String title = view.title();
     String key = key(kind);
     boolean eventOn = e.status() != EventStatus.CANCELLED;
+    // An online meeting has no door: no ticket, no QR, nothing about an entrance; the link and a calendar file instead.
+    boolean online = e.onlineOnly();
+    boolean ticket = t != null && t.hasTicket();
 
     List<String> intro = new ArrayList<>();
     Notice notice = null;
+    String subject = null;
+    String heading = null;
     switch (kind) {
       case "confirmed" -> {
-        intro.add(msg(lang, "mail.intro.confirmed", title));
-        intro.add(msg(lang, "mail.intro.ticketFiles"));
+        if (online) {
+          subject = subjectOf(lang, "notices.mail.subject.confirmedOnline", title);
+        }
+        intro.add(msg(lang, online ? "notices.mail.intro.confirmedOnline" : "mail.intro.confirmed", title));
+        intro.add(filesText(lang, t));
         notice = lateNeeds(r, e, lang, catalogue);
       }
       case "waitlisted" -> {
@@ -249,8 +391,8 @@ public final class MailRenderer implements MailWorker.Renderer {
         notice = lateNeeds(r, e, lang, catalogue);
       }
       case "promoted" -> {
-        intro.add(msg(lang, "mail.intro.promoted", title));
-        intro.add(msg(lang, "mail.intro.ticketFiles"));
+        intro.add(msg(lang, online ? "notices.mail.intro.promotedOnline" : "mail.intro.promoted", title));
+        intro.add(filesText(lang, t));
         List<String> dropped = droppedSessions(payload, r, e, lang);
         if (!dropped.isEmpty()) {
           notice = new Notice(msg(lang, "mail.dropped.heading"), dropped, msg(lang, "mail.dropped.text"));
@@ -258,9 +400,11 @@ public final class MailRenderer implements MailWorker.Renderer {
       }
       case "changed" -> {
         intro.add(msg(lang, "mail.intro.changed", title));
-        if (t != null) {
+        if (ticket) {
           intro.add(msg(lang, "mail.intro.changedTicket"));
           intro.add(msg(lang, "mail.intro.ticketFiles"));
+        } else if (t != null) {
+          intro.add(filesText(lang, t));
         } else if (r.isWaitlisted()) {
           intro.add(msg(lang, "mail.intro.changedWaitlisted", r.waitlistPosition()));
         }
@@ -278,26 +422,96 @@ public final class MailRenderer implements MailWorker.Renderer {
         intro.add(msg(lang, "mail.intro.manageLinkNotYou"));
       }
       case "reminder" -> {
-        intro.add(msg(lang, "mail.intro.reminder", title));
+        intro.add(msg(lang, online ? "notices.mail.intro.reminderOnline" : "mail.intro.reminder", title));
         intro.add(msg(lang, "mail.intro.reminderCannotCome"));
       }
       case "event_cancelled" -> {
         intro.add(msg(lang, "mail.intro.eventCancelled", title));
+        if (e.cancelReason() != null && !e.cancelReason().isBlank()) {
+          intro.add(msg(lang, "notices.mail.cancelReason", e.cancelReason().strip()));
+        }
+        if (e.rescheduledTo() != null) {
+          intro.add(msg(lang, "notices.mail.newDate",
+              DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", lang.locale()).format(e.rescheduledTo())));
+        }
         intro.add(msg(lang, "mail.intro.eventCancelledNothingToDo"));
+        if (t != null) {
+          intro.add(msg(lang, "notices.mail.calendarCancelled"));
+        }
+      }
+      case "event_changed" -> {
+        subject = subjectOf(lang, "notices.mail.subject.eventChanged", title);
+        heading = msg(lang, "notices.mail.heading.eventChanged");
+        intro.add(msg(lang, "notices.mail.intro.eventChanged", title));
+        for (Object note : payload.getJsonArray("notes", new JsonArray())) {
+          if (note instanceof String text && !text.isBlank()) {
+            intro.add(msg(lang, "notices.mail.note", text.strip()));
+          }
+        }
+        String after = ticket ? msg(lang, "notices.mail.changedTicket")
+            : t != null ? msg(lang, "notices.mail.changedCalendar")
+            : r.isWaitlisted() ? msg(lang, "mail.intro.changedWaitlisted", r.waitlistPosition()) : "";
+        notice = new Notice(msg(lang, "notices.mail.changes.heading"), ChangeLines.of(payload, r, e, lang), after);
+      }
+      case "message" -> {
+        MailStore.Message m = extra.message();
+        subject = oneLine(lang == Lang.EN ? m.subjectEn() : m.subjectSv());
+        heading = subject;
+        intro.addAll(paragraphs(lang == Lang.EN ? m.bodyEn() : m.bodySv()));
+        intro.add(msg(lang, "notices.mail.message.from", title));
+      }
+      case "ticket" -> {
+        subject = subjectOf(lang, online ? "notices.mail.subject.linkAgain" : "notices.mail.subject.ticketAgain", title);
+        heading = msg(lang, online ? "notices.mail.heading.linkAgain" : "notices.mail.heading.ticketAgain");
+        intro.add(msg(lang, online ? "notices.mail.intro.linkAgain" : "notices.mail.intro.ticketAgain", title));
+        intro.add(filesText(lang, t));
+        intro.add(msg(lang, "notices.mail.intro.againNotYou"));
+      }
+      case "handed_over" -> {
+        subject = subjectOf(lang, "notices.mail.subject.handedOver", title);
+        heading = msg(lang, "notices.mail.heading.handedOver");
+        intro.add(msg(lang, "notices.mail.intro.handedOver", title));
+        intro.add(msg(lang, "notices.mail.intro.handedOverTold"));
+        if (t != null) {
+          intro.add(msg(lang, "notices.mail.calendarCancelled"));
+        }
+      }
+      case "handed_to" -> {
+        subject = subjectOf(lang, "notices.mail.subject.handedTo", title);
+        heading = msg(lang, r.isConfirmed() ? "mail.heading.confirmed" : "mail.heading.waitlisted");
+        String giver = extra.fromName();
+        intro.add(giver == null ? msg(lang, "notices.mail.intro.handedToSomeone", title)
+            : msg(lang, "notices.mail.intro.handedTo", giver, title));
+        if (r.isConfirmed()) {
+          intro.add(filesText(lang, t));
+        } else {
+          intro.add(msg(lang, "mail.intro.waitlistedPosition", r.waitlistPosition()));
+          intro.add(msg(lang, "mail.intro.waitlistedNext"));
+        }
+        intro.add(msg(lang, "notices.mail.intro.handedToNeeds"));
+      }
+      case "handover_existing" -> {
+        subject = subjectOf(lang, "notices.mail.subject.handoverExisting", title);
+        heading = msg(lang, "notices.mail.heading.handoverExisting");
+        String giver = extra.fromName();
+        intro.add(giver == null ? msg(lang, "notices.mail.intro.handoverExistingSomeone", title)
+            : msg(lang, "notices.mail.intro.handoverExisting", giver, title));
+        intro.add(msg(lang, "notices.mail.intro.handoverExistingUnchanged"));
       }
       default -> throw new IllegalArgumentException(kind);
     }
+    intro.removeIf(String::isEmpty);
     if (!eventOn && !"event_cancelled".equals(kind)) {
       intro.add(msg(lang, "mail.eventCancelledNote"));
     }
 
-    Ticket ticket = t == null ? null : new Ticket(msg(lang, "mail.ticket.heading"), QR_CONTENT_ID,
+    Ticket box = !ticket ? null : new Ticket(msg(lang, "mail.ticket.heading"), QR_CONTENT_ID,
         msg(lang, "mail.ticket.qrAlt", t.reference()), QR_SIZE, msg(lang, "mail.ticket.reference"), t.reference(),
         msg(lang, "mail.ticket.hint"), msg(lang, "mail.ticket.textHint"));
 
     List<Section> sections = new ArrayList<>();
     sections.add(new Section(msg(lang, "mail.section.event"), eventRows(e, view, r, lang, !r.isCancelled() && eventOn)));
-    if (eventOn || r.isCancelled()) {
+    if ((eventOn || r.isCancelled()) && !"message".equals(kind)) {
       sections.add(new Section(msg(lang, "mail.section.registration"), registrationRows(r, lang, catalogue)));
     }
 
@@ -306,9 +520,42 @@ public final class MailRenderer implements MailWorker.Renderer {
     Action action = new Action(msg(lang, "mail.manage.heading" + manage), msg(lang, "mail.manage.text" + manage),
         msg(lang, "mail.manage.button"), manageUrl, msg(lang, "mail.manage.copy"));
 
-    return new MailContent(lang.code(), subject(lang, key, title), msg(lang, "mail.heading." + key),
-        msg(lang, "mail.greeting", r.name()), intro, notice, ticket, sections, action,
+    return new MailContent(lang.code(), subject != null ? subject : subject(lang, key, title),
+        heading != null ? heading : msg(lang, "mail.heading." + key),
+        msg(lang, "mail.greeting", r.name()), intro, notice, box, sections, action,
         List.of(msg(lang, "mail.footer.participant"), msg(lang, "mail.footer.about")));
+  }
+
+  /** What files the mail brings: the ticket as PDF with the calendar file, or (an online meeting) the calendar file. */
+  private static String filesText(Lang lang, TicketFiles t) {
+    if (t == null) {
+      return "";
+    }
+    return msg(lang, t.hasTicket() ? "mail.intro.ticketFiles" : "notices.mail.onlineFiles");
+  }
+
+  /** The organiser's text as paragraphs: a blank line, or a line break, starts a new one. */
+  static List<String> paragraphs(String text) {
+    List<String> out = new ArrayList<>();
+    if (text == null) {
+      return out;
+    }
+    for (String line : text.split("\\R")) {
+      if (!line.isBlank()) {
+        out.add(line.strip());
+      }
+    }
+    return out;
+  }
+
+  /** A text from a message file, with the title, as one header line. */
+  private static String subjectOf(Lang lang, String fullKey, String title) {
+    return oneLine(msg(lang, fullKey, title));
+  }
+
+  /** One line: a header cannot carry a line break (and must not be made to). */
+  static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("[\\r\\n\\t]+", " ").strip();
   }
 
   /**
@@ -390,9 +637,13 @@ public final class MailRenderer implements MailWorker.Renderer {
       }
       rows.add(new Row(msg(lang, "mail.label.access"), facts));
     }
-    if (isLink(e.onlineUrl())) {
+    // The meeting link is for those with a seat: the waiting list hears that it comes with the seat.
+    if (isLink(e.onlineUrl()) && r.isConfirmed() && e.status() != EventStatus.CANCELLED) {
       rows.add(new Row(msg(lang, v == null ? "mail.label.online" : "mail.label.alsoOnline"),
           List.of(msg(lang, "mail.online.text")), e.onlineUrl(), e.onlineUrl()));
+    } else if (isLink(e.onlineUrl()) && r.isWaitlisted()) {
+      rows.add(new Row(msg(lang, v == null ? "mail.label.online" : "mail.label.alsoOnline"),
+          List.of(msg(lang, "notices.mail.online.waitlisted"))));
     }
     if (withSessions) {
       List<String> chosen = new ArrayList<>();
@@ -685,15 +936,16 @@ public final class MailRenderer implements MailWorker.Renderer {
     return msg(lang, "mail.access.fact", msg(lang, key), msg(lang, yes ? "mail.yes" : "mail.no"));
   }
 
-  private static String sessionLine(EventSession s, Lang lang) {
+  /** A session as the mail lists it: its time, title and room ("10:00–11:00 Workshop A, Sal 3"). */
+  static String sessionLine(EventSession s, Lang lang) {
     DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
     String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
     return hm.format(s.startsAt().atZoneSameInstant(STOCKHOLM)) + "–" + hm.format(s.endsAt().atZoneSameInstant(STOCKHOLM))
-        + " " + title;
+        + " " + title + (s.room() == null || s.room().isBlank() ? "" : ", " + s.room().strip());
   }
 
   /** Only web links go into an href: no javascript:, data: or other schemes, whatever was stored. */
-  private static boolean isLink(String url) {
+  static boolean isLink(String url) {
     if (url == null) {
       return false;
     }

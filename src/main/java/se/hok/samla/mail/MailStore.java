@@ -89,6 +89,47 @@ final class MailStore {
         .map(rows -> rows.rowCount());
   }
 
+  /** See {@link Outbox#noticeChanges}. */
+  static Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
+                                     JsonObject sessions, io.vertx.core.json.JsonArray notes, Duration delay) {
+    return conn.preparedQuery("""
+            with regs as (
+              select r.id, r.status,
+                $2::jsonb
+                || case when r.status = 'confirmed' then $3::jsonb else '{}'::jsonb end
+                || coalesce((select jsonb_object_agg('session:' || c.key, c.value) from jsonb_each($4::jsonb) c
+                             join registration_session rs on rs.registration_id = r.id and rs.session_id = c.key::bigint),
+                            '{}'::jsonb) as changes
+              from registration r
+              where r.event_id = $1 and r.status in ('confirmed', 'waitlisted') and r.erased_at is null
+                and r.email is not null),
+            told as (select id, status, changes from regs where changes <> '{}'::jsonb),
+            merged as (
+              update outbox o set
+                payload = jsonb_build_object(
+                  'changes', t.changes || coalesce(o.payload -> 'changes', '{}'::jsonb),
+                  'notes', coalesce(o.payload -> 'notes', '[]'::jsonb) || $5::jsonb),
+                available_at = now() + make_interval(secs => $6)
+              from told t
+              where o.registration_id = t.id and o.event_id = $1 and o.kind = 'event_changed'
+                and o.sent_at is null and o.failed_at is null
+                and (o.leased_until is null or o.leased_until <= now())
+              returning o.registration_id),
+            added as (
+              insert into outbox (kind, event_id, registration_id, payload, available_at)
+              select 'event_changed', $1, t.id, jsonb_build_object('changes', t.changes, 'notes', $5::jsonb),
+                now() + make_interval(secs => $6)
+              from told t where t.id not in (select registration_id from merged))
+            select count(*) filter (where status = 'confirmed') as confirmed,
+              count(*) filter (where status = 'waitlisted') as waitlisted
+            from told""")
+        .execute(Tuple.of(eventId, everyone, confirmed, sessions, notes, delay.toMillis() / 1000.0))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new int[] {r.getLong("confirmed").intValue(), r.getLong("waitlisted").intValue()};
+        });
+  }
+
   /** One outbox row unless one of this kind was queued for the registration within the interval; whether it was. */
   static Future<Boolean> addUnlessQueuedWithin(SqlClient conn, String kind, long eventId, UUID registrationId,
                                                Duration interval) {
@@ -249,6 +290,187 @@ final class MailStore {
           }
           return out;
         });
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Messages to participants
+  // ------------------------------------------------------------------------------------------------
+
+  /** Who a message goes to; {@code SESSION} with a session's id. */
+  enum Audience {
+    CONFIRMED("confirmed"), WAITLISTED("waitlisted"), SESSION("session"), CHECKED_IN("checked_in"),
+    NOT_CHECKED_IN("not_checked_in");
+
+    final String code;
+
+    Audience(String code) {
+      this.code = code;
+    }
+
+    static Audience parse(String code) {
+      for (Audience a : values()) {
+        if (a.code.equals(code)) {
+          return a;
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The registrations of an audience, as an SQL condition on {@code r} ($1 the event, $2 the audience's code, $3 the
+   * session): on the event, not erased, with an address; confirmed (of one session: holding it), waiting, checked in
+   * (attended, not cancelled since), or confirmed and not checked in.
+   */
+  private static final String AUDIENCE = """
+      r.event_id = $1 and r.erased_at is null and r.email is not null and case $2
+        when 'confirmed' then r.status = 'confirmed'
+        when 'waitlisted' then r.status = 'waitlisted'
+        when 'session' then r.status = 'confirmed' and exists (
+          select 1 from registration_session rs where rs.registration_id = r.id and rs.session_id = $3)
+        when 'checked_in' then r.status <> 'cancelled' and exists (select 1 from attendance a where a.registration_id = r.id)
+        when 'not_checked_in' then r.status = 'confirmed'
+          and not exists (select 1 from attendance a where a.registration_id = r.id)
+        else false end""";
+
+  /** A message as its organiser wrote it; the English text is optional. */
+  record Message(long id, long eventId, String audience, Long sessionId, String subjectSv, String bodySv,
+                 String subjectEn, String bodyEn, int recipients, OffsetDateTime createdAt) {
+    /** English for those who chose English, when the organiser wrote it in English too; else Swedish. */
+    se.hok.samla.web.Lang lang(se.hok.samla.registration.Registration r) {
+      boolean english = subjectEn != null && !subjectEn.isBlank() && bodyEn != null && !bodyEn.isBlank();
+      return english && "en".equals(r.language()) ? se.hok.samla.web.Lang.EN : se.hok.samla.web.Lang.SV;
+    }
+  }
+
+  /** A message and how its e-mails are doing: sent, waiting (or being sent), failed, not needed any more. */
+  record MessageStatus(Message message, int sent, int waiting, int failed, int skipped) {}
+
+  /** The outcome of sending a message: its id and how many it went to; {@code again}: the form was sent before. */
+  record Queued(long id, int recipients, boolean again) {}
+
+  /**
+   * How many people each audience has now: "confirmed", "waitlisted", "checked_in", "not_checked_in" and
+   * "session:ID" for each session of the event. Counts only, nobody's name.
+   */
+  Future<java.util.Map<String, Integer>> audienceSizes(long eventId) {
+    return pool.preparedQuery("""
+            select count(*) filter (where r.status = 'confirmed') as confirmed,
+              count(*) filter (where r.status = 'waitlisted') as waitlisted,
+              count(*) filter (where r.status <> 'cancelled' and a.registration_id is not null) as checked_in,
+              count(*) filter (where r.status = 'confirmed' and a.registration_id is null) as not_checked_in,
+              (select coalesce(jsonb_object_agg(s.id, (select count(*) from registration_session rs join registration x
+                 on x.id = rs.registration_id where rs.session_id = s.id and x.status = 'confirmed' and x.erased_at is null
+                 and x.email is not null)), '{}'::jsonb) from event_session s where s.event_id = $1) as sessions
+            from registration r left join attendance a on a.registration_id = r.id
+            where r.event_id = $1 and r.erased_at is null and r.email is not null""")
+        .execute(Tuple.of(eventId))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+          for (String a : List.of("confirmed", "waitlisted", "checked_in", "not_checked_in")) {
+            out.put(a, r.getLong(a).intValue());
+          }
+          Object sessions = r.getValue("sessions");
+          JsonObject bySession = sessions instanceof JsonObject j ? j : new JsonObject(String.valueOf(sessions));
+          bySession.forEach(e -> out.put("session:" + e.getKey(), ((Number) e.getValue()).intValue()));
+          return out;
+        });
+  }
+
+  /**
+   * Stores a message and writes one outbox row per person of its audience, in one transaction: each gets their own
+   * e-mail (no one sees another's address), sent and retried like all mail. The form's key makes it once: a form sent
+   * again gets the first sending's answer and nothing more is written. An audience with nobody in it stores nothing and
+   * is a field error ({@code audience}). A session that is not the event's names nobody.
+   */
+  Future<Queued> queueMessage(long eventId, String key, Audience audience, Long sessionId, String subjectSv, String bodySv,
+                              String subjectEn, String bodyEn, Long staffId) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            insert into participant_message (event_id, idempotency_key, audience, session_id, subject_sv, body_sv,
+              subject_en, body_en, recipients, created_by)
+            select $1, $2, $3, (select id from event_session where id = $4 and event_id = $1), $5, $6, $7, $8, 0, $9
+            where exists (select 1 from event where id = $1)
+            on conflict (event_id, idempotency_key) do nothing
+            returning id""")
+        .execute(Tuple.from(new Object[] {eventId, key, audience.code, sessionId, subjectSv, bodySv, subjectEn, bodyEn,
+            staffId}))
+        .compose(inserted -> {
+          if (inserted.size() == 0) {
+            return conn.preparedQuery("select id, recipients from participant_message where event_id = $1 and idempotency_key = $2")
+                .execute(Tuple.of(eventId, key))
+                .map(rows -> {
+                  if (rows.size() == 0) {
+                    throw new se.hok.samla.web.NotFoundException("event " + eventId);
+                  }
+                  Row first = rows.iterator().next();
+                  return new Queued(first.getLong("id"), first.getInteger("recipients"), true);
+                });
+          }
+          long id = inserted.iterator().next().getLong("id");
+          return conn.preparedQuery("insert into outbox (kind, event_id, registration_id, payload) "
+                  + "select 'message', $1, r.id, jsonb_build_object('message', $4::bigint) from registration r where "
+                  + AUDIENCE)
+              .execute(Tuple.of(eventId, audience.code, sessionId, id))
+              .compose(rows -> {
+                int n = rows.rowCount();
+                if (n == 0) {
+                  return Future.failedFuture(se.hok.samla.web.ValidationException.of("audience", "message.error.nobody"));
+                }
+                return conn.preparedQuery("update participant_message set recipients = $2 where id = $1")
+                    .execute(Tuple.of(id, n)).map(new Queued(id, n, false));
+              });
+        }));
+  }
+
+  /** A session of the event, to write to its participants. */
+  record SessionChoice(long id, String title, OffsetDateTime startsAt, OffsetDateTime endsAt) {}
+
+  Future<List<SessionChoice>> sessions(long eventId) {
+    return pool.preparedQuery("select id, title_sv, starts_at, ends_at from event_session where event_id = $1 order by starts_at, title_sv")
+        .execute(Tuple.of(eventId))
+        .map(rows -> {
+          List<SessionChoice> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new SessionChoice(r.getLong("id"), r.getString("title_sv"), r.getOffsetDateTime("starts_at"),
+              r.getOffsetDateTime("ends_at"))));
+          return out;
+        });
+  }
+
+  /** A message of the event, for the e-mail that brings it. */
+  Future<Optional<Message>> message(long id) {
+    return pool.preparedQuery("select * from participant_message where id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(message(rows.iterator().next())));
+  }
+
+  /** The event's messages, newest first, with how their e-mails are doing. */
+  Future<List<MessageStatus>> messagesOfEvent(long eventId) {
+    return pool.preparedQuery("""
+            select m.*,
+              count(o.id) filter (where o.outcome = 'sent') as sent,
+              count(o.id) filter (where o.sent_at is null and o.failed_at is null) as waiting,
+              count(o.id) filter (where o.failed_at is not null) as failed,
+              count(o.id) filter (where o.outcome = 'skipped') as skipped
+            from participant_message m
+            left join outbox o on o.event_id = m.event_id and o.kind = 'message' and o.resend_of is null
+              and o.payload ->> 'message' = m.id::text
+            where m.event_id = $1
+            group by m.id order by m.id desc limit 100""")
+        .execute(Tuple.of(eventId))
+        .map(rows -> {
+          List<MessageStatus> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new MessageStatus(message(r), r.getLong("sent").intValue(), r.getLong("waiting").intValue(),
+                r.getLong("failed").intValue(), r.getLong("skipped").intValue()));
+          }
+          return out;
+        });
+  }
+
+  private static Message message(Row r) {
+    return new Message(r.getLong("id"), r.getLong("event_id"), r.getString("audience"), r.getLong("session_id"),
+        r.getString("subject_sv"), r.getString("body_sv"), r.getString("subject_en"), r.getString("body_en"),
+        r.getInteger("recipients"), r.getOffsetDateTime("created_at"));
   }
 
   /** What "Skicka igen" did (see {@link #resend}). */

@@ -47,6 +47,21 @@ public final class Outbox {
     return MailStore.deleteSettledBefore(conn, age);
   }
 
+  /**
+   * The "Ändrat" e-mail ({@code event_changed}) of a change to the event, on the caller's connection (the edit's
+   * transaction, which holds the event row's lock, so edits of one event come here one at a time). Each registration
+   * still on the event (confirmed or waiting, not erased, with an address) that a change concerns gets one: the changes
+   * in {@code everyone} concern all of them, those in {@code confirmed} the confirmed only, a session's (keyed by its
+   * id) those who chose it. Each change is stored with what it was before. A notice of the registration still waiting
+   * (not leased by a worker at this moment) takes the new changes in (keeping the first "before" of each) and the
+   * note, and waits {@code delay} again; else a new one waits {@code delay}. Returns how many confirmed and how many
+   * waiting people are told.
+   */
+  public static Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
+                                            JsonObject sessions, io.vertx.core.json.JsonArray notes, Duration delay) {
+    return MailStore.noticeChanges(conn, eventId, everyone, confirmed, sessions, notes, delay);
+  }
+
   /** One mail of this kind to everyone still registered for the event (confirmed or waiting). */
   public static Future<Integer> addForEveryone(SqlClient conn, String kind, long eventId) {
     return MailStore.addToOutboxForEveryone(conn, kind, eventId);

@@ -42,7 +42,8 @@ public final class AuditLog {
     FOLLOWUP_PARTICIPANTS_XLSX("followup_participants_xlsx"),
     MAIL_STATUS("mail_status"),
     FEEDBACK_COMMENTS("feedback_comments"),
-    FEEDBACK_CSV("feedback_csv");
+    FEEDBACK_CSV("feedback_csv"),
+    ONLINE_ATTENDANCE("online_attendance");
 
     public final String code;
 

@@ -47,6 +47,8 @@ public final class ParticipantPages {
   private final Templates templates;
   private final PersonalData personalData;
   private final Clock clock;
+  /** The ticket's part of the manage page (its own routes are mounted on their own). */
+  private TicketAtHand ticket;
 
   public ParticipantPages(RegistrationService registrations, EventService events, PersonalData personalData,
                           Templates templates, Clock clock) {
@@ -55,6 +57,12 @@ public final class ParticipantPages {
     this.templates = templates;
     this.personalData = personalData;
     this.clock = clock;
+  }
+
+  /** The ticket, its files and handing the seat over, on the manage page. Set once, at start. */
+  public ParticipantPages withTicket(TicketAtHand ticket) {
+    this.ticket = ticket;
+    return this;
   }
 
   public void mount(Router router) {
@@ -73,6 +81,9 @@ public final class ParticipantPages {
     router.post("/anmalan/:token/radera").handler(this::erase);
     router.get("/anmalan/:token/mina-uppgifter").handler(this::myData);
     router.get("/anmalan/:token/mina-uppgifter.json").handler(this::myDataJson);
+    if (ticket != null) {
+      ticket.mount(router);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -276,7 +287,7 @@ public final class ParticipantPages {
       model.put("statusText", switch (r.status()) {
         case "confirmed" -> Messages.get(lang, "reg.manage.status.confirmed");
         case "waitlisted" -> Messages.get(lang, "reg.manage.status.waitlisted", r.waitlistPosition());
-        default -> Messages.get(lang, "reg.manage.status.cancelled");
+        default -> Messages.get(lang, r.handedOver() ? "notices.manage.status.handedOver" : "reg.manage.status.cancelled");
       });
       model.put("sessionTitles", r.sessions().stream().filter(sessions::containsKey)
           .map(id -> slotTime(sessions.get(id)) + " " + pick(lang, sessions.get(id).titleSv(), sessions.get(id).titleEn())).toList());
@@ -288,7 +299,13 @@ public final class ParticipantPages {
       model.put("languageLabel", Messages.get(lang, "reg.language." + r.language()));
       model.put("saved", ctx.queryParams().contains("sparad"));
       model.put("cancelledNow", ctx.queryParams().contains("avbokad"));
-      return templates.render(ctx, status, "registration/manage", model);
+      model.put("ticketSent", ctx.queryParams().contains("biljett"));
+      model.put("handedOverNow", ctx.queryParams().contains("overlamnad"));
+      Future<Map<String, Object>> ticketPart = ticket == null ? Future.succeededFuture(Map.of()) : ticket.model(r, event);
+      return ticketPart.compose(part -> {
+        model.putAll(part);
+        return templates.render(ctx, status, "registration/manage", model);
+      });
     });
   }
 

@@ -23,7 +23,21 @@ public record Registration(
     List<NeedChoice> needs,
     List<Long> sessions,
     OffsetDateTime createdAt,
-    boolean erased) {
+    boolean erased,
+    OffsetDateTime handedOverAt) {
+
+  public Registration(UUID id, long eventId, String status, Integer waitlistPosition, String name, String email,
+                      String phone, Long organisationId, String organisationName, String sector, String roleTitle,
+                      boolean companion, List<String> diet, String language, List<NeedChoice> needs, List<Long> sessions,
+                      OffsetDateTime createdAt, boolean erased) {
+    this(id, eventId, status, waitlistPosition, name, email, phone, organisationId, organisationName, sector, roleTitle,
+        companion, diet, language, needs, sessions, createdAt, erased, null);
+  }
+
+  /** Cancelled by handing the seat over to someone else. */
+  public boolean handedOver() {
+    return handedOverAt != null;
+  }
 
   /** A stated need; detail only where the need asks for one. */
   public record NeedChoice(String code, String detail) {}

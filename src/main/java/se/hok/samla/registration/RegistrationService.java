@@ -441,7 +441,9 @@ public final class RegistrationService {
               return eventFacts(conn, current.eventId(), true)
                   .compose(event -> checkChoices(conn, event, d).compose(needs -> applyChange(conn, event, current, d, needs)))
                   .compose(v -> changesTicket(current, d) ? TicketService.revokeIn(conn, current.id()) : Future.<Void>succeededFuture())
-                  .compose(v -> outbox(conn, "changed", current.eventId(), current.id()))
+                  // The sessions before, so the e-mail's calendar file takes out the entries of those given up.
+                  .compose(v -> outbox(conn, "changed", current.eventId(), current.id(),
+                      new JsonObject().put("previousSessions", new JsonArray(new ArrayList<>(current.sessions())))))
                   .compose(v -> load(conn, current.id()));
             })));
   }
@@ -489,6 +491,170 @@ public final class RegistrationService {
             ? claimSessions(conn, current.id(), d.seats(), d.sessions(), true).mapEmpty()
             : Future.succeededFuture())
         .compose(v -> seatDelta < 0 ? promote(conn, event.id()) : Future.succeededFuture());
+  }
+
+  /**
+   * Hands the seat (or the waiting-list place) of the registration behind the link over to a colleague, in one
+   * transaction. The answer is the same whatever the colleague's address is, as a sign-up's is (nothing about other
+   * people's registrations can be learnt from it); only the person's own address is refused ({@code email}: they know
+   * it is registered). Then:
+   * <ul>
+   *   <li>An address not registered for the event gets a registration of its own in the same place: the same status,
+   *   place in line, sessions and organisation; needs, diet and companion start empty (the colleague states their own);
+   *   its ticket and manage link come by e-mail ({@code handed_to}) to that address only.</li>
+   *   <li>An address already registered keeps its registration as it is (told so by e-mail, {@code handover_existing});
+   *   if it is waiting and the seat given up fits it, it takes the seat ({@code promoted}). A seat nobody took goes to
+   *   the waiting list in order, as when anyone cancels.</li>
+   * </ul>
+   * Either way the registration behind the link ends, marked as handed over, its ticket revoked at once (the door turns
+   * the old code away), a companion's seat freed, and its holder is told by e-mail ({@code handed_over}).
+   */
+  public Future<Void> handOver(String token, String name, String email) {
+    FieldChecks checks = new FieldChecks();
+    String newName = checks.text("name", name, true, 200);
+    String newEmail = checks.email("email", email, true);
+    try {
+      checks.throwIfAny();
+    } catch (ValidationException e) {
+      return Future.failedFuture(e);
+    }
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    return pool.withTransaction(conn -> registrationIdByToken(conn, token)
+        .compose(id -> lock(conn, id))
+        .compose(current -> {
+          if (current.isCancelled()) {
+            return Future.failedFuture(new ConflictException("registration_cancelled", Msg.of("error.reg.cancelled")));
+          }
+          if (current.email() != null && current.email().equalsIgnoreCase(newEmail)) {
+            return Future.failedFuture(ValidationException.of("email", "notices.handover.error.ownAddress"));
+          }
+          return eventFacts(conn, current.eventId(), true).compose(event -> {
+            if ("cancelled".equals(event.status())) {
+              return Future.failedFuture(new ConflictException("event_cancelled", Msg.of("error.reg.eventCancelled")));
+            }
+            if (!now.isBefore(event.endsAt())) {
+              return Future.failedFuture(new ConflictException("event_over", Msg.of("error.reg.eventOver")));
+            }
+            return conn.preparedQuery("select id from registration "
+                    + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled' for update")
+                .execute(Tuple.of(current.eventId(), newEmail))
+                .compose(found -> found.size() == 0
+                    ? handOverToNew(conn, current, newName, newEmail)
+                    : handOverToRegistered(conn, current, found.iterator().next().getUUID("id")));
+          });
+        })
+        .mapEmpty());
+  }
+
+  /** The colleague is new to the event: a registration of their own in the giver's place. */
+  private Future<Void> handOverToNew(SqlConnection conn, Registration current, String name, String email) {
+    boolean confirmed = current.isConfirmed();
+    return conn.preparedQuery("""
+            insert into registration (event_id, status, waitlist_seq, name, email, organisation_id, language, source,
+              confirmed_at)
+            select event_id, status, waitlist_seq, $2, $3, organisation_id, language, source,
+              case when status = 'confirmed' then now() end
+            from registration where id = $1
+            on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
+            returning id""")
+        .execute(Tuple.of(current.id(), name, email))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            // The address signed up while this ran: it is registered now, and handled as such.
+            return conn.preparedQuery("select id from registration "
+                    + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled' for update")
+                .execute(Tuple.of(current.eventId(), email))
+                .compose(again -> handOverToRegistered(conn, current, again.iterator().next().getUUID("id")));
+          }
+          UUID colleague = rows.iterator().next().getUUID("id");
+          return conn.preparedQuery("""
+                  insert into registration_session (registration_id, session_id, holds_seat)
+                  select $2, session_id, holds_seat from registration_session where registration_id = $1""")
+              .execute(Tuple.of(current.id(), colleague))
+              // The giver's companion had a seat of its own: the colleague starts without one, so it frees.
+              .compose(v -> confirmed && current.companion()
+                  ? conn.preparedQuery("update event set seats_taken = seats_taken - 1 where id = $1")
+                      .execute(Tuple.of(current.eventId()))
+                      .compose(x -> conn.preparedQuery("""
+                              update event_session s set seats_taken = s.seats_taken - 1
+                              from registration_session rs
+                              where rs.session_id = s.id and rs.registration_id = $1 and rs.holds_seat""")
+                          .execute(Tuple.of(current.id())))
+                      .<Void>mapEmpty()
+                  : Future.<Void>succeededFuture())
+              .compose(v -> conn.preparedQuery("update registration_session set holds_seat = false where registration_id = $1")
+                  .execute(Tuple.of(current.id())))
+              .compose(v -> endHandedOver(conn, current))
+              .compose(v -> outbox(conn, "handed_to", current.eventId(), colleague,
+                  new JsonObject().put("fromRegistration", current.id().toString())))
+              .compose(v -> confirmed && current.companion() ? promote(conn, current.eventId()) : Future.succeededFuture());
+        });
+  }
+
+  /**
+   * The colleague is registered already: their registration stays as it is, except that a colleague waiting for a
+   * seat takes the one given up, if it fits. The giver's registration ends all the same.
+   */
+  private Future<Void> handOverToRegistered(SqlConnection conn, Registration current, UUID colleagueId) {
+    boolean confirmed = current.isConfirmed();
+    Future<Void> release = confirmed
+        ? conn.preparedQuery("update event set seats_taken = seats_taken - $2 where id = $1")
+            .execute(Tuple.of(current.eventId(), current.seats()))
+            .compose(v -> releaseSessions(conn, current.id(), current.seats()))
+        : Future.succeededFuture();
+    return release
+        .compose(v -> endHandedOver(conn, current))
+        .compose(v -> load(conn, colleagueId))
+        .compose(colleague -> confirmed && colleague.isWaitlisted()
+            ? confirmFromWaitlist(conn, current.eventId(), colleague)
+            : Future.succeededFuture(false))
+        .compose(tookTheSeat -> tookTheSeat ? Future.<Void>succeededFuture()
+            : outbox(conn, "handover_existing", current.eventId(), colleagueId,
+                new JsonObject().put("fromRegistration", current.id().toString())))
+        .compose(v -> confirmed ? promote(conn, current.eventId()) : Future.succeededFuture());
+  }
+
+  /** The giver's registration ends as handed over: cancelled, its ticket revoked now, its holder told. */
+  private Future<Void> endHandedOver(SqlConnection conn, Registration current) {
+    return conn.preparedQuery("""
+            update registration set status = 'cancelled', waitlist_seq = null, cancelled_at = now(),
+              handed_over_at = now(), updated_at = now()
+            where id = $1""")
+        .execute(Tuple.of(current.id()))
+        .compose(v -> TicketService.revokeIn(conn, current.id()))
+        .compose(v -> outbox(conn, "handed_over", current.eventId(), current.id(),
+            new JsonObject().put("hadTicket", current.isConfirmed())));
+  }
+
+  /**
+   * "Send the ticket again", asked for on the manage page: one more ticket e-mail ({@code ticket}) with the ticket as it
+   * is now, for a confirmed registration of an event still on; anything else is a conflict. How often is limited by the
+   * caller (web/RateLimiter), per registration.
+   */
+  public Future<Registration> queueTicketAgain(String token) {
+    return pool.withTransaction(conn -> registrationIdByToken(conn, token)
+        .compose(id -> lock(conn, id))
+        .compose(r -> {
+          if (!r.isConfirmed()) {
+            return Future.failedFuture(new ConflictException("registration_not_confirmed", Msg.of("error.ticket.notConfirmed")));
+          }
+          return eventFacts(conn, r.eventId(), true).compose(event -> "cancelled".equals(event.status())
+              ? Future.failedFuture(new ConflictException("event_cancelled", Msg.of("error.reg.eventCancelled")))
+              : outbox(conn, "ticket", r.eventId(), r.id()).map(r));
+        }));
+  }
+
+  /**
+   * The SEQUENCE for a new calendar file of the registration: higher than that of every file made before it, and at
+   * least {@code atLeast} (the time, so it also passes files made before this counter existed). One statement; two
+   * files made at once get two numbers.
+   */
+  public Future<Integer> nextCalendarSequence(UUID id, int atLeast) {
+    return pool.preparedQuery("""
+            update registration set calendar_sequence = greatest(calendar_sequence + 1, $2)
+            where id = $1 returning calendar_sequence""")
+        .execute(Tuple.of(id, atLeast))
+        .map(rows -> rows.size() == 0 ? atLeast : rows.iterator().next().getInteger(0));
   }
 
   public Future<Registration> cancelByToken(String token) {
@@ -889,7 +1055,8 @@ public final class RegistrationService {
                         r.getString("org_name"), r.getString("sector"), r.getString("role_title"), r.getBoolean("companion"),
                         List.of(r.getArrayOfStrings("diet")), r.getString("language"),
                         List.copyOf(needs.getOrDefault(rid, List.of())), List.copyOf(sessions.getOrDefault(rid, List.of())),
-                        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("erased_at") != null));
+                        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("erased_at") != null,
+                        r.getOffsetDateTime("handed_over_at")));
                   });
                   List<Registration> out = new ArrayList<>();
                   ids.forEach(i -> {

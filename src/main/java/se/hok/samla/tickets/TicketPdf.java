@@ -74,7 +74,14 @@ public final class TicketPdf {
    */
   public record Content(String eventTitle, String when, String place, String participant, boolean companion,
                         String code, String reference, List<String> accessibility, List<String> needs,
-                        String manageUrl, String language) {}
+                        String manageUrl, String language, List<String> sessions) {
+    /** Without sessions. */
+    public Content(String eventTitle, String when, String place, String participant, boolean companion, String code,
+                   String reference, List<String> accessibility, List<String> needs, String manageUrl, String language) {
+      this(eventTitle, when, place, participant, companion, code, reference, accessibility, needs, manageUrl, language,
+          List.of());
+    }
+  }
 
   /** Which font tickets are set in on this machine, e.g. "DejaVuSans.ttf (embedded)". */
   public static String fontName() {
@@ -116,6 +123,10 @@ public final class TicketPdf {
       page.space(14);
       page.qr(text(c.code()), text(c.reference()), t.showAtEntrance);
       page.space(10);
+      if (c.sessions() != null && !c.sessions().isEmpty()) {
+        page.heading(t.sessions);
+        page.bullets(c.sessions(), t.noneStated);
+      }
       page.heading(t.accessibility);
       page.bullets(c.accessibility(), t.noneKnown);
       page.heading(t.needs);
@@ -139,6 +150,7 @@ public final class TicketPdf {
         text(c.participant()), text(c.code()), text(c.reference()), text(c.manageUrl())));
     texts.addAll(c.accessibility() == null ? List.of() : c.accessibility());
     texts.addAll(c.needs() == null ? List.of() : c.needs());
+    texts.addAll(c.sessions() == null ? List.of() : c.sessions());
     for (String s : texts) {
       if (s != null && (!winAnsi.canEncode(s) || s.chars().anyMatch(ch -> ch < 0x20))) {
         return false;
@@ -181,13 +193,13 @@ public final class TicketPdf {
 
   private record Texts(String ticket, String when, String place, String participant, String companion, String yes,
                        String no, String showAtEntrance, String accessibility, String noneKnown, String needs,
-                       String noneStated, String manage) {
+                       String noneStated, String manage, String sessions) {
     static final Texts SV = new Texts("Biljett", "Tid", "Plats", "Deltagare", "Ledsagare", "Ja", "Nej",
         "Visa koden vid entrén, på skärmen eller utskriven.", "Tillgänglighet i lokalen", "Inga uppgifter",
-        "Behov du har angett", "Inga", "Ändra eller avboka din anmälan");
+        "Behov du har angett", "Inga", "Ändra eller avboka din anmälan", "Dina pass");
     static final Texts EN = new Texts("Ticket", "When", "Place", "Participant", "Companion", "Yes", "No",
         "Show the code at the entrance, on screen or printed.", "Accessibility of the venue", "No information",
-        "Needs you stated", "None", "Change or cancel your registration");
+        "Needs you stated", "None", "Change or cancel your registration", "Your sessions");
   }
 
   private static String text(String s) {

@@ -25,6 +25,10 @@ import io.vertx.core.http.HttpServerOptions;
  */
 public final class WebServer {
   public static final long MAX_BODY_BYTES = 1024 * 1024;
+  /** The pages that take a file upload (checkin/OnlineAttendancePages: the meeting tool's participant list). */
+  static final String FILE_UPLOADS = "^/arrangor/evenemang/[0-9]+/narvaro/lista$";
+  private static final String UPLOADS_DIRECTORY =
+      java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "samla-uploads").toString();
   /** Paths where staff sign in; the web session exists only there, so public pages stay cookie-light. */
   private static final List<String> STAFF_PATHS = List.of("/login", "/logout", "/arrangor*", "/admin*", "/dev/*", "/uppfoljning*",
       "/konto*");
@@ -131,6 +135,12 @@ public final class WebServer {
     router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.get("/favicon.ico").handler(ctx -> ctx.redirect("/static/img/favicon.svg"));
     router.route().handler(Lang.handler(parts.secureCookies()));
+    // The one page that takes a file (an online meeting's participant list) keeps it, in a temporary file deleted when
+    // the answer is sent; every other form's files are dropped unread. The first body handler on a request is the one.
+    router.routeWithRegex(FILE_UPLOADS).handler(BodyHandler.create(true)
+        .setBodyLimit(MAX_BODY_BYTES)
+        .setUploadsDirectory(UPLOADS_DIRECTORY)
+        .setDeleteUploadedFilesOnEnd(true));
     router.route().handler(BodyHandler.create(false)
         .setBodyLimit(MAX_BODY_BYTES)
         .setHandleFileUploads(false));

@@ -40,7 +40,7 @@ final class Door {
   /** A published event today-ish (it starts in an hour), with optional sessions; {@link #desk} works its door. */
   long event(String title, int capacity, JsonArray sessions) {
     OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Stockholm")).plusHours(1).truncatedTo(ChronoUnit.MINUTES);
-    long id = PublishedEvent.by(app, organiser).title(title).startsAt(start).endsAt(start.plusHours(4))
+    long id = PublishedEvent.by(app, organiser).title(title).atVenue().startsAt(start).endsAt(start.plusHours(4))
         .capacity(capacity).sessions(sessions).publishId();
     app.assign(id, desk, "door");
     return id;

@@ -678,7 +678,7 @@ class ParticipantPagesTest {
   /** A published event with two parallel sessions at 10:00 and one at 12:00. */
   private static Event event(int capacity, OffsetDateTime start, OffsetDateTime opens) {
     OffsetDateTime day = start.withHour(9);
-    JsonObject published = PublishedEvent.by(app, admin).title("Workshop om delaktighet").startsAt(start)
+    JsonObject published = PublishedEvent.by(app, admin).title("Workshop om delaktighet").atVenue().startsAt(start)
         .endsAt(day.plusHours(7)).capacity(capacity)
         .sessions(new JsonArray()
             .add(session("Workshop A", day.plusHours(1), capacity))

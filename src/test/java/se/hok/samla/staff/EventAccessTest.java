@@ -287,6 +287,13 @@ class EventAccessTest {
     pages.add(get("/arrangor/evenemang/:id/kost", Needs.MANAGE, e + "/kost"));
     pages.add(get("/arrangor/evenemang/:id/e-post", Needs.MANAGE, e + "/e-post"));
     pages.add(post("/arrangor/evenemang/:id/e-post/:mail/skicka-igen", Needs.MANAGE, who -> e + "/e-post/999999/skicka-igen", form()));
+    // A message with no subject: let in, it is a field error and nothing is sent.
+    pages.add(post("/arrangor/evenemang/:id/e-post/meddelande", Needs.MANAGE, who -> e + "/e-post/meddelande",
+        form("audience", "confirmed", "subject", "", "body", "")));
+    pages.add(get("/arrangor/evenemang/:id/narvaro", Needs.DOOR, e + "/narvaro"));
+    pages.add(post("/arrangor/evenemang/:id/narvaro", Needs.DOOR, who -> e + "/narvaro", form()));
+    // Matching addresses ties them to people: the organisers' (without a file, let in, it is a field error).
+    pages.add(post("/arrangor/evenemang/:id/narvaro/lista", Needs.MANAGE, who -> e + "/narvaro/lista", form()));
     pages.add(get("/arrangor/evenemang/:id/incheckning", Needs.DOOR, e + "/incheckning"));
     pages.add(get("/arrangor/evenemang/:id/live", Needs.DOOR, e + "/live"));
     pages.add(get("/arrangor/evenemang/:id/utvardering", Needs.FIGURES, e + "/utvardering"));
@@ -302,6 +309,8 @@ class EventAccessTest {
     pages.add(get("/uppfoljning/evenemang/:id/export/:file", Needs.FIGURES, f + "/export/narvaro.csv"));
     pages.add(get("/uppfoljning/evenemang/:id/export/:file", Needs.MANAGE, f + "/export/deltagare.csv"));
     pages.add(get("/uppfoljning/evenemang/:id/export/:file", Needs.MANAGE, f + "/export/deltagare.xlsx"));
+    pages.add(get("/arrangor/evenemang/:id/installa", Needs.MANAGE, e + "/installa"));
+    // Without a reason: let in, it is a field error and nothing is cancelled.
     pages.add(post("/arrangor/evenemang/:id/installa", Needs.MANAGE, who -> e + "/installa", form()));
     return pages;
   }

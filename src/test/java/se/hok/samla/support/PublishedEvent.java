@@ -26,6 +26,7 @@ public final class PublishedEvent {
   private int capacity = 100;
   private JsonArray sessions = new JsonArray();
   private Integer reminderDays;
+  private boolean atVenue;
   private final java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
 
   private PublishedEvent(io.vertx.ext.web.client.WebClient client, String organiserToken) {
@@ -82,6 +83,15 @@ public final class PublishedEvent {
   }
 
   /**
+   * Held at a venue (made through the API as the organiser would), as well as online unless {@code onlineUrl} is set to
+   * null: an event with a door, so its tickets carry a QR code. Without it the event is online only (no ticket).
+   */
+  public PublishedEvent atVenue() {
+    this.atVenue = true;
+    return this;
+  }
+
+  /**
    * Any other field of the API's event, as is (e.g. venueId, organiserEmail); it wins over the defaults, and null
    * leaves the field out (e.g. onlineUrl for an event at a venue, or an exact title without the number).
    */
@@ -103,6 +113,12 @@ public final class PublishedEvent {
         .put("sessions", sessions);
     if (reminderDays != null) {
       body.put("reminderDays", reminderDays);
+    }
+    if (atVenue) {
+      HttpResponse<Buffer> venue = await(client.post("/api/v1/venues").putHeader("Authorization", "Bearer " + organiserToken)
+          .sendJsonObject(new JsonObject().put("name", "Folkets hus " + System.nanoTime()).put("address", "Storgatan 2, Falkenberg")));
+      assertEquals(201, venue.statusCode(), venue.bodyAsString());
+      body.put("venueId", venue.bodyAsJsonObject().getLong("id"));
     }
     extra.forEach((field, value) -> {
       if (value == null) {

@@ -67,7 +67,7 @@ class TicketRevokedOnChangeTest {
   void changingSessionsRevokesTheOldCodeAtOnceAndTheChangedMailBringsAValidOne() throws Exception {
     String organiser = app.tokenFor("organiser");
     OffsetDateTime start = OffsetDateTime.now().plusDays(30).withHour(9).withMinute(0).withSecond(0).withNano(0);
-    JsonObject published = PublishedEvent.by(app, organiser).with("title", "Dialogmöte").kind("samverkanskonferens")
+    JsonObject published = PublishedEvent.by(app, organiser).with("title", "Dialogmöte").kind("samverkanskonferens").atVenue()
         .startsAt(start).endsAt(start.plusHours(7)).capacity(10).with("onlineUrl", "https://example.org/mote")
         .sessions(new JsonArray()
             .add(new JsonObject().put("title", "Workshop A").put("startsAt", start.withHour(10).toString())
@@ -113,7 +113,7 @@ class TicketRevokedOnChangeTest {
   @Test
   void aChangeTheTicketDoesNotCoverLeavesTheCodeValidUntilTheMail() throws Exception {
     OffsetDateTime start = OffsetDateTime.now().plusDays(20);
-    long eventId = PublishedEvent.by(app, app.tokenFor("organiser")).with("title", "Seminarium").kind("samverkanskonferens")
+    long eventId = PublishedEvent.by(app, app.tokenFor("organiser")).with("title", "Seminarium").kind("samverkanskonferens").atVenue()
         .startsAt(start).endsAt(start.plusHours(2)).capacity(10).with("onlineUrl", "https://example.org/seminarium")
         .with("registrationOpensAt", null).publishId();
     SignUps.anonymously(app, eventId, new JsonObject().put("name", "Cecilia Ek").put("email", "cecilia@example.org"));
