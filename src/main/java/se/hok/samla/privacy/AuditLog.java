@@ -42,7 +42,9 @@ public final class AuditLog {
     FOLLOWUP_PARTICIPANTS_XLSX("followup_participants_xlsx"),
     MAIL_STATUS("mail_status"),
     FEEDBACK_COMMENTS("feedback_comments"),
-    FEEDBACK_CSV("feedback_csv");
+    FEEDBACK_CSV("feedback_csv"),
+    /** The page that asks before an organiser removes a registration: one person's name and address. */
+    REMOVAL_CONFIRMATION("removal_confirmation");
 
     public final String code;
 

@@ -280,6 +280,8 @@ class EventAccessTest {
     pages.add(get("/arrangor/evenemang/:id/anmalningar", Needs.MANAGE, e + "/anmalningar"));
     pages.add(post("/arrangor/evenemang/:id/anmalningar", Needs.MANAGE, who -> e + "/anmalningar", form("name", "")));
     pages.add(get("/arrangor/evenemang/:id/anmalningar.csv", Needs.MANAGE, e + "/anmalningar.csv?needs=true"));
+    pages.add(get("/arrangor/evenemang/:id/anmalningar/:regId/ta-bort", Needs.MANAGE,
+        e + "/anmalningar/" + UUID.randomUUID() + "/ta-bort"));
     pages.add(post("/arrangor/evenemang/:id/anmalningar/:regId/ta-bort", Needs.MANAGE,
         who -> e + "/anmalningar/" + UUID.randomUUID() + "/ta-bort", form()));
     pages.add(post("/arrangor/evenemang/:id/anmalningar/:regId/flytta-upp", Needs.MANAGE,
@@ -302,6 +304,7 @@ class EventAccessTest {
     pages.add(get("/uppfoljning/evenemang/:id/export/:file", Needs.FIGURES, f + "/export/narvaro.csv"));
     pages.add(get("/uppfoljning/evenemang/:id/export/:file", Needs.MANAGE, f + "/export/deltagare.csv"));
     pages.add(get("/uppfoljning/evenemang/:id/export/:file", Needs.MANAGE, f + "/export/deltagare.xlsx"));
+    pages.add(get("/arrangor/evenemang/:id/installa", Needs.MANAGE, e + "/installa"));
     pages.add(post("/arrangor/evenemang/:id/installa", Needs.MANAGE, who -> e + "/installa", form()));
     return pages;
   }
