@@ -109,7 +109,7 @@ public final class EventService {
   }
 
   private static Future<EventInput.Data> validated(EventInput input) {
-    return Future.succeededFuture(input).map(i -> i.validate(new FieldChecks()));
+    return Future.succeededFuture(input).map(i -> i.validate(FieldChecks.forForm("event")));
   }
 
   /** Replaces the event's facts; sessions with an id are updated, new ones added, missing ones removed. */

@@ -365,7 +365,7 @@ public final class OrganiserRegistrationPages {
         .map(s -> new Choice(s, Messages.get(lang, "sector." + s), s.equals(in.sector()))).toList();
     List<NeedChoice> needs = catalogue.stream()
         .map(n -> new NeedChoice(n.code(), n.label(lang), n.hasDetail(), in.needs().containsKey(n.code()),
-            in.needs().get(n.code())))
+            in.detailText(n.code())))
         .toList();
     List<Choice> diets = RegistrationInput.DIETS.stream()
         .map(d -> new Choice(d, dietLabel(d, lang), in.diet().contains(d))).toList();

@@ -188,7 +188,8 @@ public final class ParticipantPages {
     registrations.byToken(token).compose(current -> {
       // Name, e-mail and organisation are not the participant's to change here: they stay as stored.
       RegistrationInput input = new RegistrationInput(current.name(), current.email(), typed.phone(), null, null, null,
-          typed.roleTitle(), typed.sessions(), typed.needs(), typed.diet(), typed.companion(), typed.consent(), typed.language());
+          typed.roleTitle(), typed.sessions(), typed.needs(), typed.diet(), typed.companion(), typed.consent(), typed.language(),
+          typed.untickedDetails());
       return (unstorable.isEmpty() ? registrations.change(token, input)
           : Future.<Registration>failedFuture(new ValidationException(unstorable))).compose(
           changed -> seeOther(ctx, managePath(token) + "?sparad=1"),
@@ -325,6 +326,10 @@ public final class ParticipantPages {
     model.put("errors", errors);
     model.put("slots", slots(lang, event, input));
     model.put("needs", needs(lang, event, input, catalogue));
+    // The error summary names the need a detail box belongs to (its links must say which box they lead to).
+    Map<String, String> fieldLabels = new HashMap<>();
+    catalogue.forEach(n -> fieldLabels.put("needs." + n.code(), n.label(lang)));
+    model.put("fieldLabels", fieldLabels);
     List<Choice> diets = new ArrayList<>();
     for (String code : RegistrationInput.DIETS) {
       diets.add(new Choice(diets.isEmpty() ? "diet" : "diet-" + code, code, Messages.get(lang, "reg.diet." + code),
@@ -383,7 +388,7 @@ public final class ParticipantPages {
       String detailLabel = Messages.all(lang).containsKey(detailKey)
           ? Messages.get(lang, detailKey) : Messages.get(lang, "reg.needDetail", n.label(lang));
       out.add(new NeedChoice(out.isEmpty() ? "needs" : "need-" + n.code(), n.code(), n.label(lang), hint, late,
-          input.needs().containsKey(n.code()), n.hasDetail(), detailLabel, input.needs().get(n.code())));
+          input.needs().containsKey(n.code()), n.hasDetail(), detailLabel, input.detailText(n.code())));
     }
     return out;
   }
