@@ -364,6 +364,7 @@ public final class OrganiserRegistrationPages {
     List<Choice> sectors = SECTORS.stream()
         .map(s -> new Choice(s, Messages.get(lang, "sector." + s), s.equals(in.sector()))).toList();
     List<NeedChoice> needs = catalogue.stream()
+        .filter(n -> !Need.COMPANION.equals(n.code()))  // asked once, as the companion question
         .map(n -> new NeedChoice(n.code(), n.label(lang), n.hasDetail(), in.needs().containsKey(n.code()),
             in.detailText(n.code())))
         .toList();
@@ -406,7 +407,8 @@ public final class OrganiserRegistrationPages {
 
     Csv out = Csv.document();
     List<String> header = new ArrayList<>(List.of("name", "email", "organisation", "sector", "status", "position",
-        "companion", "sessions").stream().map(k -> Messages.get(lang, "org.csv." + k)).toList());
+        "companion", "sessions").stream().map(k -> Messages.get(lang, k.equals("companion") ? "companion.label" : "org.csv." + k))
+        .toList());
     if (withNeeds) {
       header.add(Messages.get(lang, "org.csv.diet"));
       needColumns.forEach(code -> header.add(needLabels.getOrDefault(code, code)));
@@ -422,7 +424,7 @@ public final class OrganiserRegistrationPages {
       cells.add(r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()));
       cells.add(Messages.get(lang, "org.status." + r.status()));
       cells.add(r.waitlistPosition() == null ? null : String.valueOf(r.waitlistPosition()));
-      cells.add(r.companion() ? yes : no);
+      cells.add(Messages.get(lang, r.companion() ? "companion.yes" : "companion.no"));
       cells.add(String.join(", ", r.sessions().stream().map(s -> sessionTitles.getOrDefault(s, "#" + s)).toList()));
       if (withNeeds) {
         cells.add(String.join(", ", r.diet().stream().map(d -> dietLabel(d, lang)).toList()));

@@ -291,12 +291,16 @@ public final class ParticipantPages {
     });
   }
 
-  /** The stored registration as the change form shows it. Stated needs were stored with consent. */
+  /**
+   * The stored registration as the change form shows it. Stated needs were stored with consent. A companion stated as
+   * a need before it was one question (V19) shows as the companion answer: saving the form books its seat.
+   */
   static RegistrationInput inputOf(Registration r) {
     Map<String, String> needs = new LinkedHashMap<>();
-    r.needs().forEach(n -> needs.put(n.code(), n.detail()));
+    r.needs().stream().filter(n -> !Need.COMPANION.equals(n.code())).forEach(n -> needs.put(n.code(), n.detail()));
+    boolean companion = r.companion() || r.needs().stream().anyMatch(n -> Need.COMPANION.equals(n.code()));
     return new RegistrationInput(r.name(), r.email(), r.phone(), null, null, null, r.roleTitle(),
-        r.sessions().stream().map(String::valueOf).toList(), needs, r.diet(), r.companion(), !r.needs().isEmpty(), r.language());
+        r.sessions().stream().map(String::valueOf).toList(), needs, r.diet(), companion, !r.needs().isEmpty(), r.language());
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -377,6 +381,9 @@ public final class ParticipantPages {
     DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale());
     List<NeedChoice> out = new ArrayList<>();
     for (Need n : catalogue) {
+      if (Need.COMPANION.equals(n.code())) {
+        continue;  // asked once, as the companion question
+      }
       String hint = null;
       boolean late = false;
       if (n.leadDays() != null) {

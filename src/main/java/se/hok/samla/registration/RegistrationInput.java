@@ -138,9 +138,12 @@ public record RegistrationInput(
     }
     Map<String, String> cleanNeeds = new LinkedHashMap<>();
     needs.forEach((code, detail) -> {
-      String d = checks.text("needs." + code, detail, false, MAX_TEXT);
-      cleanNeeds.put(code, d);
+      if (!Need.COMPANION.equals(code)) {
+        cleanNeeds.put(code, checks.text("needs." + code, detail, false, MAX_TEXT));
+      }
     });
+    // One question per fact: the companion need is the companion answer, which books the seat.
+    boolean withCompanion = companion || needs.containsKey(Need.COMPANION);
     untickedDetails.keySet().forEach(code -> checks.add("needs." + code, "error.reg.detailWithoutNeed"));
     List<String> cleanDiet = new ArrayList<>();
     for (String d : diet) {
@@ -159,7 +162,7 @@ public record RegistrationInput(
     }
     checks.throwIfAny();
     return new Data(cleanName, cleanEmail, cleanPhone, orgId, orgName, cleanSector, role, sessionIds, cleanNeeds,
-        cleanDiet, companion, consent, lang);
+        cleanDiet, withCompanion, consent, lang);
   }
 
   /**

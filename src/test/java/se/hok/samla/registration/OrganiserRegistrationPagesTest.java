@@ -241,7 +241,7 @@ class OrganiserRegistrationPagesTest {
     assertEquals(422, invalid.statusCode());
     String html = invalid.bodyAsString();
     assertContains(html, "class=\"error-summary\"");
-    assertContains(html, "<a href=\"#name\">Namn: Fyll i det här fältet.</a>");
+    assertContains(html, "<a href=\"#name\">Namn: Skriv namnet på den som ska delta.</a>");
     assertContains(html, "<a href=\"#sector\">Sektor: Välj vilken sektor organisationen tillhör.</a>");
     assertContains(html, "id=\"needs-specialkost\" name=\"needDetail.specialkost\" value=\"\"");
     assertContains(html, "<a href=\"#email\">");

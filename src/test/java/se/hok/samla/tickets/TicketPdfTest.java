@@ -52,7 +52,7 @@ class TicketPdfTest {
       assertTrue(text.contains("Tillgänglig toalett: Nej"), text);
       assertTrue(text.contains("Ramp vid södra entrén"), text);
       assertTrue(text.contains("Specialkost/allergi: nötter"), text);
-      assertTrue(text.contains("Ledsagare Ja"), text);
+      assertTrue(text.contains("Ledsagare eller personlig assistent Ja, med egen plats"), text);
       assertTrue(text.contains("https://samla.example/anmalan/abcDEF123_-xyz"), text);
       // With DejaVu Sans (Debian) or Arial (macOS); without any, see withoutASystemFont… below.
       assertTrue(text.contains(TicketPdf.fontName().contains("embedded") ? NAME : "Åsa Öberg-Nguyên"), text);
