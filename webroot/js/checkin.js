@@ -130,15 +130,15 @@
     var reg = r.registration;
     if (reg) {
       resultBox.appendChild(node('p', 'result-name', reg.name));
-      var details = [];
-      if (reg.organisation) {
-        details.push(reg.organisation);
-      }
-      if (reg.reference) {
-        details.push(reg.reference);
-      }
-      if (details.length) {
-        resultBox.appendChild(node('p', 'result-details', details.join(' · ')));
+      if (reg.organisation || reg.reference) {
+        var details = node('p', 'result-details');
+        if (reg.organisation) {
+          details.appendChild(swedish(reg.organisation));
+        }
+        if (reg.reference) {
+          details.appendChild(document.createTextNode((reg.organisation ? ' · ' : '') + reg.reference));
+        }
+        resultBox.appendChild(details);
       }
       if (reg.companion) {
         resultBox.appendChild(node('p', 'result-companion', text('companion')));
@@ -165,6 +165,15 @@
     beep(kind);
     last = r.result === 'ok' ? r : last;
     undoButton.hidden = !(r.result === 'ok' && (r.checkinId || r.queuedKey));
+  }
+
+  // An organisation's name is Swedish: on the English page it is marked so, for screen readers.
+  function swedish(words) {
+    var span = node('span', null, words);
+    if (lang !== 'sv') {
+      span.lang = 'sv';
+    }
+    return span;
   }
 
   function showMessage(message, kind) {
@@ -594,8 +603,13 @@
           var li = node('li', 'search-result');
           var who = node('p', 'search-name', a.name);
           li.appendChild(who);
-          var info = [a.organisation, a.reference, text('status.' + a.status)].filter(Boolean).join(' · ');
-          li.appendChild(node('p', 'hint', info));
+          var info = node('p', 'hint');
+          if (a.organisation) {
+            info.appendChild(swedish(a.organisation));
+            info.appendChild(document.createTextNode(' · '));
+          }
+          info.appendChild(document.createTextNode([a.reference, text('status.' + a.status)].filter(Boolean).join(' · ')));
+          li.appendChild(info);
           if (a.checkedInAt) {
             li.appendChild(node('p', 'hint', text('checkedInAt', clock(a.checkedInAt))));
           }
