@@ -93,8 +93,15 @@ class KeyboardFlowsTest {
     keys(Keys.SPACE);
     tabTo("need-teckensprakstolk");
     keys(Keys.SPACE);
-    tabTo("needs-specialkost");  // the allergy written down, its need not ticked: a mistake too
+    assertFalse(d.findElement(By.id("needs-annat")).isDisplayed(), "a need's detail box shows only once it is ticked");
+    tabTo("need-specialkost");
+    keys(Keys.SPACE);  // ticked: its box appears, the next Tab stop
+    tab();
+    assertEquals("needs-specialkost", active().getDomAttribute("id"));
     type("Svår nötallergi");
+    shiftTab();
+    keys(Keys.SPACE);  // the allergy written down, its need unticked again: a mistake too – and the text stays in view
+    assertTrue(d.findElement(By.id("needs-specialkost")).isDisplayed(), "a box with text is never hidden");
     tabTo("companion");
     keys(Keys.SPACE);
     tabTo("consent");
