@@ -130,15 +130,15 @@
     var reg = r.registration;
     if (reg) {
       resultBox.appendChild(node('p', 'result-name', reg.name));
-      var details = [];
-      if (reg.organisation) {
-        details.push(reg.organisation);
-      }
-      if (reg.reference) {
-        details.push(reg.reference);
-      }
-      if (details.length) {
-        resultBox.appendChild(node('p', 'result-details', details.join(' · ')));
+      if (reg.organisation || reg.reference) {
+        var details = node('p', 'result-details');
+        if (reg.organisation) {
+          details.appendChild(swedish(reg.organisation));
+        }
+        if (reg.reference) {
+          details.appendChild(document.createTextNode((reg.organisation ? ' · ' : '') + reg.reference));
+        }
+        resultBox.appendChild(details);
       }
       if (reg.companion) {
         resultBox.appendChild(node('p', 'result-companion', text('companion')));
@@ -156,12 +156,24 @@
     if (r.result === 'wrong_event' && r.event) {
       resultBox.appendChild(node('p', null, text('hint.wrong_event', lang === 'en' && r.event.titleEn ? r.event.titleEn : r.event.title)));
     }
-    if (r.result === 'invalid' || r.result === 'revoked') {
+    if (r.result === 'invalid' && r.typed && referenceOf(r.typed)) {
+      // A reference that names no ticket: a typo, never a forgery.
+      resultBox.appendChild(node('p', null, text('hint.referenceUnknown', referenceOf(r.typed))));
+    } else if (r.result === 'invalid' || r.result === 'revoked') {
       resultBox.appendChild(node('p', null, text('hint.' + r.result)));
     }
     beep(kind);
     last = r.result === 'ok' ? r : last;
     undoButton.hidden = !(r.result === 'ok' && (r.checkinId || r.queuedKey));
+  }
+
+  // An organisation's name is Swedish: on the English page it is marked so, for screen readers.
+  function swedish(words) {
+    var span = node('span', null, words);
+    if (lang !== 'sv') {
+      span.lang = 'sv';
+    }
+    return span;
   }
 
   function showMessage(message, kind) {
@@ -223,10 +235,24 @@
     return regId + '|' + (session || 0);
   }
 
+  // The connection line is a live region: it speaks only when the connection changes, never after every scan.
   function setOnline(value) {
     online = value;
-    connection.textContent = value ? text('online') : text('offline');
+    var words = value ? text('online') : text('offline');
+    if (connection.textContent !== words) {
+      connection.textContent = words;
+    }
     desk.classList.toggle('is-offline', !value);
+  }
+
+  // A ticket reference as people type it ("HÖK-V8MT-3UZR", "hok v8mt 3uzr", "V8MT3UZR"), as it is stored; null when
+  // the text is not one. The same rule as the server's (tickets/TicketService.reference).
+  function referenceOf(typed) {
+    var s = String(typed || '').replace(/[\s\-–]/g, '').toUpperCase();
+    if (s.indexOf('HÖK') === 0 || s.indexOf('HOK') === 0) {
+      s = s.substring(3);
+    }
+    return /^[A-HJ-NP-Z2-9]{8}$/.test(s) ? 'HÖK-' + s.substring(0, 4) + '-' + s.substring(4) : null;
   }
 
   function sync() {
@@ -308,6 +334,13 @@
     if (!scan.code) {
       return Promise.resolve({ result: 'invalid' });
     }
+    var reference = referenceOf(scan.code);
+    if (reference && synced) {
+      // A typed reference: the synced list says whose ticket it is (its signature was checked when it was issued).
+      var found = null;
+      synced.tickets.forEach(function (t) { if (t.reference === reference) { found = t; } });
+      return Promise.resolve(found ? decideTicket(found, scan) : { result: 'invalid' });
+    }
     var p = parseCode(scan.code);
     if (!p) {
       return Promise.resolve({ result: 'invalid' });
@@ -326,20 +359,25 @@
       if (!t) {
         return { result: 'ok', note: text('notSynced') };
       }
-      var reg = { id: t.registrationId, name: t.name, organisation: t.organisation, companion: t.companion, reference: t.reference, needs: [] };
-      if (!t.valid) {
-        return { result: t.status === 'cancelled' ? 'cancelled' : t.status === 'waitlisted' ? 'waitlisted' : 'revoked', registration: reg };
-      }
-      if (sessionId && t.sessions.indexOf(sessionId) < 0) {
-        return { result: 'not_in_session', registration: reg };
-      }
-      var first = synced.inside.get(place(t.registrationId, sessionId));
-      if (first) {
-        return { result: 'already_checked_in', registration: reg, firstCheckinAt: first.at, firstDeviceId: first.deviceId };
-      }
-      synced.inside.set(place(t.registrationId, sessionId), { at: scan.scannedAt, deviceId: device });
-      return { result: 'ok', registration: reg };
+      return decideTicket(t, scan);
     }, function () { return { result: 'unverified' }; });
+  }
+
+  // A genuine ticket of this event from the synced list: let in, or why not.
+  function decideTicket(t, scan) {
+    var reg = { id: t.registrationId, name: t.name, organisation: t.organisation, companion: t.companion, reference: t.reference, needs: [] };
+    if (!t.valid) {
+      return { result: t.status === 'cancelled' ? 'cancelled' : t.status === 'waitlisted' ? 'waitlisted' : 'revoked', registration: reg };
+    }
+    if (sessionId && t.sessions.indexOf(sessionId) < 0) {
+      return { result: 'not_in_session', registration: reg };
+    }
+    var first = synced.inside.get(place(t.registrationId, sessionId));
+    if (first) {
+      return { result: 'already_checked_in', registration: reg, firstCheckinAt: first.at, firstDeviceId: first.deviceId };
+    }
+    synced.inside.set(place(t.registrationId, sessionId), { at: scan.scannedAt, deviceId: device });
+    return { result: 'ok', registration: reg };
   }
 
   var db = null;
@@ -452,6 +490,7 @@
           if ((r.result === 'ok' || r.result === 'already_checked_in') && r.registration && synced) {
             synced.inside.set(place(r.registration.id, sessionId), { at: r.firstCheckinAt, deviceId: r.firstDeviceId });
           }
+          r.typed = scan.code;
           show(r);
         });
       }
@@ -470,6 +509,7 @@
             scan.admittedOffline = true;
             local.queuedKey = scan.idempotencyKey;
           }
+          local.typed = scan.code;
           show(local, text('offlineNote') + (local.note ? ' – ' + local.note : ''));
         }
         // Every scan is recorded, rejected ones too: the server replays them into its scan log.
@@ -557,13 +597,19 @@
       }
       return res.json().then(function (body) {
         var list = body.attendees;
-        searchStatus.textContent = list.length ? text('matches', list.length) : text('noMatches', q);
+        searchStatus.textContent = list.length === 1 ? text('match') : list.length ? text('matches', list.length)
+          : text('noMatches', q);
         list.forEach(function (a) {
           var li = node('li', 'search-result');
           var who = node('p', 'search-name', a.name);
           li.appendChild(who);
-          var info = [a.organisation, a.reference, text('status.' + a.status)].filter(Boolean).join(' · ');
-          li.appendChild(node('p', 'hint', info));
+          var info = node('p', 'hint');
+          if (a.organisation) {
+            info.appendChild(swedish(a.organisation));
+            info.appendChild(document.createTextNode(' · '));
+          }
+          info.appendChild(document.createTextNode([a.reference, text('status.' + a.status)].filter(Boolean).join(' · ')));
+          li.appendChild(info);
           if (a.checkedInAt) {
             li.appendChild(node('p', 'hint', text('checkedInAt', clock(a.checkedInAt))));
           }
@@ -575,7 +621,13 @@
             send({
               registrationId: a.registrationId, eventId: eventId, sessionId: sessionId, deviceId: device,
               scannedAt: new Date().toISOString(), idempotencyKey: uuid()
-            }).then(function () { resultBox.scrollIntoView({ block: 'nearest' }); });
+            }).then(function () {
+              // The result is announced by its live region; the focus goes back to the search, ready for the next name.
+              resultBox.scrollIntoView({ block: 'nearest' });
+              var field = el('q');
+              field.focus();
+              field.select();
+            });
           });
           li.appendChild(button);
           searchResults.appendChild(li);

@@ -251,8 +251,8 @@ public final class Main {
         new StaffRoutes(staff, auth, templates, throttle)::mount,
         new PasswordPages(resets, throttle, limiter, config.limits(), auth, templates)::mount,
         new OrganisationPages(organisationNames, auth, templates)::mount,
-        new EventPages(events, templates, config.publicUrl(), clock)::mount,
-        new OrganiserPages(events, auth, access, templates, clock)::mount,
+        new EventPages(events, templates, config.publicUrl(), config.accessibilityContact(), clock)::mount,
+        new OrganiserPages(events, auth, access, needs, templates, clock)::mount,
         new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)
             .withTicket(new TicketAtHand(vertx, registrations, events, tickets, ticketFiles, limiter, config.limits(),
                 templates, config.publicUrl(), clock))::mount,

@@ -125,6 +125,14 @@ class AccessibilityTest {
   }
 
   @Test
+  void accessibilityStatement() {
+    open("/tillganglighet", "Tillgänglighetsredogörelse för Samla");
+    browser.assertAccessible("accessibility statement (sv)");
+    open("/tillganglighet?lang=en", "Accessibility statement for Samla");
+    browser.assertAccessible("accessibility statement (en)");
+  }
+
+  @Test
   void loginPage() {
     open("/login", "Logga in som arrangör");
     browser.assertAccessible("login page");
@@ -194,6 +202,17 @@ class AccessibilityTest {
 
     open("/arrangor/evenemang/" + idOf(CONFERENCE), "Redigera evenemang");
     check(failures, "edit form of an event with sessions");
+
+    open("/arrangor?tidigare=1", "Arrangörens översikt");
+    check(failures, "organiser overview, past events");
+
+    open("/arrangor/evenemang/" + idOf(CONFERENCE) + "/installa", "Ställa in evenemanget");
+    check(failures, "the page that asks before an event is cancelled");
+
+    String someone = se.hok.samla.support.SignUps.byOrganiser(app, app.adminToken(), idOf(CONFERENCE),
+        new io.vertx.core.json.JsonObject().put("name", "Axel Axesson").put("email", "axel.axe@example.org")).getString("id");
+    open("/arrangor/evenemang/" + idOf(CONFERENCE) + "/anmalningar/" + someone + "/ta-bort", "Ta bort en anmälan");
+    check(failures, "the page that asks before a registration is removed");
 
     open("/arrangor/lokaler", "Lokaler");
     check(failures, "venues page");

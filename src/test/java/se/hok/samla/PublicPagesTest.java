@@ -597,7 +597,7 @@ class PublicPagesTest {
     String html = r.bodyAsString();
     String summary = errorSummary(html);
     assertContains(summary, "<a href=\"#endsAt\">Slutar: Sluttiden måste vara efter starttiden.</a>");
-    assertContains(summary, "<a href=\"#capacity\">Antal platser: Fyll i det här fältet.</a>");
+    assertContains(summary, "<a href=\"#capacity\">Antal platser: Skriv hur många platser evenemanget har, med siffror.</a>");
     assertNotContains(summary, "#title");
     assertContains(html, "id=\"title\" name=\"title\" type=\"text\" value=\"" + title + "\"");
     assertContains(html, "value=\"" + day.atTime(14, 0) + "\"");
@@ -611,7 +611,7 @@ class PublicPagesTest {
     MultiMap noTitle = eventForm(freshFormToken(browser), "", day.atTime(9, 0), day.atTime(10, 0), "20");
     HttpResponse<Buffer> r2 = settled(browser.post("/arrangor/evenemang").sendForm(noTitle));
     assertEquals(422, r2.statusCode(), r2.bodyAsString());
-    assertContains(errorSummary(r2.bodyAsString()), "<a href=\"#title\">Titel (svenska): Fyll i det här fältet.</a>");
+    assertContains(errorSummary(r2.bodyAsString()), "<a href=\"#title\">Titel (svenska): Skriv evenemangets titel på svenska.</a>");
     assertContains(r2.bodyAsString(), "value=\"20\"");
     assertSummaryLinksPointAtFields(r2.bodyAsString());
 

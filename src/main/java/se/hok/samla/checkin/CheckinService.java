@@ -67,10 +67,31 @@ public final class CheckinService {
   /** What a door device asks. Exactly one of code / registrationId. {@code client}: its address, for the audit log. */
   public record Scan(long eventId, Long sessionId, String code, UUID registrationId, String deviceId, Long staffId,
                      OffsetDateTime scannedAt, String idempotencyKey, boolean admittedOffline, String method,
-                     String client) {}
+                     String client) {
+    Scan withCode(String ticketCode) {
+      return new Scan(eventId, sessionId, ticketCode, registrationId, deviceId, staffId, scannedAt, idempotencyKey,
+          admittedOffline, method, client);
+    }
+  }
 
+  /**
+   * A scanned code, or a ticket reference typed in the code field (the ticket e-mail tells people they may say it): a
+   * reference is looked up and then checked as its ticket's code would be – the same answers (revoked, wrong event …),
+   * and a reference that names no ticket is not recognised, like any other text that is not a code.
+   */
   public Future<ScanResult> scan(Scan s) {
-    return batches.submit(new Checked(s, ticketId(s.code())))
+    Long ticketId = ticketId(s.code());
+    java.util.Optional<String> reference = ticketId == null ? TicketService.reference(s.code()) : java.util.Optional.empty();
+    if (reference.isPresent()) {
+      return tickets.codeOf(reference.get()).compose(code -> code.isPresent()
+          ? checked(s.withCode(code.get()), ticketId(code.get()))
+          : checked(s, null));
+    }
+    return checked(s, ticketId);
+  }
+
+  private Future<ScanResult> checked(Scan s, Long ticketId) {
+    return batches.submit(new Checked(s, ticketId))
         .compose(r -> {
           if (!r.getBoolean("desk_ok")) {
             return Future.failedFuture(new NotFoundException(s.sessionId() == null ? "event" : "session"));

@@ -27,7 +27,8 @@ public record Config(
     Limits limits,
     Management management,
     java.util.List<Network> trustedProxies,
-    String httpHost) {
+    String httpHost,
+    String accessibilityContact) {
 
   /**
    * Where /metrics (and /health) are served for the operator, apart from the public port: {@code port} -1 is off.
@@ -100,6 +101,7 @@ public record Config(
     Limits limits = Limits.fromEnvironment(env);
     Management management = management(env);
     java.util.List<Network> trustedProxies = networks(env, "SAMLA_TRUSTED_PROXIES");
+    String accessibilityContact = accessibilityContact(value(env, "SAMLA_ACCESSIBILITY_CONTACT").orElse(adminEmail));
     for (String arg : args) {
       if (arg.equals("--demo")) {
         demo = true;
@@ -108,7 +110,23 @@ public record Config(
       }
     }
     return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize,
-        limits, management, trustedProxies, httpHost);
+        limits, management, trustedProxies, httpHost, accessibilityContact);
+  }
+
+  /**
+   * Where people report what they cannot use (the accessibility statement, /tillganglighet): an e-mail address, or
+   * the https:// address of a form. SAMLA_ACCESSIBILITY_CONTACT; the admin's address by default.
+   */
+  private static String accessibilityContact(String value) {
+    if (value.startsWith("http://") || value.startsWith("https://")) {
+      requireHttpUrl("SAMLA_ACCESSIBILITY_CONTACT", value);
+      return value;
+    }
+    if (!value.matches("[^@\\s<>\"]+@[^@\\s<>\"]+") || value.length() > 254) {
+      throw new ConfigException("SAMLA_ACCESSIBILITY_CONTACT must be an e-mail address or an https:// address of a form, was "
+          + value);
+    }
+    return value;
   }
 
   /** {@code SAMLA_MANAGEMENT_PORT} (default 9464; {@code off} for none; 0 for any free port) on {@code SAMLA_MANAGEMENT_HOST}. */

@@ -177,8 +177,9 @@ public final class DemoData {
   private static final String[] LAST_NAMES = {"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson",
       "Olsson", "Persson", "Svensson", "Gustafsson", "Haddad", "Lindqvist", "Berg", "Öberg", "Nyström", "Åkesson",
       "Ali", "Holm", "Sandberg", "Lund"};
+  // A companion is the companion answer (registration.companion), not a need (V19).
   private static final String[] NEEDS = {"horslinga", "teckensprakstolk", "skrivtolk", "rullstolsplats", "specialkost",
-      "ledsagare", "doftfri", "lattlast"};
+      "doftfri", "lattlast"};
   private static final int PEOPLE = 90;
 
   private static Future<Void> participants(SqlConnection conn, List<Ev> events, List<Long> eventIds, Instant now) {

@@ -17,12 +17,15 @@ public final class EventPages {
   private final EventService events;
   private final Templates templates;
   private final String publicUrl;
+  private final String accessibilityContact;
   private final Clock clock;
 
-  public EventPages(EventService events, Templates templates, String publicUrl, Clock clock) {
+  /** @param accessibilityContact where the accessibility statement tells people to report problems (an address or a form) */
+  public EventPages(EventService events, Templates templates, String publicUrl, String accessibilityContact, Clock clock) {
     this.events = events;
     this.templates = templates;
     this.publicUrl = publicUrl;
+    this.accessibilityContact = accessibilityContact;
     this.clock = clock;
   }
 
@@ -33,6 +36,8 @@ public final class EventPages {
     router.get("/evenemang/:id/kalender.ics").handler(this::eventIcs);
     router.get("/events.ics").handler(this::feed);
     router.get("/integritet").handler(ctx -> templates.render(ctx, "privacy", Map.of()).onFailure(ctx::fail));
+    router.get("/tillganglighet").handler(ctx -> templates.render(ctx, "accessibility", Map.of("contact", accessibilityContact))
+        .onFailure(ctx::fail));
   }
 
   private void calendar(RoutingContext ctx) {

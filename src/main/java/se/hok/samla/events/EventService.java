@@ -128,7 +128,7 @@ public final class EventService {
   }
 
   private static Future<EventInput.Data> validated(EventInput input) {
-    return validated(input, new FieldChecks());
+    return validated(input, FieldChecks.forForm("event"));
   }
 
   private static Future<EventInput.Data> validated(EventInput input, FieldChecks checks) {
@@ -153,7 +153,7 @@ public final class EventService {
    * characters), in the same transaction.
    */
   public Future<Updated> update(long id, EventInput input, String note) {
-    FieldChecks checks = new FieldChecks();
+    FieldChecks checks = FieldChecks.forForm("event");
     String cleanNote = checks.text("changeNote", note, false, NOTE_MAX);
     return validated(input, checks).compose(d -> pool.withTransaction(conn -> lockForChange(conn, id)
         .compose(current -> checkReferences(conn, d).map(current))

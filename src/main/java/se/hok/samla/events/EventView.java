@@ -10,7 +10,11 @@ import java.util.Map;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 
-/** An event as a page shows it: texts in the reader's language, times in Swedish local time. */
+/**
+ * An event as a page shows it: texts in the reader's language, times in Swedish local time. Where an English page
+ * shows the Swedish text (no English one was written), {@code titleLang} / {@code descriptionLang} say so ("sv"), so
+ * the page marks it {@code lang="sv"} and screen readers read it in Swedish (WCAG 3.1.2); otherwise they are null.
+ */
 public record EventView(
     Event event,
     String title,
@@ -23,12 +27,14 @@ public record EventView(
     String registrationCloses,
     boolean registrationOpen,
     boolean past,
-    List<Slot> slots) {
+    List<Slot> slots,
+    String titleLang,
+    String descriptionLang) {
 
   /** Sessions that run side by side. */
   public record Slot(String time, List<SessionView> sessions) {}
 
-  public record SessionView(EventSession session, String title, int seatsLeft) {}
+  public record SessionView(EventSession session, String title, int seatsLeft, String titleLang) {}
 
   public static EventView of(Event e, Lang lang, OffsetDateTime now) {
     ZonedDateTime start = e.startsAt().atZoneSameInstant(EventInput.STOCKHOLM);
@@ -52,14 +58,20 @@ public record EventView(
       String slotTime = hm.format(s.startsAt().atZoneSameInstant(EventInput.STOCKHOLM)) + "–"
           + hm.format(s.endsAt().atZoneSameInstant(EventInput.STOCKHOLM));
       slots.computeIfAbsent(slotTime, k -> new ArrayList<>())
-          .add(new SessionView(s, pick(lang, s.titleSv(), s.titleEn()), s.seatsLeft()));
+          .add(new SessionView(s, pick(lang, s.titleSv(), s.titleEn()), s.seatsLeft(), swedishIn(lang, s.titleEn())));
     }
     List<Slot> slotList = new ArrayList<>();
     slots.forEach((t, list) -> slotList.add(new Slot(t, list)));
     return new EventView(e, pick(lang, e.titleSv(), e.titleEn()), pick(lang, e.descriptionSv(), e.descriptionEn()),
         Messages.get(lang, "kind." + e.kind().code()), capitalize(date), time,
         start.toOffsetDateTime().toString(), end.toOffsetDateTime().toString(), closes,
-        e.registrationOpen(now), e.isPast(now), slotList);
+        e.registrationOpen(now), e.isPast(now), slotList, swedishIn(lang, e.titleEn()),
+        e.descriptionSv() == null || e.descriptionSv().isBlank() ? null : swedishIn(lang, e.descriptionEn()));
+  }
+
+  /** "sv" when a page in {@code lang} shows the Swedish text because {@code english} is missing; else null. */
+  static String swedishIn(Lang lang, String english) {
+    return lang == Lang.EN && (english == null || english.isBlank()) ? "sv" : null;
   }
 
   static String pick(Lang lang, String sv, String en) {

@@ -25,13 +25,16 @@ public final class OrganiserPages {
   private final EventService events;
   private final StaffAuth auth;
   private final EventAccess access;
+  private final ParticipantCounts participants;
   private final Templates templates;
   private final Clock clock;
 
-  public OrganiserPages(EventService events, StaffAuth auth, EventAccess access, Templates templates, Clock clock) {
+  public OrganiserPages(EventService events, StaffAuth auth, EventAccess access, ParticipantCounts participants,
+                        Templates templates, Clock clock) {
     this.events = events;
     this.auth = auth;
     this.access = access;
+    this.participants = participants;
     this.templates = templates;
     this.clock = clock;
   }
@@ -45,29 +48,43 @@ public final class OrganiserPages {
     router.get("/arrangor/evenemang/:id").handler(access.page(EventRight.MANAGE)).handler(this::editForm);
     router.post("/arrangor/evenemang/:id").handler(access.page(EventRight.MANAGE)).handler(this::update);
     router.post("/arrangor/evenemang/:id/publicera").handler(access.page(EventRight.MANAGE)).handler(this::publish);
+    // Cancelling mails everyone and cannot be undone: a page of its own asks for the reason and says so first (WCAG 3.3.4).
     router.get("/arrangor/evenemang/:id/installa").handler(access.page(EventRight.MANAGE)).handler(this::cancelForm);
     router.post("/arrangor/evenemang/:id/installa").handler(access.page(EventRight.MANAGE)).handler(this::cancel);
     router.get("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::venues);
     router.post("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::createVenue);
   }
 
-  /** An event in the overview, with what the reader may do with it. */
-  public record Row(EventView view, boolean manage, boolean door, String duty) {}
+  /**
+   * An event in the overview, with what the reader may do with it; {@code needs}: its needs still to book, for the
+   * event's own organisers (null for others, and when there are none).
+   */
+  public record Row(EventView view, boolean manage, boolean door, String duty, NeedsToBookView needs) {}
+
+  /** "3 to book, the first by 12 January", flagged when that day has passed. */
+  public record NeedsToBookView(long count, String firstBookBy, String isoFirstBookBy, boolean overdue) {}
 
   /**
-   * Every event's public facts; links to manage an event or work its door only where the reader may. Others' drafts
-   * are not public facts, so only admins and the event's own staff see them. {@code ?mina=1}: only one's own events.
+   * Every event's public facts, the next one first ({@code ?tidigare=1}: those that have ended, the latest first); links
+   * to manage an event or work its door only where the reader may, and its needs still to book for its organisers.
+   * Others' drafts are not public facts, so only admins and the event's own staff see them. {@code ?mina=1}: only
+   * one's own events.
    */
   private void dashboard(RoutingContext ctx) {
     EventStatus status = EventStatus.parse(ctx.queryParams().get("status"));
     Integer year = EventApi.parseYear(ctx.queryParams().get("year"));
     boolean mineOnly = "1".equals(ctx.queryParams().get("mina"));
+    boolean past = "1".equals(ctx.queryParams().get("tidigare"));
     Lang lang = Lang.of(ctx);
     OffsetDateTime now = OffsetDateTime.now(clock);
     StaffMember me = StaffAuth.current(ctx);
     Future.all(events.planYears(), access.rightsByEvent(me), events.list(new EventService.Query(
-            status == null ? null : EnumSet.of(status), null, year, null, now)))
-        .compose(all -> {
+            status == null ? null : EnumSet.of(status), null, year, !past, now)))
+        .compose(all -> participants.needsToBook(all.<List<Event>>resultAt(2).stream().map(Event::id).toList())
+            .map(needs -> java.util.Map.entry(all, needs)))
+        .compose(found -> {
+          var all = found.getKey();
+          Map<Long, ParticipantCounts.NeedsToBook> toBook = found.getValue();
           Map<Long, Set<EventRight>> mine = all.resultAt(1);
           List<Event> list = all.resultAt(2);
           List<Row> rows = new ArrayList<>();
@@ -78,11 +95,13 @@ public final class OrganiserPages {
               continue;
             }
             String duty = !own ? null : rights.contains(EventRight.MANAGE) ? "organiser" : "door";
+            ParticipantCounts.NeedsToBook open = rights.contains(EventRight.MANAGE) ? toBook.get(e.id()) : null;
             rows.add(new Row(EventView.of(e, lang, now), rights.contains(EventRight.MANAGE),
-                rights.contains(EventRight.DOOR), duty));
+                rights.contains(EventRight.DOOR), duty, open == null ? null : needsView(open, lang, now)));
           }
           Map<String, Object> model = new HashMap<>();
           model.put("rows", rows);
+          model.put("past", past);
           model.put("years", all.resultAt(0));
           model.put("selectedStatus", status == null ? "" : status.code());
           model.put("selectedYear", year == null ? "" : String.valueOf(year));
@@ -90,6 +109,12 @@ public final class OrganiserPages {
           return templates.render(ctx, "organiser/dashboard", model);
         })
         .onFailure(ctx::fail);
+  }
+
+  private static NeedsToBookView needsView(ParticipantCounts.NeedsToBook open, Lang lang, OffsetDateTime now) {
+    java.time.LocalDate today = now.atZoneSameInstant(EventInput.STOCKHOLM).toLocalDate();
+    String day = java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale()).format(open.firstBookBy());
+    return new NeedsToBookView(open.count(), day, open.firstBookBy().toString(), open.firstBookBy().isBefore(today));
   }
 
   private void newForm(RoutingContext ctx) {
@@ -173,15 +198,20 @@ public final class OrganiserPages {
         });
   }
 
+  /** The cancel page: what will happen and to whom (how many are e-mailed), the reason and new date, one button. */
   private Future<Void> renderCancel(RoutingContext ctx, int status, Event e, String reason, String newDate,
                                     Map<String, String> errors) {
-    Map<String, Object> model = new HashMap<>();
-    model.put("event", EventView.of(e, Lang.of(ctx), OffsetDateTime.now(clock)));
-    model.put("reason", reason);
-    model.put("newDate", newDate);
-    model.put("errors", errors);
-    model.put("reasonMax", EventService.REASON_MAX);
-    return templates.render(ctx, status, "organiser/event-cancel", model);
+    return participants.toTell(e.id()).compose(toTell -> {
+      Map<String, Object> model = new HashMap<>();
+      model.put("event", EventView.of(e, Lang.of(ctx), OffsetDateTime.now(clock)));
+      model.put("toTell", toTell);
+      model.put("alreadyCancelled", e.status() == EventStatus.CANCELLED);
+      model.put("reason", reason);
+      model.put("newDate", newDate);
+      model.put("errors", errors);
+      model.put("reasonMax", EventService.REASON_MAX);
+      return templates.render(ctx, status, "organiser/event-cancel", model);
+    });
   }
 
   private void formFailure(RoutingContext ctx, Event event, EventInput input, Throwable err) {

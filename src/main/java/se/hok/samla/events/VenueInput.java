@@ -23,7 +23,7 @@ public record VenueInput(
   }
 
   VenueInput validate() {
-    FieldChecks checks = new FieldChecks();
+    FieldChecks checks = FieldChecks.forForm("venue");
     String n = checks.text("name", name, true, 200);
     String a = checks.text("address", address, true, 500);
     String notes = checks.text("accessibilityNotes", accessibilityNotes, false, 2000);

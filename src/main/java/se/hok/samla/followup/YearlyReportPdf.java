@@ -11,16 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
+import se.hok.samla.web.TaggedPdf;
 
 /**
  * The yearly follow-up as an A4 PDF, drawn with PDFBox (already used for tickets) rather than an HTML-to-PDF
@@ -39,14 +40,13 @@ final class YearlyReportPdf {
 
   static byte[] render(YearlyReport r, Lang lang) {
     try (PDDocument doc = new PDDocument()) {
-      Layout out = new Layout(doc, lang);
       String title = Messages.get(lang, "followup.yearly.title", String.valueOf(r.year()));
-      PDDocumentInformation info = doc.getDocumentInformation();
-      info.setTitle(title);
-      info.setCreator("Samla");
-      doc.getDocumentCatalog().setLanguage(lang == Lang.EN ? "en-GB" : "sv-SE");
+      // Tagged: title, language, headings, paragraphs and tables in reading order, for screen readers.
+      TaggedPdf tags = new TaggedPdf(doc, lang == Lang.EN ? "en-GB" : "sv-SE", title);
+      doc.getDocumentInformation().setCreator("Samla");
+      Layout out = new Layout(doc, lang, tags);
 
-      out.text(title, out.bold, 20);
+      out.title(title);
       out.space(6);
       out.text(Messages.get(lang, "followup.yearly.theme") + ": " + dash(r.theme()), out.regular, 11);
       out.text(Messages.get(lang, "followup.yearly.focusArea") + ": " + dash(r.focusArea()), out.regular, 11);
@@ -62,7 +62,7 @@ final class YearlyReportPdf {
         out.text(Messages.get(lang, "followup.none.events"), out.regular, 10);
       }
       for (YearlyReport.KindGroup g : r.activities()) {
-        out.text(g.kind(), out.bold, 11);
+        out.subheading(g.kind());
         for (YearlyReport.Activity a : g.events()) {
           out.text("  " + a.date() + "  " + a.title() + " – " + a.attendancesText(), out.regular, 10);
         }
@@ -76,6 +76,7 @@ final class YearlyReportPdf {
           : String.join(", ", r.silentSignatories()), out.regular, 10);
       out.table(r.ratings());
       out.close();
+      tags.finish();
 
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       doc.save(bytes);
@@ -97,15 +98,18 @@ final class YearlyReportPdf {
 
     final PDDocument doc;
     final Lang lang;
+    final TaggedPdf tags;
     final PDFont regular;
     final PDFont bold;
     final Map<PDFont, Map<Integer, Boolean>> shows = new HashMap<>();
+    PDPage page;
     PDPageContentStream stream;
     float y;
 
-    Layout(PDDocument doc, Lang lang) throws IOException {
+    Layout(PDDocument doc, Lang lang, TaggedPdf tags) throws IOException {
       this.doc = doc;
       this.lang = lang;
+      this.tags = tags;
       Optional<Path[]> files = fontFiles();
       if (files.isPresent()) {
         regular = PDType0Font.load(doc, files.get()[0].toFile());
@@ -130,7 +134,7 @@ final class YearlyReportPdf {
 
     void newPage() throws IOException {
       close();
-      PDPage page = new PDPage(SIZE);
+      page = new PDPage(SIZE);
       doc.addPage(page);
       stream = new PDPageContentStream(doc, page);
       y = SIZE.getHeight() - MARGIN;
@@ -153,23 +157,42 @@ final class YearlyReportPdf {
       }
     }
 
+    /** The report's title: the document's one first-level heading. */
+    void title(String text) throws IOException {
+      text(text, bold, 20, "H1");
+    }
+
     void heading(String text) throws IOException {
       space(10);
       room(13 * 1.4f * 3);  // never the last line of a page
-      text(text, bold, 13);
+      text(text, bold, 13, "H2");
       space(2);
+    }
+
+    /** A heading within a section (a kind of activity). */
+    void subheading(String text) throws IOException {
+      room(11 * 1.4f * 2);
+      text(text, bold, 11, "H3");
     }
 
     /** A paragraph, wrapped to the page width. */
     void text(String text, PDFont font, float size) throws IOException {
+      text(text, font, size, "P");
+    }
+
+    private void text(String text, PDFont font, float size, String type) throws IOException {
+      PDStructureElement element = tags.element(tags.document(), type);
       for (String line : wrap(printable(text, font), font, size, WIDTH)) {
         room(size * 1.4f);
-        show(line, font, size, MARGIN, y - size);
+        show(line, font, size, MARGIN, y - size, element);
         y -= size * 1.4f;
       }
     }
 
-    /** A table: the first column takes what the others leave; a cell too long for its column is shortened. */
+    /**
+     * A table under its caption (a heading): the first column takes what the others leave; a cell too long for its
+     * column is shortened. Tagged as a table: a header row, then rows whose first cell names the row.
+     */
     void table(ReportTable table) throws IOException {
       heading(table.caption());
       int n = table.columns().size();
@@ -180,41 +203,49 @@ final class YearlyReportPdf {
         text(Messages.get(lang, "followup.none.rows"), regular, size);
         return;
       }
-      row(table.columns(), List.of(), bold, size, first, other);
+      PDStructureElement t = tags.element(tags.document(), "Table");
+      row(t, true, table.columns(), List.of(), bold, size, first, other);
       for (List<ReportTable.Cell> cells : table.rows()) {
-        row(cells.stream().map(ReportTable.Cell::text).toList(),
+        row(t, false, cells.stream().map(ReportTable.Cell::text).toList(),
             cells.stream().map(ReportTable.Cell::numeric).toList(), regular, size, first, other);
       }
     }
 
-    private void row(List<String> cells, List<Boolean> numeric, PDFont font, float size, float first, float other)
-        throws IOException {
+    private void row(PDStructureElement table, boolean header, List<String> cells, List<Boolean> numeric, PDFont font,
+                     float size, float first, float other) throws IOException {
       float lineHeight = size * 1.5f;
       room(lineHeight);
+      PDStructureElement tr = tags.element(table, "TR");
       float x = MARGIN;
       for (int i = 0; i < cells.size(); i++) {
         float width = i == 0 ? first : other;
         String text = fit(printable(cells.get(i), font), font, size, width - 6);
         boolean right = i > 0 && (numeric.isEmpty() || numeric.get(i));
         float textX = right ? x + width - 4 - textWidth(text, font, size) : x;
-        show(text, font, size, textX, y - size);
+        show(text, font, size, textX, y - size, tags.element(tr, header || i == 0 ? "TH" : "TD"));
         x += width;
       }
       y -= lineHeight;
+      tags.artifact(stream);
       stream.setStrokingColor(0.75f);
       stream.setLineWidth(0.5f);
       stream.moveTo(MARGIN, y + size * 0.3f);
       stream.lineTo(MARGIN + WIDTH, y + size * 0.3f);
       stream.stroke();
+      tags.end(stream);
     }
 
-    private void show(String text, PDFont font, float size, float x, float baseline) throws IOException {
+    /** A line of text, as (part of) the content of {@code element}. */
+    private void show(String text, PDFont font, float size, float x, float baseline, PDStructureElement element)
+        throws IOException {
+      tags.begin(stream, page, element);
       stream.beginText();
       stream.setFont(font, size);
       stream.setNonStrokingColor(0f);
       stream.newLineAtOffset(x, baseline);
       stream.showText(text);
       stream.endText();
+      tags.end(stream);
     }
 
     private float textWidth(String text, PDFont font, float size) throws IOException {

@@ -506,7 +506,7 @@ public final class MailRenderer implements MailWorker.Renderer {
     }
 
     Ticket box = !ticket ? null : new Ticket(msg(lang, "mail.ticket.heading"), QR_CONTENT_ID,
-        msg(lang, "mail.ticket.qrAlt", t.reference()), QR_SIZE, msg(lang, "mail.ticket.reference"), t.reference(),
+        msg(lang, "mail.ticket.qrAlt", t.reference(), title), QR_SIZE, msg(lang, "mail.ticket.reference"), t.reference(),
         msg(lang, "mail.ticket.hint"), msg(lang, "mail.ticket.textHint"));
 
     List<Section> sections = new ArrayList<>();
@@ -689,8 +689,7 @@ public final class MailRenderer implements MailWorker.Renderer {
     rows.add(new Row(msg(lang, "mail.label.needs"), needs.isEmpty() ? List.of(msg(lang, "mail.none")) : needs));
     List<String> diet = r.diet().stream().map(d -> msg(lang, "mail.diet." + d)).toList();
     rows.add(new Row(msg(lang, "mail.label.diet"), List.of(diet.isEmpty() ? msg(lang, "mail.none") : String.join(", ", diet))));
-    rows.add(new Row(msg(lang, "mail.label.companion"),
-        List.of(msg(lang, r.companion() ? "mail.companion.yes" : "mail.companion.no"))));
+    rows.add(new Row(msg(lang, "companion.label"), List.of(msg(lang, r.companion() ? "companion.yes" : "companion.no"))));
     return rows;
   }
 

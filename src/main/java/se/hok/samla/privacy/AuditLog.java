@@ -43,7 +43,9 @@ public final class AuditLog {
     MAIL_STATUS("mail_status"),
     FEEDBACK_COMMENTS("feedback_comments"),
     FEEDBACK_CSV("feedback_csv"),
-    ONLINE_ATTENDANCE("online_attendance");
+    ONLINE_ATTENDANCE("online_attendance"),
+    /** The page that asks before an organiser removes a registration: one person's name and address. */
+    REMOVAL_CONFIRMATION("removal_confirmation");
 
     public final String code;
 

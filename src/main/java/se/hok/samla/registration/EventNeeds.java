@@ -15,11 +15,44 @@ import java.util.Map;
  * next to names, except a task's participant (the organiser must know whom the interpreter is for). The registration
  * package's SQL is here and in {@link RegistrationService}, which writes registrations and the tasks.
  */
-public final class EventNeeds {
+public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
   private final Pool pool;
 
   public EventNeeds(Pool pool) {
     this.pool = pool;
+  }
+
+  @Override
+  public Future<Map<Long, NeedsToBook>> needsToBook(java.util.Collection<Long> eventIds) {
+    if (eventIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("""
+            select t.event_id, count(*) as n, min(t.book_by) as first_book_by
+            from organiser_task t join registration r on r.id = t.registration_id
+            where t.event_id = any($1) and t.done_at is null and r.status <> 'cancelled'
+            group by t.event_id""")
+        .execute(Tuple.of(eventIds.toArray(Long[]::new)))
+        .map(rows -> {
+          Map<Long, NeedsToBook> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("event_id"), new NeedsToBook(r.getLong("n"), r.getLocalDate("first_book_by"))));
+          return out;
+        });
+  }
+
+  /** The people the event-cancelled e-mail goes to (mail.MailStore#addToOutboxForEveryone), and those it cannot reach. */
+  @Override
+  public Future<ToTell> toTell(long eventId) {
+    return pool.preparedQuery("""
+            select count(*) filter (where status = 'confirmed' and email is not null) as confirmed,
+                   count(*) filter (where status = 'waitlisted' and email is not null) as waitlisted,
+                   count(*) filter (where email is null) as without_email
+            from registration where event_id = $1 and status in ('confirmed', 'waitlisted') and erased_at is null""")
+        .execute(Tuple.of(eventId))
+        .map(rows -> {
+          io.vertx.sqlclient.Row r = rows.iterator().next();
+          return new ToTell(r.getLong("confirmed"), r.getLong("waitlisted"), r.getLong("without_email"));
+        });
   }
 
   /** Counts per need, with the book-by date of those that have a lead time; confirmed and waitlisted only. */

@@ -46,7 +46,7 @@ final class MyData {
     registration.add(new Row(t(lang, "reg.manage.organisation"), r.organisation() == null ? none
         : r.organisation() + (r.sector() == null ? "" : " (" + t(lang, "sector." + r.sector()) + ")")));
     registration.add(new Row(t(lang, "reg.manage.roleTitle"), orNone(r.roleTitle(), none)));
-    registration.add(new Row(t(lang, "reg.manage.companion"), t(lang, r.companion() ? "reg.manage.yes" : "reg.manage.no")));
+    registration.add(new Row(t(lang, "companion.label"), t(lang, r.companion() ? "companion.yes" : "companion.no")));
     registration.add(new Row(t(lang, "reg.manage.diet"), r.diet().isEmpty() ? none
         : String.join(", ", r.diet().stream().map(code -> t(lang, "reg.diet." + code)).toList())));
     registration.add(new Row(t(lang, "reg.manage.language"), t(lang, "reg.language." + r.language())));

@@ -63,6 +63,8 @@ public final class OrganiserRegistrationPages {
     router.get(base).handler(access.page(EventRight.MANAGE)).handler(this::page);
     router.post(base).handler(access.page(EventRight.MANAGE)).handler(this::add);
     router.get(base + ".csv").handler(access.page(EventRight.MANAGE)).handler(this::csv);
+    // Removing cancels, e-mails the person and erases them: a page of its own asks first (WCAG 3.3.4).
+    router.get(base + "/:regId/ta-bort").handler(access.page(EventRight.MANAGE)).handler(this::removePage);
     router.post(base + "/:regId/ta-bort").handler(access.page(EventRight.MANAGE)).handler(this::remove);
     router.post(base + "/:regId/flytta-upp").handler(access.page(EventRight.MANAGE)).handler(this::promote);
     router.get("/arrangor/evenemang/:id/kost").handler(access.page(EventRight.MANAGE)).handler(this::diet);
@@ -97,6 +99,32 @@ public final class OrganiserRegistrationPages {
             ctx.fail(err);
           }
         });
+  }
+
+  /**
+   * Who is removed, what they are told and where, and that it cannot be undone. The page shows one person's name and
+   * address: logged as a read of one person, without needs. A registration of another event is not found here.
+   */
+  private void removePage(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    UUID id = registrationId(ctx);
+    Lang lang = Lang.of(ctx);
+    events.get(eventId)
+        .compose(event -> registrations.byId(id).compose(r -> {
+          if (r.eventId() != eventId) {
+            return Future.failedFuture(new NotFoundException("registration"));
+          }
+          boolean removable = !r.isCancelled() && !r.erased();
+          return (removable ? audit.read(ctx, eventId, AuditLog.Read.REMOVAL_CONFIRMATION, false, 1) : Future.<Void>succeededFuture())
+              .compose(v -> {
+                Map<String, Object> model = new HashMap<>();
+                model.put("event", EventView.of(event, lang, OffsetDateTime.now(clock)));
+                model.put("reg", r);
+                model.put("removable", removable);
+                return templates.render(ctx, "organiser/remove-registration", model);
+              });
+        }))
+        .onFailure(ctx::fail);
   }
 
   private void remove(RoutingContext ctx) {
@@ -336,8 +364,9 @@ public final class OrganiserRegistrationPages {
     List<Choice> sectors = SECTORS.stream()
         .map(s -> new Choice(s, Messages.get(lang, "sector." + s), s.equals(in.sector()))).toList();
     List<NeedChoice> needs = catalogue.stream()
+        .filter(n -> !Need.COMPANION.equals(n.code()))  // asked once, as the companion question
         .map(n -> new NeedChoice(n.code(), n.label(lang), n.hasDetail(), in.needs().containsKey(n.code()),
-            in.needs().get(n.code())))
+            in.detailText(n.code())))
         .toList();
     List<Choice> diets = RegistrationInput.DIETS.stream()
         .map(d -> new Choice(d, dietLabel(d, lang), in.diet().contains(d))).toList();
@@ -378,7 +407,8 @@ public final class OrganiserRegistrationPages {
 
     Csv out = Csv.document();
     List<String> header = new ArrayList<>(List.of("name", "email", "organisation", "sector", "status", "position",
-        "companion", "sessions").stream().map(k -> Messages.get(lang, "org.csv." + k)).toList());
+        "companion", "sessions").stream().map(k -> Messages.get(lang, k.equals("companion") ? "companion.label" : "org.csv." + k))
+        .toList());
     if (withNeeds) {
       header.add(Messages.get(lang, "org.csv.diet"));
       needColumns.forEach(code -> header.add(needLabels.getOrDefault(code, code)));
@@ -394,7 +424,7 @@ public final class OrganiserRegistrationPages {
       cells.add(r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()));
       cells.add(Messages.get(lang, "org.status." + r.status()));
       cells.add(r.waitlistPosition() == null ? null : String.valueOf(r.waitlistPosition()));
-      cells.add(r.companion() ? yes : no);
+      cells.add(Messages.get(lang, r.companion() ? "companion.yes" : "companion.no"));
       cells.add(String.join(", ", r.sessions().stream().map(s -> sessionTitles.getOrDefault(s, "#" + s)).toList()));
       if (withNeeds) {
         cells.add(String.join(", ", r.diet().stream().map(d -> dietLabel(d, lang)).toList()));

@@ -201,7 +201,8 @@ public final class ParticipantPages {
     registrations.byToken(token).compose(current -> {
       // Name, e-mail and organisation are not the participant's to change here: they stay as stored.
       RegistrationInput input = new RegistrationInput(current.name(), current.email(), typed.phone(), null, null, null,
-          typed.roleTitle(), typed.sessions(), typed.needs(), typed.diet(), typed.companion(), typed.consent(), typed.language());
+          typed.roleTitle(), typed.sessions(), typed.needs(), typed.diet(), typed.companion(), typed.consent(), typed.language(),
+          typed.untickedDetails());
       return (unstorable.isEmpty() ? registrations.change(token, input)
           : Future.<Registration>failedFuture(new ValidationException(unstorable))).compose(
           changed -> seeOther(ctx, managePath(token) + "?sparad=1"),
@@ -309,12 +310,16 @@ public final class ParticipantPages {
     });
   }
 
-  /** The stored registration as the change form shows it. Stated needs were stored with consent. */
+  /**
+   * The stored registration as the change form shows it. Stated needs were stored with consent. A companion stated as
+   * a need before it was one question (V19) shows as the companion answer: saving the form books its seat.
+   */
   static RegistrationInput inputOf(Registration r) {
     Map<String, String> needs = new LinkedHashMap<>();
-    r.needs().forEach(n -> needs.put(n.code(), n.detail()));
+    r.needs().stream().filter(n -> !Need.COMPANION.equals(n.code())).forEach(n -> needs.put(n.code(), n.detail()));
+    boolean companion = r.companion() || r.needs().stream().anyMatch(n -> Need.COMPANION.equals(n.code()));
     return new RegistrationInput(r.name(), r.email(), r.phone(), null, null, null, r.roleTitle(),
-        r.sessions().stream().map(String::valueOf).toList(), needs, r.diet(), r.companion(), !r.needs().isEmpty(), r.language());
+        r.sessions().stream().map(String::valueOf).toList(), needs, r.diet(), companion, !r.needs().isEmpty(), r.language());
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -344,6 +349,10 @@ public final class ParticipantPages {
     model.put("errors", errors);
     model.put("slots", slots(lang, event, input));
     model.put("needs", needs(lang, event, input, catalogue));
+    // The error summary names the need a detail box belongs to (its links must say which box they lead to).
+    Map<String, String> fieldLabels = new HashMap<>();
+    catalogue.forEach(n -> fieldLabels.put("needs." + n.code(), n.label(lang)));
+    model.put("fieldLabels", fieldLabels);
     List<Choice> diets = new ArrayList<>();
     for (String code : RegistrationInput.DIETS) {
       diets.add(new Choice(diets.isEmpty() ? "diet" : "diet-" + code, code, Messages.get(lang, "reg.diet." + code),
@@ -391,6 +400,9 @@ public final class ParticipantPages {
     DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale());
     List<NeedChoice> out = new ArrayList<>();
     for (Need n : catalogue) {
+      if (Need.COMPANION.equals(n.code())) {
+        continue;  // asked once, as the companion question
+      }
       String hint = null;
       boolean late = false;
       if (n.leadDays() != null) {
@@ -402,7 +414,7 @@ public final class ParticipantPages {
       String detailLabel = Messages.all(lang).containsKey(detailKey)
           ? Messages.get(lang, detailKey) : Messages.get(lang, "reg.needDetail", n.label(lang));
       out.add(new NeedChoice(out.isEmpty() ? "needs" : "need-" + n.code(), n.code(), n.label(lang), hint, late,
-          input.needs().containsKey(n.code()), n.hasDetail(), detailLabel, input.needs().get(n.code())));
+          input.needs().containsKey(n.code()), n.hasDetail(), detailLabel, input.detailText(n.code())));
     }
     return out;
   }

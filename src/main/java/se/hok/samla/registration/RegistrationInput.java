@@ -13,11 +13,22 @@ import se.hok.samla.web.FieldChecks;
 /**
  * A sign-up as a person typed it (form or API), kept as text so a form can be shown again exactly as sent.
  * {@link #validate} checks what can be checked without the database.
+ *
+ * <p>{@code untickedDetails}: text typed in a need's detail box (code → text) whose need was not ticked. Nothing a
+ * person typed is dropped silently: such a box is an error ("tick the need, or empty the box"), and the form comes back
+ * with the text kept, so an allergy written down is never lost on the way. Only forms have it; JSON names needs.
  */
 public record RegistrationInput(
     String name, String email, String phone, String organisationId, String organisationName, String sector,
     String roleTitle, List<String> sessions, Map<String, String> needs, List<String> diet, boolean companion,
-    boolean consent, String language) {
+    boolean consent, String language, Map<String, String> untickedDetails) {
+
+  public RegistrationInput(String name, String email, String phone, String organisationId, String organisationName,
+                           String sector, String roleTitle, List<String> sessions, Map<String, String> needs,
+                           List<String> diet, boolean companion, boolean consent, String language) {
+    this(name, email, phone, organisationId, organisationName, sector, roleTitle, sessions, needs, diet, companion,
+        consent, language, Map.of());
+  }
 
   public static final Set<String> SECTORS = Set.of("ideburen", "offentlig", "privat", "ovrig");
   public static final List<String> DIETS = List.of("vegetarisk", "vegansk", "glutenfri", "laktosfri", "fri_fran_notter", "halal");
@@ -59,6 +70,7 @@ public record RegistrationInput(
   /** Form fields: need.CODE=on with needDetail.CODE, session.SLOT=id, diet=code (repeated). */
   public static RegistrationInput fromForm(MultiMap form) {
     Map<String, String> needs = new LinkedHashMap<>();
+    Map<String, String> unticked = new LinkedHashMap<>();
     List<String> sessions = new ArrayList<>();
     for (String key : form.names()) {
       if (key.startsWith("need.")) {
@@ -68,15 +80,25 @@ public record RegistrationInput(
         sessions.add(form.get(key));
       }
     }
+    for (String key : form.names()) {
+      if (key.startsWith("needDetail.") && !needs.containsKey(key.substring(11)) && blankToNull(form.get(key)) != null) {
+        unticked.put(key.substring(11), form.get(key));
+      }
+    }
     return new RegistrationInput(form.get("name"), form.get("email"), form.get("phone"), form.get("organisationId"),
         form.get("organisationName"), form.get("sector"), form.get("roleTitle"), sessions, needs, form.getAll("diet"),
-        "true".equals(form.get("companion")), "true".equals(form.get("consent")), form.get("language"));
+        "true".equals(form.get("companion")), "true".equals(form.get("consent")), form.get("language"), unticked);
+  }
+
+  /** What the detail box of this need shows: what was typed in it, ticked or not. */
+  public String detailText(String code) {
+    return needs.containsKey(code) ? needs.get(code) : untickedDetails.get(code);
   }
 
   /** The same input with a typed organisation name replaced by the id of the organisation known by it. */
   public RegistrationInput withOrganisationId(long id) {
     return new RegistrationInput(name, email, phone, String.valueOf(id), null, null, roleTitle, sessions, needs, diet,
-        companion, consent, language);
+        companion, consent, language, untickedDetails);
   }
 
   public Data validate(FieldChecks checks) {
@@ -116,9 +138,13 @@ public record RegistrationInput(
     }
     Map<String, String> cleanNeeds = new LinkedHashMap<>();
     needs.forEach((code, detail) -> {
-      String d = checks.text("needs." + code, detail, false, MAX_TEXT);
-      cleanNeeds.put(code, d);
+      if (!Need.COMPANION.equals(code)) {
+        cleanNeeds.put(code, checks.text("needs." + code, detail, false, MAX_TEXT));
+      }
     });
+    // One question per fact: the companion need is the companion answer, which books the seat.
+    boolean withCompanion = companion || needs.containsKey(Need.COMPANION);
+    untickedDetails.keySet().forEach(code -> checks.add("needs." + code, "error.reg.detailWithoutNeed"));
     List<String> cleanDiet = new ArrayList<>();
     for (String d : diet) {
       if (!DIETS.contains(d)) {
@@ -136,7 +162,7 @@ public record RegistrationInput(
     }
     checks.throwIfAny();
     return new Data(cleanName, cleanEmail, cleanPhone, orgId, orgName, cleanSector, role, sessionIds, cleanNeeds,
-        cleanDiet, companion, consent, lang);
+        cleanDiet, withCompanion, consent, lang);
   }
 
   /**

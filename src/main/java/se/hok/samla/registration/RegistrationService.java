@@ -98,7 +98,7 @@ public final class RegistrationService {
   /** Adds or changes a catalogue entry (by code). */
   public Future<Void> saveNeed(String code, String labelSv, String labelEn, boolean hasDetail, String leadDays,
                                String sortOrder, boolean active, boolean atDoor) {
-    FieldChecks checks = new FieldChecks();
+    FieldChecks checks = FieldChecks.forForm("need");
     String c = checks.text("code", code, true, 40);
     if (c != null && !c.matches("[a-z0-9_]{1,40}")) {
       checks.add("code", "error.need.code");
@@ -161,7 +161,7 @@ public final class RegistrationService {
     }
     byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
     return knownOrganisation(input)
-        .map(i -> i.validate(new FieldChecks(), source != Source.WALK_IN))
+        .map(i -> i.validate(FieldChecks.forForm("reg"), source != Source.WALK_IN))
         .compose(data -> pool.withTransaction(conn -> claimKey(conn, eventId, idempotencyKey, fingerprint)
             .compose(replay -> replay.isPresent()
                 ? (source.byStaff() ? replayed(conn, replay.get().registrationId()) : Future.succeededFuture(RegistrationResult.NEUTRAL))
@@ -431,7 +431,7 @@ public final class RegistrationService {
 
   /** Changes what the participant may change: needs, diet, sessions, companion, phone, role, language. */
   public Future<Registration> change(String token, RegistrationInput input) {
-    return Future.succeededFuture(input).map(i -> i.validate(new FieldChecks()))
+    return Future.succeededFuture(input).map(i -> i.validate(FieldChecks.forForm("reg")))
         .compose(d -> pool.withTransaction(conn -> registrationIdByToken(conn, token)
             .compose(id -> lock(conn, id))
             .compose(current -> {

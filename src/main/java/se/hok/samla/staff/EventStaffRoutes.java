@@ -128,7 +128,7 @@ public final class EventStaffRoutes {
     Long staffId = parseId(staffIdText);
     Future<Void> done = staffId == null
         ? Future.failedFuture(staffIdText == null || staffIdText.isBlank()
-            ? ValidationException.of("staffId", "error.required")
+            ? ValidationException.of("staffId", "error.required.eventStaff.staffId")
             : ValidationException.of("staffId", "error.eventStaff.unknown"))
         : eventStaff.assign(eventId, staffId, role, StaffAuth.current(ctx).id());
     done.onSuccess(v -> ctx.redirect(path(eventId) + "?sparad=1"))

@@ -70,7 +70,7 @@ public final class PasswordPages {
     String email = ctx.request().getFormAttribute("email");
     String typed = email == null ? "" : email.strip();
     if (typed.isEmpty()) {
-      forgotForm(ctx, 422, "", Map.of("email", Messages.get(Lang.of(ctx), "error.required")));
+      forgotForm(ctx, 422, "", Map.of("email", Messages.get(Lang.of(ctx), "error.required.login.email")));
       return;
     }
     limiter.take(RESET_CLIENT, limits.resetPerClient(), ClientAddress.of(ctx))

@@ -87,7 +87,7 @@ public final class StaffService {
   }
 
   private Future<StaffMember> create(String email, String name, String password, String roleCode, Optional<Msg> weak) {
-    FieldChecks checks = new FieldChecks();
+    FieldChecks checks = FieldChecks.forForm("staff");
     String cleanEmail = checks.email("email", email, true);
     String cleanName = checks.text("name", name, true, 200);
     Role role = Role.parse(roleCode);

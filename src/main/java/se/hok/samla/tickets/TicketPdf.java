@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -33,10 +32,11 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.pdmodel.interactive.action.PDActionURI;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDBorderStyleDictionary;
-import org.apache.pdfbox.pdmodel.interactive.viewerpreferences.PDViewerPreferences;
+import org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement;
 import se.hok.samla.events.Venue;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
+import se.hok.samla.web.TaggedPdf;
 
 /**
  * A ticket as an A4 PDF (PDFBox) to print or show on a phone: the event, the person, the QR code with its
@@ -101,27 +101,24 @@ public final class TicketPdf {
     // ticket's cost, and made the e-mail about 20 kB larger. Anything else (Nguyễn, Łódź) gets the embedded font.
     Optional<FontFiles> files = fontFiles.isPresent() && winAnsiOnly(c) ? Optional.empty() : fontFiles;
     try (PDDocument doc = new PDDocument()) {
-      Page page = new Page(doc, fonts(doc, files));
       String title = text(c.eventTitle());
+      // Tagged (structure, language, title, reading order; the QR code a figure with a text alternative), so that a
+      // screen reader reads the ticket as it reads the e-mail. Metadata is Unicode, whatever the font.
+      TaggedPdf tags = new TaggedPdf(doc, lang == Lang.EN ? "en-GB" : "sv-SE", t.ticket + " – " + title);
+      doc.getDocumentInformation().setCreator("Samla");
+      Page page = new Page(doc, fonts(doc, files), tags);
 
-      PDDocumentInformation info = doc.getDocumentInformation();
-      info.setTitle(t.ticket + " – " + title.replaceAll("\\p{Cntrl}", " "));  // metadata is Unicode, whatever the font
-      info.setCreator("Samla");
-      doc.getDocumentCatalog().setLanguage(lang == Lang.EN ? "en-GB" : "sv-SE");
-      PDViewerPreferences prefs = new PDViewerPreferences(new org.apache.pdfbox.cos.COSDictionary());
-      prefs.setDisplayDocTitle(true);
-      doc.getDocumentCatalog().setViewerPreferences(prefs);
-
-      page.paragraph(t.ticket.toUpperCase(Locale.ROOT) + " · HÖK", page.bold, 10, 0.35f);
+      page.paragraph(t.ticket.toUpperCase(Locale.ROOT) + " · HÖK", page.bold, 10, 0.35f, "P");
       page.space(4);
-      page.paragraph(title, page.bold, 20, 0f);
+      page.paragraph(title, page.bold, 20, 0f, "H1");
       page.space(10);
       page.field(t.when, text(c.when()));
       page.field(t.place, text(c.place()));
       page.field(t.participant, text(c.participant()));
-      page.field(t.companion, c.companion() ? t.yes : t.no);
+      page.field(Messages.get(lang, "companion.label"), Messages.get(lang, c.companion() ? "companion.yes" : "companion.no"));
       page.space(14);
-      page.qr(text(c.code()), text(c.reference()), t.showAtEntrance);
+      String reference = text(c.reference());
+      page.qr(text(c.code()), reference, t.showAtEntrance, Messages.get(lang, "ticket.qrAlt", reference, title));
       page.space(10);
       if (c.sessions() != null && !c.sessions().isEmpty()) {
         page.heading(t.sessions);
@@ -134,6 +131,7 @@ public final class TicketPdf {
       page.heading(t.manage);
       page.link(text(c.manageUrl()));
       page.close();
+      tags.finish();
 
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       doc.save(out);
@@ -191,15 +189,15 @@ public final class TicketPdf {
     return out;
   }
 
-  private record Texts(String ticket, String when, String place, String participant, String companion, String yes,
-                       String no, String showAtEntrance, String accessibility, String noneKnown, String needs,
-                       String noneStated, String manage, String sessions) {
-    static final Texts SV = new Texts("Biljett", "Tid", "Plats", "Deltagare", "Ledsagare", "Ja", "Nej",
-        "Visa koden vid entrén, på skärmen eller utskriven.", "Tillgänglighet i lokalen", "Inga uppgifter",
-        "Behov du har angett", "Inga", "Ändra eller avboka din anmälan", "Dina pass");
-    static final Texts EN = new Texts("Ticket", "When", "Place", "Participant", "Companion", "Yes", "No",
-        "Show the code at the entrance, on screen or printed.", "Accessibility of the venue", "No information",
-        "Needs you stated", "None", "Change or cancel your registration", "Your sessions");
+  private record Texts(String ticket, String when, String place, String participant, String showAtEntrance,
+                       String accessibility, String noneKnown, String needs, String noneStated, String manage,
+                       String sessions) {
+    static final Texts SV = new Texts("Biljett", "Tid", "Plats", "Deltagare",
+        "Visa QR-koden i entrén, på skärmen eller utskriven, eller säg biljettnumret.", "Tillgänglighet i lokalen",
+        "Inga uppgifter", "Behov du har angett", "Inga", "Ändra eller avboka din anmälan", "Dina pass");
+    static final Texts EN = new Texts("Ticket", "When", "Place", "Participant",
+        "Show the QR code at the entrance, on screen or printed, or say the ticket number.", "Accessibility of the venue",
+        "No information", "Needs you stated", "None", "Change or cancel your registration", "Your sessions");
   }
 
   private static String text(String s) {
@@ -268,6 +266,7 @@ public final class TicketPdf {
     static final float QR_SIDE = 170;  // 60 mm: about 3.8 pt (1.3 mm) per module for a 111-character code
 
     final PDDocument doc;
+    final TaggedPdf tags;
     final PDFont regular;
     final PDFont bold;
     final Map<PDFont, Map<Integer, Boolean>> canShow = new HashMap<>();
@@ -275,11 +274,17 @@ public final class TicketPdf {
     PDPageContentStream out;
     float y;
 
-    Page(PDDocument doc, Fonts fonts) throws IOException {
+    Page(PDDocument doc, Fonts fonts, TaggedPdf tags) throws IOException {
       this.doc = doc;
+      this.tags = tags;
       this.regular = fonts.regular();
       this.bold = fonts.bold();
       newPage();
+    }
+
+    /** A new element in reading order, at the top level of the document. */
+    PDStructureElement element(String type) {
+      return tags.element(tags.document(), type);
     }
 
     void newPage() throws IOException {
@@ -310,53 +315,73 @@ public final class TicketPdf {
     void heading(String text) throws IOException {
       space(8);
       room(12 * 1.35f * 2);  // a heading is never the last line of a page
-      paragraph(text, bold, 12, 0f);
+      paragraph(text, bold, 12, 0f, "H2");
       space(2);
     }
 
+    /** A label and its value side by side, each wrapped in its column; read as one paragraph, label first. */
     void field(String label, String value) throws IOException {
       float size = 11;
-      float labelWidth = 90;
+      float labelWidth = 110;
+      List<String> labels = wrap(printable(label, bold), bold, size, labelWidth - 8);
       List<String> lines = wrap(printable(value, regular), regular, size, WIDTH - labelWidth);
-      room(size * 1.35f);
-      show(printable(label, bold), bold, size, MARGIN, y - size, 0f);
-      for (String line : lines) {
-        room(size * 1.35f);
-        show(line, regular, size, MARGIN + labelWidth, y - size, 0f);
-        y -= size * 1.35f;
+      PDStructureElement p = element("P");
+      float line = size * 1.35f;
+      int rows = Math.max(labels.size(), lines.size());
+      room(line * rows);  // a field is a few lines at most: kept on one page
+      // The whole label first, then the whole value: the order in which they are read.
+      for (int i = 0; i < labels.size(); i++) {
+        show(labels.get(i), bold, size, MARGIN, y - size - i * line, 0f, p);
       }
+      for (int i = 0; i < lines.size(); i++) {
+        show(lines.get(i), regular, size, MARGIN + labelWidth, y - size - i * line, 0f, p);
+      }
+      y -= line * rows;
     }
 
-    void paragraph(String text, PDFont font, float size, float gray) throws IOException {
+    /** A paragraph or heading ({@code type}: P, H1, H2), wrapped to the page's width. */
+    void paragraph(String text, PDFont font, float size, float gray, String type) throws IOException {
+      paragraph(text, font, size, gray, element(type));
+    }
+
+    void paragraph(String text, PDFont font, float size, float gray, PDStructureElement element) throws IOException {
       for (String line : wrap(printable(text, font), font, size, WIDTH)) {
         room(size * 1.35f);
-        show(line, font, size, MARGIN, y - size, gray);
+        show(line, font, size, MARGIN, y - size, gray, element);
         y -= size * 1.35f;
       }
     }
 
+    /** A list: each item a list item whose bullet is its label. */
     void bullets(List<String> items, String none) throws IOException {
       List<String> list = items == null ? List.of() : items.stream().filter(i -> i != null && !i.isBlank()).toList();
       if (list.isEmpty()) {
-        paragraph(none, regular, 11, 0f);
+        paragraph(none, regular, 11, 0f, "P");
         return;
       }
       float size = 11;
+      PDStructureElement l = element("L");
       for (String item : list) {
+        PDStructureElement li = tags.element(l, "LI");
+        PDStructureElement bullet = tags.element(li, "Lbl");
+        PDStructureElement body = tags.element(li, "LBody");
         List<String> lines = wrap(printable(item, regular), regular, size, WIDTH - 14);
         for (int i = 0; i < lines.size(); i++) {
           room(size * 1.35f);
           if (i == 0) {
-            show(printable("•", regular), regular, size, MARGIN, y - size, 0f);
+            show(printable("•", regular), regular, size, MARGIN, y - size, 0f, bullet);
           }
-          show(lines.get(i), regular, size, MARGIN + 14, y - size, 0f);
+          show(lines.get(i), regular, size, MARGIN + 14, y - size, 0f, body);
           y -= size * 1.35f;
         }
       }
     }
 
-    /** The QR code at a fixed size, its reference under it: all of it on one page. */
-    void qr(String code, String reference, String hint) throws IOException {
+    /**
+     * The QR code at a fixed size, its reference under it: all of it on one page. The code is a figure whose text
+     * alternative says what it is ({@code alternative}); the reference, text, says the same in a way anyone can read out.
+     */
+    void qr(String code, String reference, String hint, String alternative) throws IOException {
       float needed = QR_SIDE + 16 * 1.35f + 10 * 1.35f + 8;
       room(needed);
       float left = MARGIN;
@@ -369,6 +394,7 @@ public final class TicketPdf {
         // The quiet zone reaches into the page margin, so the symbol itself lines up with the text.
         left = MARGIN - module * QrCodes.QUIET_ZONE_MODULES;
         float top = y - module * QrCodes.QUIET_ZONE_MODULES;
+        tags.begin(out, page, tags.figure(tags.document(), alternative, new PDRectangle(left, y - QR_SIDE, QR_SIDE, QR_SIDE)));
         out.setNonStrokingColor(1f);
         out.addRect(left, y - QR_SIDE, QR_SIDE, QR_SIDE);  // the quiet zone is white on any paper or background
         out.fill();
@@ -389,46 +415,54 @@ public final class TicketPdf {
           }
         }
         out.fill();
+        tags.end(out);
       }
       y -= QR_SIDE + 4;
       String ref = printable(reference, bold);
       float refWidth = width(ref, bold, 16);
-      show(ref, bold, 16, Math.max(MARGIN, left + (QR_SIDE - refWidth) / 2), y - 16, 0f);
+      show(ref, bold, 16, Math.max(MARGIN, left + (QR_SIDE - refWidth) / 2), y - 16, 0f, element("P"));
       y -= 16 * 1.35f;
-      paragraph(hint, regular, 10, 0.35f);
+      paragraph(hint, regular, 10, 0.35f, "P");
     }
 
-    /** The manage link, as text and as a clickable link over it. */
+    /** The manage link, as text and as a clickable link over it: a Link element holding both. */
     void link(String url) throws IOException {
       float size = 11;
+      PDStructureElement link = tags.element(element("P"), "Link");
       for (String line : wrap(printable(url, regular), regular, size, WIDTH)) {
         room(size * 1.35f);
-        show(line, regular, size, MARGIN, y - size, 0f);
+        show(line, regular, size, MARGIN, y - size, 0f, link);
         if (url.startsWith("https://") || url.startsWith("http://")) {
-          PDAnnotationLink link = new PDAnnotationLink();
-          link.setRectangle(new PDRectangle(MARGIN, y - size * 1.3f, width(line, regular, size), size * 1.3f));
+          PDAnnotationLink annotation = new PDAnnotationLink();
+          annotation.setRectangle(new PDRectangle(MARGIN, y - size * 1.3f, width(line, regular, size), size * 1.3f));
           PDBorderStyleDictionary border = new PDBorderStyleDictionary();
           border.setWidth(0);
-          link.setBorderStyle(border);
+          annotation.setBorderStyle(border);
           PDActionURI action = new PDActionURI();
           action.setURI(url);
-          link.setAction(action);
-          page.getAnnotations().add(link);
+          annotation.setAction(action);
+          annotation.setContents(url);
+          page.getAnnotations().add(annotation);
+          tags.annotation(page, annotation, link);
         }
         y -= size * 1.35f;
       }
     }
 
-    void show(String line, PDFont font, float size, float x, float baseline, float gray) throws IOException {
+    /** A line of text, as (part of) the content of {@code element}. */
+    void show(String line, PDFont font, float size, float x, float baseline, float gray, PDStructureElement element)
+        throws IOException {
       if (line.isEmpty()) {
         return;
       }
+      tags.begin(out, page, element);
       out.beginText();
       out.setNonStrokingColor(gray);
       out.setFont(font, size);
       out.newLineAtOffset(x, baseline);
       out.showText(line);
       out.endText();
+      tags.end(out);
     }
 
     float width(String text, PDFont font, float size) throws IOException {

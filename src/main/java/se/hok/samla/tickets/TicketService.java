@@ -50,6 +50,31 @@ public final class TicketService {
     this.pool = pool;
   }
 
+  /**
+   * A ticket reference as people say or type it – "HÖK-V8MT-3UZR", "hok v8mt 3uzr", "V8MT3UZR" – as it is stored;
+   * empty when the text is not a reference (a scanned code, a name).
+   */
+  public static java.util.Optional<String> reference(String typed) {
+    if (typed == null) {
+      return java.util.Optional.empty();
+    }
+    String s = typed.replaceAll("[\\s\\-–]", "").toUpperCase(java.util.Locale.ROOT);
+    if (s.startsWith("HÖK") || s.startsWith("HOK")) {
+      s = s.substring(3);
+    }
+    if (s.length() != 8 || !s.chars().allMatch(c -> REFERENCE_ALPHABET.indexOf(c) >= 0)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("HÖK-" + s.substring(0, 4) + "-" + s.substring(4));
+  }
+
+  /** The code of the ticket with this reference (revoked or not: the door says which), if there is one. */
+  public Future<java.util.Optional<String>> codeOf(String reference) {
+    return pool.preparedQuery("select code from ticket where reference = $1").execute(Tuple.of(reference))
+        .map(rows -> rows.size() == 0 ? java.util.Optional.<String>empty()
+            : java.util.Optional.of(rows.iterator().next().getString("code")));
+  }
+
   /** The registration's valid ticket: the current one, or a new one (revoking older ones) when there is none or reissue is true. */
   public Future<Ticket> current(UUID registrationId, long eventId, boolean reissue) {
     if (!reissue) {

@@ -3,13 +3,42 @@ package se.hok.samla.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Collects field errors while input is checked, so a person sees every problem at once, not one per try. */
+/**
+ * Collects field errors while input is checked, so a person sees every problem at once, not one per try.
+ *
+ * <p>Checks made for a form ({@link #forForm}) say what to do for that field (GOV.UK): a message the same for every
+ * field, such as {@code error.required} ("Fyll i det här fältet."), becomes the field's own when there is a text
+ * {@code error.required.FORM.FIELD} (list indexes left out: {@code sessions[2].title} → {@code sessions.title}), e.g.
+ * "Välj vilken typ av evenemang det är." for a list, "Ange när evenemanget börjar." for a date and time.
+ */
 public final class FieldChecks {
   private final Map<String, Msg> errors = new LinkedHashMap<>();
+  private final String form;
+
+  public FieldChecks() {
+    this(null);
+  }
+
+  private FieldChecks(String form) {
+    this.form = form;
+  }
+
+  /** Checks of one form (e.g. {@code "event"}), whose fields may have messages of their own. */
+  public static FieldChecks forForm(String form) {
+    return new FieldChecks(form);
+  }
 
   public FieldChecks add(String field, String key, Object... args) {
-    errors.putIfAbsent(field, Msg.of(key, args));
+    errors.putIfAbsent(field, Msg.of(ownText(key, field), args));
     return this;
+  }
+
+  private String ownText(String key, String field) {
+    if (form == null) {
+      return key;
+    }
+    String own = key + "." + form + "." + field.replaceAll("\\[\\d+\\]", "");
+    return Messages.all(Lang.SV).containsKey(own) ? own : key;
   }
 
   public boolean has(String field) {

@@ -160,7 +160,7 @@ class CheckinPageTest {
     assertEquals("assertive", result.getAttribute("aria-live"));
 
     input.sendKeys("NOTAVALIDCODE" + Keys.ENTER);
-    assertTrue(resultOf(result, "invalid").contains("Ogiltig biljett"));
+    assertTrue(resultOf(result, "invalid").contains("Biljetten känns inte igen"));
 
     // Undo the last check-in (the first scan): the person can be checked in again.
     input.sendKeys(door.ticket(event, door.signUp(event, "Ulla Ångra", null)).code() + Keys.ENTER);

@@ -115,6 +115,18 @@ class ConfigTest {
     assertTrue(config(Map.of("SAMLA_MANAGEMENT_PORT", "0")).management().port() > 0, "0: any free port");
   }
 
+  @Test
+  void theAccessibilityStatementNamesAnAddressOrAFormTheAdminChose() {
+    assertEquals("admin@samla.localhost", config(Map.of()).accessibilityContact(), "the admin's address by default");
+    assertEquals("hok@region.example", config(Map.of("SAMLA_ADMIN_EMAIL", "hok@region.example")).accessibilityContact());
+    assertEquals("tillganglighet@hok.example",
+        config(Map.of("SAMLA_ACCESSIBILITY_CONTACT", "tillganglighet@hok.example")).accessibilityContact());
+    assertEquals("https://hok.example/synpunkter",
+        config(Map.of("SAMLA_ACCESSIBILITY_CONTACT", "https://hok.example/synpunkter")).accessibilityContact());
+    assertMessageNames("SAMLA_ACCESSIBILITY_CONTACT", Map.of("SAMLA_ACCESSIBILITY_CONTACT", "ring oss"));
+    assertMessageNames("SAMLA_ACCESSIBILITY_CONTACT", Map.of("SAMLA_ACCESSIBILITY_CONTACT", "javascript:alert(1)"));
+  }
+
   private static void assertMessageNames(String variable, Map<String, String> env) {
     ConfigException e = assertThrows(ConfigException.class, () -> config(env));
     assertTrue(e.getMessage().contains(variable), e.getMessage());

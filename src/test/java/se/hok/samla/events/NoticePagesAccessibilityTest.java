@@ -81,7 +81,7 @@ class NoticePagesAccessibilityTest {
     open("/arrangor/evenemang/" + eventId, "Redigera evenemang");
     assertTrue(!browser.driver().findElements(By.id("changeNote")).isEmpty(), "the note to the participants");
     check(failures, "event form with the note to the participants");
-    open("/arrangor/evenemang/" + eventId + "/installa", "Ställ in evenemanget");
+    open("/arrangor/evenemang/" + eventId + "/installa", "Ställa in evenemanget");
     submit("Ställ in evenemanget");
     waitFor(".error-summary");
     check(failures, "cancel page, with its errors");

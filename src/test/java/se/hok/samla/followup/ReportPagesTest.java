@@ -450,6 +450,26 @@ class ReportPagesTest {
   // ------------------------------------------------------------------------------------------------ accessibility
 
   @Test
+  void theYearlyReportPdfIsTaggedForScreenReaders() throws Exception {
+    // Swedish last: the language sticks to the session the other tests use.
+    for (String lang : List.of("en", "sv")) {
+      HttpResponse<Buffer> pdf = viewer.get("/uppfoljning/ar/2023/uppfoljning.pdf?lang=" + lang);
+      assertEquals(200, pdf.statusCode());
+      se.hok.samla.support.TaggedPdfs.Element doc = se.hok.samla.support.TaggedPdfs.assertTagged(pdf.body().getBytes(),
+          lang.equals("sv") ? "sv-SE" : "en-GB");
+      assertEquals("H1", doc.kids().get(0).type(), "the title first");
+      assertEquals(1, doc.all("H1").size());
+      assertTrue(doc.all("H2").size() >= 5, "each part under its heading");
+      List<se.hok.samla.support.TaggedPdfs.Element> tables = doc.all("Table");
+      assertTrue(tables.size() >= 4, "the figures are tables");
+      for (se.hok.samla.support.TaggedPdfs.Element table : tables) {
+        assertTrue(table.kids().stream().allMatch(row -> row.type().equals("TR")), "rows");
+        assertTrue(table.kids().get(0).kids().stream().allMatch(cell -> cell.type().equals("TH")), "a header row");
+      }
+    }
+  }
+
+  @Test
   void everyReportPageIsAccessibleInARealBrowser() {
     String email = "viewer-axe@test.example";
     Db.exec(app.databaseUrl, "insert into staff_user (email, name, password_hash, role) values ('" + email

@@ -217,7 +217,8 @@ class MailRendererTest {
     assertEquals(List.of(false), reissues, "the current ticket, not a new one");
     assertMailSafeHtml(m, "sv");
     assertTicketParts(m);
-    assertTrue(m.html().contains("alt=\"QR-kod för din biljett, referens " + REFERENCE + "\""), m.html());
+    // The QR image's text alternative says what it is, whose and what for.
+    assertTrue(m.html().contains("alt=\"QR-kod för biljett " + REFERENCE + " till " + title + ". Visa den i entrén.\""), m.html());
     assertWorkingManageLink(m, reg.id());
 
     // What people typed is text, never markup.
@@ -237,7 +238,7 @@ class MailRendererTest {
       assertTrue(part.contains("Teckenspråkstolk"), "needs by their Swedish label");
       assertTrue(part.contains("Specialkost/allergi"), "needs by their Swedish label");
       assertTrue(part.contains("Vegetarisk"), "diet");
-      assertTrue(part.contains("Ja, din ledsagare har en egen plats"), "companion");
+      assertTrue(part.contains("Ja, med egen plats"), "companion");
       assertTrue(part.contains("10:00–11:00 Workshop A"), "the chosen session");
       assertTrue(part.contains("samla-arrangor@example.org"), "whom to ask");
     }
@@ -252,7 +253,7 @@ class MailRendererTest {
     RenderedMail m = rendered("confirmed", eventId, reg.id(), null);
     assertEquals("Your ticket: " + title, m.subject());
     assertMailSafeHtml(m, "en");
-    assertTrue(m.html().contains("alt=\"QR code for your ticket, reference " + REFERENCE + "\""));
+    assertTrue(m.html().contains("alt=\"QR code for ticket " + REFERENCE + " to " + title + ". Show it at the entrance.\""));
     assertTrue(m.html().contains("Sign-language interpreter"), "needs in English");
     assertTrue(m.text().contains("Sign-language interpreter"));
     assertTrue(m.text().contains("Hello Anna Andersson,"));

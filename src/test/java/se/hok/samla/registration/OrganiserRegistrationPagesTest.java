@@ -140,7 +140,7 @@ class OrganiserRegistrationPagesTest {
     assertContains(html, "Diet: Vegetarian");
     assertFalse(html.contains("org."), "every text has an English version");
     String csv = await(english.get(page(event) + ".csv").send()).bodyAsString();
-    assertTrue(csv.startsWith("\uFEFFName;E-mail;Organisation;Sector;Status;Place on the waiting list;Companion;Sessions\r\n"), csv);
+    assertTrue(csv.startsWith("\uFEFFName;E-mail;Organisation;Sector;Status;Place on the waiting list;Companion or personal assistant;Sessions\r\n"), csv);
     assertContains(await(english.get("/arrangor/evenemang/" + event + "/kost").send()).bodyAsString(), "<h1>Diet list: Dialogue meeting</h1>");
   }
 
@@ -241,7 +241,7 @@ class OrganiserRegistrationPagesTest {
     assertEquals(422, invalid.statusCode());
     String html = invalid.bodyAsString();
     assertContains(html, "class=\"error-summary\"");
-    assertContains(html, "<a href=\"#name\">Namn: Fyll i det här fältet.</a>");
+    assertContains(html, "<a href=\"#name\">Namn: Skriv namnet på den som ska delta.</a>");
     assertContains(html, "<a href=\"#sector\">Sektor: Välj vilken sektor organisationen tillhör.</a>");
     assertContains(html, "id=\"needs-specialkost\" name=\"needDetail.specialkost\" value=\"\"");
     assertContains(html, "<a href=\"#email\">");
@@ -296,7 +296,7 @@ class OrganiserRegistrationPagesTest {
     assertArrayEquals(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, Arrays.copyOf(bytes, 3), "UTF-8 BOM first");
     String text = new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8);
     String[] lines = text.split("\r\n");
-    assertEquals("Namn;E-post;Organisation;Sektor;Status;Plats på väntelistan;Ledsagare;Pass", lines[0]);
+    assertEquals("Namn;E-post;Organisation;Sektor;Status;Plats på väntelistan;Ledsagare eller personlig assistent;Pass", lines[0]);
     assertEquals(3, lines.length, text);
     assertContains(text, UNICODE_NAME + ";asa3@example.org;\"Förening; med \"\"citat\"\"\";Idéburen;Bekräftad;;Nej;");
     assertContains(text, "\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"klicka\"\")\";formel@example.org;");
@@ -310,7 +310,7 @@ class OrganiserRegistrationPagesTest {
         withNeeds.getHeader("Content-Disposition"));
     String needsText = new String(withNeeds.body().getBytes(), StandardCharsets.UTF_8);
     assertTrue(needsText.startsWith("\uFEFF"));
-    assertContains(needsText, "\uFEFFNamn;E-post;Organisation;Sektor;Status;Plats på väntelistan;Ledsagare;Pass;Kost;"
+    assertContains(needsText, "\uFEFFNamn;E-post;Organisation;Sektor;Status;Plats på väntelistan;Ledsagare eller personlig assistent;Pass;Kost;"
         + "Teckenspråkstolk;Specialkost/allergi\r\n");
     assertContains(needsText, ";Vegetarisk;Ja;nötallergi\r\n");
     assertContains(needsText, "\"'=HYPERLINK(");

@@ -333,7 +333,7 @@ class ParticipantPagesTest {
     String html = r.bodyAsString();
     assertContains(html, "<title>Fel: Anmäl dig till");
     assertContains(html, "<h2 id=\"error-summary-title\">Det finns fel i formuläret</h2>");
-    assertErrorLink(html, "name", "Fyll i det här fältet.");
+    assertErrorLink(html, "name", "Skriv namnet på den som ska delta.");
     assertErrorLink(html, "email", "Ange en e-postadress i formatet namn@exempel.se.");
     assertErrorLink(html, "consent", "Kryssa i samtycket för att vi ska få spara dina behov, eller ta bort dem.");
     assertContains(html, "id=\"email-error\"");
@@ -456,7 +456,7 @@ class ParticipantPagesTest {
     assertContains(after, "<li>Rullstolsplats</li>");
     assertContains(after, "Workshop B");
     assertContains(after, "Vegansk");
-    assertContains(after, "Ja, en ledsagare följer med");
+    assertContains(after, "Ja, med egen plats");
     assertContains(after, "<dd>Engelska</dd>");
     assertContains(after, "name=\"need.horslinga\" value=\"on\" checked");
     assertEquals(List.of("horslinga", "rullstolsplats"), Db.column(app.databaseUrl, "select need_code from registration_need n "
@@ -571,7 +571,7 @@ class ParticipantPagesTest {
     String html = page.bodyAsString();
     for (String expected : List.of("<h1>Dina uppgifter</h1>", "Ada Uppgift", "ada.uppgift@example.org", "070-765 43 21",
         "DHR Region Halland (Idéburen)", "Kassör", "Workshop A – du har plats", "Vilrum efter lunch", "Teckenspråkstolk",
-        "Halal", "Ja, en ledsagare följer med", "Anmälningsformuläret på webben", reference, "Bekräftelse med biljett – skickat till ada.uppgift@example.org",
+        "Halal", "Ja, med egen plats", "Anmälningsformuläret på webben", reference, "Bekräftelse med biljett – skickat till ada.uppgift@example.org",
         "Till arrangören: behov att boka (utan namn)", "bokas senast", "Du är inte incheckad.", "Du har inte svarat på utvärderingen.")) {
       assertContains(html, expected);
     }

@@ -280,6 +280,8 @@ class EventAccessTest {
     pages.add(get("/arrangor/evenemang/:id/anmalningar", Needs.MANAGE, e + "/anmalningar"));
     pages.add(post("/arrangor/evenemang/:id/anmalningar", Needs.MANAGE, who -> e + "/anmalningar", form("name", "")));
     pages.add(get("/arrangor/evenemang/:id/anmalningar.csv", Needs.MANAGE, e + "/anmalningar.csv?needs=true"));
+    pages.add(get("/arrangor/evenemang/:id/anmalningar/:regId/ta-bort", Needs.MANAGE,
+        e + "/anmalningar/" + UUID.randomUUID() + "/ta-bort"));
     pages.add(post("/arrangor/evenemang/:id/anmalningar/:regId/ta-bort", Needs.MANAGE,
         who -> e + "/anmalningar/" + UUID.randomUUID() + "/ta-bort", form()));
     pages.add(post("/arrangor/evenemang/:id/anmalningar/:regId/flytta-upp", Needs.MANAGE,

@@ -51,7 +51,7 @@ class StaffPagesTest {
     HttpResponse<Buffer> r = create("not-an-address", "", "short", "boss");
     assertEquals(422, r.statusCode());
     String html = r.bodyAsString();
-    for (String message : List.of("Ange en e-postadress", "Fyll i det här fältet", "minst 12 tecken", "Välj en roll")) {
+    for (String message : List.of("Ange en e-postadress", "Skriv personens namn", "minst 12 tecken", "Välj en roll")) {
       assertTrue(html.contains(message), message);
     }
     assertTrue(html.contains("value=\"not-an-address\""), "input kept");

@@ -22,6 +22,7 @@ import org.apache.pdfbox.rendering.PDFRenderer;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.events.Venue;
+import se.hok.samla.support.TaggedPdfs;
 
 /** The PDF ticket: opens, says what it must in the person's own letters, and carries a QR code that scans. */
 class TicketPdfTest {
@@ -52,7 +53,7 @@ class TicketPdfTest {
       assertTrue(text.contains("Tillgänglig toalett: Nej"), text);
       assertTrue(text.contains("Ramp vid södra entrén"), text);
       assertTrue(text.contains("Specialkost/allergi: nötter"), text);
-      assertTrue(text.contains("Ledsagare Ja"), text);
+      assertTrue(text.contains("Ledsagare eller personlig assistent Ja, med egen plats"), text);
       assertTrue(text.contains("https://samla.example/anmalan/abcDEF123_-xyz"), text);
       // With DejaVu Sans (Debian) or Arial (macOS); without any, see withoutASystemFont… below.
       assertTrue(text.contains(TicketPdf.fontName().contains("embedded") ? NAME : "Åsa Öberg-Nguyên"), text);
@@ -65,6 +66,27 @@ class TicketPdfTest {
       assertEquals("sv-SE", doc.getDocumentCatalog().getLanguage());
       assertTrue(doc.getDocumentInformation().getTitle().startsWith("Biljett – "));
     }
+  }
+
+  @Test
+  void theTicketIsATaggedPdfThatAScreenReaderReadsInOrderAndItsQrCodeSaysWhatItIs() throws Exception {
+    TaggedPdfs.Element doc = TaggedPdfs.assertTagged(TicketPdf.render(content(NAME, List.of("Hörslinga/teleslinga"))), "sv-SE");
+    assertEquals(List.of("P", "H1", "P", "P", "P", "P", "Figure", "P", "P", "H2", "L", "H2", "L", "H2", "P"),
+        doc.kids().stream().map(TaggedPdfs.Element::type).toList(), "the ticket's parts in reading order");
+    List<TaggedPdfs.Element> figures = doc.all("Figure");
+    assertEquals(1, figures.size(), "the QR code is the one figure");
+    assertEquals("QR-kod för biljett HÖK-7Q4M-9XK2 till Samverkanskonferens 2026 – Öppenhet och insyn. Visa den i entrén.",
+        figures.get(0).alternative());
+    assertEquals(2, doc.all("L").size(), "the venue's facts and the needs are lists");
+    assertEquals(1, doc.all("Link").size(), "the manage link is a link");
+    // A second page (long lists) is tagged as well; English is English.
+    List<String> needs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      needs.add("Need number " + i);
+    }
+    TicketPdf.Content c = content(NAME, needs);
+    TaggedPdfs.assertTagged(TicketPdf.render(new TicketPdf.Content(c.eventTitle(), c.when(), c.place(), c.participant(), false,
+        c.code(), c.reference(), c.accessibility(), needs, c.manageUrl(), "en")), "en-GB");
   }
 
   @Test
