@@ -53,7 +53,7 @@ class KeyboardFlowsTest {
         .capacity(30).sessions(new JsonArray()
             .add(session("Workshop A", day.plusHours(1)))
             .add(session("Workshop B", day.plusHours(1))))
-        .with("organiserEmail", "hok@example.org").publishId();
+        .with("organiserEmail", "hok@example.org").atVenue().publishId();
     browser = Browser.start();
   }
 
@@ -205,7 +205,7 @@ class KeyboardFlowsTest {
         .put("email", "vera.nummer@example.org"));
     SignUps.byOrganiser(app, organiserToken, event, new JsonObject().put("name", "Nils Namnsson")
         .put("email", "nils.namnsson@example.org"));
-    SignUps.sendMail(app);
+    SignUps.awaitMailSettled(app, vera.getString("id"));
     String reference = (String) Db.column(app.databaseUrl, "select reference from ticket where registration_id = '"
         + vera.getString("id") + "' and revoked_at is null").get(0);
 

@@ -79,7 +79,7 @@ class TwoInstancesTest {
   @Test
   void fourHundredSignUpsOverBothForAHundredSeatsGiveAHundredPlacesAndOneEmailEach() throws Exception {
     long event = PublishedEvent.by(a, a.tokenFor("organiser")).title("Samverkanskonferens i två instanser")
-        .capacity(100).publishId();
+        .capacity(100).atVenue().publishId();
     int people = 400;
     List<String> emails = new ArrayList<>();
     for (int i = 0; i < people; i++) {
@@ -125,7 +125,10 @@ class TwoInstancesTest {
         + " and status = 'confirmed'");
     for (Object email : confirmed) {
       MimeMessage ticket = received.get((String) email).get(0);
-      assertTrue(Mails.find(ticket, "application/pdf").isPresent(), email + " got the ticket");
+      assertTrue(Mails.find(ticket, "application/pdf").isPresent(), () -> email + " got the ticket, but: "
+          + subject(ticket) + " / " + Db.column(a.databaseUrl, "select o.kind || ' ' || o.created_at || ' ' || r.status"
+          + " || ' ' || coalesce(r.confirmed_at::text, '-') from outbox o join registration r on r.id = o.registration_id"
+          + " where r.email = '" + email + "'"));
     }
   }
 
@@ -168,5 +171,13 @@ class TwoInstancesTest {
     assertEquals(List.of(0L), Db.column(a.databaseUrl, unsent), () -> "unsent: " + Db.column(a.databaseUrl,
         "select kind || ': ' || coalesce(last_error, 'waiting') from outbox where event_id = " + event
             + " and sent_at is null limit 5"));
+  }
+
+  private static String subject(MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (jakarta.mail.MessagingException e) {
+      return e.toString();
+    }
   }
 }

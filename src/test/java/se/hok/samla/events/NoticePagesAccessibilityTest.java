@@ -82,7 +82,7 @@ class NoticePagesAccessibilityTest {
     assertTrue(!browser.driver().findElements(By.id("changeNote")).isEmpty(), "the note to the participants");
     check(failures, "event form with the note to the participants");
     open("/arrangor/evenemang/" + eventId + "/installa", "Ställa in evenemanget");
-    submit("Ställ in evenemanget");
+    submit("Ja, ställ in evenemanget och meddela deltagarna");
     waitFor(".error-summary");
     check(failures, "cancel page, with its errors");
     open("/arrangor/evenemang/" + eventId + "/e-post", "E-post");
