@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventRight;
@@ -53,9 +54,11 @@ public final class MailStatusPages {
             throw new NotFoundException("event");
           }
           return store.outboxOfEvent(eventId)
-              // The page shows who was (or will be) written to: logged as a read of those people.
+              // The page shows which participants were (or will be) written to: logged as a read of those people,
+              // each once however many e-mails they have; the organiser's own e-mails name nobody on this page.
               .compose(rows -> audit.read(ctx, eventId, AuditLog.Read.MAIL_STATUS, false,
-                  (int) rows.stream().map(MailStore.StatusRow::recipient).distinct().count()).map(rows))
+                  (int) rows.stream().map(MailStore.StatusRow::participant).filter(Objects::nonNull).distinct().count())
+                  .map(rows))
               .compose(rows -> {
                 List<Line> lines = new ArrayList<>();
                 for (MailStore.StatusRow r : rows) {

@@ -34,9 +34,13 @@ final class MailStore {
   record OutboxRow(long id, String kind, Long eventId, UUID registrationId, JsonObject payload, int attempts,
                    OffsetDateTime createdAt) {}
 
-  /** An outbox row as the organiser's status page shows it: the address it went to, else the registration's. */
-  record StatusRow(long id, String kind, String recipient, int attempts, String lastError, OffsetDateTime createdAt,
-                   OffsetDateTime sentAt, String outcome, OffsetDateTime failedAt) {}
+  /**
+   * An outbox row as the organiser's status page shows it: the address it went to, else the registration's (none
+   * for the organiser's "needs to book" e-mail until it has gone: it is written to the organiser, whoever it lists).
+   * {@code participant}: the registration whose address the row shows, null when it shows none of a participant.
+   */
+  record StatusRow(long id, String kind, String recipient, UUID participant, int attempts, String lastError,
+                   OffsetDateTime createdAt, OffsetDateTime sentAt, String outcome, OffsetDateTime failedAt) {}
 
   /** One outbox row, on the caller's connection. */
   static Future<Void> addToOutbox(SqlClient conn, String kind, Long eventId, UUID registrationId, JsonObject payload) {
@@ -234,18 +238,21 @@ final class MailStore {
   /** The event's e-mail for its organiser: failed first, then waiting, then settled; newest first; at most 500. */
   Future<List<StatusRow>> outboxOfEvent(long eventId) {
     return pool.preparedQuery("""
-            select o.id, o.kind, coalesce(o.recipient, r.email) as recipient, o.attempts, o.last_error, o.created_at,
-              o.sent_at, o.outcome, o.failed_at
+            select o.id, o.kind, shown.recipient,
+              case when o.kind <> 'organiser_alert' and shown.recipient is not null then o.registration_id end as participant,
+              o.attempts, o.last_error, o.created_at, o.sent_at, o.outcome, o.failed_at
             from outbox o left join registration r on r.id = o.registration_id
+              cross join lateral (select case when o.kind = 'organiser_alert' then o.recipient
+                                         else coalesce(o.recipient, r.email) end as recipient) shown
             where o.event_id = $1
             order by (o.failed_at is null), (o.sent_at is not null), o.id desc limit 500""")
         .execute(Tuple.of(eventId))
         .map(rows -> {
           List<StatusRow> out = new ArrayList<>();
           for (Row r : rows) {
-            out.add(new StatusRow(r.getLong("id"), r.getString("kind"), r.getString("recipient"), r.getInteger("attempts"),
-                r.getString("last_error"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("sent_at"),
-                r.getString("outcome"), r.getOffsetDateTime("failed_at")));
+            out.add(new StatusRow(r.getLong("id"), r.getString("kind"), r.getString("recipient"), r.getUUID("participant"),
+                r.getInteger("attempts"), r.getString("last_error"), r.getOffsetDateTime("created_at"),
+                r.getOffsetDateTime("sent_at"), r.getString("outcome"), r.getOffsetDateTime("failed_at")));
           }
           return out;
         });
