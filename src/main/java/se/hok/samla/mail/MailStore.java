@@ -24,6 +24,8 @@ import java.util.UUID;
  * single statements on the pool, each its own transaction.
  */
 final class MailStore {
+  /** How many events' organiser alerts one statement gathers at most. */
+  private static final int ALERT_BATCH = 50;
   private final Pool pool;
 
   MailStore(Pool pool) {
@@ -57,13 +59,37 @@ final class MailStore {
    * Returns how many e-mails were queued.
    */
   Future<Integer> gatherOrganiserAlerts(Duration every) {
-    return pool.preparedQuery("""
+    return gatherOrganiserAlerts(pool, every);
+  }
+
+  /**
+   * Every event's new organiser tasks into e-mails now, with no pause between two e-mails of an event, waiting for a
+   * gathering in progress elsewhere (another instance, this one's timer) rather than passing its events by: the
+   * events with new tasks are locked first, in one transaction with the gathering. When it returns, every task that
+   * was new when it was called is in an e-mail. Returns how many e-mails were queued.
+   */
+  Future<Integer> gatherAllOrganiserAlertsNow() {
+    return pool.withTransaction(conn -> conn.query("""
+            select id from event
+            where id in (select event_id from organiser_task where alerted_at is null and done_at is null)
+            order by id for no key update""")
+        .execute()
+        .compose(locked -> gatherEveryOrganiserAlert(conn)));
+  }
+
+  private static Future<Integer> gatherEveryOrganiserAlert(SqlClient conn) {
+    return gatherOrganiserAlerts(conn, Duration.ZERO).compose(n -> n < ALERT_BATCH ? Future.succeededFuture(n)
+        : gatherEveryOrganiserAlert(conn).map(more -> n + more));
+  }
+
+  private static Future<Integer> gatherOrganiserAlerts(SqlClient client, Duration every) {
+    return client.preparedQuery("""
             with due as (
               select e.id from event e
               where e.id in (select t.event_id from organiser_task t where t.alerted_at is null and t.done_at is null)
                 and not exists (select 1 from outbox o where o.kind = 'organiser_alert' and o.event_id = e.id
                                   and o.created_at > now() - make_interval(secs => $1))
-              order by e.id limit 50
+              order by e.id limit $2
               for no key update skip locked),
             taken as (
               update organiser_task t set alerted_at = now() from due
@@ -76,7 +102,7 @@ final class MailStore {
             select 'organiser_alert', event_id, jsonb_build_object('alerts',
               jsonb_agg(jsonb_build_object('registration', registration_id, 'needs', needs)))
             from per_registration group by event_id""")
-        .execute(Tuple.of((double) every.toSeconds()))
+        .execute(Tuple.of((double) every.toSeconds(), ALERT_BATCH))
         .map(rows -> rows.rowCount());
   }
 
