@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import se.hok.samla.privacy.AuditLog;
@@ -93,11 +94,13 @@ public final class MailStatusPages {
           }
           return Future.all(store.outboxOfEvent(eventId), store.messagesOfEvent(eventId), store.audienceSizes(eventId),
                   store.sessions(eventId))
-              // The page shows who was (or will be) written to: logged as a read of those people.
+              // The page shows which participants were (or will be) written to: logged as a read of those people,
+              // each once however many e-mails they have; the organiser's own e-mails name nobody on this page.
               .compose(all -> {
                 List<MailStore.StatusRow> rows = all.resultAt(0);
                 return audit.read(ctx, eventId, AuditLog.Read.MAIL_STATUS, false,
-                    (int) rows.stream().map(MailStore.StatusRow::recipient).distinct().count()).map(all);
+                    (int) rows.stream().map(MailStore.StatusRow::participant).filter(Objects::nonNull).distinct().count())
+                    .map(all);
               })
               .compose(all -> {
                 List<MailStore.StatusRow> rows = all.resultAt(0);

@@ -24,6 +24,8 @@ import java.util.UUID;
  * single statements on the pool, each its own transaction.
  */
 final class MailStore {
+  /** How many events' organiser alerts one statement gathers at most. */
+  private static final int ALERT_BATCH = 50;
   private final Pool pool;
 
   MailStore(Pool pool) {
@@ -34,9 +36,13 @@ final class MailStore {
   record OutboxRow(long id, String kind, Long eventId, UUID registrationId, JsonObject payload, int attempts,
                    OffsetDateTime createdAt) {}
 
-  /** An outbox row as the organiser's status page shows it: the address it went to, else the registration's. */
-  record StatusRow(long id, String kind, String recipient, int attempts, String lastError, OffsetDateTime createdAt,
-                   OffsetDateTime sentAt, String outcome, OffsetDateTime failedAt) {}
+  /**
+   * An outbox row as the organiser's status page shows it: the address it went to, else the registration's (none
+   * for the organiser's "needs to book" e-mail until it has gone: it is written to the organiser, whoever it lists).
+   * {@code participant}: the registration whose address the row shows, null when it shows none of a participant.
+   */
+  record StatusRow(long id, String kind, String recipient, UUID participant, int attempts, String lastError,
+                   OffsetDateTime createdAt, OffsetDateTime sentAt, String outcome, OffsetDateTime failedAt) {}
 
   /** One outbox row, on the caller's connection. */
   static Future<Void> addToOutbox(SqlClient conn, String kind, Long eventId, UUID registrationId, JsonObject payload) {
@@ -53,13 +59,37 @@ final class MailStore {
    * Returns how many e-mails were queued.
    */
   Future<Integer> gatherOrganiserAlerts(Duration every) {
-    return pool.preparedQuery("""
+    return gatherOrganiserAlerts(pool, every);
+  }
+
+  /**
+   * Every event's new organiser tasks into e-mails now, with no pause between two e-mails of an event, waiting for a
+   * gathering in progress elsewhere (another instance, this one's timer) rather than passing its events by: the
+   * events with new tasks are locked first, in one transaction with the gathering. When it returns, every task that
+   * was new when it was called is in an e-mail. Returns how many e-mails were queued.
+   */
+  Future<Integer> gatherAllOrganiserAlertsNow() {
+    return pool.withTransaction(conn -> conn.query("""
+            select id from event
+            where id in (select event_id from organiser_task where alerted_at is null and done_at is null)
+            order by id for no key update""")
+        .execute()
+        .compose(locked -> gatherEveryOrganiserAlert(conn)));
+  }
+
+  private static Future<Integer> gatherEveryOrganiserAlert(SqlClient conn) {
+    return gatherOrganiserAlerts(conn, Duration.ZERO).compose(n -> n < ALERT_BATCH ? Future.succeededFuture(n)
+        : gatherEveryOrganiserAlert(conn).map(more -> n + more));
+  }
+
+  private static Future<Integer> gatherOrganiserAlerts(SqlClient client, Duration every) {
+    return client.preparedQuery("""
             with due as (
               select e.id from event e
               where e.id in (select t.event_id from organiser_task t where t.alerted_at is null and t.done_at is null)
                 and not exists (select 1 from outbox o where o.kind = 'organiser_alert' and o.event_id = e.id
                                   and o.created_at > now() - make_interval(secs => $1))
-              order by e.id limit 50
+              order by e.id limit $2
               for no key update skip locked),
             taken as (
               update organiser_task t set alerted_at = now() from due
@@ -72,7 +102,7 @@ final class MailStore {
             select 'organiser_alert', event_id, jsonb_build_object('alerts',
               jsonb_agg(jsonb_build_object('registration', registration_id, 'needs', needs)))
             from per_registration group by event_id""")
-        .execute(Tuple.of((double) every.toSeconds()))
+        .execute(Tuple.of((double) every.toSeconds(), ALERT_BATCH))
         .map(rows -> rows.rowCount());
   }
 
@@ -275,18 +305,21 @@ final class MailStore {
   /** The event's e-mail for its organiser: failed first, then waiting, then settled; newest first; at most 500. */
   Future<List<StatusRow>> outboxOfEvent(long eventId) {
     return pool.preparedQuery("""
-            select o.id, o.kind, coalesce(o.recipient, r.email) as recipient, o.attempts, o.last_error, o.created_at,
-              o.sent_at, o.outcome, o.failed_at
+            select o.id, o.kind, shown.recipient,
+              case when o.kind <> 'organiser_alert' and shown.recipient is not null then o.registration_id end as participant,
+              o.attempts, o.last_error, o.created_at, o.sent_at, o.outcome, o.failed_at
             from outbox o left join registration r on r.id = o.registration_id
+              cross join lateral (select case when o.kind = 'organiser_alert' then o.recipient
+                                         else coalesce(o.recipient, r.email) end as recipient) shown
             where o.event_id = $1
             order by (o.failed_at is null), (o.sent_at is not null), o.id desc limit 500""")
         .execute(Tuple.of(eventId))
         .map(rows -> {
           List<StatusRow> out = new ArrayList<>();
           for (Row r : rows) {
-            out.add(new StatusRow(r.getLong("id"), r.getString("kind"), r.getString("recipient"), r.getInteger("attempts"),
-                r.getString("last_error"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("sent_at"),
-                r.getString("outcome"), r.getOffsetDateTime("failed_at")));
+            out.add(new StatusRow(r.getLong("id"), r.getString("kind"), r.getString("recipient"), r.getUUID("participant"),
+                r.getInteger("attempts"), r.getString("last_error"), r.getOffsetDateTime("created_at"),
+                r.getOffsetDateTime("sent_at"), r.getString("outcome"), r.getOffsetDateTime("failed_at")));
           }
           return out;
         });

@@ -33,4 +33,13 @@ public final class OrganiserAlerts {
   public Future<Integer> gatherDue() {
     return store.gatherOrganiserAlerts(every);
   }
+
+  /**
+   * Queues every new task of every event now, whatever the pause between two e-mails, and waits for a gathering in
+   * progress elsewhere (another instance, or the timer) instead of passing it by: when it returns, every task that
+   * was new when it was called is in an e-mail. What a test runs so as not to depend on when the timer fires.
+   */
+  public Future<Integer> gatherAllNow() {
+    return store.gatherAllOrganiserAlertsNow();
+  }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.prng.VertxContextPRNG;
 import io.vertx.ext.web.Session;
-import io.vertx.ext.web.sstore.AbstractSession;
 import io.vertx.ext.web.sstore.SessionStore;
 import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
 import io.vertx.sqlclient.Pool;
@@ -19,6 +18,12 @@ import java.time.ZoneOffset;
  * Staff web sessions kept in PostgreSQL, so any instance can serve any request and a restart signs nobody out.
  * Uses Vert.x's own session serialisation; a write with a stale version is refused, as in the built-in stores.
  * Only sessions of signed-in staff are stored, with whose they are (so a new password can end the others).
+ *
+ * <p>A session that has a row is only ever updated, never inserted again: once its row is gone (signed out, ended by
+ * a new password, expired) it stays gone. Vert.x writes a session back after each request that used it, when the
+ * answer's headers go out and without waiting; a request still in flight when the same browser signs out (a page
+ * the user left behind by clicking "Logga ut", or one a thief sends with a stolen cookie) would otherwise write the
+ * row back after the sign-out had deleted it, and the cookie would work again.
  */
 public final class PgSessionStore implements SessionStore {
   private static final long REAP_INTERVAL_MS = 10 * 60 * 1000;
@@ -48,12 +53,12 @@ public final class PgSessionStore implements SessionStore {
 
   @Override
   public Session createSession(long timeout) {
-    return new SharedDataSessionImpl(random, timeout, DEFAULT_SESSIONID_LENGTH);
+    return new PgSession(random, timeout, DEFAULT_SESSIONID_LENGTH);
   }
 
   @Override
   public Session createSession(long timeout, int length) {
-    return new SharedDataSessionImpl(random, timeout, length);
+    return new PgSession(random, timeout, length);
   }
 
   @Override
@@ -64,8 +69,9 @@ public final class PgSessionStore implements SessionStore {
           if (rows.size() == 0) {
             return null;
           }
-          SharedDataSessionImpl session = new SharedDataSessionImpl(random);
+          PgSession session = new PgSession(random);
           session.readFromBuffer(0, rows.iterator().next().getBuffer("data"));
+          session.stored = true;
           return session;
         });
   }
@@ -81,21 +87,37 @@ public final class PgSessionStore implements SessionStore {
       // Nobody is signed in: nothing worth a row (and one that was signed in has been destroyed or regenerated).
       return Future.succeededFuture();
     }
-    AbstractSession s = (AbstractSession) session;
+    PgSession s = (PgSession) session;
     int expected = s.version();
     s.incrementVersion();
     Buffer data = Buffer.buffer();
-    ((SharedDataSessionImpl) s).writeToBuffer(data);
+    s.writeToBuffer(data);
     OffsetDateTime expires = OffsetDateTime.ofInstant(
         Instant.ofEpochMilli(s.lastAccessed() + s.timeout()), ZoneOffset.UTC);
-    return pool.preparedQuery(
-            "insert into web_session (id, data, version, expires_at, staff_user_id) values ($1, $2, $3, $4, $6) "
-                + "on conflict (id) do update set data = excluded.data, version = excluded.version, "
-                + "expires_at = excluded.expires_at, staff_user_id = excluded.staff_user_id where web_session.version = $5")
-        .execute(Tuple.of(s.id(), data, s.version(), expires, expected, staffId.longValue()))
-        .compose(rows -> rows.rowCount() == 1
-            ? Future.succeededFuture()
-            : Future.failedFuture("Session version mismatch"));
+    Tuple values = Tuple.of(s.id(), data, s.version(), expires, expected, staffId.longValue());
+    // Under a new id (a sign-in, or a new password), the session is new: its row is made.
+    Future<Boolean> written = !s.stored || s.isRegenerated()
+        ? pool.preparedQuery(
+                "insert into web_session (id, data, version, expires_at, staff_user_id) values ($1, $2, $3, $4, $6) "
+                    + "on conflict (id) do update set data = excluded.data, version = excluded.version, "
+                    + "expires_at = excluded.expires_at, staff_user_id = excluded.staff_user_id where web_session.version = $5")
+            .execute(values)
+            .map(rows -> rows.rowCount() == 1)
+        // A row gone meanwhile means the session has ended: the write of a request that began before is dropped.
+        : pool.preparedQuery("""
+                with written as (
+                  update web_session set data = $2, version = $3, expires_at = $4, staff_user_id = $6
+                  where id = $1 and version = $5 returning 1)
+                select exists (select 1 from written) or not exists (select 1 from web_session where id = $1) as done""")
+            .execute(values)
+            .map(rows -> rows.iterator().next().getBoolean("done"));
+    return written.compose(done -> {
+      if (!done) {
+        return Future.failedFuture("Session version mismatch");
+      }
+      s.stored = true;
+      return Future.succeededFuture();
+    });
   }
 
   @Override
@@ -106,6 +128,19 @@ public final class PgSessionStore implements SessionStore {
   @Override
   public Future<Integer> size() {
     return pool.query("select count(*) from web_session").execute().map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** Vert.x's session, and whether it has a row (read from one, or written): such a session is only updated. */
+  private static final class PgSession extends SharedDataSessionImpl {
+    private boolean stored;
+
+    PgSession(VertxContextPRNG random) {
+      super(random);
+    }
+
+    PgSession(VertxContextPRNG random, long timeout, int length) {
+      super(random, timeout, length);
+    }
   }
 
   @Override

@@ -128,6 +128,20 @@ class MailStatusPagesTest {
     assertTrue(html.contains("E-postservern svarade inte"), html);
   }
 
+  /**
+   * The organiser's "needs to book" e-mail goes to the organiser: listed, but never under the address of a participant
+   * it is about (as one queued per registration, before they were gathered, would otherwise be).
+   */
+  @Test
+  void theOrganisersNeedsToBookMailIsNotShownAsAParticipants() {
+    long mailId = mailOfNewParticipant("tolk@example.org");
+    Db.exec(app.databaseUrl, "insert into outbox (kind, event_id, registration_id, payload) select 'organiser_alert', "
+        + "event_id, registration_id, '{\"needs\": [\"teckensprakstolk\"]}' from outbox where id = " + mailId);
+    String html = PageSession.staff(app, "organiser").assign(eventId, "organiser")
+        .get("/arrangor/evenemang/" + eventId + "/e-post").bodyAsString();
+    assertEquals(1, html.split("<td>tolk@example.org</td>", -1).length - 1, "only the participant's own e-mail: " + html);
+  }
+
   @Test
   void onlyOrganisersMaySeeIt() {
     assertEquals(403, PageSession.staff(app, "viewer").get("/arrangor/evenemang/" + eventId + "/e-post").statusCode());

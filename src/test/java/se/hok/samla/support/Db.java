@@ -74,6 +74,23 @@ public final class Db {
     }
   }
 
+  /** Waits (a condition, at most 10 s) until this many sessions of the database wait for a lock. */
+  public static void awaitLockWaiters(String databaseUrl, int n) {
+    String sql = "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'";
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (((Number) column(databaseUrl, sql).get(0)).intValue() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(n + " sessions never waited for a lock");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   public static String argon2(String password) {
     return Password.hash(password).addRandomSalt().withArgon2().getResult();
   }

@@ -68,10 +68,12 @@ public final class SignUps {
 
   /**
    * Gathers the organiser's "needs to book" e-mails now, as the app's job does every few seconds (without its pause
-   * between two e-mails of one event), so a test need not wait for it.
+   * between two e-mails of one event), so a test need not wait for it. The job may have gathered some already, or be
+   * gathering at this instant (then this waits for it): what is certain afterwards is that every new need is in an
+   * e-mail, not how many e-mails there are.
    */
   public static void gatherOrganiserAlerts(TestApp app) {
-    await(new OrganiserAlerts(app.running.database().pool(), Duration.ZERO).gatherDue());
+    await(new OrganiserAlerts(app.running.database().pool(), Duration.ZERO).gatherAllNow());
   }
 
   /** The e-mails to the address with a manage link, newest first, once at least {@code atLeast} have arrived. */

@@ -9,14 +9,18 @@ import static se.hok.samla.support.TestApp.await;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Session;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClientSession;
+import io.vertx.ext.web.sstore.SessionStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
@@ -148,5 +152,41 @@ class EdgesTest {
         + " on u.id = s.staff_user_id where u.role = 'admin'"), "with whose it is");
     assertEquals(302, admin.post("/arrangor", "/logout", MultiMap.caseInsensitiveMultiMap()).statusCode());
     assertEquals(List.of(before), Db.column(app.databaseUrl, sessions), "signing out removes it");
+  }
+
+  /**
+   * Vert.x writes a session back after every request that used it, as the answer goes out, without waiting. A request
+   * still running when the same cookie signs out (the page the user left by clicking "Logga ut", or a thief's request
+   * with a stolen copy of the cookie) writes back after the sign-out: that write must not bring the session back.
+   */
+  @Test
+  void aRequestStillRunningWhenSigningOutDoesNotBringTheSessionBack() {
+    PageSession admin = PageSession.signedIn(app, TestApp.ADMIN_EMAIL, TestApp.ADMIN_PASSWORD);
+    String id = sessionCookie(admin);
+    SessionStore store = new PgSessionStore(app.running.database().pool()).init(app.vertx, new JsonObject());
+    try {
+      Session running = await(store.get(id));
+      assertEquals(302, admin.post("/arrangor", "/logout", MultiMap.caseInsensitiveMultiMap()).statusCode());
+      assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from web_session where id = '" + id + "'"),
+          "gone when the browser is told it is signed out");
+
+      await(store.put(running));  // the running request's write-back, after the sign-out
+      assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from web_session where id = '" + id + "'"),
+          "still gone");
+      HttpResponse<Buffer> r = await(app.client.get("/arrangor").putHeader("Cookie", "samla_session=" + id).send());
+      assertEquals(302, r.statusCode(), "a copy of the cookie signs nobody in");
+      assertTrue(r.getHeader("Location").startsWith("/login"), r.getHeader("Location"));
+    } finally {
+      store.close();
+    }
+  }
+
+  private static String sessionCookie(PageSession session) {
+    for (var c : session.client.cookieStore().get(false, "localhost", "/")) {
+      if (c.name().equals("samla_session")) {
+        return c.value();
+      }
+    }
+    throw new AssertionError("not signed in");
   }
 }
