@@ -3,7 +3,7 @@ package se.hok.samla.events;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** An event as stored, with its venue (if any), action-plan year and sessions. */
+/** An event as stored, with its venue (if any), action-plan year, the planned activity it carries out and sessions. */
 public record Event(
     long id,
     EventKind kind,
@@ -24,7 +24,8 @@ public record Event(
     String organiserName,
     String organiserEmail,
     List<EventSession> sessions,
-    int reminderDays) {
+    int reminderDays,
+    PlannedActivity plannedActivity) {
 
   public int seatsLeft() {
     return Math.max(0, capacity - seatsTaken);
