@@ -293,7 +293,7 @@ public final class Main {
                 }))
         .compose(served -> vertx.deployVerticle(new BackgroundJobs(() -> {
               limiter.scheduleCleanup();
-              new Retention(pool, config.retentionDays()).schedule(vertx);
+              new Retention(pool, config.retentionDays(), clock).schedule(vertx);
               staff.scheduleTokenCleanup();
               new Reminders(pool).schedule(vertx);
               new OrganiserAlerts(pool, config.limits().organiserAlertInterval()).schedule(vertx);

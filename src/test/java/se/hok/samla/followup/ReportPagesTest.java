@@ -121,8 +121,8 @@ class ReportPagesTest {
         List.of("Organisationer i minst två typer av aktiviteter", "3"),
         List.of("Organisationer i minst två aktiviteter", "3"),
         List.of("Personer som kan kännas igen", "6"),
-        List.of("Personer i minst två typer av aktiviteter", "1"),
-        List.of("Personer som kom tillbaka (minst två aktiviteter)", "1"),
+        List.of("Personer i minst två typer av aktiviteter", "< 3"),
+        List.of("Personer som kom tillbaka (minst två aktiviteter)", "< 3"),
         List.of("Deltaganden som inte längre kan kopplas till en person", "1")), table(html, "bredd"));
 
     assertEquals(List.of(List.of("Organisation", "Sektor"), List.of("Delta förbund", "Idéburen"),
@@ -131,9 +131,15 @@ class ReportPagesTest {
 
     assertEquals(List.of(
         List.of("År", "Tema", "Aktiviteter", "Deltaganden", "Organisationer", "Personer", "Närvaro",
-            "Organisationer i minst två typer"),
-        List.of("2022", "Öppenhet och insyn", "1", "2", "2", "2", "100" + NBSP + "%", "0"),
-        List.of("2023", "Långsiktighet", "4", "9", "3", "6", "75" + NBSP + "%", "3")), table(html, "trend"));
+            "Organisationer i minst två typer", "Personer i minst två typer", "Nya personer", "Kom igen året efter"),
+        List.of("2022", "Öppenhet och insyn", "1", "2", "2", "< 3", "100" + NBSP + "%", "0", "0", "–", "–"),
+        List.of("2023", "Långsiktighet", "4", "9", "3", "6", "75" + NBSP + "%", "3", "< 3", "–", "–")),
+        table(html, "trend"), "people below 3 are \"< 3\"; the fixture's years are in no period, so no figures across years");
+
+    // The yearly report's link names the year and opens it (it once read "Årsuppföljning true …" and led to a 404).
+    assertContains(html, "<a href=\"/uppfoljning/ar/2023\">Årsuppföljning 2023 att skriva ut eller spara som PDF</a>");
+    assertFalse(html.contains("/uppfoljning/ar/true"));
+    assertEquals(200, viewer.get("/uppfoljning/ar/2023").statusCode());
 
     assertContains(html, "<a href=\"/uppfoljning/evenemang/" + f.e1 + "\">Workshop om långsiktighet</a>");
     assertFalse(html.contains("Utkast som aldrig hölls"));
