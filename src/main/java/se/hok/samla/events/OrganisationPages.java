@@ -60,9 +60,9 @@ public final class OrganisationPages {
       model.put("organisations", accepted.stream().map(e -> row(e, lang)).toList());
       model.put("targets", accepted.stream().map(e -> Map.of("id", e.organisation().id(),
           "name", e.organisation().name())).toList());
-      model.put("parties", accepted.stream().filter(e -> e.organisation().signatory()).count());
+      model.put("partiesText", Messages.get(lang, "org.all.hint",
+          accepted.stream().filter(e -> e.organisation().signatory()).count()));
       model.put("accepted", ctx.queryParams().get("godkand"));
-      model.put("merged", ctx.queryParams().get("sammanslagen"));
       return templates.render(ctx, "organiser/organisations", model);
     }).onFailure(ctx::fail);
   }
@@ -162,7 +162,9 @@ public final class OrganisationPages {
           .filter(Organisations.Entry::accepted)
           .map(e -> Map.of("id", String.valueOf(e.organisation().id()), "name", e.organisation().name())).toList());
       model.put("saved", ctx.queryParams().contains("sparad"));
-      model.put("merged", ctx.queryParams().get("sammanslagen"));
+      model.put("registrationsText", entry == null ? null : Messages.get(lang, "org.registrations", entry.registrations()));
+      Long merged = parseId(ctx.queryParams().get("sammanslagen"));
+      model.put("mergedText", merged == null ? null : Messages.get(lang, "org.merge.done", merged));
       return templates.render(ctx, status, "organiser/organisation", model);
     }).onFailure(ctx::fail);
   }
@@ -184,6 +186,8 @@ public final class OrganisationPages {
         Map<String, Object> model = new HashMap<>();
         model.put("from", from);
         model.put("kept", kept);
+        model.put("movesText", Messages.get(Lang.of(ctx), "org.merge.moves", from.registrations(),
+            from.organisation().name(), kept.organisation().name()));
         return templates.render(ctx, "organiser/organisation-merge", model);
       }, missing -> {
         render(ctx, 422, from, OrganisationInput.of(from.organisation()), Map.of(), into,
