@@ -138,6 +138,12 @@ class ParticipantKeysTest {
     SignUps.Participant forgotten = SignUps.participant(app, event, new JsonObject().put("name", "Liv").put("email",
         "liv@example.org"));
 
+    // "Download my data" shows the key among what Samla holds about the registration.
+    JsonObject mine = await(app.client.get("/anmalan/" + kept.token() + "/mina-uppgifter.json").send()).bodyAsJsonObject();
+    assertTrue(mine.getJsonObject("registration").getString("participantKey").matches("[0-9a-f]{64}"), mine.encode());
+    assertTrue(await(app.client.get("/anmalan/" + kept.token() + "/mina-uppgifter").send()).bodyAsString()
+        .contains("Nyckel för uppföljningen"));
+
     HttpResponse<Buffer> erased = await(app.client.delete("/api/v1/registrations/" + forgotten.token() + "?erase=true")
         .send());
     assertEquals(204, erased.statusCode(), erased.bodyAsString());
