@@ -171,6 +171,18 @@ class ParticipantKeysTest {
   }
 
   @Test
+  void thePrivacyPageSaysHowPeopleAreCountedAndWhenTheKeysGo() {
+    String sv = await(app.client.get("/integritet?lang=sv").send()).bodyAsString();
+    assertTrue(sv.contains("<h2 id=\"over-aren\">Hur arbetsgruppen räknar deltagare över åren</h2>"), sv);
+    assertTrue(sv.contains("då förstörs hemligheten och alla nycklar raderas"));
+    assertTrue(sv.contains("Raderar du själv din anmälan raderas din nyckel också"));
+    assertTrue(sv.contains("Hemligheten finns i Samlas databas."));
+    String en = await(app.client.get("/integritet?lang=en").send()).bodyAsString();
+    assertTrue(en.contains("<h2 id=\"across-years\">How the working group counts participants across the years</h2>"));
+    assertTrue(en.contains("the secret is destroyed and every key is deleted"));
+  }
+
+  @Test
   void peopleAreFollowedAcrossTheYearsOfTheirPeriod() {
     long period = period("Över åren 2070–2072", 2070, 2072);
     for (int y = 2070; y <= 2072; y++) {
