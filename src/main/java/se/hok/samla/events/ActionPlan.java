@@ -44,10 +44,19 @@ public final class ActionPlan {
     this.pool = pool;
   }
 
-  /** At start: every open period gets its secret, and registrations made before their period existed get keys. */
+  /**
+   * At start: every open period gets its secret, and registrations made before their period existed get keys (the
+   * backfill). A backfill that fails (another instance starting at the same moment, say) does not stop the start: the
+   * hourly run ({@link #schedule}) does it then.
+   */
   public Future<Integer> start() {
-    return pool.withTransaction(conn -> ParticipantKeys.createMissingSecrets(conn)
-        .compose(v -> ParticipantKeys.refresh(conn)));
+    return ParticipantKeys.createMissingSecrets(pool)
+        .compose(v -> ParticipantKeys.refresh(pool))
+        .recover(e -> {
+          org.slf4j.LoggerFactory.getLogger(ActionPlan.class)
+              .warn("Computing participant keys at start failed; the hourly run will do it", e);
+          return Future.succeededFuture(0);
+        });
   }
 
   /**
