@@ -302,12 +302,17 @@ public final class ActionPlan {
         })));
   }
 
-  /** Changes a year's theme and focus area. */
+  /** Changes a year's theme and focus area (a year entered before it had a period too). */
   public Future<PlanYear> updateYear(int year, PlanInput.Year input) {
-    return periods().compose(all -> all.stream().filter(p -> p.contains(year)).findFirst()
-        .map(p -> saveYear(p.id(), input.withYear(year), true))
-        .orElseGet(() -> year(year).compose(exists ->
-            Future.failedFuture(ValidationException.of("year", "error.plan.yearWithoutPeriod")))));
+    return validated(() -> input.withYear(year).validate(new FieldChecks())).compose(y -> pool
+        .preparedQuery("update action_plan_year set theme = $2, focus_area = $3 where year = $1 returning year")
+        .execute(Tuple.of(y.year(), y.theme(), y.focusArea()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw new NotFoundException("plan year " + year);
+          }
+          return y;
+        }));
   }
 
   /** The period a year lies in, if any. */

@@ -190,6 +190,9 @@ public final class OrganisationPages {
             from.organisation().name(), kept.organisation().name()));
         return templates.render(ctx, "organiser/organisation-merge", model);
       }, missing -> {
+        if (!(missing instanceof se.hok.samla.web.NotFoundException)) {
+          return Future.failedFuture(missing);
+        }
         render(ctx, 422, from, OrganisationInput.of(from.organisation()), Map.of(), into,
             Map.of("into", Messages.get(Lang.of(ctx), "error.org.mergeUnknown")));
         return Future.succeededFuture();
