@@ -27,6 +27,10 @@ class DemoFollowUpTest {
         assertTrue(p.getJsonArray("sectors").size() >= 3, year + ": several sectors");
         assertTrue(p.getJsonArray("signatoriesWithoutParticipation").size() > 0, year + ": someone sat the year out");
         assertTrue(p.getJsonObject("breadth").getInteger("organisationsTwoOrMoreKinds") > 0, year + ": breadth");
+        JsonObject byBreadth = p.getJsonObject("people").getJsonObject("ratingsByBreadth");
+        assertTrue(byBreadth.getJsonObject("twoOrMoreKinds").getDouble("mean")
+            > byBreadth.getJsonObject("oneKind").getDouble("mean"), year + ": as the survey found, those who took part in"
+            + " several kinds of activity are more positive: " + byBreadth);
       }
       // The action plan 2020–2024 with its activities, the events that carried them out, and the parties' dates.
       io.vertx.core.json.JsonArray periods = await(app.client.get("/api/v1/plan").putHeader("Authorization", "Bearer "
