@@ -87,7 +87,9 @@ public final class Organisations {
   /**
    * Merges organisation {@code id} into {@code into}, in one transaction: its registrations move to the kept one,
    * which keeps its own name and details (and is accepted, if it was waiting: it was chosen as the right spelling),
-   * and {@code id} is deleted. Both rows are locked in id order, so two merges at once cannot cross.
+   * and {@code id} is deleted. Both rows are locked in id order, so two merges at once cannot cross. Registrations are
+   * the only rows that refer to an organisation (a table that comes to refer to one must be moved here too: the
+   * delete would otherwise fail on its foreign key and roll the merge back).
    */
   public Future<Merged> merge(long id, Long into) {
     FieldChecks checks = new FieldChecks();

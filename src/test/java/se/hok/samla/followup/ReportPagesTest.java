@@ -125,6 +125,12 @@ class ReportPagesTest {
         List.of("Personer som kom tillbaka (minst två aktiviteter)", "< 3"),
         List.of("Deltaganden som inte längre kan kopplas till en person", "1")), table(html, "bredd"));
 
+    assertEquals(List.of(
+        List.of("Deltog i", "Svar", "Medelbetyg", "Betyg 1", "Betyg 2", "Betyg 3", "Betyg 4", "Betyg 5"),
+        List.of("En typ av aktivitet", "3", "3,7", "0", "0", "1", "2", "0"),
+        List.of("Två eller fler typer", "< 3", "–", "–", "–", "–", "–", "–")), table(html, "betyg-efter-bredd"),
+        "Anna's one answer (three kinds) is a group below 3: nothing of it is shown");
+
     assertEquals(List.of(List.of("Organisation", "Sektor"), List.of("Delta förbund", "Idéburen"),
         List.of("Epsilon råd", "Offentlig")), table(html, "parter-utan-deltagande"),
         "Delta registered but never came; Epsilon only came to events that were not held");
