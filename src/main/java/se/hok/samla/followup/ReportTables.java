@@ -329,12 +329,15 @@ final class ReportTables {
   }
 
   /**
-   * How the people were counted: kept when the period was closed; across the period's years; or, outside any period,
-   * within the scope only.
+   * How the people were counted: kept when the period was closed; across the period's years; within a period of dates
+   * only; or, for a year outside any period, within the year only.
    */
   static String peopleNote(Participation p, Lang lang) {
     if (p.people().kept()) {
       return Messages.get(lang, "followup.people.kept");
+    }
+    if (!p.scope().isPlanYear()) {
+      return Messages.get(lang, "followup.people.dates");
     }
     return p.people().firstTimers() != null ? Messages.get(lang, "followup.people.acrossPeriod")
         : Messages.get(lang, "followup.people.withinScope");
