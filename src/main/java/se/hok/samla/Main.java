@@ -66,8 +66,12 @@ import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventStaff;
 import se.hok.samla.staff.EventStaffRoutes;
 import se.hok.samla.staff.EventTitles;
+import se.hok.samla.events.ActionPlan;
 import se.hok.samla.events.OrganisationNames;
 import se.hok.samla.events.OrganisationPages;
+import se.hok.samla.events.Organisations;
+import se.hok.samla.events.PlanApi;
+import se.hok.samla.events.PlanPages;
 import se.hok.samla.registration.SignUpLimits;
 import se.hok.samla.registration.TicketAtHand;
 import se.hok.samla.staff.PasswordPages;
@@ -223,7 +227,9 @@ public final class Main {
     RegistrationService registrations = new RegistrationService(pool, clock);
     EventNeeds needs = new EventNeeds(pool);
     TicketService tickets = new TicketService(vertx, pool);
-    ReportService reports = new ReportService(pool, events, clock);
+    ActionPlan plan = new ActionPlan(pool);
+    Organisations organisations = new Organisations(pool);
+    ReportService reports = new ReportService(pool, events, plan, clock);
     MailWorker.Timing mailTiming = MailWorker.Timing.production();
     MailClient mailClient = MailClient.create(vertx, MailWorker.withTimeouts(mailConfig(config, catcher), mailTiming));
     TicketMailFiles ticketFiles = new TicketMailFiles(vertx, tickets, registrations, host, clock);
@@ -250,9 +256,10 @@ public final class Main {
         new SignUpLimits(limiter, config.limits(), organisationNames)::mount,
         new StaffRoutes(staff, auth, templates, throttle)::mount,
         new PasswordPages(resets, throttle, limiter, config.limits(), auth, templates)::mount,
-        new OrganisationPages(organisationNames, auth, templates)::mount,
+        new OrganisationPages(organisationNames, organisations, auth, templates)::mount,
+        new PlanPages(plan, reports::keptPeople, auth, templates)::mount,
         new EventPages(events, templates, config.publicUrl(), config.accessibilityContact(), clock)::mount,
-        new OrganiserPages(events, auth, access, needs, templates, clock)::mount,
+        new OrganiserPages(events, plan, auth, access, needs, templates, clock)::mount,
         new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)
             .withTicket(new TicketAtHand(vertx, registrations, events, tickets, ticketFiles, limiter, config.limits(),
                 templates, config.publicUrl(), clock))::mount,
@@ -274,10 +281,19 @@ public final class Main {
         new TicketApi(tickets, access)::mount,
         new CheckinApi(checkins, live, access, audit)::mount,
         new ReportApi(reports, auth, access)::mount,
+        new PlanApi(plan, reports::keptPeople, organisations, auth)::mount,
         new EventStaffRoutes(eventStaff, staff, access, templates, eventTitles)::mount);
 
     return (config.demo() ? DemoData.loadOnce(pool, clock).<Void>mapEmpty() : Future.<Void>succeededFuture())
-        .compose(v -> live.start())
+        // Before retention can erase an address: every open period gets its secret, and registrations that still
+        // have their address get their participant keys (those made before their period existed, the demo's).
+        .compose(v -> plan.start())
+        .compose(keys -> {
+          if (keys > 0) {
+            log.info("Participant keys computed or removed for {} registrations", keys);
+          }
+          return live.start();
+        })
         .compose(v -> csrfSecret(db))
         .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> WebServer.router(vertx,
             new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
@@ -297,11 +313,12 @@ public final class Main {
                 }))
         .compose(served -> vertx.deployVerticle(new BackgroundJobs(() -> {
               limiter.scheduleCleanup();
-              new Retention(pool, config.retentionDays()).schedule(vertx);
+              new Retention(pool, config.retentionDays(), clock).schedule(vertx);
               staff.scheduleTokenCleanup();
               new Reminders(pool).schedule(vertx);
               new OrganiserAlerts(pool, config.limits().organiserAlertInterval()).schedule(vertx);
               new FeedbackThanks(feedback).schedule(vertx);
+              plan.schedule(vertx);
             }))
             .map(jobs -> {
               if (config.sendMail()) {

@@ -235,8 +235,8 @@ class AccessibilityTest {
     open("/konto/losenord", "Byt lösenord");
     check(failures, "change-password page");
 
-    open("/arrangor/organisationer", "Nya organisationsnamn");
-    check(failures, "new organisation names page");
+    open("/arrangor/organisationer", "Organisationer och parter");
+    check(failures, "organisations page (new names, parties)");
 
     if (!failures.isEmpty()) {
       fail(failures.size() + " organiser page problem(s):\n\n" + String.join("\n\n", failures));

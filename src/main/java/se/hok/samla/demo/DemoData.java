@@ -57,9 +57,16 @@ public final class DemoData {
     return conn.preparedQuery("insert into action_plan_year (year, theme, focus_area) values ($1, $2, $3)"
             + " on conflict (year) do nothing")
         .executeBatch(PLAN_YEARS)
-        .compose(done -> conn.preparedQuery("insert into organisation (name, sector, signatory, contact_email)"
-                + " values ($1, $2, $3, $4) on conflict do nothing")
-            .executeBatch(ORGANISATIONS))
+        .compose(done -> conn.preparedQuery("insert into plan_period (name, first_year, last_year) values ($1, $2, $3)"
+                + " on conflict do nothing")
+            .executeBatch(PLAN_PERIODS))
+        .compose(done -> conn.preparedQuery("insert into planned_activity (plan_year, title, kind, position)"
+                + " values ($1, $2, $3, $4)")
+            .executeBatch(plannedActivities()))
+        .compose(done -> conn.preparedQuery("insert into organisation (name, sector, signatory, signatory_since,"
+                + " signatory_until, contact_name, contact_email) values ($1, $2, $3, $4, $5, $6, $7)"
+                + " on conflict do nothing")
+            .executeBatch(organisations()))
         .compose(done -> conn.preparedQuery("insert into venue (name, address, step_free_entrance, hearing_loop,"
                 + " accessible_toilet, disabled_parking, accessibility_notes) values ($1, $2, $3, $4, $5, $6, $7)"
                 + " returning id")
@@ -76,12 +83,15 @@ public final class DemoData {
         .mapEmpty();
   }
 
-  // plan_year is looked up rather than passed, so an upcoming event in a year without a plan row gets null.
+  // plan_year is looked up rather than passed, so an upcoming event in a year without a plan row gets null; so is the
+  // planned activity it carries out (by its title, in the event's year).
   private static final String INSERT_EVENT = "insert into event (kind, title_sv, title_en, description_sv,"
       + " description_en, starts_at, ends_at, venue_id, online_url, capacity, registration_opens_at,"
-      + " registration_closes_at, status, plan_year, organiser_name, organiser_email, published_at, cancelled_at)"
+      + " registration_closes_at, status, plan_year, organiser_name, organiser_email, published_at, cancelled_at,"
+      + " planned_activity_id)"
       + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-      + " (select year from action_plan_year where year = $14), $15, $16, $17, $18)"
+      + " (select year from action_plan_year where year = $14), $15, $16, $17, $18,"
+      + " (select id from planned_activity where plan_year = $14 and title = $19))"
       + " returning id";
 
   /** The ids a batch with {@code returning id} produced, in the order of its tuples (one row set per tuple). */
@@ -101,7 +111,7 @@ public final class DemoData {
       tuples.add(Tuple.wrap(Arrays.asList(e.kind, e.titleSv, e.titleEn, e.descSv, e.descEn, e.start, e.end,
           e.venue == null ? null : venueIds.get(e.venue), e.onlineUrl, e.capacity, e.opens, e.closes, e.status,
           e.start.atZoneSameInstant(STOCKHOLM).getYear(), e.organiserName, e.organiserEmail, e.publishedAt,
-          e.cancelledAt)));
+          e.cancelledAt, CARRIES.get(e.titleSv))));
     }
     return tuples;
   }
@@ -190,6 +200,8 @@ public final class DemoData {
       List<Tuple> checkins = new ArrayList<>();
       List<Tuple> needs = new ArrayList<>();
       List<Tuple> ratings = new ArrayList<>();
+      List<Rated> rated = new ArrayList<>();
+      java.util.Map<String, java.util.Set<String>> kindsOf = new java.util.HashMap<>();
       List<Long> past = new ArrayList<>();
       for (int i = 0; i < events.size(); i++) {
         Ev e = events.get(i);
@@ -230,15 +242,20 @@ public final class DemoData {
           boolean came = walkIn || (!cancelled && rnd.nextDouble() < 0.82);
           if (came) {
             checkins.add(Tuple.of(eventId, id, e.start.plusMinutes(rnd.nextInt(25) - 15), walkIn ? "walk_in" : "scan"));
+            kindsOf.computeIfAbsent(year + "/" + person, key -> new java.util.HashSet<>()).add(e.kind);
             if (rnd.nextDouble() < 0.45) {
-              int rating = new int[] {5, 5, 5, 4, 4, 4, 4, 3, 3, 2}[rnd.nextInt(10)];
-              ratings.add(Tuple.of(id, eventId, rating, e.end.plusDays(1)));
+              rated.add(new Rated(id, eventId, year + "/" + person, rnd.nextInt(10), e.end.plusDays(1)));
             }
           }
           if (!cancelled && !walkIn && rnd.nextDouble() < 0.12) {
             needs.add(Tuple.of(id, NEEDS[rnd.nextInt(NEEDS.length)]));
           }
         }
+      }
+      // As the 2024 survey found: those who took part in several kinds of activity that year rate a little higher.
+      for (Rated r : rated) {
+        int[] scale = kindsOf.get(r.personYear()).size() >= 2 ? BROAD_RATINGS : NARROW_RATINGS;
+        ratings.add(Tuple.of(r.id(), r.eventId(), scale[r.roll()], r.at()));
       }
       return batch(conn, "insert into registration (id, event_id, status, name, email, organisation_id, source,"
               + " created_at, confirmed_at, cancelled_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", registrations)
@@ -253,6 +270,12 @@ public final class DemoData {
           .mapEmpty();
     });
   }
+
+  /** A rating to give once it is known how many kinds of activity the person took part in that year. */
+  private record Rated(java.util.UUID id, long eventId, String personYear, int roll, OffsetDateTime at) {}
+
+  private static final int[] BROAD_RATINGS = {5, 5, 5, 5, 4, 4, 4, 4, 3, 3};
+  private static final int[] NARROW_RATINGS = {5, 4, 4, 4, 3, 3, 3, 3, 2, 2};
 
   private static Future<Void> batch(SqlConnection conn, String sql, List<Tuple> tuples) {
     return tuples.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(sql).executeBatch(tuples).mapEmpty();
@@ -278,32 +301,154 @@ public final class DemoData {
       Tuple.of(2026, "Delaktighet (demo)", "Tillgänglighet (demo)"),
       Tuple.of(2027, "Tillit (demo)", "Civil beredskap (demo)"));
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Organisations named in the seeds. Signatories are the parties of HÖK; the others are authorities and national
-  // bodies the documents mention, useful as non-signatory participants. Addresses are invented on example.org.
+  // Two periods: the action plan 2020–2024, and an invented one (marked as such) for the invented years above.
+  private static final List<Tuple> PLAN_PERIODS = List.of(
+      Tuple.of("Handlingsplan 2020–2024", 2020, 2024),
+      Tuple.of("Handlingsplan 2025–2029 (demo)", 2025, 2029));
 
-  private static final List<Tuple> ORGANISATIONS = List.of(
-      Tuple.of("Region Halland", "offentlig", true, "hok.regionhalland@example.org"),
-      Tuple.of("Funktionshinderrådet Region Halland", "offentlig", true, "funktionshinderradet@example.org"),
-      Tuple.of("Studieförbundet Sensus", "ideburen", true, "sensus.halland@example.org"),
-      Tuple.of("RF-SISU Halland", "ideburen", true, "rf-sisu.halland@example.org"),
-      Tuple.of("Riksteatern Halland", "ideburen", true, "riksteatern.halland@example.org"),
-      Tuple.of("DHR Region Halland", "ideburen", true, "dhr.halland@example.org"),
-      Tuple.of("ABF Halland", "ideburen", true, "abf.halland@example.org"),
-      Tuple.of("Parasport Halland", "ideburen", true, "parasport.halland@example.org"),
-      Tuple.of("Lokalt Ledd Utveckling Halland", "ideburen", true, "llu.halland@example.org"),
-      Tuple.of("Rättighetscentrum Halland", "ideburen", true, "rattighetscentrum.halland@example.org"),
-      Tuple.of("Länsstyrelsen i Hallands län", "offentlig", false, "lansstyrelsen.halland@example.org"),
-      Tuple.of("Halmstads kommun", "offentlig", false, "halmstad.kommun@example.org"),
-      Tuple.of("Sveriges Kommuner och Regioner (SKR)", "offentlig", false, "skr.natverk@example.org"),
-      Tuple.of("Myndigheten för ungdoms- och civilsamhällesfrågor (MUCF)", "offentlig", false,
-          "mucf.regionnatverk@example.org"),
-      Tuple.of("Myndigheten för samhällsskydd och beredskap (MSB)", "offentlig", false,
-          "msb.civilsamhalle@example.org"),
-      Tuple.of("Folkhälsomyndigheten", "offentlig", false, "folkhalsomyndigheten@example.org"),
-      Tuple.of("NOD – Nationellt organ för dialog och samråd", "ovrig", false, "nod.dialog@example.org"),
-      Tuple.of("LSU – Sveriges ungdomsorganisationer", "ideburen", false, "lsu@example.org"),
-      Tuple.of("Unionen", "ideburen", false, "unionen.civilsamhalle@example.org"));
+  /**
+   * The planned activities of each year: 2020–2023 as in the action plan, 2024 as in the handlingsplan presented in the
+   * minutes of the network group (it replaced the draft's three lines). Activities that are not events (a mapping, a
+   * website, a survey, a publication) have no kind. The invented years get invented activities, marked "(demo)".
+   */
+  private static final Object[][] PLANNED = {
+      {2020, "Grov kartläggning av samverkan mellan Region Halland och idéburna organisationer", null},
+      {2020, "Skapandet och lansering av den Halländska Överenskommelsens hemsida", null},
+      {2020, "Fördjupade samtal om den Regionala Utvecklingsstrategin", "seminarium"},
+      {2020, "Dialogmöten mellan Region Hallands psykiatri och idéburna aktörer", "dialogmote"},
+      {2020, "Remissmöte om den Regionala utvecklingsstrategin", "remissmote"},
+      {2020, "Samverkanskonferens med tema kunskapsdelning", "samverkanskonferens"},
+      {2021, "Utbildningstillfälle Idéburet Offentligt Partnerskap", "utbildning"},
+      {2021, "Samverkanskonferens med tema dialog", "samverkanskonferens"},
+      {2021, "Upphandling för idéburna", "utbildning"},
+      {2021, "Uppmärksammande av rösträtten 100 år", "seminarium"},
+      {2021, "Workshop kommande fokusområden", "workshop"},
+      {2022, "Avstämning HÖKs målbild 2024", "dialogmote"},
+      {2022, "Samverkanskonferens med tema öppenhet och insyn", "samverkanskonferens"},
+      {2022, "Påbörja diskussioner ”HÖK efter 2024”", "workshop"},
+      {2023, "Samverkanskonferens med tema långsiktighet", "samverkanskonferens"},
+      {2023, "Workshop kommande sakområden", "workshop"},
+      {2023, "Dialogmöten ”HÖK efter 2024”", "dialogmote"},
+      {2024, "Samverkanskonferens med tema kvalitet", "samverkanskonferens"},
+      {2024, "Framtidsforum: remissdialog", "framtidsforum"},
+      {2024, "Enkätutskick parterna", null},
+      {2024, "Uppföljning HÖKs målbild 2024", "seminarium"},
+      {2024, "Publikation: metoder för samverkan (liten samverkansguide)", null},
+      {2024, "Ta fram kommunikationsplan", null},
+      {2024, "Sätta ihop ett informationspaket om HÖK", null},
+      {2024, "Lansering ny version av HÖK", null},
+      {2026, "Samverkanskonferens med tema delaktighet (demo)", "samverkanskonferens"},
+      {2026, "Dialogmöten om tillgänglighet (demo)", "dialogmote"},
+      {2026, "Utbildning i idéburet offentligt partnerskap (demo)", "utbildning"},
+      {2027, "Samverkanskonferens med tema tillit (demo)", "samverkanskonferens"},
+      {2027, "Framtidsforum om civil beredskap (demo)", "framtidsforum"}};
+
+  private static List<Tuple> plannedActivities() {
+    List<Tuple> out = new ArrayList<>();
+    for (int i = 0; i < PLANNED.length; i++) {
+      out.add(Tuple.of(PLANNED[i][0], PLANNED[i][1], PLANNED[i][2], i + 1));
+    }
+    return out;
+  }
+
+  /**
+   * Which planned activity each demo event carries out (by the event's Swedish title). The inspelsafton of February
+   * 2020 came before the plan, and the April 2024 workshop was added to it afterwards: both are "outside the plan".
+   */
+  private static final java.util.Map<String, String> CARRIES = java.util.Map.ofEntries(
+      java.util.Map.entry("Fördjupade samtal om den regionala utvecklingsstrategin",
+          "Fördjupade samtal om den Regionala Utvecklingsstrategin"),
+      java.util.Map.entry("Remissmöte om den regionala utvecklingsstrategin",
+          "Remissmöte om den Regionala utvecklingsstrategin"),
+      java.util.Map.entry("Dialogmöte mellan Region Hallands psykiatri och idéburna aktörer",
+          "Dialogmöten mellan Region Hallands psykiatri och idéburna aktörer"),
+      java.util.Map.entry("Samverkanskonferens med tema kunskapsdelning", "Samverkanskonferens med tema kunskapsdelning"),
+      java.util.Map.entry("Utbildningstillfälle: Idéburet offentligt partnerskap",
+          "Utbildningstillfälle Idéburet Offentligt Partnerskap"),
+      java.util.Map.entry("Rösträtten 100 år – demokrati i föreningslivet", "Uppmärksammande av rösträtten 100 år"),
+      java.util.Map.entry("Upphandling för idéburna organisationer", "Upphandling för idéburna"),
+      java.util.Map.entry("Samverkanskonferens med tema dialog: Starkare än förr!", "Samverkanskonferens med tema dialog"),
+      java.util.Map.entry("Workshop om kommande fokusområden", "Workshop kommande fokusområden"),
+      java.util.Map.entry("Avstämning av HÖKs målbild 2024", "Avstämning HÖKs målbild 2024"),
+      java.util.Map.entry("Workshop: HÖK efter 2024", "Påbörja diskussioner ”HÖK efter 2024”"),
+      java.util.Map.entry("Samverkanskonferens med tema öppenhet och insyn",
+          "Samverkanskonferens med tema öppenhet och insyn"),
+      java.util.Map.entry("Workshop om kommande sakområden", "Workshop kommande sakområden"),
+      java.util.Map.entry("Dialogmöte: HÖK efter 2024", "Dialogmöten ”HÖK efter 2024”"),
+      java.util.Map.entry("Samverkanskonferens med tema långsiktighet", "Samverkanskonferens med tema långsiktighet"),
+      java.util.Map.entry("Framtidsforum: remissdialog om ny version av HÖK", "Framtidsforum: remissdialog"),
+      java.util.Map.entry("Uppföljning av HÖKs målbild 2024", "Uppföljning HÖKs målbild 2024"),
+      java.util.Map.entry("Samverkanskonferens med tema kvalitet", "Samverkanskonferens med tema kvalitet"),
+      java.util.Map.entry("Samverkanskonferens med tema delaktighet", "Samverkanskonferens med tema delaktighet (demo)"),
+      java.util.Map.entry("Dialogmöte om fysisk tillgänglighet i Region Hallands lokaler",
+          "Dialogmöten om tillgänglighet (demo)"),
+      java.util.Map.entry("Digital utbildning: från idé till idéburet offentligt partnerskap",
+          "Utbildning i idéburet offentligt partnerskap (demo)"));
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Organisations. The parties: 27 signed HÖK at the ceremony on 14 May 2019 and three joined by October 2020 ("HÖK
+  // numera innefattar 30 organisationer"). The seeds name ten of them; the other twenty are invented and marked
+  // "(demo)", one of which left the agreement at the end of 2022. The non-signatories are authorities and national
+  // bodies the documents mention. Contact persons are invented; addresses are on example.org.
+
+  private static final java.time.LocalDate SIGNED = java.time.LocalDate.of(2019, 5, 14);
+
+  private static final Object[][] ORGANISATIONS = {
+      // name, sector, signatory since, signatory until, contact e-mail
+      {"Region Halland", "offentlig", SIGNED, null, "hok.regionhalland@example.org"},
+      {"Funktionshinderrådet Region Halland", "offentlig", SIGNED, null, "funktionshinderradet@example.org"},
+      {"Studieförbundet Sensus", "ideburen", SIGNED, null, "sensus.halland@example.org"},
+      {"RF-SISU Halland", "ideburen", SIGNED, null, "rf-sisu.halland@example.org"},
+      {"Riksteatern Halland", "ideburen", SIGNED, null, "riksteatern.halland@example.org"},
+      {"DHR Region Halland", "ideburen", SIGNED, null, "dhr.halland@example.org"},
+      {"ABF Halland", "ideburen", SIGNED, null, "abf.halland@example.org"},
+      {"Parasport Halland", "ideburen", SIGNED, null, "parasport.halland@example.org"},
+      {"Lokalt Ledd Utveckling Halland", "ideburen", SIGNED, null, "llu.halland@example.org"},
+      {"Rättighetscentrum Halland", "ideburen", SIGNED, null, "rattighetscentrum.halland@example.org"},
+      {"Föreningen Tillsammans Halmstad (demo)", "ideburen", SIGNED, null, "tillsammans.halmstad@example.org"},
+      {"Kustljus kulturförening (demo)", "ideburen", SIGNED, null, "kustljus@example.org"},
+      {"Grannstöd Varberg (demo)", "ideburen", SIGNED, null, "grannstod.varberg@example.org"},
+      {"Ungdomsrådet Hallandsås (demo)", "ideburen", SIGNED, null, "ungdomsradet@example.org"},
+      {"Seniorforum Falkenberg (demo)", "ideburen", SIGNED, null, "seniorforum@example.org"},
+      {"Föräldranätverket Laholm (demo)", "ideburen", SIGNED, null, "foraldranatverket@example.org"},
+      {"Studiecirkelförbundet Västkust (demo)", "ideburen", SIGNED, null, "studiecirkel.vastkust@example.org"},
+      {"Idrottsföreningen Ätran (demo)", "ideburen", SIGNED, null, "if.atran@example.org"},
+      {"Brobyggarna Kungsbacka (demo)", "ideburen", SIGNED, null, "brobyggarna@example.org"},
+      {"Hyltebygdens bygdeförening (demo)", "ideburen", SIGNED, null, "hyltebygden@example.org"},
+      {"Nyanländas röst Halland (demo)", "ideburen", SIGNED, null, "nyanlandas.rost@example.org"},
+      {"Funktionsrätt Nissadalen (demo)", "ideburen", SIGNED, null, "funktionsratt.nissadalen@example.org"},
+      {"Stödlinjen Vinga (demo)", "ideburen", SIGNED, null, "stodlinjen@example.org"},
+      {"Fritidsgårdarnas samverkan Halland (demo)", "ideburen", SIGNED, null, "fritidsgardarna@example.org"},
+      {"Naturskyddsgruppen Lagan (demo)", "ideburen", SIGNED, null, "naturgruppen.lagan@example.org"},
+      {"Sociala företag i samverkan (demo)", "ideburen", SIGNED, java.time.LocalDate.of(2022, 12, 31),
+          "sociala.foretag@example.org"},
+      {"Läsfrämjarna Halland (demo)", "ideburen", SIGNED, null, "lasframjarna@example.org"},
+      {"Digitalt stöd Halland (demo)", "ideburen", java.time.LocalDate.of(2019, 10, 1), null, "digitalt.stod@example.org"},
+      {"Mentorsnätverket Halland (demo)", "ideburen", java.time.LocalDate.of(2020, 3, 2), null, "mentorer@example.org"},
+      {"Kamratstödet Laholm (demo)", "ideburen", java.time.LocalDate.of(2020, 9, 15), null, "kamratstodet@example.org"},
+      {"Länsstyrelsen i Hallands län", "offentlig", null, null, "lansstyrelsen.halland@example.org"},
+      {"Halmstads kommun", "offentlig", null, null, "halmstad.kommun@example.org"},
+      {"Sveriges Kommuner och Regioner (SKR)", "offentlig", null, null, "skr.natverk@example.org"},
+      {"Myndigheten för ungdoms- och civilsamhällesfrågor (MUCF)", "offentlig", null, null,
+          "mucf.regionnatverk@example.org"},
+      {"Myndigheten för samhällsskydd och beredskap (MSB)", "offentlig", null, null, "msb.civilsamhalle@example.org"},
+      {"Folkhälsomyndigheten", "offentlig", null, null, "folkhalsomyndigheten@example.org"},
+      {"NOD – Nationellt organ för dialog och samråd", "ovrig", null, null, "nod.dialog@example.org"},
+      {"LSU – Sveriges ungdomsorganisationer", "ideburen", null, null, "lsu@example.org"},
+      {"Unionen", "ideburen", null, null, "unionen.civilsamhalle@example.org"}};
+
+  /** The parties' contact persons are invented, from the same names as the invented participants. */
+  private static List<Tuple> organisations() {
+    List<Tuple> out = new ArrayList<>();
+    for (int i = 0; i < ORGANISATIONS.length; i++) {
+      Object[] o = ORGANISATIONS[i];
+      boolean party = o[2] != null;
+      String contact = party ? FIRST_NAMES[(i * 11) % FIRST_NAMES.length] + " "
+          + LAST_NAMES[(i * 3 + 5) % LAST_NAMES.length] : null;
+      out.add(Tuple.wrap(Arrays.asList(o[0], o[1], party, o[2], o[3], contact, o[4])));
+    }
+    return out;
+  }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Venues: invented places and addresses with deliberately uneven accessibility, as in real life.

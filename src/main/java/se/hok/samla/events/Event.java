@@ -4,8 +4,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * An event as stored, with its venue (if any), action-plan year and sessions. A cancelled event may have the reason
- * ({@code cancelReason}) and the new date ({@code rescheduledTo}) its organiser gave.
+ * An event as stored, with its venue (if any), action-plan year, the planned activity it carries out and sessions. A
+ * cancelled event may have the reason ({@code cancelReason}) and the new date ({@code rescheduledTo}) its organiser gave.
  */
 public record Event(
     long id,
@@ -29,16 +29,8 @@ public record Event(
     List<EventSession> sessions,
     int reminderDays,
     String cancelReason,
-    java.time.LocalDate rescheduledTo) {
-
-  public Event(long id, EventKind kind, String titleSv, String titleEn, String descriptionSv, String descriptionEn,
-               OffsetDateTime startsAt, OffsetDateTime endsAt, Venue venue, String onlineUrl, int capacity, int seatsTaken,
-               OffsetDateTime registrationOpensAt, OffsetDateTime registrationClosesAt, EventStatus status, PlanYear planYear,
-               String organiserName, String organiserEmail, List<EventSession> sessions, int reminderDays) {
-    this(id, kind, titleSv, titleEn, descriptionSv, descriptionEn, startsAt, endsAt, venue, onlineUrl, capacity, seatsTaken,
-        registrationOpensAt, registrationClosesAt, status, planYear, organiserName, organiserEmail, sessions, reminderDays,
-        null, null);
-  }
+    java.time.LocalDate rescheduledTo,
+    PlannedActivity plannedActivity) {
 
   /** Held online only: no venue, a meeting link. There is no door, so no ticket to show at one. */
   public boolean onlineOnly() {

@@ -104,7 +104,16 @@ public final class EventApi {
   private void organisations(RoutingContext ctx) {
     events.organisations(ctx.queryParams().get("q"))
         .onSuccess(list -> Json.send(ctx, 200, Map.of("organisations", list.stream()
-            .map(o -> Map.of("id", o.id(), "name", o.name(), "sector", o.sector(), "signatory", o.signatory()))
+            .map(o -> {
+              Map<String, Object> m = new java.util.LinkedHashMap<>();
+              m.put("id", o.id());
+              m.put("name", o.name());
+              m.put("sector", o.sector());
+              m.put("signatory", o.signatory());
+              m.put("signatorySince", o.signatorySince() == null ? null : o.signatorySince().toString());
+              m.put("signatoryUntil", o.signatoryUntil() == null ? null : o.signatoryUntil().toString());
+              return m;
+            })
             .toList())))
         .onFailure(ctx::fail);
   }

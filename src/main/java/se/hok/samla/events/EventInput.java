@@ -20,7 +20,8 @@ public record EventInput(
     String title, String titleEn, String kind, String description, String descriptionEn,
     String startsAt, String endsAt, String venueId, String onlineUrl, String capacity,
     String registrationOpensAt, String registrationClosesAt, String year,
-    String organiserName, String organiserEmail, List<SessionInput> sessions, String reminderDays) {
+    String organiserName, String organiserEmail, List<SessionInput> sessions, String reminderDays,
+    String plannedActivityId) {
 
   public static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   static final int MAX_CAPACITY = 100_000;
@@ -44,7 +45,8 @@ public record EventInput(
       EventKind kind, String titleSv, String titleEn, String descriptionSv, String descriptionEn,
       OffsetDateTime startsAt, OffsetDateTime endsAt, Long venueId, String onlineUrl, int capacity,
       OffsetDateTime registrationOpensAt, OffsetDateTime registrationClosesAt, Integer year,
-      String organiserName, String organiserEmail, List<SessionData> sessions, int reminderDays) {}
+      String organiserName, String organiserEmail, List<SessionData> sessions, int reminderDays,
+      Long plannedActivityId) {}
 
   record SessionData(Long id, String titleSv, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt, int capacity,
                      String room) {}
@@ -63,7 +65,7 @@ public record EventInput(
         str(json.getValue("onlineUrl")), str(json.getValue("capacity")),
         str(json.getValue("registrationOpensAt")), str(json.getValue("registrationClosesAt")),
         str(json.getValue("year")), str(json.getValue("organiserName")), str(json.getValue("organiserEmail")),
-        sessions, str(json.getValue("reminderDays")));
+        sessions, str(json.getValue("reminderDays")), str(json.getValue("plannedActivityId")));
   }
 
   public static EventInput fromForm(MultiMap form) {
@@ -80,7 +82,8 @@ public record EventInput(
         form.get("descriptionEn"), form.get("startsAt"), form.get("endsAt"), form.get("venueId"),
         form.get("onlineUrl"), form.get("capacity"), form.get("registrationOpensAt"),
         form.get("registrationClosesAt"), form.get("year"), form.get("organiserName"),
-        form.get("organiserEmail"), sessions.stream().filter(s -> !s.blank()).toList(), form.get("reminderDays"));
+        form.get("organiserEmail"), sessions.stream().filter(s -> !s.blank()).toList(), form.get("reminderDays"),
+        form.get("plannedActivityId"));
   }
 
   /** The form's view of a stored event (times in Stockholm local time, as datetime-local fields want). */
@@ -93,7 +96,8 @@ public record EventInput(
         local(e.startsAt()), local(e.endsAt()), e.venue() == null ? null : String.valueOf(e.venue().id()),
         e.onlineUrl(), String.valueOf(e.capacity()), local(e.registrationOpensAt()),
         local(e.registrationClosesAt()), e.planYear() == null ? null : String.valueOf(e.planYear().year()),
-        e.organiserName(), e.organiserEmail(), sessions, String.valueOf(e.reminderDays()));
+        e.organiserName(), e.organiserEmail(), sessions, String.valueOf(e.reminderDays()),
+        e.plannedActivity() == null ? null : String.valueOf(e.plannedActivity().id()));
   }
 
   /** The sessions plus blank rows for new ones, for the form. */
@@ -150,6 +154,14 @@ public record EventInput(
     String orgName = checks.text("organiserName", organiserName, false, 200);
     String orgEmail = checks.email("organiserEmail", organiserEmail, false);
     Integer reminder = checks.wholeNumber("reminderDays", reminderDays, false, 0, 60);
+    Long activity = null;
+    if (!isBlank(plannedActivityId)) {
+      try {
+        activity = Long.parseLong(plannedActivityId.strip());
+      } catch (NumberFormatException e) {
+        checks.add("plannedActivityId", "error.event.activityUnknown");
+      }
+    }
 
     List<SessionData> sessionData = new ArrayList<>();
     for (int i = 0; i < sessions.size(); i++) {
@@ -185,7 +197,7 @@ public record EventInput(
     }
     checks.throwIfAny();
     return new Data(eventKind, titleSv, cleanTitleEn, descSv == null ? "" : descSv, descEn, start, end, venue, url,
-        cap, opens, closes, planYear, orgName, orgEmail, sessionData, reminder == null ? 2 : reminder);
+        cap, opens, closes, planYear, orgName, orgEmail, sessionData, reminder == null ? 2 : reminder, activity);
   }
 
   static OffsetDateTime time(FieldChecks checks, String field, String value, boolean required) {

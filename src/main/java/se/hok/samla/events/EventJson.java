@@ -35,6 +35,8 @@ public record EventJson(
     String organiserEmail,
     List<SessionJson> sessions,
     int reminderDays,
+    Long plannedActivityId,
+    String plannedActivity,
     String url) {
 
   public record VenueJson(long id, String name, String address, Accessibility accessibility) {
@@ -70,7 +72,8 @@ public record EventJson(
         e.organiserName(), e.organiserEmail(),
         e.sessions().stream().map(s -> new SessionJson(s.id(), s.titleSv(), s.titleEn(), local(s.startsAt()),
             local(s.endsAt()), s.capacity(), s.seatsLeft(), s.room())).toList(),
-        e.reminderDays(), publicUrl + "/evenemang/" + e.id());
+        e.reminderDays(), e.plannedActivity() == null ? null : e.plannedActivity().id(),
+        e.plannedActivity() == null ? null : e.plannedActivity().title(), publicUrl + "/evenemang/" + e.id());
   }
 
   static OffsetDateTime local(OffsetDateTime t) {

@@ -32,10 +32,13 @@ public final class EventService {
       e.organiser_name, e.organiser_email, e.reminder_days, e.cancel_reason, e.rescheduled_to,
       v.id as v_id, v.name as v_name, v.address as v_address, v.step_free_entrance, v.hearing_loop,
       v.accessible_toilet, v.disabled_parking, v.accessibility_notes,
-      y.year as y_year, y.theme as y_theme, y.focus_area as y_focus_area
+      y.year as y_year, y.theme as y_theme, y.focus_area as y_focus_area,
+      a.id as a_id, a.plan_year as a_year, a.title as a_title, a.kind as a_kind, a.target as a_target,
+      a.notes as a_notes, a.position as a_position
       from event e
       left join venue v on v.id = e.venue_id
       left join action_plan_year y on y.year = e.plan_year
+      left join planned_activity a on a.id = e.planned_activity_id
       """;
 
   /** How long a change notice waits for more edits of the same event before it is sent (see {@link ChangeNotices}). */
@@ -104,16 +107,16 @@ public final class EventService {
   /** Creates a draft; whoever creates it is its organiser (event_staff), in the same transaction. */
   public Future<Event> create(EventInput input, long staffId) {
     return validated(input).compose(d -> pool.withTransaction(conn -> checkReferences(conn, d)
-        .compose(v -> conn.preparedQuery("""
+        .compose(year -> conn.preparedQuery("""
                 insert into event (kind, title_sv, title_en, description_sv, description_en, starts_at, ends_at,
                   venue_id, online_url, capacity, registration_opens_at, registration_closes_at, plan_year,
-                  organiser_name, organiser_email, created_by, reminder_days)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                  organiser_name, organiser_email, created_by, reminder_days, planned_activity_id)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                 returning id""")
             .execute(Tuple.from(new Object[] {d.kind().code(), d.titleSv(), d.titleEn(), d.descriptionSv(),
                 d.descriptionEn(), d.startsAt(), d.endsAt(), d.venueId(), d.onlineUrl(), d.capacity(),
-                d.registrationOpensAt(), d.registrationClosesAt(), d.year(), d.organiserName(),
-                d.organiserEmail(), staffId, d.reminderDays()})))
+                d.registrationOpensAt(), d.registrationClosesAt(), year, d.organiserName(),
+                d.organiserEmail(), staffId, d.reminderDays(), d.plannedActivityId()})))
         .compose(rows -> {
           long id = rows.iterator().next().getLong("id");
           return insertSessions(conn, id, d.sessions())
@@ -156,8 +159,10 @@ public final class EventService {
     FieldChecks checks = FieldChecks.forForm("event");
     String cleanNote = checks.text("changeNote", note, false, NOTE_MAX);
     return validated(input, checks).compose(d -> pool.withTransaction(conn -> lockForChange(conn, id)
-        .compose(current -> checkReferences(conn, d).map(current))
-        .compose(current -> {
+        .compose(current -> checkReferences(conn, d).map(year -> Map.entry(current, java.util.Optional.ofNullable(year))))
+        .compose(found -> {
+          Event current = found.getKey();
+          Integer year = found.getValue().orElse(null);
           if (d.capacity() < current.seatsTaken()) {
             throw se.hok.samla.web.ValidationException.of("capacity", "error.event.capacityBelowTaken", current.seatsTaken());
           }
@@ -191,19 +196,21 @@ public final class EventService {
                   update event set kind = $2, title_sv = $3, title_en = $4, description_sv = $5, description_en = $6,
                     starts_at = $7, ends_at = $8, venue_id = $9, online_url = $10, capacity = $11,
                     registration_opens_at = $12, registration_closes_at = $13, plan_year = $14,
-                    organiser_name = $15, organiser_email = $16, reminder_days = $17,
+                    organiser_name = $15, organiser_email = $16, reminder_days = $17, planned_activity_id = $18,
                     reminder_queued_at = case when starts_at = $7 and reminder_days = $17 then reminder_queued_at end,
                     updated_at = now()
                   where id = $1""")
               .execute(Tuple.from(new Object[] {id, d.kind().code(), d.titleSv(), d.titleEn(), d.descriptionSv(),
                   d.descriptionEn(), d.startsAt(), d.endsAt(), d.venueId(), d.onlineUrl(), d.capacity(),
-                  d.registrationOpensAt(), d.registrationClosesAt(), d.year(), d.organiserName(),
-                  d.organiserEmail(), d.reminderDays()}))
+                  d.registrationOpensAt(), d.registrationClosesAt(), year, d.organiserName(),
+                  d.organiserEmail(), d.reminderDays(), d.plannedActivityId()}))
               .compose(v -> removed.isEmpty() ? Future.succeededFuture() : conn
                   .preparedQuery("delete from event_session where event_id = $1 and id = any($2)")
                   .execute(Tuple.tuple().addLong(id).addArrayOfLong(removed.toArray(Long[]::new))).mapEmpty())
               .compose(v -> updateSessions(conn, d.sessions().stream().filter(s -> s.id() != null).toList()))
               .compose(v -> insertSessions(conn, id, d.sessions().stream().filter(s -> s.id() == null).toList()))
+              // Another plan year or start may put the event in another period: its participants' keys follow.
+              .compose(v -> ParticipantKeys.refreshEvent(conn, id))
               .compose(v -> find(conn, id))
               .map(Optional::orElseThrow)
               .compose(after -> ChangeNotices.tell(conn, current, after, cleanNote, changeNoticeDelay,
@@ -291,14 +298,16 @@ public final class EventService {
   public Future<List<Organisation>> organisations(String search) {
     String q = search == null ? "" : search.strip();
     return pool.preparedQuery("""
-            select id, name, sector, signatory, contact_email from organisation
+            select id, name, sector, signatory, signatory_since, signatory_until from organisation
             where accepted_at is not null and ($1 = '' or name ilike '%' || $1 || '%')
             order by lower(name) limit 200""")
         .execute(Tuple.of(q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")))
         .map(rows -> {
           List<Organisation> out = new ArrayList<>();
+          // The public's view: no contact person.
           rows.forEach(r -> out.add(new Organisation(r.getLong("id"), r.getString("name"), r.getString("sector"),
-              r.getBoolean("signatory"), r.getString("contact_email"))));
+              r.getBoolean("signatory"), r.getLocalDate("signatory_since"), r.getLocalDate("signatory_until"), null,
+              null)));
           return out;
         });
   }
@@ -312,8 +321,12 @@ public final class EventService {
         });
   }
 
-  /** Venue and plan year must exist; reported as field errors, not as a database failure. */
-  private static Future<Void> checkReferences(SqlConnection conn, EventInput.Data d) {
+  /**
+   * Venue, plan year and planned activity must exist, and the activity must be of the event's year; reported as field
+   * errors, not as a database failure. Returns the plan year to store (an event linked to an activity without a year
+   * of its own takes the activity's).
+   */
+  private static Future<Integer> checkReferences(SqlConnection conn, EventInput.Data d) {
     return conn.preparedQuery("select (select count(*) from venue where id = $1) as venues, "
             + "(select count(*) from action_plan_year where year = $2) as years")
         .execute(Tuple.of(d.venueId(), d.year()))
@@ -328,7 +341,8 @@ public final class EventService {
           }
           checks.throwIfAny();
           return null;
-        });
+        })
+        .compose(v -> ActionPlan.checkActivity(conn, d.plannedActivityId(), d.year()));
   }
 
   private static Future<Event> lockForChange(SqlConnection conn, long id) {
@@ -402,12 +416,15 @@ public final class EventService {
         r.getBoolean("accessible_toilet"), r.getBoolean("disabled_parking"), r.getString("accessibility_notes"));
     PlanYear year = r.getInteger("y_year") == null ? null
         : new PlanYear(r.getInteger("y_year"), r.getString("y_theme"), r.getString("y_focus_area"));
+    PlannedActivity activity = r.getLong("a_id") == null ? null : new PlannedActivity(r.getLong("a_id"),
+        r.getInteger("a_year"), r.getString("a_title"), r.getString("a_kind"), r.getString("a_target"),
+        r.getString("a_notes"), r.getInteger("a_position"));
     return new Event(r.getLong("id"), EventKind.parse(r.getString("kind")), r.getString("title_sv"),
         r.getString("title_en"), r.getString("description_sv"), r.getString("description_en"),
         r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), venue, r.getString("online_url"),
         r.getInteger("capacity"), r.getInteger("seats_taken"), r.getOffsetDateTime("registration_opens_at"),
         r.getOffsetDateTime("registration_closes_at"), EventStatus.parse(r.getString("status")), year,
         r.getString("organiser_name"), r.getString("organiser_email"), List.copyOf(sessions), r.getInteger("reminder_days"),
-        r.getString("cancel_reason"), r.getLocalDate("rescheduled_to"));
+        r.getString("cancel_reason"), r.getLocalDate("rescheduled_to"), activity);
   }
 }

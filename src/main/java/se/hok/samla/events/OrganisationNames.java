@@ -39,13 +39,6 @@ public final class OrganisationNames {
         });
   }
 
-  /** Accepts a waiting name: from now on it is in the public lists and counted under its own name and sector. */
-  public Future<Boolean> accept(long id) {
-    return pool.preparedQuery("update organisation set accepted_at = now() where id = $1 and accepted_at is null")
-        .execute(Tuple.of(id))
-        .map(rows -> rows.rowCount() == 1);
-  }
-
   /** Whether an organisation by this name (in any letter case) exists, accepted or not. */
   public Future<Boolean> known(String name) {
     return pool.preparedQuery("select exists (select 1 from organisation where lower(name) = lower($1))")

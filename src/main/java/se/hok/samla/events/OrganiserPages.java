@@ -23,15 +23,17 @@ import se.hok.samla.web.ValidationException;
 /** The organiser's back office for events, sessions and venues. */
 public final class OrganiserPages {
   private final EventService events;
+  private final ActionPlan plan;
   private final StaffAuth auth;
   private final EventAccess access;
   private final ParticipantCounts participants;
   private final Templates templates;
   private final Clock clock;
 
-  public OrganiserPages(EventService events, StaffAuth auth, EventAccess access, ParticipantCounts participants,
-                        Templates templates, Clock clock) {
+  public OrganiserPages(EventService events, ActionPlan plan, StaffAuth auth, EventAccess access,
+                        ParticipantCounts participants, Templates templates, Clock clock) {
     this.events = events;
+    this.plan = plan;
     this.auth = auth;
     this.access = access;
     this.participants = participants;
@@ -119,7 +121,7 @@ public final class OrganiserPages {
 
   private void newForm(RoutingContext ctx) {
     EventInput blank = new EventInput(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, StaffAuth.current(ctx).name(), StaffAuth.current(ctx).email(), java.util.List.of(), "2");
+        null, StaffAuth.current(ctx).name(), StaffAuth.current(ctx).email(), java.util.List.of(), "2", null);
     renderForm(ctx, 200, null, blank, null, Map.of());
   }
 
@@ -225,7 +227,7 @@ public final class OrganiserPages {
   private void renderForm(RoutingContext ctx, int status, Event event, EventInput input, String changeNote,
                           Map<String, String> errors) {
     Lang lang = Lang.of(ctx);
-    Future.all(events.venues(), events.planYears()).compose(all -> {
+    Future.all(events.venues(), events.planYears(), plan.activities()).compose(all -> {
       Map<String, Object> model = new HashMap<>();
       model.put("event", event == null ? null : EventView.of(event, lang, OffsetDateTime.now(clock)));
       model.put("input", input);
@@ -233,6 +235,11 @@ public final class OrganiserPages {
       model.put("errors", errors);
       model.put("venues", all.resultAt(0));
       model.put("years", all.resultAt(1));
+      List<PlannedActivity> activities = all.resultAt(2);
+      model.put("activityYears", activities.stream()
+          .collect(java.util.stream.Collectors.groupingBy(PlannedActivity::year, java.util.TreeMap::new,
+              java.util.stream.Collectors.toList()))
+          .entrySet().stream().map(e -> Map.of("year", e.getKey(), "activities", e.getValue())).toList());
       model.put("kinds", EventPages.kindCodes());
       model.put("saved", ctx.queryParams().contains("saved"));
       model.put("published", ctx.queryParams().contains("published"));

@@ -83,8 +83,9 @@ public final class ReportApi {
       totals.put("walkIns", t.walkIns());
       totals.put("attendanceRate", t.attendanceRate());
       totals.put("organisations", t.organisations());
-      totals.put("people", t.people());
-      totals.put("unlinkedAttendances", t.unlinked());
+      Participation.People people = p.people();
+      totals.put("people", few(people.people()));
+      totals.put("unlinkedAttendances", people.unlinked());
       body.put("totals", totals);
       body.put("eventsByKind", p.eventsByKind());
       body.put("sectors", p.sectors().stream().map(s -> {
@@ -112,12 +113,58 @@ public final class ReportApi {
       Map<String, Object> breadth = new LinkedHashMap<>();
       breadth.put("organisationsTwoOrMoreKinds", b.organisationsTwoKinds());
       breadth.put("organisationsTwoOrMoreEvents", b.organisationsTwoEvents());
-      breadth.put("people", b.people());
-      breadth.put("peopleTwoOrMoreKinds", b.peopleTwoKinds());
-      breadth.put("peopleTwoOrMoreEvents", b.peopleTwoEvents());
-      breadth.put("unlinkedAttendances", b.unlinked());
+      breadth.put("people", few(people.people()));
+      breadth.put("peopleTwoOrMoreKinds", few(people.twoKinds()));
+      breadth.put("peopleTwoOrMoreEvents", few(people.twoEvents()));
+      breadth.put("unlinkedAttendances", people.unlinked());
       body.put("breadth", breadth);
+      Map<String, Object> across = new LinkedHashMap<>();
+      across.put("keptAtClosing", people.kept());
+      across.put("people", few(people.people()));
+      across.put("firstTimers", few(people.firstTimers()));
+      across.put("returning", few(people.returning()));
+      across.put("cameAgainNextYear", few(people.cameAgainNextYear()));
+      boolean hidden = people.cameAgainNextYear() != null && few(people.cameAgainNextYear()) == null;
+      across.put("cameAgainNextYearShare", hidden ? null : people.cameAgainShare());
+      across.put("ratingsByBreadth", Map.of("oneKind", ratings(people.ratingsOneKind()),
+          "twoOrMoreKinds", ratings(people.ratingsTwoKinds())));
+      body.put("people", across);
+      body.put("plan", p.planRows().stream().map(ReportApi::planRow).toList());
       Json.send(ctx, 200, body);
     }).onFailure(ctx::fail);
+  }
+
+  /** A count of people as the API gives it: null for 1 or 2 (the pages' "< 3"), so that nobody can be pointed at. */
+  static Long few(Long n) {
+    return n != null && n > 0 && n < EventReport.NeedCount.SMALL ? null : n;
+  }
+
+  /** A group's ratings; fewer than 3 answers say only that ("fewerThanThree"), nothing of what they were. */
+  private static Map<String, Object> ratings(Ratings r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    boolean few = r.answers() > 0 && r.answers() < EventReport.NeedCount.SMALL;
+    m.put("answers", few ? null : r.answers());
+    m.put("fewerThanThree", few);
+    m.put("mean", few ? null : r.mean());
+    m.put("counts", few ? null : r.counts());
+    return m;
+  }
+
+  private static Map<String, Object> planRow(Participation.PlanRow row) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", row.statusCode());
+    m.put("plannedActivityId", row.activity() == null ? null : row.activity().id());
+    m.put("plannedActivity", row.activity() == null ? null : row.activity().title());
+    m.put("kind", row.activity() == null ? null : row.activity().kind());
+    m.put("target", row.activity() == null ? null : row.activity().target());
+    Participation.HeldEvent e = row.event();
+    Participation.Upcoming u = row.upcoming();
+    m.put("eventId", e != null ? Long.valueOf(e.id()) : u != null ? Long.valueOf(u.id()) : null);
+    m.put("event", e != null ? e.titleSv() : u != null ? u.titleSv() : null);
+    m.put("startsAt", e != null ? e.startsAt() : u != null ? u.startsAt() : null);
+    m.put("attendances", e == null || !e.attendanceRecorded() ? null : e.attendances());
+    m.put("organisations", e == null ? null : e.organisations());
+    m.put("attendanceRate", e == null ? null : e.attendanceRate());
+    return m;
   }
 }

@@ -87,6 +87,8 @@ public final class ReportPages {
         model.put("p", p);
         model.put("heading", heading(choice.scope(), lang));
         model.put("attendanceNote", ReportTables.attendanceUnrecordedNote(p.totals(), lang));
+        model.put("planSummary", choice.scope().isPlanYear() ? ReportTables.planSummary(p, lang) : "");
+        model.put("peopleNote", ReportTables.peopleNote(p, lang));
         model.put("query", choice.query());
         Map<String, ReportTable> tables = new LinkedHashMap<>();
         ReportTables.SCOPE_TABLES.forEach(id -> tables.put(id, ReportTables.scope(id, p, trend, lang)));
@@ -120,7 +122,7 @@ public final class ReportPages {
   }
 
   private static String heading(Scope scope, Lang lang) {
-    if (scope.isYear()) {
+    if (scope.isPlanYear()) {
       return Messages.get(lang, "followup.heading.year", String.valueOf(scope.year()));
     }
     return Messages.get(lang, "followup.heading.period", scope.from().toString(), scope.to().toString());
@@ -321,11 +323,11 @@ public final class ReportPages {
 
     /** The query string that asks for this scope again, for export links. */
     public String query() {
-      return scope.isYear() ? "?ar=" + scope.year() : "?fran=" + scope.from() + "&till=" + scope.to();
+      return scope.isPlanYear() ? "?ar=" + scope.year() : "?fran=" + scope.from() + "&till=" + scope.to();
     }
 
     String fileSuffix() {
-      return scope.isYear() ? String.valueOf(scope.year()) : scope.from() + "--" + scope.to();
+      return scope.isPlanYear() ? String.valueOf(scope.year()) : scope.from() + "--" + scope.to();
     }
 
     private static LocalDate date(String text, String field, Map<String, String> errors, Lang lang) {

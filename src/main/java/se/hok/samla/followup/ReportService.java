@@ -12,14 +12,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.HashSet;
+import java.util.Set;
+import se.hok.samla.events.ActionPlan;
 import se.hok.samla.events.EventService;
+import se.hok.samla.events.KeptPeople;
 import se.hok.samla.events.Organisation;
+import se.hok.samla.events.PlanPeriod;
 import se.hok.samla.events.PlanYear;
+import se.hok.samla.events.PlannedActivity;
 import se.hok.samla.web.NotFoundException;
 
 /**
- * Every query of the follow-up: aggregates over registrations, admissions (table checkin) and feedback ratings.
- * Reads only; nothing here changes data.
+ * Every query of the follow-up: aggregates over registrations, admissions (table checkin) and feedback ratings, and
+ * the action plan through its owner ({@link ActionPlan}). Reads only; nothing here changes data.
  */
 public final class ReportService {
   /** Attended: at least one admission that was not undone, to the event itself or to a session (view attendance). */
@@ -30,11 +38,13 @@ public final class ReportService {
 
   private final Pool pool;
   private final EventService events;
+  private final ActionPlan plan;
   private final Clock clock;
 
-  public ReportService(Pool pool, EventService events, Clock clock) {
+  public ReportService(Pool pool, EventService events, ActionPlan plan, Clock clock) {
     this.pool = pool;
     this.events = events;
+    this.plan = plan;
     this.clock = clock;
   }
 
@@ -175,100 +185,217 @@ public final class ReportService {
         .orElseGet(() -> Future.failedFuture(new NotFoundException("plan year " + year))));
   }
 
-  /** Participation in the events held in the scope. A plan year the action plan lacks is a 404. */
+  /**
+   * Participation in the events held in the scope. A plan year the action plan lacks is a 404. A plan year's people
+   * are counted across the years of its period (first-timers, who came again next year), or are the counts kept when
+   * its period was closed.
+   */
   public Future<Participation> participation(Scope scope) {
-    Future<Optional<PlanYear>> plan = scope.isYear() ? planYear(scope.year()).map(Optional::of)
-        : Future.succeededFuture(Optional.empty());
-    return plan.compose(p -> participations(scope).map(list -> {
-      Participation found = list.get(0);
-      return new Participation(scope, p.orElse(null), found.totals(), found.events(), found.eventsByKind(),
-          found.sectors(), found.organisations(), found.silentSignatories(), found.breadth());
-    }));
+    if (scope.isPlanYear()) {
+      return Future.all(planYear(scope.year()), plan.periods(), plan.kept()).compose(all -> {
+        PlanYear year = all.resultAt(0);
+        List<PlanPeriod> periods = all.resultAt(1);
+        Optional<PlanPeriod> period = periods.stream().filter(p -> p.contains(year.year())).findFirst();
+        int first = period.map(PlanPeriod::firstYear).orElse(year.year());
+        int last = period.map(PlanPeriod::lastYear).orElse(year.year());
+        return planYears(first, last, List.of(year), periods, all.resultAt(2)).map(list -> list.get(0));
+      });
+    }
+    return datePeriod(scope);
   }
 
   /** One participation per plan year that has held events, oldest first: the trend over the years. */
   public Future<List<Participation>> trend() {
-    return Future.all(planYears(), participations(null)).map(all -> {
+    return Future.all(planYears(), plan.periods(), plan.kept()).compose(all -> {
       List<PlanYear> years = all.resultAt(0);
-      List<Participation> perYear = all.resultAt(1);
-      return perYear.stream()
-          .map(p -> new Participation(p.scope(),
-              years.stream().filter(y -> y.year() == p.scope().year()).findFirst().orElse(null), p.totals(),
-              p.events(), p.eventsByKind(), p.sectors(), p.organisations(), p.silentSignatories(), p.breadth()))
-          .toList();
+      if (years.isEmpty()) {
+        return Future.succeededFuture(List.<Participation>of());
+      }
+      return planYears(years.get(0).year(), years.get(years.size() - 1).year(), years, all.resultAt(1),
+          all.resultAt(2))
+          .map(list -> list.stream().filter(p -> p.totals().events() > 0).toList());
     });
   }
 
-  /** With a scope: one participation for it. Without: one per plan year with held events (the trend). */
-  private Future<List<Participation>> participations(Scope scope) {
+  /**
+   * The person-level figures of a period's years, counted from the keys on the closing's connection: what closing the
+   * period keeps ({@link ActionPlan#close}).
+   */
+  public Future<List<KeptPeople>> keptPeople(SqlConnection conn, int firstYear, int lastYear) {
+    PlanPeriod period = new PlanPeriod(0, "", firstYear, lastYear, null);
+    return heldInYears(conn, firstYear, lastYear).map(found -> {
+      List<KeptPeople> out = new ArrayList<>();
+      Map<Integer, Set<String>> persons = Participation.personsByYear(found.held(), found.rows());
+      for (int y = firstYear; y <= lastYear; y++) {
+        int year = y;
+        List<Participation.HeldEvent> held = found.held().stream().filter(e -> e.planYear() == year).toList();
+        if (held.isEmpty()) {
+          continue;
+        }
+        Participation.People p = Participation.of(Scope.planYear(year), null, held, found.rows(), found.organisations(),
+            Map.of()).people();
+        p = acrossYears(p, year, Optional.of(period), persons, found.held());
+        out.add(new KeptPeople(year, p.people(), p.twoKinds(), p.twoEvents(), p.firstTimers(), p.cameAgainNextYear(),
+            p.unlinked(), p.ratingsOneKind().counts(), p.ratingsTwoKinds().counts()));
+      }
+      return out;
+    });
+  }
+
+  /** The plan years wanted (among first to last), each counted with the held events of the years first to last. */
+  private Future<List<Participation>> planYears(int first, int last, List<PlanYear> wanted, List<PlanPeriod> periods,
+                                                Map<Integer, KeptPeople> kept) {
+    Future<Found> found = heldInYears(pool, first, last);
+    Future<List<PlannedActivity>> activities = plan.activities(first, last);
+    Future<List<Participation.Upcoming>> upcoming = upcoming(first, last);
+    return Future.all(found, activities, upcoming).compose(all -> {
+      Found f = found.result();
+      return ratings(f.held().stream().map(Participation.HeldEvent::id).toList()).map(ratings -> {
+        Map<Integer, Set<String>> persons = Participation.personsByYear(f.held(), f.rows());
+        List<Participation> out = new ArrayList<>();
+        for (PlanYear year : wanted) {
+          List<Participation.HeldEvent> held = f.held().stream().filter(e -> e.planYear() == year.year()).toList();
+          Participation p = Participation.of(Scope.planYear(year.year()), year, held, f.rows(), f.organisations(),
+              ratings);
+          Optional<PlanPeriod> period = periods.stream().filter(pp -> pp.contains(year.year())).findFirst();
+          KeptPeople k = period.filter(PlanPeriod::closed).map(pp -> kept.get(year.year())).orElse(null);
+          Participation.People people = k != null ? kept(k)
+              : acrossYears(p.people(), year.year(), period, persons, f.held());
+          List<PlannedActivity> planned = activities.result().stream().filter(a -> a.year() == year.year()).toList();
+          out.add(p.with(year, people, Participation.planRows(planned, p.events(), upcoming.result(), true)));
+        }
+        return out;
+      });
+    });
+  }
+
+  /** The events that started in a period of dates; no figures across years (those belong to plan years). */
+  private Future<Participation> datePeriod(Scope scope) {
     OffsetDateTime now = OffsetDateTime.now(clock);
-    Tuple params = Tuple.tuple().addOffsetDateTime(now);
-    String where;
-    if (scope == null) {
-      where = "e.plan_year is not null";
-    } else if (scope.isYear()) {
-      where = "e.plan_year = $2";
-      params.addInteger(scope.year());
-    } else {
-      where = "e.starts_at >= $2 and e.starts_at < $3";
-      params.addOffsetDateTime(scope.fromInstant()).addOffsetDateTime(scope.toInstantExclusive());
-    }
-    String held = " from event e where e.status = 'published' and e.starts_at < $1 and " + where;
-    Future<List<Participation.HeldEvent>> events = pool.preparedQuery(
-            "select e.id, e.kind, e.title_sv, e.title_en, e.starts_at, e.plan_year" + held + " order by e.starts_at, e.id")
-        .execute(params)
-        .map(rows -> {
-          List<Participation.HeldEvent> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Participation.HeldEvent(r.getLong("id"), r.getString("kind"),
-              r.getString("title_sv"), r.getString("title_en"), r.getOffsetDateTime("starts_at"),
-              r.getInteger("plan_year"), 0, 0, 0, 0, Ratings.NONE)));
-          return out;
-        });
-    Future<List<Participation.Attendance>> attendances = pool.preparedQuery(
-            "select r.event_id, r.status, r.source, r.organisation_id,"
-                // A walk-in without an address is a person of their own.
-                + " case when r.erased_at is null then coalesce(lower(r.email), r.id::text) end as person, " + ADMITTED + " as attended"
-                + " from registration r where r.event_id in (select e.id" + held + ")")
-        .execute(params)
-        .map(rows -> {
-          List<Participation.Attendance> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Participation.Attendance(r.getLong("event_id"), r.getString("status"),
-              r.getString("source"), r.getLong("organisation_id"), r.getString("person"), r.getBoolean("attended"))));
-          return out;
-        });
-    return Future.all(events, attendances, organisations())
+    Tuple params = Tuple.tuple().addOffsetDateTime(now).addOffsetDateTime(scope.fromInstant())
+        .addOffsetDateTime(scope.toInstantExclusive());
+    String held = " from event e where e.status = 'published' and e.starts_at < $1 and e.starts_at >= $2"
+        + " and e.starts_at < $3";
+    return Future.all(held(pool, held, params), attendances(pool, held, params), organisations(pool),
+            plan.activities(scope.from().getYear(), scope.to().getYear()))
         .compose(all -> {
           List<Participation.HeldEvent> list = all.resultAt(0);
           return ratings(list.stream().map(Participation.HeldEvent::id).toList()).map(ratings -> {
-            List<Participation.Attendance> rows = all.resultAt(1);
-            List<Organisation> orgs = all.resultAt(2);
-            if (scope != null) {
-              return List.of(Participation.of(scope, null, list, rows, orgs, ratings));
-            }
-            Map<Integer, List<Participation.HeldEvent>> byYear = new java.util.TreeMap<>();
-            list.forEach(e -> byYear.computeIfAbsent(e.planYear(), y -> new ArrayList<>()).add(e));
-            List<Participation> out = new ArrayList<>();
-            byYear.forEach((year, held1) -> out.add(
-                Participation.of(Scope.planYear(year), null, held1, rows, orgs, ratings)));
-            return out;
+            Participation p = Participation.of(scope, null, list, all.resultAt(1), all.resultAt(2), ratings);
+            return p.with(null, p.people(), Participation.planRows(all.resultAt(3), p.events(), List.of(), false));
           });
         });
   }
 
+  /** What the scope's queries found: the held events, their registrations, every organisation. */
+  private record Found(List<Participation.HeldEvent> held, List<Participation.Attendance> rows,
+                       List<Organisation> organisations) {}
+
+  private Future<Found> heldInYears(SqlClient db, int first, int last) {
+    Tuple params = Tuple.tuple().addOffsetDateTime(OffsetDateTime.now(clock)).addInteger(first).addInteger(last);
+    String held = " from event e where e.status = 'published' and e.starts_at < $1 and e.plan_year between $2 and $3";
+    Future<List<Participation.HeldEvent>> events = held(db, held, params);
+    Future<List<Participation.Attendance>> rows = attendances(db, held, params);
+    Future<List<Organisation>> orgs = organisations(db);
+    return Future.all(events, rows, orgs).map(all -> new Found(events.result(), rows.result(), orgs.result()));
+  }
+
+  private static Future<List<Participation.HeldEvent>> held(SqlClient db, String held, Tuple params) {
+    return db.preparedQuery("select e.id, e.kind, e.title_sv, e.title_en, e.starts_at, e.plan_year,"
+            + " e.planned_activity_id" + held + " order by e.starts_at, e.id")
+        .execute(params)
+        .map(rows -> {
+          List<Participation.HeldEvent> out = new ArrayList<>();
+          rows.forEach(r -> out.add(Participation.HeldEvent.found(r.getLong("id"), r.getString("kind"),
+              r.getString("title_sv"), r.getString("title_en"), r.getOffsetDateTime("starts_at"),
+              r.getInteger("plan_year"), r.getLong("planned_activity_id"))));
+          return out;
+        });
+  }
+
   /**
-   * Every organisation, however many (EventService.organisations is a search with a limit). A name typed on the
-   * public form that no organiser has accepted yet counts as sector "other" and has no name here (so no report
-   * shows it).
+   * The registrations of the held events. A person is their participant key; outside any period, their address while
+   * it exists; else nobody that can be linked (null).
    */
-  private Future<List<Organisation>> organisations() {
-    return pool.query("select id, case when accepted_at is not null then name end as name,"
+  private static Future<List<Participation.Attendance>> attendances(SqlClient db, String held, Tuple params) {
+    return db.preparedQuery("select r.event_id, r.status, r.source, r.organisation_id,"
+            + " case when r.participant_key is not null then 'k' || encode(r.participant_key, 'hex')"
+            + " when r.erased_at is null and r.email is not null then 'e' || lower(r.email) end as person, "
+            + ADMITTED + " as attended,"
+            + " (select f.rating from feedback f where f.registration_id = r.id) as rating"
+            + " from registration r where r.event_id in (select e.id" + held + ")")
+        .execute(params)
+        .map(rows -> {
+          List<Participation.Attendance> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Participation.Attendance(r.getLong("event_id"), r.getString("status"),
+              r.getString("source"), r.getLong("organisation_id"), r.getString("person"), r.getBoolean("attended"),
+              r.getInteger("rating"))));
+          return out;
+        });
+  }
+
+  /** Published events linked to planned activities of the years that have not started yet. */
+  private Future<List<Participation.Upcoming>> upcoming(int first, int last) {
+    return pool.preparedQuery("""
+            select e.id, e.planned_activity_id, e.title_sv, e.title_en, e.starts_at from event e
+            join planned_activity a on a.id = e.planned_activity_id
+            where e.status = 'published' and e.starts_at >= $1 and a.plan_year between $2 and $3
+            order by e.starts_at""")
+        .execute(Tuple.of(OffsetDateTime.now(clock), first, last))
+        .map(rows -> {
+          List<Participation.Upcoming> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Participation.Upcoming(r.getLong("id"), r.getLong("planned_activity_id"),
+              r.getString("title_sv"), r.getString("title_en"), r.getOffsetDateTime("starts_at"))));
+          return out;
+        });
+  }
+
+  /**
+   * First-timers and who came again next year, within the period of the year: the keys of different periods are made
+   * under different secrets and never match, so people are never followed from one period into the next.
+   */
+  private static Participation.People acrossYears(Participation.People people, int year, Optional<PlanPeriod> period,
+                                                  Map<Integer, Set<String>> persons,
+                                                  List<Participation.HeldEvent> held) {
+    if (period.isEmpty()) {
+      return people;
+    }
+    PlanPeriod p = period.get();
+    Set<String> thisYear = persons.getOrDefault(year, Set.of());
+    Set<String> earlier = new HashSet<>();
+    for (int y = p.firstYear(); y < year; y++) {
+      earlier.addAll(persons.getOrDefault(y, Set.of()));
+    }
+    long firstTimers = thisYear.stream().filter(k -> !earlier.contains(k)).count();
+    Long cameAgain = null;
+    boolean nextYearHeld = held.stream().anyMatch(e -> e.planYear() != null && e.planYear() == year + 1);
+    if (year < p.lastYear() && nextYearHeld) {
+      Set<String> next = persons.getOrDefault(year + 1, Set.of());
+      cameAgain = thisYear.stream().filter(next::contains).count();
+    }
+    return people.acrossYears(firstTimers, cameAgain);
+  }
+
+  private static Participation.People kept(KeptPeople k) {
+    return new Participation.People(k.people(), k.peopleTwoKinds(), k.peopleTwoEvents(), k.firstTimers(),
+        k.cameAgainNextYear(), k.unlinked(), new Ratings(k.ratingsOneKind()), new Ratings(k.ratingsTwoKinds()), true);
+  }
+
+  /**
+   * Every organisation, however many (EventService.organisations is a search with a limit), with its signatory dates
+   * (for "parties that took part in nothing"). A name typed on the public form that no organiser has accepted yet
+   * counts as sector "other" and has no name here (so no report shows it).
+   */
+  private static Future<List<Organisation>> organisations(SqlClient db) {
+    return db.query("select id, case when accepted_at is not null then name end as name,"
             + " case when accepted_at is not null then sector else 'ovrig' end as sector,"
-            + " signatory and accepted_at is not null as signatory"
+            + " signatory and accepted_at is not null as signatory, signatory_since, signatory_until"
             + " from organisation order by lower(name)").execute()
         .map(rows -> {
           List<Organisation> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Organisation(r.getLong("id"), r.getString("name"), r.getString("sector"),
-              r.getBoolean("signatory"), null)));
+              r.getBoolean("signatory"), r.getLocalDate("signatory_since"), r.getLocalDate("signatory_until"), null,
+              null)));
           return out;
         });
   }

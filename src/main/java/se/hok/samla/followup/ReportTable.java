@@ -32,6 +32,18 @@ public record ReportTable(String id, String caption, List<String> columns, List<
       return n < EventReport.NeedCount.SMALL ? new Cell("< " + EventReport.NeedCount.SMALL, null, Kind.SMALL) : count(n);
     }
 
+    /**
+     * A count of people: 1 or 2 are shown, and exported, as "< 3", so that nobody can be pointed at; 0 points at
+     * nobody and stays 0. Null (not known, or not counted for this scope) is "–".
+     */
+    public static Cell people(Long n) {
+      if (n == null) {
+        return new Cell("–", null, Kind.TEXT);
+      }
+      return n > 0 && n < EventReport.NeedCount.SMALL ? new Cell("< " + EventReport.NeedCount.SMALL, null, Kind.SMALL)
+          : count(n);
+    }
+
     public static Cell percent(Double share, Lang lang) {
       return share == null ? new Cell("–", null, Kind.TEXT) : new Cell(percentText(share, lang), share, Kind.PERCENT);
     }

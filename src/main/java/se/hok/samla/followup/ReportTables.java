@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import se.hok.samla.events.PlannedActivity;
 import se.hok.samla.followup.ReportTable.Cell;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
@@ -14,8 +15,8 @@ final class ReportTables {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
 
   /** The tables of a scope's report, by id, in page order. */
-  static final List<String> SCOPE_TABLES = List.of("oversikt", "evenemang", "typer", "sektorer", "organisationer",
-      "bredd", "parter-utan-deltagande", "trend");
+  static final List<String> SCOPE_TABLES = List.of("oversikt", "plan-mot-utfall", "evenemang", "typer", "sektorer",
+      "organisationer", "bredd", "personer", "betyg-efter-bredd", "parter-utan-deltagande", "trend");
   /** The tables of an event's report, by id; "deltagare" (the participant list) is a download only. */
   static final List<String> EVENT_TABLES = List.of("narvaro", "pass", "behov", "betyg", "deltagare");
 
@@ -26,11 +27,14 @@ final class ReportTables {
   static ReportTable scope(String id, Participation p, List<Participation> trend, Lang lang) {
     return switch (id) {
       case "oversikt" -> totals(p, lang);
+      case "plan-mot-utfall" -> planAgainstOutcome(p, lang);
       case "evenemang" -> events(p, lang);
       case "typer" -> kinds(p, lang);
       case "sektorer" -> sectors(p, lang);
       case "organisationer" -> organisations(p, lang);
       case "bredd" -> breadth(p, lang);
+      case "personer" -> people(p, lang);
+      case "betyg-efter-bredd" -> ratingsByBreadth(p, lang);
       case "parter-utan-deltagande" -> silent(p, lang);
       case "trend" -> trend(trend, lang);
       default -> throw new IllegalArgumentException(id);
@@ -46,9 +50,38 @@ final class ReportTables {
     rows.add(measure(lang, "walkIns", Cell.count(t.walkIns())));
     rows.add(measure(lang, "attendanceRate", Cell.percent(t.attendanceRate(), lang)));
     rows.add(measure(lang, "organisations", Cell.count(t.organisations())));
-    rows.add(measure(lang, "people", Cell.count(t.people())));
-    rows.add(measure(lang, "unlinked", Cell.count(t.unlinked())));
+    rows.add(measure(lang, "people", Cell.people(p.people().people())));
+    rows.add(measure(lang, "unlinked", Cell.count(p.people().unlinked())));
     return table("oversikt", lang, List.of("measure", "value"), rows);
+  }
+
+  /**
+   * Plan against outcome: each planned activity with the events that carried it out (date, participants,
+   * organisations, attendance), an upcoming event, or "not held"; then the events held outside the plan.
+   */
+  static ReportTable planAgainstOutcome(Participation p, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    for (Participation.PlanRow row : p.planRows()) {
+      PlannedActivity a = row.activity();
+      Participation.HeldEvent e = row.event();
+      String status = Messages.get(lang, "followup.plan.status." + row.statusCode());
+      String activity = a == null ? Messages.get(lang, "followup.plan.outside") : a.title();
+      String kind = a != null && a.kind() != null ? kind(a.kind(), lang) : e != null ? kind(e.kind(), lang) : "";
+      String target = a == null || a.target() == null ? "" : a.target();
+      if (e != null) {
+        rows.add(List.of(Cell.text(activity), Cell.text(kind), Cell.text(target), Cell.text(status),
+            Cell.text(title(e.titleSv(), e.titleEn(), lang)), Cell.text(date(e.startsAt())),
+            e.attendanceRecorded() ? Cell.count(e.attendances()) : Cell.text("–"), Cell.count(e.organisations()),
+            Cell.percent(e.attendanceRate(), lang)));
+      } else {
+        Participation.Upcoming u = row.upcoming();
+        rows.add(List.of(Cell.text(activity), Cell.text(kind), Cell.text(target), Cell.text(status),
+            Cell.text(u == null ? "" : title(u.titleSv(), u.titleEn(), lang)),
+            Cell.text(u == null ? "" : date(u.startsAt())), Cell.text("–"), Cell.text("–"), Cell.text("–")));
+      }
+    }
+    return table("plan-mot-utfall", lang, List.of("plannedActivity", "kind", "target", "status", "event", "date",
+        "attended", "organisations", "attendanceRate"), rows);
   }
 
   static ReportTable events(Participation p, Lang lang) {
@@ -98,11 +131,66 @@ final class ReportTables {
     rows.add(measure(lang, "organisations", Cell.count(b.organisations())));
     rows.add(measure(lang, "organisationsTwoKinds", Cell.count(b.organisationsTwoKinds())));
     rows.add(measure(lang, "organisationsTwoEvents", Cell.count(b.organisationsTwoEvents())));
-    rows.add(measure(lang, "people", Cell.count(b.people())));
-    rows.add(measure(lang, "peopleTwoKinds", Cell.count(b.peopleTwoKinds())));
-    rows.add(measure(lang, "peopleTwoEvents", Cell.count(b.peopleTwoEvents())));
-    rows.add(measure(lang, "unlinked", Cell.count(b.unlinked())));
+    Participation.People people = p.people();
+    rows.add(measure(lang, "people", Cell.people(people.people())));
+    rows.add(measure(lang, "peopleTwoKinds", Cell.people(people.twoKinds())));
+    rows.add(measure(lang, "peopleTwoEvents", Cell.people(people.twoEvents())));
+    rows.add(measure(lang, "unlinked", Cell.count(people.unlinked())));
     return table("bredd", lang, List.of("measure", "value"), rows);
+  }
+
+  /**
+   * People across the years of the action-plan period: how many took part, how many for the first time in the period,
+   * how many had come in an earlier year, how many came again the next year (and their share). Counts of 1 or 2 are
+   * "< 3", and so is a share computed from them.
+   */
+  static ReportTable people(Participation p, Lang lang) {
+    Participation.People people = p.people();
+    List<List<Cell>> rows = new ArrayList<>();
+    rows.add(measure(lang, "people", Cell.people(people.people())));
+    rows.add(measure(lang, "firstTimers", Cell.people(people.firstTimers())));
+    rows.add(measure(lang, "returning", Cell.people(people.returning())));
+    rows.add(measure(lang, "cameAgainNextYear", Cell.people(people.cameAgainNextYear())));
+    boolean few = people.cameAgainNextYear() != null && people.cameAgainNextYear() > 0
+        && people.cameAgainNextYear() < EventReport.NeedCount.SMALL;
+    rows.add(measure(lang, "cameAgainShare", few ? Cell.people(people.cameAgainNextYear())
+        : Cell.percent(people.cameAgainShare(), lang)));
+    rows.add(measure(lang, "unlinked", Cell.count(people.unlinked())));
+    return table("personer", lang, List.of("measure", "value"), rows);
+  }
+
+  /**
+   * The survey's finding, measured: the ratings of people who took part in one kind of activity against those in two
+   * or more. A group with fewer than 3 answers shows "< 3" and nothing else, so no answer can be traced.
+   */
+  static ReportTable ratingsByBreadth(Participation p, Lang lang) {
+    List<List<Cell>> rows = new ArrayList<>();
+    rows.add(breadthRow(Messages.get(lang, "followup.breadthGroup.one"), p.people().ratingsOneKind(), lang));
+    rows.add(breadthRow(Messages.get(lang, "followup.breadthGroup.twoOrMore"), p.people().ratingsTwoKinds(), lang));
+    List<String> columns = new ArrayList<>(List.of(col(lang, "breadthGroup"), col(lang, "ratingAnswers"),
+        col(lang, "ratingMean")));
+    for (int r = 1; r <= 5; r++) {
+      columns.add(Messages.get(lang, "followup.rating.n", r));
+    }
+    return new ReportTable("betyg-efter-bredd", Messages.get(lang, "followup.table.betyg-efter-bredd"), columns, rows);
+  }
+
+  private static List<Cell> breadthRow(String group, Ratings ratings, Lang lang) {
+    long n = ratings.answers();
+    List<Cell> row = new ArrayList<>(List.of(Cell.text(group)));
+    if (n > 0 && n < EventReport.NeedCount.SMALL) {
+      row.add(Cell.people(n));
+      for (int i = 0; i < 6; i++) {
+        row.add(Cell.text("–"));
+      }
+      return row;
+    }
+    row.add(Cell.count(n));
+    row.add(Cell.decimal(ratings.mean(), lang));
+    for (int r = 1; r <= 5; r++) {
+      row.add(Cell.count(ratings.count(r)));
+    }
+    return row;
   }
 
   static ReportTable silent(Participation p, Lang lang) {
@@ -117,11 +205,13 @@ final class ReportTables {
       rows.add(List.of(Cell.text(String.valueOf(p.scope().year())),
           Cell.text(p.plan() == null ? "" : p.plan().theme()),
           Cell.count(p.totals().events()), Cell.count(p.totals().attendances()),
-          Cell.count(p.totals().organisations()), Cell.count(p.totals().people()),
-          Cell.percent(p.totals().attendanceRate(), lang), Cell.count(p.breadth().organisationsTwoKinds())));
+          Cell.count(p.totals().organisations()), Cell.people(p.people().people()),
+          Cell.percent(p.totals().attendanceRate(), lang), Cell.count(p.breadth().organisationsTwoKinds()),
+          Cell.people(p.people().twoKinds()), Cell.people(p.people().firstTimers()),
+          Cell.people(p.people().cameAgainNextYear())));
     }
     return table("trend", lang, List.of("year", "theme", "events", "attendances", "organisations", "people",
-        "attendanceRate", "organisationsTwoKinds"), rows);
+        "attendanceRate", "organisationsTwoKinds", "peopleTwoKinds", "firstTimers", "cameAgainNextYear"), rows);
   }
 
   /** Feedback highlights of a year: each event's mean rating and how many gave each rating. */
@@ -227,6 +317,30 @@ final class ReportTables {
   static String attendanceUnrecordedNote(Participation.Totals t, Lang lang) {
     return t.eventsAttendanceUnrecorded() == 0 ? null
         : Messages.get(lang, "followup.attendanceUnrecorded", t.eventsAttendanceUnrecorded());
+  }
+
+  /** "4 av årets 6 planerade aktiviteter genomfördes; 2 aktiviteter hölls utanför planen." */
+  static String planSummary(Participation p, Lang lang) {
+    long planned = p.planRows().stream().filter(r -> r.activity() != null).map(r -> r.activity().id()).distinct().count();
+    long held = p.planRows().stream().filter(r -> r.status() == Participation.PlanRow.Status.HELD)
+        .map(r -> r.activity().id()).distinct().count();
+    long outside = p.planRows().stream().filter(r -> r.status() == Participation.PlanRow.Status.OUTSIDE).count();
+    return Messages.get(lang, "followup.plan.summary", held, planned, outside);
+  }
+
+  /**
+   * How the people were counted: kept when the period was closed; across the period's years; within a period of dates
+   * only; or, for a year outside any period, within the year only.
+   */
+  static String peopleNote(Participation p, Lang lang) {
+    if (p.people().kept()) {
+      return Messages.get(lang, "followup.people.kept");
+    }
+    if (!p.scope().isPlanYear()) {
+      return Messages.get(lang, "followup.people.dates");
+    }
+    return p.people().firstTimers() != null ? Messages.get(lang, "followup.people.acrossPeriod")
+        : Messages.get(lang, "followup.people.withinScope");
   }
 
   static String kind(String code, Lang lang) {

@@ -7,6 +7,9 @@ import java.time.ZoneId;
 /**
  * Which events a follow-up covers: the events of one action-plan year (its theme and focus area), or those that
  * started in a period of dates (inclusive, Swedish time).
+ *
+ * <p>Not "isYear": templates read {@code scope.year}, and Pebble tries {@code isYear()} before {@code year()}, which
+ * once printed "Årsuppföljning true att skriva ut" and linked to /uppfoljning/ar/true.
  */
 public record Scope(Integer year, LocalDate from, LocalDate to) {
   static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
@@ -19,8 +22,18 @@ public record Scope(Integer year, LocalDate from, LocalDate to) {
     return new Scope(null, from, to);
   }
 
-  public boolean isYear() {
+  public boolean isPlanYear() {
     return year != null;
+  }
+
+  /** The scope's first day: 1 January of a plan year, or the period's first day. */
+  public LocalDate firstDay() {
+    return year != null ? LocalDate.of(year, 1, 1) : from;
+  }
+
+  /** The scope's last day: 31 December of a plan year, or the period's last day. */
+  public LocalDate lastDay() {
+    return year != null ? LocalDate.of(year, 12, 31) : to;
   }
 
   OffsetDateTime fromInstant() {

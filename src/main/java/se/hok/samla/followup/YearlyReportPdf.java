@@ -57,6 +57,15 @@ final class YearlyReportPdf {
         out.text(r.attendanceNote(), out.regular, 11);
       }
 
+      out.heading(Messages.get(lang, "followup.table.plan-mot-utfall"));
+      out.text(r.planSummary(), out.regular, 10);
+      for (YearlyReport.PlanItem item : r.plan()) {
+        out.text(item.heading(), out.bold, 10);
+        for (String line : item.lines()) {
+          out.text("  " + line, out.regular, 9);
+        }
+      }
+
       out.heading(Messages.get(lang, "followup.yearly.activities"));
       if (r.activities().isEmpty()) {
         out.text(Messages.get(lang, "followup.none.events"), out.regular, 10);
@@ -71,6 +80,9 @@ final class YearlyReportPdf {
       out.table(r.sectors());
       out.table(r.organisations());
       out.table(r.breadth());
+      out.table(r.people());
+      out.text(r.peopleNote(), out.regular, 9);
+      out.table(r.ratingsByBreadth());
       out.heading(Messages.get(lang, "followup.table.parter-utan-deltagande"));
       out.text(r.silentSignatories().isEmpty() ? Messages.get(lang, "followup.none.silent")
           : String.join(", ", r.silentSignatories()), out.regular, 10);

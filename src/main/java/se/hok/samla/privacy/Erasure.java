@@ -20,16 +20,25 @@ import se.hok.samla.mail.Outbox;
  * so are their entries (registration and need codes) in the organiser's gathered "needs to book" e-mails. What
  * may stay is anonymous: the organisation, status and times, sessions, the ticket (its reference and signed code name
  * nobody), check-ins, the feedback rating – and, for the counts, which needs and diets there were
- * ({@link Extent#KEEP_COUNTS}), which then cannot be joined to any address, because none is left.
+ * ({@link Extent#KEEP_COUNTS}), which then cannot be joined to any address, because none is left, and the
+ * participant key (events.ParticipantKeys), a keyed hash that lets the follow-up count the person across the years of
+ * the plan period without knowing who they are, until the period is closed. The person's own erasure
+ * ({@link Extent#ALL}) deletes the key too: they asked to be forgotten, so they are not counted again.
  */
 public final class Erasure {
   private Erasure() {}
 
   /** How much goes besides the personal data. */
   public enum Extent {
-    /** The person asked: what they stated about themselves (needs, diet, the organiser's tasks for them) goes too. */
+    /**
+     * The person asked: what they stated about themselves (needs, diet, the organiser's tasks for them) goes too, and
+     * so does their participant key.
+     */
     ALL,
-    /** Retention and an organiser's removal: which needs and diets there were stays, for the follow-up counts. */
+    /**
+     * Retention and an organiser's removal: which needs and diets there were stays, for the follow-up counts, and so
+     * does the participant key.
+     */
     KEEP_COUNTS
   }
 
@@ -42,6 +51,7 @@ public final class Erasure {
     return conn.preparedQuery("""
             update registration set name = 'Raderad', email = 'raderad+' || id || '@invalid', phone = null,
               role_title = null, consent_at = null, diet = case when $2 then '{}' else diet end,
+              participant_key = case when $2 then null else participant_key end,
               erased_at = coalesce(erased_at, now()), updated_at = now()
             where id = any($1)""")
         .execute(Tuple.tuple().addArrayOfUUID(registrationIds.toArray(UUID[]::new)).addBoolean(all))

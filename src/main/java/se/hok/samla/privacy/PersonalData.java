@@ -37,7 +37,7 @@ public final class PersonalData {
                                  String phone, String organisation, String sector, String roleTitle, boolean companion,
                                  List<String> diet, String language, String source, OffsetDateTime consentAt,
                                  OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime confirmedAt,
-                                 OffsetDateTime cancelledAt) {}
+                                 OffsetDateTime cancelledAt, String participantKey) {}
 
   /** A stated need, with its label in both languages and the free text given with it. */
   public record NeedPart(String code, String label, String labelEn, String detail) {}
@@ -68,7 +68,8 @@ public final class PersonalData {
             select r.*, o.name as org_name, o.sector,
               (select count(*) from registration w where w.event_id = r.event_id and w.status = 'waitlisted'
                  and w.waitlist_seq <= r.waitlist_seq) as position,
-              e.title_sv, e.title_en, e.starts_at, e.ends_at, now() as exported_at
+              e.title_sv, e.title_en, e.starts_at, e.ends_at, now() as exported_at,
+              encode(r.participant_key, 'hex') as participant_key_hex
             from registration r join event e on e.id = r.event_id left join organisation o on o.id = r.organisation_id
             where r.id = $1 and r.erased_at is null""")
         .execute(id)
@@ -86,7 +87,7 @@ public final class PersonalData {
               r.getString("role_title"), r.getBoolean("companion"), List.of(r.getArrayOfStrings("diet")),
               r.getString("language"), r.getString("source"), r.getOffsetDateTime("consent_at"),
               r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), r.getOffsetDateTime("confirmed_at"),
-              r.getOffsetDateTime("cancelled_at"));
+              r.getOffsetDateTime("cancelled_at"), r.getString("participant_key_hex"));
           return parts(conn, id).map(p -> new Export(r.getOffsetDateTime("exported_at"), event, registration,
               p.needs, p.sessions, p.tickets, p.checkins, p.feedback, p.tasks, p.emails));
         }));

@@ -34,11 +34,18 @@ public final class Retention {
   private final Pool pool;
   private final int days;
   private final AuditLog audit;
+  private final java.time.Clock clock;
 
   public Retention(Pool pool, int days) {
+    this(pool, days, java.time.Clock.systemUTC());
+  }
+
+  /** {@code clock} says when "now" is for the events' ends (Samla's clock, as sign-up and follow-up use it). */
+  public Retention(Pool pool, int days, java.time.Clock clock) {
     this.pool = pool;
     this.days = days;
     this.audit = new AuditLog(pool);
+    this.clock = clock;
   }
 
   /** Runs now and then every hour, with the deletion of audit rows older than a year. */
@@ -73,12 +80,12 @@ public final class Retention {
     return pool.withTransaction(conn -> conn.preparedQuery("""
             select r.id from registration r join event e on e.id = r.event_id
             where r.erased_at is null
-              and (e.ends_at < now() - make_interval(days => $1)
+              and (e.ends_at < $3::timestamptz - make_interval(days => $1)
                    or (r.erase_requested_at is not null and not exists (
                          select 1 from outbox o where o.registration_id = r.id and o.sent_at is null and o.failed_at is null)))
             order by r.id limit $2
             for update of r skip locked""")
-        .execute(Tuple.of(days, BATCH))
+        .execute(Tuple.of(days, BATCH, java.time.OffsetDateTime.now(clock)))
         .compose(rows -> {
           List<UUID> ids = new ArrayList<>();
           rows.forEach(r -> ids.add(r.getUUID("id")));

@@ -60,6 +60,9 @@ final class MyData {
     }
     registration.add(new Row(t(lang, "reg.data.consentAt"), at(r.consentAt(), when, none)));
     registration.add(new Row(t(lang, "reg.data.updatedAt"), at(r.updatedAt(), when, none)));
+    // The pseudonymous key the follow-up counts people by across the years of the plan period (events.ParticipantKeys).
+    registration.add(new Row(t(lang, "reg.data.participantKey"), r.participantKey() == null
+        ? t(lang, "reg.data.participantKey.none") : t(lang, "reg.data.participantKey.value", r.participantKey())));
 
     List<Row> needs = d.needs().stream().map(n -> new Row(pick(lang, n.label(), n.labelEn()),
         n.detail() == null ? t(lang, "reg.data.noDetail") : n.detail())).toList();

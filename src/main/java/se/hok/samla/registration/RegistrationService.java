@@ -279,8 +279,9 @@ public final class RegistrationService {
         .compose(event -> checkChoices(conn, event, d).map(needs -> Map.entry(event, needs)))
         .compose(ctx -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
                 insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
-                  companion, diet, consent_at, language, source)
-                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                  companion, diet, consent_at, language, source, participant_key)
+                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                  participant_key($1, $3))
                 on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
                 returning id""")
             .execute(Tuple.from(new Object[] {eventId, d.name(), d.email(), d.phone(), orgId, d.roleTitle(),

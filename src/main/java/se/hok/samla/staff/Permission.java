@@ -12,6 +12,11 @@ public enum Permission {
   ORGANISE(EnumSet.of(Role.ADMIN, Role.ORGANISER)),
   CHECK_IN(EnumSet.of(Role.ADMIN, Role.ORGANISER, Role.CHECKIN)),
   FOLLOW_UP(EnumSet.of(Role.ADMIN, Role.ORGANISER, Role.VIEWER)),
+  /**
+   * Keeping the action plan (periods, years, planned activities): the working group, whose plan it is (the viewer
+   * role), and admins. It holds no personal data; closing a period, which destroys data, is ADMINISTER's.
+   */
+  PLAN(EnumSet.of(Role.ADMIN, Role.VIEWER)),
   /** Anyone signed in: read-only views of events for all staff. */
   STAFF(EnumSet.allOf(Role.class));
 

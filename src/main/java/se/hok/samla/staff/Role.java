@@ -2,7 +2,10 @@ package se.hok.samla.staff;
 
 import java.util.Locale;
 
-/** What a staff member is: admin (everything), organiser (events), checkin (the door), viewer (follow-up). */
+/**
+ * What a staff member is: admin (everything), organiser (events), checkin (the door), viewer (the working group: the
+ * follow-up, and the action plan it keeps).
+ */
 public enum Role {
   ADMIN, ORGANISER, CHECKIN, VIEWER;
 

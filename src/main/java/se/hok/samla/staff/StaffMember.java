@@ -23,6 +23,11 @@ public record StaffMember(long id, String email, String name, Role role, boolean
     return can(Permission.FOLLOW_UP);
   }
 
+  /** Keeping the action plan: the working group (viewers) and admins. */
+  public boolean canPlan() {
+    return can(Permission.PLAN);
+  }
+
   public String roleCode() {
     return role.code();
   }

@@ -27,7 +27,34 @@ class DemoFollowUpTest {
         assertTrue(p.getJsonArray("sectors").size() >= 3, year + ": several sectors");
         assertTrue(p.getJsonArray("signatoriesWithoutParticipation").size() > 0, year + ": someone sat the year out");
         assertTrue(p.getJsonObject("breadth").getInteger("organisationsTwoOrMoreKinds") > 0, year + ": breadth");
+        JsonObject byBreadth = p.getJsonObject("people").getJsonObject("ratingsByBreadth");
+        assertTrue(byBreadth.getJsonObject("twoOrMoreKinds").getDouble("mean")
+            > byBreadth.getJsonObject("oneKind").getDouble("mean"), year + ": as the survey found, those who took part in"
+            + " several kinds of activity are more positive: " + byBreadth);
       }
+      // The action plan 2020–2024 with its activities, the events that carried them out, and the parties' dates.
+      io.vertx.core.json.JsonArray periods = await(app.client.get("/api/v1/plan").putHeader("Authorization", "Bearer "
+          + token).send()).bodyAsJsonObject().getJsonArray("periods");
+      JsonObject plan = periods.getJsonObject(0);
+      assertEquals("Handlingsplan 2020–2024", plan.getString("name"));
+      assertEquals(5, plan.getJsonArray("years").size());
+      JsonObject y2020 = plan.getJsonArray("years").getJsonObject(0);
+      assertEquals("Kunskapsdelning", y2020.getString("theme"));
+      assertTrue(y2020.getJsonArray("activities").stream().anyMatch(a -> ((JsonObject) a).getString("title")
+          .equals("Dialogmöten mellan Region Hallands psykiatri och idéburna aktörer")), y2020.encodePrettily());
+      JsonObject p2020 = await(app.client.get("/api/v1/reports/participation?year=2020")
+          .putHeader("Authorization", "Bearer " + token).send()).bodyAsJsonObject();
+      java.util.List<String> statuses = p2020.getJsonArray("plan").stream()
+          .map(r -> ((JsonObject) r).getString("status")).toList();
+      assertTrue(statuses.contains("held") && statuses.contains("not-held") && statuses.contains("outside"),
+          "2020: activities held, not held (the website) and an event outside the plan (the inspelsafton): " + statuses);
+      assertTrue(p2020.getJsonObject("people").getInteger("people") > 20, "the keys count the demo's people, whose"
+          + " addresses retention erases: " + p2020.getJsonObject("people"));
+      assertEquals(java.util.List.of(27L), se.hok.samla.support.Db.column(app.databaseUrl,
+          "select count(*) from organisation where signatory and signatory_since <= '2019-05-14'"), "27 signed in May 2019");
+      assertEquals(java.util.List.of(30L), se.hok.samla.support.Db.column(app.databaseUrl,
+          "select count(*) from organisation where signatory and signatory_since <= '2020-10-31'"), "30 by October 2020");
+
       long events = (Long) se.hok.samla.support.Db.column(app.databaseUrl,
           "select count(*) from event where status = 'published' and starts_at < now()").get(0);
       long rated = (Long) se.hok.samla.support.Db.column(app.databaseUrl,

@@ -15,14 +15,14 @@ import se.hok.samla.events.Organisation;
 class PendingOrganisationsTest {
   @Test
   void aNameNotYetAcceptedCountsAsOtherAndIsNeverNamed() {
-    Participation.HeldEvent event = new Participation.HeldEvent(1, "workshop", "Workshop", null,
-        OffsetDateTime.now().minusDays(1), 2024, 0, 0, 0, 0, Ratings.NONE);
-    Organisation accepted = new Organisation(10, "Studieförbundet Sensus", "ideburen", true, null);
-    Organisation pending = new Organisation(11, null, "ovrig", false, null);
+    Participation.HeldEvent event = Participation.HeldEvent.found(1, "workshop", "Workshop", null,
+        OffsetDateTime.now().minusDays(1), 2024, null);
+    Organisation accepted = Organisation.of(10, "Studieförbundet Sensus", "ideburen", true);
+    Organisation pending = Organisation.of(11, null, "ovrig", false);
     List<Participation.Attendance> rows = List.of(
-        new Participation.Attendance(1, "confirmed", "web", 10L, "a@example.org", true),
-        new Participation.Attendance(1, "confirmed", "web", 11L, "b@example.org", true),
-        new Participation.Attendance(1, "confirmed", "web", 11L, "c@example.org", true));
+        new Participation.Attendance(1, "confirmed", "web", 10L, "a@example.org", true, null),
+        new Participation.Attendance(1, "confirmed", "web", 11L, "b@example.org", true, null),
+        new Participation.Attendance(1, "confirmed", "web", 11L, "c@example.org", true, null));
     Participation p = Participation.of(Scope.planYear(2024), null, List.of(event), rows, List.of(accepted, pending), Map.of());
 
     assertEquals(3, p.totals().attendances(), "everyone counts");

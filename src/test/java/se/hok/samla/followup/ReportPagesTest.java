@@ -121,9 +121,15 @@ class ReportPagesTest {
         List.of("Organisationer i minst två typer av aktiviteter", "3"),
         List.of("Organisationer i minst två aktiviteter", "3"),
         List.of("Personer som kan kännas igen", "6"),
-        List.of("Personer i minst två typer av aktiviteter", "1"),
-        List.of("Personer som kom tillbaka (minst två aktiviteter)", "1"),
+        List.of("Personer i minst två typer av aktiviteter", "< 3"),
+        List.of("Personer som kom tillbaka (minst två aktiviteter)", "< 3"),
         List.of("Deltaganden som inte längre kan kopplas till en person", "1")), table(html, "bredd"));
+
+    assertEquals(List.of(
+        List.of("Deltog i", "Svar", "Medelbetyg", "Betyg 1", "Betyg 2", "Betyg 3", "Betyg 4", "Betyg 5"),
+        List.of("En typ av aktivitet", "3", "3,7", "0", "0", "1", "2", "0"),
+        List.of("Två eller fler typer", "< 3", "–", "–", "–", "–", "–", "–")), table(html, "betyg-efter-bredd"),
+        "Anna's one answer (three kinds) is a group below 3: nothing of it is shown");
 
     assertEquals(List.of(List.of("Organisation", "Sektor"), List.of("Delta förbund", "Idéburen"),
         List.of("Epsilon råd", "Offentlig")), table(html, "parter-utan-deltagande"),
@@ -131,9 +137,15 @@ class ReportPagesTest {
 
     assertEquals(List.of(
         List.of("År", "Tema", "Aktiviteter", "Deltaganden", "Organisationer", "Personer", "Närvaro",
-            "Organisationer i minst två typer"),
-        List.of("2022", "Öppenhet och insyn", "1", "2", "2", "2", "100" + NBSP + "%", "0"),
-        List.of("2023", "Långsiktighet", "4", "9", "3", "6", "75" + NBSP + "%", "3")), table(html, "trend"));
+            "Organisationer i minst två typer", "Personer i minst två typer", "Nya personer", "Kom igen året efter"),
+        List.of("2022", "Öppenhet och insyn", "1", "2", "2", "< 3", "100" + NBSP + "%", "0", "0", "–", "–"),
+        List.of("2023", "Långsiktighet", "4", "9", "3", "6", "75" + NBSP + "%", "3", "< 3", "–", "–")),
+        table(html, "trend"), "people below 3 are \"< 3\"; the fixture's years are in no period, so no figures across years");
+
+    // The yearly report's link names the year and opens it (it once read "Årsuppföljning true …" and led to a 404).
+    assertContains(html, "<a href=\"/uppfoljning/ar/2023\">Årsuppföljning 2023 att skriva ut eller spara som PDF</a>");
+    assertFalse(html.contains("/uppfoljning/ar/true"));
+    assertEquals(200, viewer.get("/uppfoljning/ar/2023").statusCode());
 
     assertContains(html, "<a href=\"/uppfoljning/evenemang/" + f.e1 + "\">Workshop om långsiktighet</a>");
     assertFalse(html.contains("Utkast som aldrig hölls"));
