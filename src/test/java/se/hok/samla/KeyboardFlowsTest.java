@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -338,18 +339,27 @@ class KeyboardFlowsTest {
     tabUntil(e -> id.equals(e.getDomAttribute("id")), "#" + id);
   }
 
+  /**
+   * How far Tab goes looking for a control before the test gives up: the event form alone has about 120 stops (a
+   * date-and-time field is seven), and a page past this would be too long to work by keyboard anyway.
+   */
+  private static final int TAB_STOPS_AT_MOST = 250;
+
   private static void tabUntil(Predicate<WebElement> target, String what) {
-    for (int i = 0; i < 120; i++) {
+    List<String> passed = new ArrayList<>();
+    for (int i = 0; i < TAB_STOPS_AT_MOST; i++) {
       tab();
-      if (target.test(active())) {
+      WebElement now = active();
+      if (target.test(now)) {
         return;
       }
+      passed.add(now.getTagName() + "#" + now.getDomAttribute("id") + "'" + now.getText().strip() + "'");
     }
-    fail("Tab never reached " + what + " on " + browser.driver().getCurrentUrl());
+    fail("Tab never reached " + what + " on " + browser.driver().getCurrentUrl() + ", passing " + passed);
   }
 
   private static void shiftTabUntil(Predicate<WebElement> target, String what) {
-    for (int i = 0; i < 120; i++) {
+    for (int i = 0; i < TAB_STOPS_AT_MOST; i++) {
       shiftTab();
       if (target.test(active())) {
         return;

@@ -240,7 +240,7 @@ class ActionPlanTest {
     MultiMap edit = MultiMap.caseInsensitiveMultiMap();
     JsonObject current = await(app.client.get("/api/v1/events/" + later).send()).bodyAsJsonObject();
     edit.add("title", current.getString("title")).add("kind", "workshop").add("startsAt", local(current.getString("startsAt")))
-        .add("endsAt", local(current.getString("endsAt"))).add("onlineUrl", current.getString("onlineUrl"))
+        .add("endsAt", local(current.getString("endsAt"))).add("onlineUrl", "https://example.org/workshop")
         .add("capacity", "100").add("reminderDays", "2").add("plannedActivityId", String.valueOf(activity));
     HttpResponse<Buffer> linked = organiser.session().post(path, path, edit);
     assertEquals(302, linked.statusCode(), linked.bodyAsString());
