@@ -370,7 +370,7 @@ class RegistrationApiTest {
       Db.awaitLockWaiters(app.databaseUrl, 1);
       assertFalse(gathered.isComplete(), "it waits for the event");
       await(tx.commit());
-      assertEquals(1, await(gathered));
+      assertTrue(await(gathered) >= 1, "its e-mail is among those gathered (other events of this class may have new needs too)");
     } finally {
       job.close();
     }
