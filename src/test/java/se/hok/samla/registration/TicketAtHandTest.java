@@ -31,7 +31,6 @@ import net.fortuna.ical4j.model.component.VEvent;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -40,6 +39,7 @@ import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.tickets.Verification;
 
@@ -50,6 +50,7 @@ import se.hok.samla.tickets.Verification;
  * gets a ticket and a link of their own, with no needs; the answer is the same whether the colleague was registered
  * or not.
  */
+@WithSamla(env = {"SAMLA_LIMIT_TICKET_RESEND_PER_REGISTRATION=2/1h", "SAMLA_LIMIT_SIGNUPS_PER_EMAIL=2/1h"})
 class TicketAtHandTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   static TestApp app;
@@ -61,7 +62,6 @@ class TicketAtHandTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_LIMIT_TICKET_RESEND_PER_REGISTRATION", "2/1h", "SAMLA_LIMIT_SIGNUPS_PER_EMAIL", "2/1h"));
     organiser = app.tokenFor("organiser");
     door = app.tokenFor("checkin");
     tickets = new TicketService(app.vertx, app.running.database().pool());
@@ -78,11 +78,6 @@ class TicketAtHandTest {
     eventId = published.getLong("id");
     workshopA = published.getJsonArray("sessions").getJsonObject(0).getLong("id");
     app.assign(eventId, door, "door");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static long panel() {

@@ -19,9 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.events.EventService;
@@ -33,6 +31,7 @@ import se.hok.samla.support.Mails;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.tickets.Verification.Result;
 
 /**
@@ -40,6 +39,7 @@ import se.hok.samla.tickets.Verification.Result;
  * away, before any e-mail has gone out; the "changed" e-mail then carries a new ticket that is valid. The mail worker
  * is run by hand here (the app's own worker is off), so "before any e-mail" is certain, not a race.
  */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class TicketRevokedOnChangeTest {
   static TestApp app;
   static MailWorker worker;
@@ -47,7 +47,6 @@ class TicketRevokedOnChangeTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     var pool = app.running.database().pool();
     RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
     tickets = new TicketService(app.vertx, pool);
@@ -56,11 +55,6 @@ class TicketRevokedOnChangeTest {
     worker = new MailWorker(app.vertx, pool, app.running.mailClient(), renderer, "Samla <noreply@test.example>",
         "localhost", new MailWorker.Timing(Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(30),
             Duration.ofHours(1), Duration.ofHours(24), 20));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test

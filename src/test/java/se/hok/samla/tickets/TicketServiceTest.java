@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.commons.codec.binary.Base32;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.config.Config;
@@ -33,11 +32,13 @@ import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.tickets.Verification.Result;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.NotFoundException;
 
 /** Tickets against a real database: one valid ticket per registration, revocation, and codes checked by signature. */
+@WithSamla
 class TicketServiceTest {
   static final String REFERENCE = "^HÖK-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$";
   static TestApp app;
@@ -47,15 +48,9 @@ class TicketServiceTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
     tickets = new TicketService(app.vertx, app.running.database().pool());
     eventId = publishedEvent(100);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test
