@@ -262,6 +262,9 @@ class ReportPagesTest {
 
   @Test
   void theYearlyReportIsOnePrintablePageAndAPdf() {
+    // The overview of a plan year links to that year's report, by its number (Pebble read scope.year through Scope.isYear(): "true").
+    String overview = page("/uppfoljning?ar=2023");
+    assertContains(overview, "<a href=\"/uppfoljning/ar/2023\">Årsuppföljning 2023 att skriva ut eller spara som PDF</a>");
     String html = page("/uppfoljning/ar/2023");
     assertContains(html, "<h1>Uppföljning 2023</h1>");
     assertContains(html, "<article class=\"print-page yearly-report\">");
