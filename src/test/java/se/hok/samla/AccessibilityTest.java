@@ -9,11 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -25,11 +24,14 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Every page a visitor or an organiser meets, checked by axe-core against WCAG 2.1 A and AA in headless Chromium,
  * plus signing in with the keyboard alone. A failure lists each violation (rule, element, markup, how to fix).
  */
+@WithSamla(env = "SAMLA_DEMO=true")
+@Tag(Browser.TAG)
 class AccessibilityTest {
   private static final String CONFERENCE = "Samverkanskonferens med tema delaktighet";
   private static final String ONLINE = "Digitalt nätverk om diskriminering: första träffen";
@@ -41,25 +43,7 @@ class AccessibilityTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_DEMO", "true"));
     browser = Browser.shared();
-  }
-
-  @AfterAll
-  static void stop() {
-    // Samla's graceful shutdown waits (up to 20 s) for open connections; Chromium keeps its keep-alive sockets
-    // to the app open. Flushing the browser's socket pools lets the app stop at once.
-    try {
-      browser.open("chrome://net-internals/#sockets");
-      ((JavascriptExecutor) browser.driver()).executeScript(
-          "var b = document.getElementById('sockets-view-flush-button'); if (b) { b.click(); }");
-      browser.reset();
-    } catch (RuntimeException ignored) {
-      // only slower
-    }
-    if (app != null) {
-      app.close();
-    }
   }
 
   @BeforeEach
@@ -141,7 +125,6 @@ class AccessibilityTest {
   @Test
   void loginPageWithErrors() {
     open("/login", "Logga in som arrangör");
-    pauseLikeAPerson();
     WebDriver d = browser.driver();
     d.findElement(By.id("email")).sendKeys(TestApp.ADMIN_EMAIL);
     d.findElement(By.id("password")).sendKeys("not-the-password");
@@ -250,7 +233,6 @@ class AccessibilityTest {
   private static boolean signInWithTheKeyboard() {
     WebDriver d = browser.driver();
     open("/login", "Logga in som arrangör");
-    pauseLikeAPerson();
     tab();
     assertTrue(String.valueOf(activeElement().getDomAttribute("class")).contains("skip-link"),
         "the first Tab stop is the skip link, was " + describe(activeElement()));
@@ -292,18 +274,6 @@ class AccessibilityTest {
       browser.assertAccessible(description);
     } catch (AssertionError e) {
       failures.add(e.getMessage());
-    }
-  }
-
-  /**
-   * A person takes a moment between a page arriving and sending its form. Samla stores the page's CSRF token in the
-   * session only after the response has gone out (see PublicPagesTest.csrfTokenIsStoredBeforeThePageIsSent).
-   */
-  private static void pauseLikeAPerson() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -28,6 +27,7 @@ import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Forms that never lose what a person wrote and never act on one keypress, as plain HTTP (the pages work without
@@ -35,8 +35,9 @@ import se.hok.samla.support.TestApp;
  * pages that ask before removing someone, the organiser overview that opens on what is next, errors that say what to
  * do, Swedish text marked as such on English pages, and the accessibility statement.
  */
+@WithSamla(env = "SAMLA_ACCESSIBILITY_CONTACT=" + FormsThatKeepWhatWasTypedTest.CONTACT)
 class FormsThatKeepWhatWasTypedTest {
-  private static final String CONTACT = "tillganglighet@hok.example";
+  static final String CONTACT = "tillganglighet@hok.example";
 
   private static TestApp app;
   private static String admin;
@@ -45,7 +46,6 @@ class FormsThatKeepWhatWasTypedTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_ACCESSIBILITY_CONTACT", CONTACT));
     admin = app.adminToken();
     Db.exec(app.databaseUrl, "insert into organisation (name, sector, signatory) values ('Studieförbundet Sensus', 'ideburen', true)");
     HttpResponse<Buffer> venue = await(app.client.post("/api/v1/venues").putHeader("Authorization", "Bearer " + admin)
@@ -56,11 +56,6 @@ class FormsThatKeepWhatWasTypedTest {
         .capacity(20).with("venueId", venue.bodyAsJsonObject().getLong("id")).with("onlineUrl", null)
         .with("description", "Vi samtalar om hur fler kan vara med.").with("organiserEmail", "hok@example.org").publishId();
     organiser = PageSession.staff(app, "organiser").assign(event, "organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   // ------------------------------------------------------------------------------------------------ nothing typed is lost

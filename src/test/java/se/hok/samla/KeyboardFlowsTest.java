@@ -14,9 +14,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -31,12 +31,15 @@ import se.hok.samla.support.Mails;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The main flows with the keyboard alone, in headless Chromium: Tab moves, Space ticks, the arrow keys choose, Enter
  * sends – no clicks. Each step asserts where the focus lands and what a screen reader is told: the error summary that
  * takes the focus, its links that land on the field with its question in view, the door's live region.
  */
+@WithSamla
+@Tag(Browser.TAG)
 class KeyboardFlowsTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
 
@@ -47,7 +50,6 @@ class KeyboardFlowsTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiserToken = app.adminToken();
     OffsetDateTime day = OffsetDateTime.now(STOCKHOLM).plusDays(40).truncatedTo(ChronoUnit.DAYS).withHour(9);
     event = PublishedEvent.by(app, organiserToken).title("Workshop om delaktighet").startsAt(day).endsAt(day.plusHours(7))
@@ -55,17 +57,7 @@ class KeyboardFlowsTest {
             .add(session("Workshop A", day.plusHours(1)))
             .add(session("Workshop B", day.plusHours(1))))
         .with("organiserEmail", "hok@example.org").atVenue().publishId();
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.close();  // first: the app's graceful stop would wait for Chromium's keep-alive connections
-    }
-    if (app != null) {
-      app.close();
-    }
+    browser = Browser.shared();
   }
 
   @BeforeEach
@@ -80,7 +72,6 @@ class KeyboardFlowsTest {
     WebDriver d = browser.driver();
     int seatsBefore = (Integer) Db.column(app.databaseUrl, "select seats_taken from event where id = " + event).get(0);
     browser.open(app.url("/evenemang/" + event + "/anmalan"));
-    pause();
     assertTrue(d.findElements(By.cssSelector("input[name='need.ledsagare']")).isEmpty(),
         "the companion is asked once: not also among the needs");
 
@@ -169,7 +160,6 @@ class KeyboardFlowsTest {
     WebDriver d = browser.driver();
     browser.open(app.url("/anmalan/" + token));
     browser.waitUntil(ExpectedConditions.textToBe(By.tagName("h1"), "Din anmälan"));
-    pause();
 
     tabTo("diet");  // the first kind of food: vegetarian
     keys(Keys.SPACE);
@@ -259,7 +249,6 @@ class KeyboardFlowsTest {
     signIn();
     WebDriver d = browser.driver();
     browser.open(app.url("/arrangor/evenemang/" + doomed));
-    pause();
     tabUntil(e -> "button".equals(e.getTagName()) && "Spara".equals(e.getText().strip()), "Spara");
     tab();
     WebElement next = active();
@@ -291,19 +280,9 @@ class KeyboardFlowsTest {
   private static void signIn() {
     WebDriver d = browser.driver();
     browser.open(app.url("/login"));
-    pause();
     d.findElement(By.id("email")).sendKeys(TestApp.ADMIN_EMAIL);
     d.findElement(By.id("password")).sendKeys(TestApp.ADMIN_PASSWORD + Keys.ENTER);
     browser.waitUntil(ExpectedConditions.urlToBe(app.url("/arrangor")));
-  }
-
-  /** A person takes a moment before sending a form (its CSRF token is stored just after the page has gone out). */
-  private static void pause() {
-    try {
-      Thread.sleep(120);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static Object js(String script) {

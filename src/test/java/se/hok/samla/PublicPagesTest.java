@@ -41,19 +41,19 @@ import net.fortuna.ical4j.model.Component;
 import net.fortuna.ical4j.model.Parameter;
 import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.component.VEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * What a visitor (and a staff member signing in) meets on the server-rendered pages: the calendar, event pages,
  * calendar files, languages, errors, signing in and the organiser's event form. One app with demo data for the class;
  * talks HTTP only.
  */
+@WithSamla(env = "SAMLA_DEMO=true")
 class PublicPagesTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final Locale SWEDISH = Locale.forLanguageTag("sv-SE");
@@ -77,18 +77,6 @@ class PublicPagesTest {
       Pattern.compile("<script type=\"application/ld\\+json\">(.*?)</script>", Pattern.DOTALL);
 
   private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(Map.of("SAMLA_DEMO", "true"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (app != null) {
-      app.close();
-    }
-  }
 
   // ------------------------------------------------------------------------------------------------ calendar
 
@@ -424,7 +412,7 @@ class PublicPagesTest {
     // Never echoes the password.
     assertNotContains(html, "not-the-password");
     // Still not signed in.
-    assertEquals(302, settled(browser.get("/arrangor").send()).statusCode());
+    assertEquals(302, TestApp.await(browser.get("/arrangor").send()).statusCode());
   }
 
   @Test
@@ -437,7 +425,7 @@ class PublicPagesTest {
     assertTrue(cookie.contains("httponly"), cookie);
     assertTrue(cookie.contains("samesite=lax"), cookie);
 
-    HttpResponse<Buffer> dashboard = settled(browser.get("/arrangor").send());
+    HttpResponse<Buffer> dashboard = TestApp.await(browser.get("/arrangor").send());
     assertEquals(200, dashboard.statusCode());
     String html = dashboard.bodyAsString();
     assertContains(html, "<h1>Arrangörens översikt</h1>");
@@ -469,11 +457,11 @@ class PublicPagesTest {
 
     // With the cookie from the login page but a forged token.
     WebClientSession browser = newSession();
-    settled(browser.get("/login").send());
-    HttpResponse<Buffer> forged = settled(browser.post("/login")
+    TestApp.await(browser.get("/login").send());
+    HttpResponse<Buffer> forged = TestApp.await(browser.post("/login")
         .sendForm(MultiMap.caseInsensitiveMultiMap().addAll(form).add("X-XSRF-TOKEN", "forged.123.abc")));
     assertEquals(403, forged.statusCode(), forged.bodyAsString());
-    assertEquals(302, settled(browser.get("/arrangor").send()).statusCode(), "still not signed in");
+    assertEquals(302, TestApp.await(browser.get("/arrangor").send()).statusCode(), "still not signed in");
   }
 
   // A browser acts on a response at once (it follows a redirect immediately), so the session must be stored before
@@ -494,7 +482,7 @@ class PublicPagesTest {
   @Test
   void signedInSessionIsStoredBeforeTheRedirect() throws Exception {
     WebClientSession browser = newSession();
-    HttpResponse<Buffer> page = settled(browser.get("/login").send());
+    HttpResponse<Buffer> page = TestApp.await(browser.get("/login").send());
     int dashboard = withSessionWritesHeldBack(() -> {
       HttpResponse<Buffer> r = TestApp.await(browser.post("/login").sendForm(MultiMap.caseInsensitiveMultiMap()
           .add("X-XSRF-TOKEN", csrf(page)).add("email", TestApp.ADMIN_EMAIL).add("password", TestApp.ADMIN_PASSWORD)));
@@ -532,29 +520,29 @@ class PublicPagesTest {
     WebClientSession browser = newSession();
     assertEquals(302, login(browser, email, password, null).statusCode());
 
-    HttpResponse<Buffer> dashboard = settled(browser.get("/arrangor").send());
+    HttpResponse<Buffer> dashboard = TestApp.await(browser.get("/arrangor").send());
     assertEquals(200, dashboard.statusCode());
     assertNotContains(dashboard.bodyAsString(), "href=\"/arrangor/evenemang/ny\"");
 
-    HttpResponse<Buffer> form = settled(browser.get("/arrangor/evenemang/ny").send());
+    HttpResponse<Buffer> form = TestApp.await(browser.get("/arrangor/evenemang/ny").send());
     assertEquals(403, form.statusCode());
     assertContains(form.bodyAsString(), "<h1>Åtkomst nekad</h1>");
     assertContains(form.bodyAsString(), "Din roll har inte behörighet");
 
-    assertEquals(403, settled(browser.get("/admin/personal").send()).statusCode());
+    assertEquals(403, TestApp.await(browser.get("/admin/personal").send()).statusCode());
   }
 
   @Test
   void adminCreatesAndPublishesAnEventThroughTheFormAndItAppearsInTheCalendar() {
     WebClientSession browser = adminSession();
-    HttpResponse<Buffer> blank = settled(browser.get("/arrangor/evenemang/ny").send());
+    HttpResponse<Buffer> blank = TestApp.await(browser.get("/arrangor/evenemang/ny").send());
     assertEquals(200, blank.statusCode());
     assertContains(blank.bodyAsString(), "<h1>Nytt evenemang</h1>");
 
     String title = "Studiecirkel om föreningsekonomi " + System.nanoTime();
     LocalDate day = LocalDate.now(STOCKHOLM).plusDays(40);
     MultiMap form = eventForm(csrf(blank), title, day.atTime(10, 0), day.atTime(12, 0), "30");
-    HttpResponse<Buffer> created = settled(browser.post("/arrangor/evenemang").sendForm(form));
+    HttpResponse<Buffer> created = TestApp.await(browser.post("/arrangor/evenemang").sendForm(form));
     assertEquals(302, created.statusCode(), created.bodyAsString());
     Matcher m = Pattern.compile("/arrangor/evenemang/(\\d+)\\?saved=1").matcher(created.getHeader("Location"));
     assertTrue(m.matches(), created.getHeader("Location"));
@@ -564,13 +552,13 @@ class PublicPagesTest {
     assertEquals(404, get("/evenemang/" + id).statusCode());
     assertNotContains(get("/").bodyAsString(), title);
 
-    HttpResponse<Buffer> edit = settled(browser.get("/arrangor/evenemang/" + id + "?saved=1").send());
+    HttpResponse<Buffer> edit = TestApp.await(browser.get("/arrangor/evenemang/" + id + "?saved=1").send());
     assertEquals(200, edit.statusCode());
     assertContains(edit.bodyAsString(), "Ändringarna är sparade.");
     assertContains(edit.bodyAsString(), "value=\"" + title + "\"");
     assertContains(edit.bodyAsString(), "action=\"/arrangor/evenemang/" + id + "/publicera\"");
 
-    HttpResponse<Buffer> published = settled(browser.post("/arrangor/evenemang/" + id + "/publicera")
+    HttpResponse<Buffer> published = TestApp.await(browser.post("/arrangor/evenemang/" + id + "/publicera")
         .sendForm(MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", csrf(edit))));
     assertEquals(302, published.statusCode(), published.bodyAsString());
     assertEquals("/arrangor/evenemang/" + id + "?published=1", published.getHeader("Location"));
@@ -586,13 +574,13 @@ class PublicPagesTest {
   @Test
   void invalidEventFormComesBackWithAnErrorSummaryAndTheTypedValues() {
     WebClientSession browser = adminSession();
-    HttpResponse<Buffer> blank = settled(browser.get("/arrangor/evenemang/ny").send());
+    HttpResponse<Buffer> blank = TestApp.await(browser.get("/arrangor/evenemang/ny").send());
     LocalDate day = LocalDate.now(STOCKHOLM).plusDays(41);
     String title = "Halvfärdigt evenemang " + System.nanoTime();
 
     // End before start, no capacity: the typed title and times come back.
     MultiMap form = eventForm(csrf(blank), title, day.atTime(14, 0), day.atTime(13, 0), "");
-    HttpResponse<Buffer> r = settled(browser.post("/arrangor/evenemang").sendForm(form));
+    HttpResponse<Buffer> r = TestApp.await(browser.post("/arrangor/evenemang").sendForm(form));
     assertEquals(422, r.statusCode(), r.bodyAsString());
     String html = r.bodyAsString();
     String summary = errorSummary(html);
@@ -609,7 +597,7 @@ class PublicPagesTest {
     // Empty title.
     // (A fresh form for each try: re-submitting the re-rendered form is its own test below.)
     MultiMap noTitle = eventForm(freshFormToken(browser), "", day.atTime(9, 0), day.atTime(10, 0), "20");
-    HttpResponse<Buffer> r2 = settled(browser.post("/arrangor/evenemang").sendForm(noTitle));
+    HttpResponse<Buffer> r2 = TestApp.await(browser.post("/arrangor/evenemang").sendForm(noTitle));
     assertEquals(422, r2.statusCode(), r2.bodyAsString());
     assertContains(errorSummary(r2.bodyAsString()), "<a href=\"#title\">Titel (svenska): Skriv evenemangets titel på svenska.</a>");
     assertContains(r2.bodyAsString(), "value=\"20\"");
@@ -617,7 +605,7 @@ class PublicPagesTest {
 
     // Completely empty: every required field is named, each link lands on a field.
     MultiMap empty = MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", freshFormToken(browser));
-    HttpResponse<Buffer> r3 = settled(browser.post("/arrangor/evenemang").sendForm(empty));
+    HttpResponse<Buffer> r3 = TestApp.await(browser.post("/arrangor/evenemang").sendForm(empty));
     assertEquals(422, r3.statusCode(), r3.bodyAsString());
     String summary3 = errorSummary(r3.bodyAsString());
     for (String field : List.of("title", "kind", "startsAt", "endsAt", "venueId", "capacity")) {
@@ -631,12 +619,12 @@ class PublicPagesTest {
     WebClientSession browser = adminSession();
     LocalDate day = LocalDate.now(STOCKHOLM).plusDays(43);
     String title = "Rättat evenemang " + System.nanoTime();
-    HttpResponse<Buffer> wrong = settled(browser.post("/arrangor/evenemang")
+    HttpResponse<Buffer> wrong = TestApp.await(browser.post("/arrangor/evenemang")
         .sendForm(eventForm(freshFormToken(browser), title, day.atTime(14, 0), day.atTime(13, 0), "25")));
     assertEquals(422, wrong.statusCode());
 
     // The person fixes the end time and presses Spara on the page they got back.
-    HttpResponse<Buffer> fixed = settled(browser.post("/arrangor/evenemang")
+    HttpResponse<Buffer> fixed = TestApp.await(browser.post("/arrangor/evenemang")
         .sendForm(eventForm(csrf(wrong), title, day.atTime(14, 0), day.atTime(16, 0), "25")));
     assertEquals(302, fixed.statusCode(),
         "the re-rendered form's CSRF token must be accepted; got: " + heading(fixed.bodyAsString()));
@@ -648,7 +636,7 @@ class PublicPagesTest {
     WebClientSession browser = newSession();
     HttpResponse<Buffer> wrong = login(browser, TestApp.ADMIN_EMAIL, "mistyped-password", null);
     assertEquals(422, wrong.statusCode());
-    HttpResponse<Buffer> right = settled(browser.post("/login").sendForm(MultiMap.caseInsensitiveMultiMap()
+    HttpResponse<Buffer> right = TestApp.await(browser.post("/login").sendForm(MultiMap.caseInsensitiveMultiMap()
         .add("X-XSRF-TOKEN", csrf(wrong)).add("email", TestApp.ADMIN_EMAIL).add("password", TestApp.ADMIN_PASSWORD)
         .add("next", "/arrangor")));
     assertEquals(302, right.statusCode(),
@@ -717,7 +705,7 @@ class PublicPagesTest {
   }
 
   private static String freshFormToken(WebClientSession browser) {
-    HttpResponse<Buffer> form = settled(browser.get("/arrangor/evenemang/ny").send());
+    HttpResponse<Buffer> form = TestApp.await(browser.get("/arrangor/evenemang/ny").send());
     assertEquals(200, form.statusCode());
     return csrf(form);
   }
@@ -733,21 +721,6 @@ class PublicPagesTest {
 
   private static HttpResponse<Buffer> get(String path, String header, String value) {
     return TestApp.await(app.client.get(path).putHeader(header, value).send());
-  }
-
-  /**
-   * A staff request, then a short pause. Samla stores the web session (and with it the CSRF token of the page just
-   * served) only after the response has been sent, so a client that answers at once can race it; see
-   * {@link #csrfTokenIsStoredBeforeThePageIsSent}. Other tests pause like a person would, so they test one thing.
-   */
-  private static HttpResponse<Buffer> settled(Future<HttpResponse<Buffer>> request) {
-    HttpResponse<Buffer> r = TestApp.await(request);
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return r;
   }
 
   /** Runs {@code action} while writes to the web_session table wait 1.5 s, as on a busy database. */
@@ -791,14 +764,14 @@ class PublicPagesTest {
 
   /** Like a person: opens the login page (CSRF cookie and field), then sends the form. */
   private static HttpResponse<Buffer> login(WebClientSession browser, String email, String password, String next) {
-    HttpResponse<Buffer> page = settled(browser.get("/login").send());
+    HttpResponse<Buffer> page = TestApp.await(browser.get("/login").send());
     assertEquals(200, page.statusCode());
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
         .add("X-XSRF-TOKEN", csrf(page)).add("email", email).add("password", password);
     if (next != null) {
       form.add("next", next);
     }
-    return settled(browser.post("/login").sendForm(form));
+    return TestApp.await(browser.post("/login").sendForm(form));
   }
 
   private static String csrf(HttpResponse<Buffer> page) {

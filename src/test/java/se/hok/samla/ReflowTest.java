@@ -10,8 +10,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -25,6 +25,7 @@ import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * WCAG 2.1 1.4.10 Reflow: every page and state the axe tests cover, opened in Chromium at 320 × 640 CSS pixels (a phone,
@@ -34,6 +35,8 @@ import se.hok.samla.support.TestApp;
  * widest element, with its place in the page, so that it can be fixed without rerunning anything.
  * {@code -Dsamla.reflow.screenshots=true} saves every page as it looks at 320 px (target/screenshots/reflow).
  */
+@WithSamla(env = "SAMLA_DEMO=true")
+@Tag(Browser.TAG)
 class ReflowTest {
   private static final String CONFERENCE = "Samverkanskonferens med tema delaktighet";
   private static final String CANCELLED = "Remissmöte om Region Hallands kulturplan";
@@ -51,7 +54,6 @@ class ReflowTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_DEMO", "true"));
     conference = idOf(CONFERENCE);
     cancelled = idOf(CANCELLED);
     String admin = app.adminToken();
@@ -78,17 +80,7 @@ class ReflowTest {
         + past + ", '" + attendee + "', now() - interval '5 hours', 'test-door', 'manual')");
     surveyPath = TestApp.await(new FeedbackService(app.running.database().pool())
         .thankYouLink(java.util.UUID.fromString(attendee))).orElseThrow().path();
-    browser = Browser.start(List.of("--hide-scrollbars"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.close();  // first: the app's graceful stop would wait for Chromium's keep-alive connections
-    }
-    if (app != null) {
-      app.close();
-    }
+    browser = Browser.shared();
   }
 
   @Test
@@ -209,7 +201,6 @@ class ReflowTest {
   private static void signIn() {
     WebDriver d = browser.driver();
     visitOnly("/login");
-    pause();
     d.findElement(By.id("email")).sendKeys(TestApp.ADMIN_EMAIL);
     d.findElement(By.id("password")).sendKeys(TestApp.ADMIN_PASSWORD);
     submitForm("form.form");
@@ -217,21 +208,11 @@ class ReflowTest {
   }
 
   private static void submitForm(String selector) {
-    pause();
     browser.driver().findElement(By.cssSelector(selector + " button[type=submit]")).click();
   }
 
   private static void waitFor(String selector) {
     browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(selector)));
-  }
-
-  /** The CSRF token is stored just after the page has gone out: a person never sends a form quicker than this. */
-  private static void pause() {
-    try {
-      Thread.sleep(120);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /**

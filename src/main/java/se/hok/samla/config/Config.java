@@ -44,6 +44,10 @@ public record Config(
    * only made PostgreSQL's backends queue for the CPU (p99 of door admissions ~60 ms with 16 connections, ~40 ms
    * with 10, ~30 ms with 6), fewer made sign-ups wait for a connection while others wait for an event's row lock.
    */
+  private static final java.util.List<String> LOG_LEVELS = java.util.List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE", "OFF");
+  private static final java.util.List<String> SMTP_SETTINGS =
+      java.util.List.of("SAMLA_SMTP_PORT", "SAMLA_SMTP_USERNAME", "SAMLA_SMTP_PASSWORD", "SAMLA_SMTP_STARTTLS");
+
   public static int defaultPoolSize() {
     return 4 * Runtime.getRuntime().availableProcessors() + 2;
   }
@@ -68,12 +72,21 @@ public record Config(
 
     Optional<DatabaseUrl> database = value(env, "DATABASE_URL").map(Config::parseDatabaseUrl);
 
+    // Read whether or not a relay is named, so that a wrong value is refused even where it would not be used.
+    int smtpPort = intVar(env, "SAMLA_SMTP_PORT", 587, 1, 65535);
+    boolean startTls = boolVar(env, "SAMLA_SMTP_STARTTLS", true);
     Optional<Smtp> smtp = value(env, "SAMLA_SMTP_HOST").map(host -> new Smtp(
-        host,
-        intVar(env, "SAMLA_SMTP_PORT", 587, 1, 65535),
-        value(env, "SAMLA_SMTP_USERNAME"),
-        value(env, "SAMLA_SMTP_PASSWORD"),
-        boolVar(env, "SAMLA_SMTP_STARTTLS", true)));
+        host, smtpPort, value(env, "SAMLA_SMTP_USERNAME"), value(env, "SAMLA_SMTP_PASSWORD"), startTls));
+    if (smtp.isEmpty()) {
+      // Settings of a relay without its host would leave Samla on its mail catcher, where no e-mail leaves the
+      // machine: someone meant a relay and forgot the host.
+      for (String name : SMTP_SETTINGS) {
+        if (value(env, name).isPresent()) {
+          throw new ConfigException(name + " is set but SAMLA_SMTP_HOST is not: set the relay's host too, or leave "
+              + name + " out to use the mail catcher");
+        }
+      }
+    }
 
     // Without a mail relay Samla runs for the one person at this machine (its mail catcher shows every e-mail): it
     // listens on loopback unless told otherwise. With a relay it is a server, reached through the network.
@@ -82,7 +95,8 @@ public record Config(
       throw new ConfigException("SAMLA_HTTP_HOST must be a host name or IP address to listen on, was " + httpHost);
     }
 
-    String mailFrom = env.getOrDefault("SAMLA_MAIL_FROM", "Samla HÖK <noreply@samla.localhost>");
+    String mailFrom = mailFrom(value(env, "SAMLA_MAIL_FROM").orElse("Samla HÖK <noreply@samla.localhost>"));
+    logLevel(env);
     String adminEmail = env.getOrDefault("SAMLA_ADMIN_EMAIL", "admin@samla.localhost");
     if (!adminEmail.matches("[^@\\s]+@[^@\\s]+")) {
       throw new ConfigException("SAMLA_ADMIN_EMAIL is not an e-mail address: " + adminEmail);
@@ -111,6 +125,29 @@ public record Config(
     }
     return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize,
         limits, management, trustedProxies, httpHost, accessibilityContact);
+  }
+
+  /** The sender of every e-mail, as the mail client reads it: {@code name@example.org} or {@code Name <name@example.org>}. */
+  private static String mailFrom(String value) {
+    String address;
+    try {
+      address = new io.vertx.ext.mail.mailencoder.EmailAddress(value).getEmail();
+    } catch (IllegalArgumentException e) {
+      address = "";
+    }
+    if (!address.matches("[^@\\s<>\"]+@[^@\\s<>\"]+")) {
+      throw new ConfigException("SAMLA_MAIL_FROM must be an e-mail address, alone or as Name <address>, was " + value);
+    }
+    return value;
+  }
+
+  /** Logback reads SAMLA_LOG_LEVEL itself and takes a word it does not know for DEBUG: refused here instead. */
+  private static void logLevel(Map<String, String> env) {
+    value(env, "SAMLA_LOG_LEVEL").ifPresent(level -> {
+      if (!LOG_LEVELS.contains(level.toUpperCase(java.util.Locale.ROOT))) {
+        throw new ConfigException("SAMLA_LOG_LEVEL must be one of " + String.join(", ", LOG_LEVELS) + ", was " + level);
+      }
+    });
   }
 
   /**

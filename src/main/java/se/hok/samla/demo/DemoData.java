@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import se.hok.samla.events.EventTimes;
 
 /**
  * Demo content for a fresh database: the HÖK action plan 2020–2024 (plus two invented years for upcoming events),
@@ -26,7 +27,7 @@ import java.util.List;
  * The past events get invented participants (see {@link #participants}), so that the follow-up has figures to show.
  */
 public final class DemoData {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   // Indexes into VENUES, so events can name their venue before the venue ids exist.
   private static final int HALMSTAD = 0;

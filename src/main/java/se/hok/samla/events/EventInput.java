@@ -23,7 +23,7 @@ public record EventInput(
     String organiserName, String organiserEmail, List<SessionInput> sessions, String reminderDays,
     String plannedActivityId) {
 
-  public static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  public static final ZoneId STOCKHOLM = EventTimes.ZONE;
   static final int MAX_CAPACITY = 100_000;
   /** How many empty session rows the form offers, so sessions can be added without JavaScript. */
   static final int BLANK_SESSION_ROWS = 3;

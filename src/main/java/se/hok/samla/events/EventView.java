@@ -37,10 +37,10 @@ public record EventView(
   public record SessionView(EventSession session, String title, int seatsLeft, String titleLang) {}
 
   public static EventView of(Event e, Lang lang, OffsetDateTime now) {
-    ZonedDateTime start = e.startsAt().atZoneSameInstant(EventInput.STOCKHOLM);
-    ZonedDateTime end = e.endsAt().atZoneSameInstant(EventInput.STOCKHOLM);
-    DateTimeFormatter day = DateTimeFormatter.ofPattern(lang == Lang.SV ? "EEEE d MMMM yyyy" : "EEEE d MMMM yyyy", lang.locale());
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
+    ZonedDateTime start = EventTimes.local(e.startsAt());
+    ZonedDateTime end = EventTimes.local(e.endsAt());
+    DateTimeFormatter day = EventTimes.weekdayDate(lang);
+    DateTimeFormatter hm = EventTimes.CLOCK;
     String date = day.format(start);
     String time = hm.format(start) + "–" + hm.format(end);
     if (!start.toLocalDate().equals(end.toLocalDate())) {
@@ -48,15 +48,10 @@ public record EventView(
       time = hm.format(start) + " – " + hm.format(end);
     }
     String closes = e.registrationClosesAt() == null ? null
-        : DateTimeFormatter.ofPattern("d MMMM yyyy 'kl.' HH:mm", lang.locale())
-            .format(e.registrationClosesAt().atZoneSameInstant(EventInput.STOCKHOLM));
-    if (closes != null && lang == Lang.EN) {
-      closes = closes.replace("kl.", "at");
-    }
+        : EventTimes.dateAndClock(lang).format(EventTimes.local(e.registrationClosesAt()));
     Map<String, List<SessionView>> slots = new LinkedHashMap<>();
     for (EventSession s : e.sessions()) {
-      String slotTime = hm.format(s.startsAt().atZoneSameInstant(EventInput.STOCKHOLM)) + "–"
-          + hm.format(s.endsAt().atZoneSameInstant(EventInput.STOCKHOLM));
+      String slotTime = EventTimes.hours(s.startsAt(), s.endsAt());
       slots.computeIfAbsent(slotTime, k -> new ArrayList<>())
           .add(new SessionView(s, pick(lang, s.titleSv(), s.titleEn()), s.seatsLeft(), swedishIn(lang, s.titleEn())));
     }

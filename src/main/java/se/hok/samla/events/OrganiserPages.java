@@ -115,7 +115,7 @@ public final class OrganiserPages {
 
   private static NeedsToBookView needsView(ParticipantCounts.NeedsToBook open, Lang lang, OffsetDateTime now) {
     java.time.LocalDate today = now.atZoneSameInstant(EventInput.STOCKHOLM).toLocalDate();
-    String day = java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale()).format(open.firstBookBy());
+    String day = EventTimes.date(lang).format(open.firstBookBy());
     return new NeedsToBookView(open.count(), day, open.firstBookBy().toString(), open.firstBookBy().isBefore(today));
   }
 
@@ -148,14 +148,10 @@ public final class OrganiserPages {
     String note = ctx.request().formAttributes().get("changeNote");
     events.update(id, input, note)
         .onSuccess(u -> ctx.redirect("/arrangor/evenemang/" + u.event().id() + "?saved=1" + told(u.told())))
-        .onFailure(err -> {
-          if (err instanceof ValidationException v) {
-            events.get(id).onSuccess(e -> renderForm(ctx, 422, e, input, note, v.messages(Lang.of(ctx))))
-                .onFailure(ctx::fail);
-          } else {
-            ctx.fail(err);
-          }
-        });
+        .onFailure(ValidationException.formAgain(ctx, errors -> {
+          events.get(id).onSuccess(e -> renderForm(ctx, 422, e, input, note, errors))
+              .onFailure(ctx::fail);
+        }));
   }
 
   /** Who is told, in the address of the page that says so: counts and kinds of change, no names. */
@@ -189,15 +185,11 @@ public final class OrganiserPages {
     String newDate = ctx.request().formAttributes().get("newDate");
     events.cancel(id, reason, newDate, true)
         .onSuccess(e -> ctx.redirect("/arrangor/evenemang/" + e.id() + "?cancelled=1"))
-        .onFailure(err -> {
-          if (err instanceof ValidationException v) {
-            // Nothing was cancelled, nothing sent: the page again, with what was typed.
-            events.get(id).compose(e -> renderCancel(ctx, 422, e, reason, newDate, v.messages(Lang.of(ctx))))
-                .onFailure(ctx::fail);
-          } else {
-            ctx.fail(err);
-          }
-        });
+        .onFailure(ValidationException.formAgain(ctx, errors -> {
+          // Nothing was cancelled, nothing sent: the page again, with what was typed.
+          events.get(id).compose(e -> renderCancel(ctx, 422, e, reason, newDate, errors))
+              .onFailure(ctx::fail);
+        }));
   }
 
   /** The cancel page: what will happen and to whom (how many are e-mailed), the reason and new date, one button. */
@@ -277,13 +269,7 @@ public final class OrganiserPages {
     VenueInput input = VenueInput.fromForm(ctx.request().formAttributes());
     events.createVenue(input)
         .onSuccess(v -> ctx.redirect("/arrangor/lokaler?saved=1"))
-        .onFailure(err -> {
-          if (err instanceof ValidationException v) {
-            renderVenues(ctx, 422, v.messages(Lang.of(ctx)), input);
-          } else {
-            ctx.fail(err);
-          }
-        });
+        .onFailure(ValidationException.formAgain(ctx, errors -> renderVenues(ctx, 422, errors, input)));
   }
 
   private void renderVenues(RoutingContext ctx, int status, Map<String, String> errors, VenueInput input) {

@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.staff.EventAccess;
@@ -253,13 +253,7 @@ public final class FeedbackPages {
     String typed = ctx.request().getFormAttribute("lastDay");
     events.get(eventId).compose(event -> feedback.setLastDay(eventId, typed))
         .onSuccess(v -> ctx.redirect(resultsPath(eventId) + "?sparad=1#sista-dag"))
-        .onFailure(err -> {
-          if (err instanceof ValidationException v) {
-            renderResults(ctx, 422, typed == null ? "" : typed.replace('\0', '\uFFFD'), v.messages(Lang.of(ctx)));
-          } else {
-            ctx.fail(err);
-          }
-        });
+        .onFailure(ValidationException.formAgain(ctx, errors -> renderResults(ctx, 422, typed == null ? "" : typed.replace('\0', '\uFFFD'), errors)));
   }
 
   /** One row per answer: the rating and the comments, never who gave them. */
@@ -299,7 +293,7 @@ public final class FeedbackPages {
   }
 
   private static String day(Lang lang, LocalDate day) {
-    return DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale()).format(day);
+    return EventTimes.date(lang).format(day);
   }
 
   private static String resultsPath(long eventId) {

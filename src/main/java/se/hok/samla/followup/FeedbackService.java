@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Msg;
 import se.hok.samla.web.NotFoundException;
@@ -34,7 +35,7 @@ public final class FeedbackService {
   public static final int DEFAULT_OPEN_DAYS = 14;
   /** How long after the end the thank-you goes out: time for late check-ins from offline door devices to arrive. */
   static final int THANKS_AFTER_HOURS = 2;
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
   private static final String CLOSES_AT = "coalesce(e.feedback_closes_at, e.ends_at + make_interval(days => "
       + DEFAULT_OPEN_DAYS + "))";
   /** Attended: the view attendance (sql/V12), the one definition the follow-up uses too. */

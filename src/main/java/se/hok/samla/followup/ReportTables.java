@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.PlannedActivity;
 import se.hok.samla.followup.ReportTable.Cell;
 import se.hok.samla.web.Lang;
@@ -12,7 +13,7 @@ import se.hok.samla.web.Messages;
 /** The follow-up's figures as tables in the reader's language: what the pages show and the exports contain. */
 final class ReportTables {
   private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE;
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
+  private static final DateTimeFormatter TIME = EventTimes.CLOCK;
 
   /** The tables of a scope's report, by id, in page order. */
   static final List<String> SCOPE_TABLES = List.of("oversikt", "plan-mot-utfall", "evenemang", "typer", "sektorer",
@@ -302,7 +303,7 @@ final class ReportTables {
           Cell.text(Messages.get(lang, "followup.source." + p.source())), Cell.text(p.companion() ? yes : no),
           Cell.text(p.checkedInAt() == null ? no : yes),
           Cell.text(p.checkedInAt() == null ? "" : p.checkedInAt().atZoneSameInstant(Scope.STOCKHOLM)
-              .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))));
+              .format(EventTimes.STAMP))));
     }
     return table("deltagare", lang, List.of("name", "email", "organisation", "sector", "status", "source",
         "companion", "attended", "checkedInAt"), rows);

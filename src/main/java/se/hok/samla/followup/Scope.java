@@ -3,6 +3,7 @@ package se.hok.samla.followup;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import se.hok.samla.events.EventTimes;
 
 /**
  * Which events a follow-up covers: the events of one action-plan year (its theme and focus area), or those that
@@ -12,7 +13,7 @@ import java.time.ZoneId;
  * once printed "Årsuppföljning true att skriva ut" and linked to /uppfoljning/ar/true.
  */
 public record Scope(Integer year, LocalDate from, LocalDate to) {
-  static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   public static Scope planYear(int year) {
     return new Scope(year, null, null);

@@ -3,39 +3,25 @@ package se.hok.samla.followup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement;
 import org.apache.pdfbox.pdmodel.font.PDFont;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
+import se.hok.samla.web.PdfFonts;
 import se.hok.samla.web.TaggedPdf;
 
 /**
  * The yearly follow-up as an A4 PDF, drawn with PDFBox (already used for tickets) rather than an HTML-to-PDF
  * library: the report is headings, short lists and small tables, which a few dozen lines lay out, and it keeps the
- * jar free of a second rendering stack. DejaVu Sans is embedded when the system has it (Swedish letters and more);
- * otherwise Helvetica, where a letter it lacks prints as "?".
+ * jar free of a second rendering stack. Set in DejaVu Sans from the jar ({@link PdfFonts}), embedded.
  */
 final class YearlyReportPdf {
-  private static final List<String[]> FONT_FILES = List.of(
-      new String[] {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},
-      new String[] {"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf"},
-      new String[] {"/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"},
-      new String[] {"/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"});
-
   private YearlyReportPdf() {}
 
   static byte[] render(YearlyReport r, Lang lang) {
@@ -113,7 +99,7 @@ final class YearlyReportPdf {
     final TaggedPdf tags;
     final PDFont regular;
     final PDFont bold;
-    final Map<PDFont, Map<Integer, Boolean>> shows = new HashMap<>();
+    final PdfFonts.Printable printable = new PdfFonts.Printable();
     PDPage page;
     PDPageContentStream stream;
     float y;
@@ -122,26 +108,10 @@ final class YearlyReportPdf {
       this.doc = doc;
       this.lang = lang;
       this.tags = tags;
-      Optional<Path[]> files = fontFiles();
-      if (files.isPresent()) {
-        regular = PDType0Font.load(doc, files.get()[0].toFile());
-        bold = PDType0Font.load(doc, files.get()[1].toFile());
-      } else {
-        regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-        bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
-      }
+      PdfFonts.Faces fonts = PdfFonts.embedded(doc);
+      regular = fonts.regular();
+      bold = fonts.bold();
       newPage();
-    }
-
-    private static Optional<Path[]> fontFiles() {
-      for (String[] pair : FONT_FILES) {
-        Path r = Path.of(pair[0]);
-        Path b = Path.of(pair[1]);
-        if (Files.isReadable(r)) {
-          return Optional.of(new Path[] {r, Files.isReadable(b) ? b : r});
-        }
-      }
-      return Optional.empty();
     }
 
     void newPage() throws IOException {
@@ -293,28 +263,13 @@ final class YearlyReportPdf {
       return lines;
     }
 
-    /** Control characters become spaces, and a letter the font lacks becomes "?": never a failed report. */
+    /** The text as the font can show it, on one line (see {@link PdfFonts.Printable}): never a failed report. */
     private String printable(String text, PDFont font) {
-      StringBuilder out = new StringBuilder();
-      (text == null ? "" : text).codePoints().forEach(cp -> {
-        if (Character.isISOControl(cp) || Character.isWhitespace(cp)) {
-          out.append(' ');
-        } else {
-          out.append(shows(font, cp) ? new String(Character.toChars(cp)) : "?");
-        }
-      });
-      return out.toString();
+      return printable.of(text, font).replace('\n', ' ');
     }
 
     private boolean shows(PDFont font, int cp) {
-      return shows.computeIfAbsent(font, f -> new HashMap<>()).computeIfAbsent(cp, c -> {
-        try {
-          font.encode(new String(Character.toChars(c)));
-          return font.getStringWidth(new String(Character.toChars(c))) >= 0;
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-          return false;
-        }
-      });
+      return printable.shows(font, cp);
     }
   }
 }

@@ -3,14 +3,13 @@ package se.hok.samla.mail;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventSession;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.registration.Registration;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
@@ -21,7 +20,7 @@ import se.hok.samla.web.Messages;
  * …, was …". A change undone since says nothing; a session the person no longer has, or that is gone, neither.
  */
 final class ChangeLines {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   private ChangeLines() {}
 
@@ -75,13 +74,7 @@ final class ChangeLines {
 
   /** "tisdag 14 april 2026, 09:00–16:00" (Swedish time). */
   static String span(OffsetDateTime start, OffsetDateTime end, Lang lang) {
-    ZonedDateTime s = start.atZoneSameInstant(STOCKHOLM);
-    ZonedDateTime e = end.atZoneSameInstant(STOCKHOLM);
-    DateTimeFormatter day = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", lang.locale());
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
-    return s.toLocalDate().equals(e.toLocalDate())
-        ? day.format(s) + ", " + hm.format(s) + "–" + hm.format(e)
-        : day.format(s) + " " + hm.format(s) + " – " + day.format(e) + " " + hm.format(e);
+    return EventTimes.span(start, end, lang);
   }
 
   private static String sessionPlace(OffsetDateTime start, OffsetDateTime end, String room, Lang lang) {

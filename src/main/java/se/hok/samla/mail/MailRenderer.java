@@ -29,6 +29,7 @@ import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventSession;
 import se.hok.samla.events.EventStatus;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Venue;
 import se.hok.samla.mail.MailContent.Action;
@@ -76,7 +77,7 @@ public final class MailRenderer implements MailWorker.Renderer {
   /** Kinds that bring the ticket (QR inline, PDF) and the calendar file to a confirmed registration. */
   private static final Set<String> TICKET_KINDS = Set.of("confirmed", "promoted", "changed", "reminder", "event_changed",
       "ticket", "handed_to");
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
   private static final String HTML = "templates/mail/mail.html.peb";
   private static final String TEXT = "templates/mail/mail.txt.peb";
   private static final Future<Optional<RenderedMail>> NOTHING = Future.succeededFuture(Optional.empty());
@@ -432,7 +433,7 @@ public final class MailRenderer implements MailWorker.Renderer {
         }
         if (e.rescheduledTo() != null) {
           intro.add(msg(lang, "notices.mail.newDate",
-              DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", lang.locale()).format(e.rescheduledTo())));
+              EventTimes.weekdayDate(lang).format(e.rescheduledTo())));
         }
         intro.add(msg(lang, "mail.intro.eventCancelledNothingToDo"));
         if (t != null) {
@@ -777,7 +778,7 @@ public final class MailRenderer implements MailWorker.Renderer {
         return Optional.<RenderedMail>empty();
       }
       due.sort(Comparator.comparing(Due::bookBy).thenComparing(d -> d.need().sortOrder()));
-      DateTimeFormatter day = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", lang.locale());
+      DateTimeFormatter day = EventTimes.weekdayDate(lang);
       List<Row> needRows = new ArrayList<>();
       boolean anyLate = false;
       for (Due d : due) {
@@ -879,7 +880,7 @@ public final class MailRenderer implements MailWorker.Renderer {
       // The page in the language of the mail; the choice then sticks (Lang).
       String url = publicUrl + link.path() + (lang == Lang.EN ? "?lang=en" : "");
       LocalDate lastDay = link.closesAt().minusNanos(1).atZoneSameInstant(STOCKHOLM).toLocalDate();
-      String closes = DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale()).format(lastDay);
+      String closes = EventTimes.date(lang).format(lastDay);
       List<String> intro = List.of(msg(lang, "feedback.mail.intro", view.title()), msg(lang, "feedback.mail.ask"),
           msg(lang, "feedback.mail.anonymous"));
       List<Row> rows = List.of(new Row(msg(lang, "mail.label.what"), List.of(view.title())),
@@ -937,9 +938,8 @@ public final class MailRenderer implements MailWorker.Renderer {
 
   /** A session as the mail lists it: its time, title and room ("10:00–11:00 Workshop A, Sal 3"). */
   static String sessionLine(EventSession s, Lang lang) {
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
     String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
-    return hm.format(s.startsAt().atZoneSameInstant(STOCKHOLM)) + "–" + hm.format(s.endsAt().atZoneSameInstant(STOCKHOLM))
+    return EventTimes.hours(s.startsAt(), s.endsAt())
         + " " + title + (s.room() == null || s.room().isBlank() ? "" : ", " + s.room().strip());
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventRight;
@@ -32,9 +33,9 @@ import se.hok.samla.web.ValidationException;
  * not checked in), each message with how its e-mails are doing. The queries behind it are in {@link MailStore}.
  */
 public final class MailStatusPages {
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-  private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm");
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final DateTimeFormatter WHEN = EventTimes.STAMP;
+  private static final DateTimeFormatter HM = EventTimes.CLOCK;
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
   /** The form's own key is a UUID; a message sent twice under it is one message. */
   private static final Pattern KEY = Pattern.compile("[0-9a-fA-F-]{36}");
   static final int SUBJECT_MAX = 200;

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffMember;
 
@@ -26,7 +27,7 @@ public final class AuditLog {
   /** How long a row is kept. */
   public static final int KEEP_DAYS = 365;
   private static final int DELETE_BATCH = 1000;
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   /** The reads that are logged; the code is what the log shows. */
   public enum Read {

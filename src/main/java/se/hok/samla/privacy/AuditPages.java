@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.web.Csv;
@@ -31,7 +32,7 @@ public final class AuditPages {
   static final int PAGE_ROWS = 500;
   static final int CSV_ROWS = 100_000;
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   private final AuditLog log;
   private final StaffAuth auth;

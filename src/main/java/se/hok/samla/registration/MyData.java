@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.privacy.PersonalData;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
@@ -17,7 +18,7 @@ import se.hok.samla.web.Messages;
  * (label and value rows), with nothing left out – what the JSON download holds, the page shows.
  */
 final class MyData {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   private MyData() {}
 
@@ -28,9 +29,8 @@ final class MyData {
   record Section(String id, String heading, List<Row> rows, String empty) {}
 
   static Map<String, Object> model(PersonalData.Export d, Lang lang, String managePath) {
-    DateTimeFormatter when = DateTimeFormatter.ofPattern(lang == Lang.SV ? "d MMMM yyyy 'kl.' HH:mm" : "d MMMM yyyy 'at' HH:mm",
-        lang.locale());
-    DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale());
+    DateTimeFormatter when = EventTimes.dateAndClock(lang);
+    DateTimeFormatter day = EventTimes.date(lang);
     String none = t(lang, "reg.data.none");
     PersonalData.RegistrationPart r = d.registration();
 
@@ -140,8 +140,7 @@ final class MyData {
   }
 
   private static String time(OffsetDateTime start, OffsetDateTime end) {
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
-    return hm.format(start.atZoneSameInstant(STOCKHOLM)) + "–" + hm.format(end.atZoneSameInstant(STOCKHOLM));
+    return EventTimes.hours(start, end);
   }
 
   private static String pick(Lang lang, String sv, String en) {

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
-import se.hok.samla.web.Lang;
 import se.hok.samla.web.Templates;
 import se.hok.samla.web.ValidationException;
 
@@ -33,17 +32,13 @@ public final class NeedCataloguePages {
     registrations.saveNeed(form.get("code"), form.get("labelSv"), form.get("labelEn"), "true".equals(form.get("hasDetail")),
             form.get("leadDays"), form.get("sortOrder"), "true".equals(form.get("active")), "true".equals(form.get("atDoor")))
         .onSuccess(v -> ctx.redirect("/admin/behov?saved=1"))
-        .onFailure(err -> {
-          if (err instanceof ValidationException v) {
-            Map<String, String> input = new HashMap<>();
-            for (String f : new String[] {"code", "labelSv", "labelEn", "leadDays", "sortOrder"}) {
-              input.put(f, form.get(f) == null ? "" : form.get(f));
-            }
-            render(ctx, 422, v.messages(Lang.of(ctx)), input);
-          } else {
-            ctx.fail(err);
+        .onFailure(ValidationException.formAgain(ctx, errors -> {
+          Map<String, String> input = new HashMap<>();
+          for (String f : new String[] {"code", "labelSv", "labelEn", "leadDays", "sortOrder"}) {
+            input.put(f, form.get(f) == null ? "" : form.get(f));
           }
-        });
+          render(ctx, 422, errors, input);
+        }));
   }
 
   private void render(RoutingContext ctx, int status, Map<String, String> errors, Map<String, String> input) {

@@ -20,6 +20,7 @@ import se.hok.samla.events.Event;
 import se.hok.samla.events.EventSession;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventStatus;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Organisation;
 import se.hok.samla.privacy.AuditLog;
@@ -35,7 +36,7 @@ import se.hok.samla.web.ValidationException;
 
 /** The organiser's view of who comes: registrations, waiting list, needs to arrange, diet list, export. */
 public final class OrganiserRegistrationPages {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
   /** The sectors in the order people think of them (RegistrationInput.SECTORS is a set). */
   private static final List<String> SECTORS = List.of("ideburen", "offentlig", "privat", "ovrig");
 

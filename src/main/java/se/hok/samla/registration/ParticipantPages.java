@@ -22,6 +22,7 @@ import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventSession;
 import se.hok.samla.events.EventStatus;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Organisation;
 import se.hok.samla.web.ConflictException;
@@ -38,7 +39,7 @@ import se.hok.samla.web.ValidationException;
  * Plain HTML forms that work without JavaScript; the rules live in {@link RegistrationService}.
  */
 public final class ParticipantPages {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
   /** The form's own key is a UUID; anything else (or nothing) means no idempotency, never a database error. */
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[0-9a-fA-F-]{36}");
 
@@ -397,7 +398,7 @@ public final class ParticipantPages {
   private List<NeedChoice> needs(Lang lang, Event event, RegistrationInput input, List<Need> catalogue) {
     LocalDate eventDay = event.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
     LocalDate today = now().atZoneSameInstant(STOCKHOLM).toLocalDate();
-    DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale());
+    DateTimeFormatter day = EventTimes.date(lang);
     List<NeedChoice> out = new ArrayList<>();
     for (Need n : catalogue) {
       if (Need.COMPANION.equals(n.code())) {
@@ -441,8 +442,7 @@ public final class ParticipantPages {
     model.put("e", EventView.of(event, lang, now()));
     model.put("message", Messages.get(lang, reason));
     if ("error.reg.notOpen".equals(reason.key()) && event.registrationOpensAt() != null) {
-      model.put("opens", Messages.get(lang, "reg.unavailable.opens", DateTimeFormatter
-          .ofPattern(lang == Lang.SV ? "d MMMM yyyy 'kl.' HH:mm" : "d MMMM yyyy 'at' HH:mm", lang.locale())
+      model.put("opens", Messages.get(lang, "reg.unavailable.opens", EventTimes.dateAndClock(lang)
           .format(event.registrationOpensAt().atZoneSameInstant(STOCKHOLM))));
     }
     return templates.render(ctx, status, "registration/unavailable", model);
@@ -487,8 +487,7 @@ public final class ParticipantPages {
   }
 
   private static String slotTime(EventSession s) {
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
-    return hm.format(s.startsAt().atZoneSameInstant(STOCKHOLM)) + "–" + hm.format(s.endsAt().atZoneSameInstant(STOCKHOLM));
+    return EventTimes.hours(s.startsAt(), s.endsAt());
   }
 
   private static String pick(Lang lang, String sv, String en) {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.mail.Outbox;
 import se.hok.samla.privacy.Erasure;
 import se.hok.samla.tickets.TicketService;
@@ -35,7 +36,7 @@ import se.hok.samla.web.ValidationException;
  * {@link EventNeeds}.
  */
 public final class RegistrationService {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   private final Pool pool;
   private final Clock clock;

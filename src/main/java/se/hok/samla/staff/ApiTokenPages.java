@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.PathIds;
@@ -24,8 +25,8 @@ import se.hok.samla.web.Templates;
  * {@link StaffService#TOKEN_CACHE} on others).
  */
 public final class ApiTokenPages {
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final DateTimeFormatter WHEN = EventTimes.STAMP;
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   private final StaffService staff;
   private final StaffAuth auth;

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.web.Api;
 import se.hok.samla.web.Json;
 import se.hok.samla.web.Lang;
@@ -21,8 +22,8 @@ import se.hok.samla.web.ValidationException;
  * and through {@code /api/v1/events/{id}/staff}. Only the event's organisers (and admins) may.
  */
 public final class EventStaffRoutes {
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final DateTimeFormatter WHEN = EventTimes.STAMP;
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   private final EventStaff eventStaff;
   private final StaffService staff;
@@ -132,13 +133,7 @@ public final class EventStaffRoutes {
             : ValidationException.of("staffId", "error.eventStaff.unknown"))
         : eventStaff.assign(eventId, staffId, role, StaffAuth.current(ctx).id());
     done.onSuccess(v -> ctx.redirect(path(eventId) + "?sparad=1"))
-        .onFailure(err -> {
-          if (err instanceof ValidationException v) {
-            render(ctx, 422, v.messages(Lang.of(ctx)), input);
-          } else {
-            ctx.fail(err);
-          }
-        });
+        .onFailure(ValidationException.formAgain(ctx, errors -> render(ctx, 422, errors, input)));
   }
 
   private void remove(RoutingContext ctx) {
@@ -148,13 +143,7 @@ public final class EventStaffRoutes {
     eventStaff.remove(eventId, staffId)
         // Whoever takes themselves off an event can no longer see its staff: back to their overview.
         .onSuccess(v -> ctx.redirect(self && !StaffAuth.current(ctx).isAdmin() ? "/arrangor" : path(eventId) + "?borttagen=1"))
-        .onFailure(err -> {
-          if (err instanceof ValidationException v) {
-            render(ctx, 422, v.messages(Lang.of(ctx)), Map.of());
-          } else {
-            ctx.fail(err);
-          }
-        });
+        .onFailure(ValidationException.formAgain(ctx, errors -> render(ctx, 422, errors, Map.of())));
   }
 
   private void render(RoutingContext ctx, int status, Map<String, String> errors, Map<String, String> input) {

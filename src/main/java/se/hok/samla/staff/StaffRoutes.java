@@ -137,17 +137,13 @@ public final class StaffRoutes {
     var form = ctx.request().formAttributes();
     staff.create(form.get("email"), form.get("name"), form.get("password"), form.get("role"))
         .onSuccess(created -> ctx.redirect("/admin/personal?saved=1"))
-        .onFailure(e -> {
-          if (e instanceof ValidationException v) {
-            Map<String, String> input = new HashMap<>();
-            input.put("email", nullToEmpty(form.get("email")));
-            input.put("name", nullToEmpty(form.get("name")));
-            input.put("role", nullToEmpty(form.get("role")));
-            renderStaffPage(ctx, 422, v.messages(Lang.of(ctx)), input);
-          } else {
-            ctx.fail(e);
-          }
-        });
+        .onFailure(ValidationException.formAgain(ctx, errors -> {
+          Map<String, String> input = new HashMap<>();
+          input.put("email", nullToEmpty(form.get("email")));
+          input.put("name", nullToEmpty(form.get("name")));
+          input.put("role", nullToEmpty(form.get("role")));
+          renderStaffPage(ctx, 422, errors, input);
+        }));
   }
 
   private void updateStaff(RoutingContext ctx) {

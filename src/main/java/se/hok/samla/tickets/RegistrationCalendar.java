@@ -20,6 +20,7 @@ import net.fortuna.ical4j.model.property.Url;
 import net.fortuna.ical4j.model.property.immutable.ImmutableCalScale;
 import net.fortuna.ical4j.model.property.immutable.ImmutableMethod;
 import net.fortuna.ical4j.model.property.immutable.ImmutableVersion;
+import se.hok.samla.events.EventTimes;
 
 /**
  * One registration as an .ics to put in one's own calendar (attached to the ticket mails, offered on the manage page):
@@ -32,7 +33,7 @@ import net.fortuna.ical4j.model.property.immutable.ImmutableVersion;
  * the same ORGANIZER and ATTENDEE).
  */
 public final class RegistrationCalendar {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
   /**
    * Made once: copying ical4j's zone (it does so with parallel streams) was a tenth of a ticket e-mail's CPU time.
    * ical4j 4 components keep their properties in immutable lists, so one instance serves every calendar and thread.

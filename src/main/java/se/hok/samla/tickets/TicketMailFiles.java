@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventSession;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.registration.Registration;
 import se.hok.samla.registration.RegistrationService;
@@ -30,7 +30,7 @@ import se.hok.samla.web.Messages;
 public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
   /** SEQUENCE is at least the seconds since this time, as files made before the counter had it. */
   private static final long SEQUENCE_EPOCH = 1_767_225_600L;
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
   private final Vertx vertx;
   private final TicketService tickets;
@@ -130,9 +130,7 @@ public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
 
   /** The chosen sessions as the ticket lists them: "10:00–11:00 Workshop A, Sal 3". */
   static List<String> sessionLines(Registration r, Event e, String lang) {
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
-    return chosen(r, e).stream().map(s -> hm.format(s.startsAt().atZoneSameInstant(STOCKHOLM)) + "–"
-        + hm.format(s.endsAt().atZoneSameInstant(STOCKHOLM)) + " " + sessionTitle(s, lang)
+    return chosen(r, e).stream().map(s -> EventTimes.hours(s.startsAt(), s.endsAt()) + " " + sessionTitle(s, lang)
         + (s.room() == null || s.room().isBlank() ? "" : ", " + s.room().strip())).toList();
   }
 

@@ -1,70 +1,39 @@
 package se.hok.samla.tickets;
 
 import com.google.zxing.qrcode.encoder.ByteMatrix;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.text.Normalizer;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDFont;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
-import org.apache.fontbox.ttf.TTFParser;
-import org.apache.fontbox.ttf.TrueTypeFont;
-import org.apache.pdfbox.io.RandomAccessReadBuffer;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.pdmodel.interactive.action.PDActionURI;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDBorderStyleDictionary;
 import org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.Venue;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
+import se.hok.samla.web.PdfFonts;
 import se.hok.samla.web.TaggedPdf;
 
 /**
  * A ticket as an A4 PDF (PDFBox) to print or show on a phone: the event, the person, the QR code with its
  * reference, the venue's accessibility and the needs the person stated, and the link to change or cancel.
  *
- * <p>Font: DejaVu Sans (or Liberation Sans, or Arial on macOS) is embedded as a subset when the system has it, so
- * names like Nguyễn print as written. Without any of them the PDF falls back to Helvetica (Standard 14,
- * WinAnsiEncoding, not embedded), which has å ä ö é but not ễ. Whatever font is used, a character it cannot show
- * is replaced, never fatal: first by the same letter with fewer accents (ễ → ê → e), else by "?".
+ * <p>Font: a ticket written entirely in Windows-1252 letters (å ä ö é …) is set in Helvetica, which every PDF reader
+ * has, so nothing is embedded; any other (Nguyễn, Łódź) in DejaVu Sans, embedded from the jar ({@link PdfFonts}).
+ * Whatever font is used, a character it cannot show is replaced, never fatal: first by the same letter with fewer
+ * accents, else by "?".
  */
 public final class TicketPdf {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
-
-  /** Regular and bold faces tried in order; the first regular face found wins. */
-  private static final List<String[]> FONT_FILES = List.of(
-      new String[] {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},
-      new String[] {"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf"},
-      new String[] {"/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"},
-      new String[] {"/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"},
-      new String[] {"/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-          "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"},
-      new String[] {"/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"},
-      new String[] {"/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"});
-
-  /** The font files' bytes, read once: parsing them is per document, reading them need not be. */
-  private static final Optional<FontFiles> FONTS = findFonts();
-
-  record FontFiles(String name, byte[] regular, byte[] bold) {}
 
   private TicketPdf() {}
 
@@ -83,30 +52,19 @@ public final class TicketPdf {
     }
   }
 
-  /** Which font tickets are set in on this machine, e.g. "DejaVuSans.ttf (embedded)". */
-  public static String fontName() {
-    return FONTS.map(f -> f.name() + " (embedded)").orElse("Helvetica (Standard 14, WinAnsi, not embedded)");
-  }
-
   public static byte[] render(Content c) {
-    return render(c, FONTS);
-  }
-
-  /** With the given font files, or with Helvetica when there are none. */
-  static byte[] render(Content c, Optional<FontFiles> fontFiles) {
     Lang lang = Lang.parse(c.language(), Lang.SV);
     Texts t = lang == Lang.EN ? Texts.EN : Texts.SV;
     // Most tickets are written entirely in Latin-1 letters (å ä ö é …): those are set in Helvetica, which every
     // PDF reader has, so nothing is embedded. Subsetting and embedding a TrueType font was the largest part of a
     // ticket's cost, and made the e-mail about 20 kB larger. Anything else (Nguyễn, Łódź) gets the embedded font.
-    Optional<FontFiles> files = fontFiles.isPresent() && winAnsiOnly(c) ? Optional.empty() : fontFiles;
     try (PDDocument doc = new PDDocument()) {
       String title = text(c.eventTitle());
       // Tagged (structure, language, title, reading order; the QR code a figure with a text alternative), so that a
       // screen reader reads the ticket as it reads the e-mail. Metadata is Unicode, whatever the font.
       TaggedPdf tags = new TaggedPdf(doc, lang == Lang.EN ? "en-GB" : "sv-SE", t.ticket + " – " + title);
       doc.getDocumentInformation().setCreator("Samla");
-      Page page = new Page(doc, fonts(doc, files), tags);
+      Page page = new Page(doc, winAnsiOnly(c) ? PdfFonts.standard() : PdfFonts.embedded(doc), tags);
 
       page.paragraph(t.ticket.toUpperCase(Locale.ROOT) + " · HÖK", page.bold, 10, 0.35f, "P");
       page.space(4);
@@ -143,14 +101,13 @@ public final class TicketPdf {
 
   /** Whether Helvetica (WinAnsiEncoding, which is Windows-1252) can show every text of the ticket. */
   static boolean winAnsiOnly(Content c) {
-    java.nio.charset.CharsetEncoder winAnsi = java.nio.charset.Charset.forName("windows-1252").newEncoder();
     List<String> texts = new ArrayList<>(List.of(text(c.eventTitle()), text(c.when()), text(c.place()),
         text(c.participant()), text(c.code()), text(c.reference()), text(c.manageUrl())));
     texts.addAll(c.accessibility() == null ? List.of() : c.accessibility());
     texts.addAll(c.needs() == null ? List.of() : c.needs());
     texts.addAll(c.sessions() == null ? List.of() : c.sessions());
     for (String s : texts) {
-      if (s != null && (!winAnsi.canEncode(s) || s.chars().anyMatch(ch -> ch < 0x20))) {
+      if (!PdfFonts.winAnsi(s)) {
         return false;
       }
     }
@@ -159,15 +116,7 @@ public final class TicketPdf {
 
   /** The time of an event as a ticket says it, in Swedish time: "Tisdag 14 april 2026, 09:00–16:00". */
   public static String when(OffsetDateTime start, OffsetDateTime end, String language) {
-    Lang lang = Lang.parse(language, Lang.SV);
-    ZonedDateTime s = start.atZoneSameInstant(STOCKHOLM);
-    ZonedDateTime e = end.atZoneSameInstant(STOCKHOLM);
-    DateTimeFormatter day = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", lang.locale());
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
-    String text = s.toLocalDate().equals(e.toLocalDate())
-        ? day.format(s) + ", " + hm.format(s) + "–" + hm.format(e)
-        : day.format(s) + " " + hm.format(s) + " – " + day.format(e) + " " + hm.format(e);
-    return text.substring(0, 1).toUpperCase(lang.locale()) + text.substring(1);
+    return EventTimes.when(start, end, Lang.parse(language, Lang.SV));
   }
 
   /** A venue's accessibility facts as the event page states them, e.g. "Hörslinga: Ja"; none without a venue. */
@@ -208,52 +157,6 @@ public final class TicketPdf {
   // Fonts
   // ------------------------------------------------------------------------------------------------
 
-  private record Fonts(PDFont regular, PDFont bold) {}
-
-  /**
-   * Parsing the TrueType files is most of a ticket's cost, so each thread parses them once and keeps them
-   * (a parsed font reads its glyphs lazily and is not safe to share between threads). Keyed by the files, so a
-   * test that passes other fonts gets those.
-   */
-  private static final ThreadLocal<Map.Entry<FontFiles, TrueTypeFont[]>> PARSED = new ThreadLocal<>();
-
-  private static TrueTypeFont[] parsed(FontFiles f) throws IOException {
-    Map.Entry<FontFiles, TrueTypeFont[]> cached = PARSED.get();
-    if (cached != null && cached.getKey() == f) {
-      return cached.getValue();
-    }
-    TrueTypeFont[] fonts = {
-        new TTFParser().parse(new RandomAccessReadBuffer(f.regular())),
-        new TTFParser().parse(new RandomAccessReadBuffer(f.bold()))};
-    PARSED.set(Map.entry(f, fonts));
-    return fonts;
-  }
-
-  private static Fonts fonts(PDDocument doc, Optional<FontFiles> files) throws IOException {
-    if (files.isPresent()) {
-      TrueTypeFont[] ttf = parsed(files.get());
-      return new Fonts(PDType0Font.load(doc, ttf[0], true), PDType0Font.load(doc, ttf[1], true));
-    }
-    return new Fonts(new PDType1Font(Standard14Fonts.FontName.HELVETICA),
-        new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD));
-  }
-
-  private static Optional<FontFiles> findFonts() {
-    for (String[] pair : FONT_FILES) {
-      Path regular = Path.of(pair[0]);
-      if (Files.isReadable(regular)) {
-        try {
-          Path bold = Path.of(pair[1]);
-          byte[] r = Files.readAllBytes(regular);
-          return Optional.of(new FontFiles(regular.getFileName().toString(), r,
-              Files.isReadable(bold) ? Files.readAllBytes(bold) : r));
-        } catch (IOException | RuntimeException e) {
-          // try the next one
-        }
-      }
-    }
-    return Optional.empty();
-  }
 
   // ------------------------------------------------------------------------------------------------
   // Layout: one column from the top down, a new page when the next line does not fit
@@ -269,12 +172,12 @@ public final class TicketPdf {
     final TaggedPdf tags;
     final PDFont regular;
     final PDFont bold;
-    final Map<PDFont, Map<Integer, Boolean>> canShow = new HashMap<>();
+    final PdfFonts.Printable printable = new PdfFonts.Printable();
     PDPage page;
     PDPageContentStream out;
     float y;
 
-    Page(PDDocument doc, Fonts fonts, TaggedPdf tags) throws IOException {
+    Page(PDDocument doc, PdfFonts.Faces fonts, TaggedPdf tags) throws IOException {
       this.doc = doc;
       this.tags = tags;
       this.regular = fonts.regular();
@@ -511,55 +414,9 @@ public final class TicketPdf {
       return lines;
     }
 
-    /**
-     * The text as the font can show it: composed (NFC), control characters as spaces (line breaks kept), and each
-     * character the font lacks replaced by the same letter with fewer accents, or by "?".
-     */
+    /** The text as the font can show it (see {@link PdfFonts.Printable}). */
     String printable(String text, PDFont font) {
-      String nfc = Normalizer.normalize(text == null ? "" : text, Normalizer.Form.NFC);
-      StringBuilder out = new StringBuilder(nfc.length());
-      nfc.codePoints().forEach(cp -> {
-        if (cp == '\n') {
-          out.append('\n');
-        } else if (cp == '\r') {
-          // \r\n is one line break; a lone \r is dropped
-        } else if (Character.isISOControl(cp) || Character.isWhitespace(cp)) {
-          out.append(' ');
-        } else if (shows(font, cp)) {
-          out.appendCodePoint(cp);
-        } else {
-          out.append(simpler(font, cp));
-        }
-      });
-      return out.toString();
-    }
-
-    /** ễ → ê → e: drop combining marks from the end until the font has the letter. */
-    private String simpler(PDFont font, int cp) {
-      String decomposed = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFD);
-      while (decomposed.codePointCount(0, decomposed.length()) > 1) {
-        decomposed = decomposed.substring(0, decomposed.offsetByCodePoints(decomposed.length(), -1));
-        String composed = Normalizer.normalize(decomposed, Normalizer.Form.NFC);
-        if (composed.codePointCount(0, composed.length()) == 1 && shows(font, composed.codePointAt(0))) {
-          return composed;
-        }
-      }
-      return "?";
-    }
-
-    private boolean shows(PDFont font, int cp) {
-      return canShow.computeIfAbsent(font, f -> new HashMap<>()).computeIfAbsent(cp, c -> {
-        if (Character.getType(c) == Character.SURROGATE || Character.getType(c) == Character.UNASSIGNED
-            || Character.getType(c) == Character.PRIVATE_USE) {
-          return false;
-        }
-        try {
-          font.encode(new String(Character.toChars(c)));  // throws when the font has no glyph for it
-          return true;
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-          return false;
-        }
-      });
+      return printable.of(text, font);
     }
   }
 }

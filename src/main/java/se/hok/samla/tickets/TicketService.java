@@ -31,9 +31,8 @@ import se.hok.samla.web.NotFoundException;
  *
  * <p>Each event has its own Ed25519 key pair, made the first time it is needed and kept in the database for good
  * (printed tickets must stay verifiable). Keys never change, so they are cached here; the private keys never leave
- * this class. {@link #verify} checks a code against its event's public key first, then whether it was revoked; the
- * door looks its codes up by the exact code issued instead (see the checkin package). All SQL about tickets and
- * keys lives here.
+ * this class. The door looks its codes up by the exact code issued (see the checkin package); a door device offline
+ * checks a code's signature with the event's {@link #publicKey}. All SQL about tickets and keys lives here.
  */
 public final class TicketService {
   /** References: 32 symbols without 0/O and 1/I, so 5 bits each and no look-alikes. */
@@ -144,30 +143,7 @@ public final class TicketService {
     return revoke(conn, registrationId);
   }
 
-  /** Checks a scanned code: signature first (no database), then revocation/registration status. */
-  public Future<Verification> verify(String code) {
-    return authentic(code).compose(p -> p.isPresent()
-        ? status(p.get(), code)
-        : Future.succeededFuture(Verification.invalid()));
-  }
 
-  /**
-   * What a code says, if its signature is genuine (checked with the event's cached public key, so a forged or
-   * altered code costs no database lookup once the key is known).
-   */
-  private Future<Optional<TicketCode.Payload>> authentic(String code) {
-    Optional<TicketCode.Payload> payload = TicketCode.decode(code);
-    if (payload.isEmpty()) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    TicketCode.Payload p = payload.get();
-    return verifyingKey(p.eventId()).map(key -> {
-      if (key.isPresent() && TicketCode.verify(code, key.get())) {
-        return Optional.of(p);
-      }
-      return Optional.<TicketCode.Payload>empty();
-    });
-  }
 
   /** The event's public key, X.509 SubjectPublicKeyInfo, base64 (for check-in devices). */
   public Future<String> publicKey(long eventId) {
@@ -260,32 +236,6 @@ public final class TicketService {
         r.getString("reference"), r.getOffsetDateTime("issued_at"));
   }
 
-  // ------------------------------------------------------------------------------------------------
-  // Checking
-  // ------------------------------------------------------------------------------------------------
-
-  /** A genuine code: is it still the registration's ticket, and does the registration still hold? */
-  private Future<Verification> status(TicketCode.Payload p, String code) {
-    return pool.preparedQuery("""
-            select t.registration_id, t.code, t.revoked_at, r.status, e.status as event_status
-            from ticket t join registration r on r.id = t.registration_id join event e on e.id = t.event_id
-            where t.id = $1 and t.event_id = $2""")
-        .execute(Tuple.of(p.ticketId(), p.eventId()))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            // Signed by us but gone: its registration was deleted.
-            return new Verification(Verification.Result.REVOKED, p.ticketId(), p.eventId(), null);
-          }
-          Row r = rows.iterator().next();
-          if (!code.equals(r.getString("code"))) {
-            return Verification.invalid();
-          }
-          boolean valid = r.getOffsetDateTime("revoked_at") == null && "confirmed".equals(r.getString("status"))
-              && !"cancelled".equals(r.getString("event_status"));
-          return new Verification(valid ? Verification.Result.VALID : Verification.Result.REVOKED,
-              p.ticketId(), p.eventId(), r.getUUID("registration_id"));
-        });
-  }
 
   // ------------------------------------------------------------------------------------------------
   // Keys
@@ -296,16 +246,6 @@ public final class TicketService {
     return cached != null ? Future.succeededFuture(cached) : keys(eventId).map(KeyPair::getPrivate);
   }
 
-  /** The public key to check a code with; never creates one (a code for an event without a key is not ours). */
-  private Future<Optional<PublicKey>> verifyingKey(long eventId) {
-    PublicKey cached = publicKeys.get(eventId);
-    if (cached != null) {
-      return Future.succeededFuture(Optional.of(cached));
-    }
-    return pool.preparedQuery("select private_key, public_key from event_key where event_id = $1")
-        .execute(Tuple.of(eventId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(remember(eventId, rows.iterator().next()).getPublic()));
-  }
 
   /**
    * The event's key pair, made on first use. Two instances (or two requests) making it at once both insert, one

@@ -32,6 +32,50 @@ public final class Templates {
     this.devMail = devMail;
   }
 
+  /**
+   * Whether a text key a template names but no bundle has fails the page (an exception, so a 500 in a test) instead
+   * of rendering blank. The tests turn it on (system property {@code samla.texts.strict}, set in the pom's surefire
+   * configuration); in production a page with a missing text still renders. (Pebble's own strictVariables would also
+   * refuse every form's absent {@code errors[field]}, on which the templates rely.)
+   */
+  public static boolean strictTexts() {
+    return Boolean.getBoolean("samla.texts.strict");
+  }
+
+  /** The texts of a language as templates read them: {@code t['key']}. */
+  public static Map<String, String> texts(Lang lang) {
+    Map<String, String> all = Messages.all(lang);
+    return strictTexts() ? new StrictTexts(all) : all;
+  }
+
+  /** Texts that refuse a key they do not have. */
+  private static final class StrictTexts extends java.util.AbstractMap<String, String> {
+    private final Map<String, String> texts;
+
+    StrictTexts(Map<String, String> texts) {
+      this.texts = texts;
+    }
+
+    @Override
+    public String get(Object key) {
+      String text = texts.get(key);
+      if (text == null) {
+        throw new IllegalArgumentException("No text " + key + " in i18n/*.properties");
+      }
+      return text;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return texts.containsKey(key);
+    }
+
+    @Override
+    public java.util.Set<Entry<String, String>> entrySet() {
+      return texts.entrySet();
+    }
+  }
+
   public Future<Void> render(RoutingContext ctx, String template, Map<String, Object> model) {
     return render(ctx, 200, template, model);
   }
@@ -53,7 +97,7 @@ public final class Templates {
   public Future<Void> render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Lang lang = Lang.of(ctx);
     Map<String, Object> data = new HashMap<>(model);
-    data.put("t", Messages.all(lang));
+    data.put("t", texts(lang));
     data.put("lang", lang.code());
     data.put("otherLang", lang == Lang.SV ? "en" : "sv");
     data.put("csrf", ctx.get(CSRF_KEY));

@@ -1,8 +1,11 @@
 package se.hok.samla.web;
 
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Input a person can correct: one message per field, in form order. Maps to 422 (API) or the form again (pages). */
 public class ValidationException extends RuntimeException {
@@ -22,5 +25,20 @@ public class ValidationException extends RuntimeException {
     Map<String, String> out = new LinkedHashMap<>();
     fields.forEach((field, msg) -> out.put(field, Messages.get(lang, msg)));
     return out;
+  }
+
+  /**
+   * What a form's page does when its input is refused: {@code showAgain} renders the same form again (status 422) with
+   * what was typed and each field's message, in the visitor's language; any other failure goes to {@link Failures}.
+   * For {@code .onFailure(…)} after the service call.
+   */
+  public static Handler<Throwable> formAgain(RoutingContext ctx, Consumer<Map<String, String>> showAgain) {
+    return err -> {
+      if (err instanceof ValidationException v) {
+        showAgain.accept(v.messages(Lang.of(ctx)));
+      } else {
+        ctx.fail(err);
+      }
+    };
   }
 }

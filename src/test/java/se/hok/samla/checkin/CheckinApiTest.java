@@ -20,17 +20,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.tickets.Ticket;
 import se.hok.samla.tickets.TicketCode;
 
 /** The door's API against a real database: every result, idempotency, offline replays, undo, walk-ins, sync. */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class CheckinApiTest {
   static TestApp app;
   static Door door;
@@ -40,15 +40,9 @@ class CheckinApiTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     door = new Door(app);
     desk = door.desk;
     checkins = new CheckinService(app.running.database().pool(), door.tickets, null);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static JsonObject ok(HttpResponse<Buffer> r) {

@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -32,12 +33,15 @@ import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The door page in a real headless Chromium: a fake camera shows the QR code from a real ticket e-mail, a
  * handheld scanner types a code plus Enter, a name is found and checked in by hand, the counts follow live,
  * and a check-in made while the network is down is sent when it comes back.
  */
+@WithSamla
+@Tag(Browser.TAG)
 class CheckinPageTest {
   static TestApp app;
   static Door door;
@@ -50,7 +54,6 @@ class CheckinPageTest {
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.start();
     door = new Door(app);
     Db.exec(app.databaseUrl, "insert into staff_user (email, name, password_hash, role) values ('" + email
         + "', 'Dörrvakt', '" + Db.argon2(PASSWORD) + "', 'checkin')");
@@ -74,7 +77,6 @@ class CheckinPageTest {
     if (browser != null) {
       browser.close();
     }
-    app.close();
     Files.deleteIfExists(video);
   }
 

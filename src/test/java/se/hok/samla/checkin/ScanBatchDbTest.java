@@ -7,21 +7,22 @@ import static se.hok.samla.support.TestApp.await;
 
 import io.vertx.core.Future;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Many scans in one statement, against the real database: a service that runs one statement at a time, so that
  * everything sent while it runs goes together in the next.
  */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class ScanBatchDbTest {
   static TestApp app;
   static Door door;
@@ -29,14 +30,8 @@ class ScanBatchDbTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     door = new Door(app);
     checkins = new CheckinService(app.running.database().pool(), door.tickets, null, 1);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static CheckinService.Scan byCode(long event, String code, String device, String key) {

@@ -7,11 +7,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.tickets.TicketService;
 
 /**
@@ -19,6 +19,7 @@ import se.hok.samla.tickets.TicketService;
  * – the way people type it – it lets the person in exactly as the QR code would, and is answered the same way when
  * the ticket is revoked, of another event, or cancelled; a number that names no ticket is not recognised.
  */
+@WithSamla
 class TicketNumberAtTheDoorTest {
   static TestApp app;
   static Door door;
@@ -26,14 +27,8 @@ class TicketNumberAtTheDoorTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     door = new Door(app);
     event = door.event("Dialogmöte med biljettnummer", 30, null);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test

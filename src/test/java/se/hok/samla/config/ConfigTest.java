@@ -132,4 +132,57 @@ class ConfigTest {
     assertTrue(e.getMessage().contains(variable), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "one line");
   }
+
+  /** The README's promise: an invalid value stops start-up, naming the variable; none is taken silently. */
+  @Test
+  void anInvalidSettingIsRefusedWithItsName() {
+    Map<String, String> refused = Map.of(
+        "SAMLA_LOG_LEVEL", "LOUD",
+        "SAMLA_MAIL_FROM", "not an address",
+        "SAMLA_SMTP_PORT", "smtp",
+        "SAMLA_SMTP_STARTTLS", "maybe",
+        "SAMLA_HTTP_PORT", "eighty",
+        "SAMLA_RETENTION_DAYS", "-1",
+        "SAMLA_SEND_MAIL", "sometimes",
+        "SAMLA_PUBLIC_URL", "samla.example",
+        "SAMLA_ADMIN_EMAIL", "admin",
+        "DATABASE_URL", "mysql://db/samla");
+    refused.forEach((name, value) -> {
+      ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(name, value)), name + "=" + value);
+      assertTrue(e.getMessage().startsWith(name), name + "=" + value + " named in: " + e.getMessage());
+    });
+    ConfigException mailFrom = assertThrows(ConfigException.class,
+        () -> config(Map.of("SAMLA_MAIL_FROM", "Samla <noreply@samla.example")));
+    assertTrue(mailFrom.getMessage().contains("Name <address>"), mailFrom.getMessage());
+  }
+
+  @Test
+  void theSenderIsAnAddressAloneOrWithAName() {
+    assertEquals("Samla HÖK <noreply@samla.localhost>", config(Map.of()).mailFrom());
+    assertEquals("samla@hok.example", config(Map.of("SAMLA_MAIL_FROM", "samla@hok.example")).mailFrom());
+    assertEquals("HÖK Samla <samla@hok.example>", config(Map.of("SAMLA_MAIL_FROM", "HÖK Samla <samla@hok.example>")).mailFrom());
+    assertThrows(ConfigException.class, () -> config(Map.of("SAMLA_MAIL_FROM", "<>")));
+    assertThrows(ConfigException.class, () -> config(Map.of("SAMLA_MAIL_FROM", "a@hok.example, b@hok.example")));
+  }
+
+  @Test
+  void theLogLevelIsOneLogbackKnows() {
+    for (String level : java.util.List.of("info", "DEBUG", "warn", "Error", "trace", "off")) {
+      config(Map.of("SAMLA_LOG_LEVEL", level));
+    }
+    ConfigException loud = assertThrows(ConfigException.class, () -> config(Map.of("SAMLA_LOG_LEVEL", "LOUD")));
+    assertEquals("SAMLA_LOG_LEVEL must be one of ERROR, WARN, INFO, DEBUG, TRACE, OFF, was LOUD", loud.getMessage());
+  }
+
+  @Test
+  void relaySettingsWithoutTheRelaysHostAreRefused() {
+    for (String name : java.util.List.of("SAMLA_SMTP_PORT", "SAMLA_SMTP_USERNAME", "SAMLA_SMTP_PASSWORD", "SAMLA_SMTP_STARTTLS")) {
+      String value = name.endsWith("PORT") ? "25" : name.endsWith("STARTTLS") ? "false" : "samla";
+      ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(name, value)), name);
+      assertEquals(name + " is set but SAMLA_SMTP_HOST is not: set the relay's host too, or leave " + name
+          + " out to use the mail catcher", e.getMessage());
+    }
+    ConfigException port = assertThrows(ConfigException.class, () -> config(Map.of("SAMLA_SMTP_PORT", "smtp")));
+    assertEquals("SAMLA_SMTP_PORT must be a whole number, was smtp", port.getMessage());
+  }
 }

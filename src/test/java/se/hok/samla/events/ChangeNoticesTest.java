@@ -21,7 +21,6 @@ import net.fortuna.ical4j.data.CalendarBuilder;
 import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.component.VEvent;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -31,6 +30,7 @@ import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * When a published event changes, the people registered hear of it: one "Ändrat" e-mail each however many edits the
@@ -38,6 +38,7 @@ import se.hok.samla.support.TestApp;
  * the ticket and a calendar file that updates the entry they already have (same UID, higher SEQUENCE). Calling an event
  * off asks for a reason and a new date, which the e-mail carries. Real SMTP, real PostgreSQL.
  */
+@WithSamla
 class ChangeNoticesTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   static TestApp app;
@@ -45,13 +46,7 @@ class ChangeNoticesTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = StaffAccount.create(app, "organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static OffsetDateTime nineOClock() {

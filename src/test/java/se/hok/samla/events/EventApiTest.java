@@ -14,13 +14,14 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** The events API as a client sees it: who may do what, every validation rule, the life of an event. */
+@WithSamla
 class EventApiTest {
   static TestApp app;
   static String organiser;
@@ -30,7 +31,6 @@ class EventApiTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
     Db.exec(app.databaseUrl, "insert into action_plan_year (year, theme, focus_area) values (2027, 'Delaktighet', 'Tillgänglighet')");
     HttpResponse<Buffer> venue = send(post("/api/v1/venues", organiser), new JsonObject()
@@ -38,11 +38,6 @@ class EventApiTest {
         .put("accessibility", new JsonObject().put("hearingLoop", true).put("stepFreeEntrance", true)));
     assertEquals(201, venue.statusCode(), venue.bodyAsString());
     venueId = venue.bodyAsJsonObject().getLong("id");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static JsonObject validEvent() {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -18,6 +19,7 @@ import se.hok.samla.support.Browser;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The pages of issue 19 as people meet them, in headless Chromium, checked by axe-core against WCAG 2.1 A and AA:
@@ -25,6 +27,8 @@ import se.hok.samla.support.TestApp;
  * event form, the cancel page (with its errors), writing to the participants (with its errors) and the online
  * attendance list.
  */
+@WithSamla
+@Tag(Browser.TAG)
 class NoticePagesAccessibilityTest {
   static TestApp app;
   static Browser browser;
@@ -33,7 +37,6 @@ class NoticePagesAccessibilityTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     browser = Browser.shared();
     OffsetDateTime start = OffsetDateTime.now().plusDays(20).withHour(9).withMinute(0).withSecond(0).withNano(0);
     eventId = PublishedEvent.by(app, app.adminToken()).title("Framtidsforum om tillgänglighet").atVenue()
@@ -48,7 +51,6 @@ class NoticePagesAccessibilityTest {
   @AfterAll
   static void stop() {
     browser.reset();
-    app.close();
   }
 
   @Test

@@ -14,7 +14,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -24,6 +23,7 @@ import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Online meetings done right: the meeting link reaches only people with a seat (their mail, their manage page), never
@@ -31,6 +31,7 @@ import se.hok.samla.support.TestApp;
  * nothing about an entrance, but the link and a calendar file, while a hybrid one has both; attendance is ticked on a
  * list or matched from the meeting tool's participant list, and counts in the follow-up.
  */
+@WithSamla
 class OnlineMeetingTest {
   private static final String LINK = "https://meet.example.org/hok-hemlig-4711";
   static TestApp app;
@@ -39,14 +40,8 @@ class OnlineMeetingTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = StaffAccount.create(app, "organiser");
     doorStaff = StaffAccount.create(app, "checkin");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static long online(int capacity) {

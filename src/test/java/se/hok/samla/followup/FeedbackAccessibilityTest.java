@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
@@ -21,8 +22,11 @@ import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** The survey and the results pages, checked by axe-core (WCAG 2.1 A/AA) in headless Chromium, sent without JavaScript help. */
+@WithSamla
+@Tag(Browser.TAG)
 class FeedbackAccessibilityTest {
   static TestApp app;
   static Browser browser;
@@ -30,7 +34,6 @@ class FeedbackAccessibilityTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     browser = Browser.shared();
     attendance = new Attendance(app);
   }
@@ -38,7 +41,6 @@ class FeedbackAccessibilityTest {
   @AfterAll
   static void stop() {
     browser.reset();
-    app.close();
   }
 
   @BeforeEach
@@ -64,7 +66,6 @@ class FeedbackAccessibilityTest {
     check(failures, "survey form");
 
     // Sent with a text but no rating: the error state, with the text kept.
-    pause();
     d.findElement(By.id("improve")).sendKeys("Större text på skyltarna");
     d.findElement(By.cssSelector("form.form button[type=submit]")).click();
     browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
@@ -74,7 +75,6 @@ class FeedbackAccessibilityTest {
 
     // Answered: the saved notice.
     d.findElement(By.id("rating-4")).click();
-    pause();
     d.findElement(By.cssSelector("form.form button[type=submit]")).click();
     browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".notice-success")));
     check(failures, "survey form after saving");
@@ -119,7 +119,6 @@ class FeedbackAccessibilityTest {
     check(failures, "results page");
 
     WebDriver d = browser.driver();
-    pause();
     // What a browser without a date picker sends when someone types the date their own way.
     ((JavascriptExecutor) d).executeScript("var f = document.getElementById('lastDay'); f.type = 'text'; f.value = '31/12';");
     d.findElement(By.cssSelector("form.form button[type=submit]")).click();
@@ -152,12 +151,4 @@ class FeedbackAccessibilityTest {
     }
   }
 
-  /** A person takes a moment before sending (the CSRF token is stored after the page has gone out). */
-  private static void pause() {
-    try {
-      Thread.sleep(150);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

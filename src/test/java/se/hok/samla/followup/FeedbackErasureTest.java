@@ -9,7 +9,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.followup.Attendance.Person;
@@ -17,21 +16,17 @@ import se.hok.samla.privacy.Retention;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** Feedback comments are personal data: erased with the registration (by the person or by retention); ratings stay. */
+@WithSamla
 class FeedbackErasureTest {
   static TestApp app;
   static Attendance attendance;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     attendance = new Attendance(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test

@@ -11,28 +11,23 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.followup.Attendance.Person;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** The survey behind the thank-you link, and the organisers' results. */
+@WithSamla
 class FeedbackPagesTest {
   static TestApp app;
   static Attendance attendance;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     attendance = new Attendance(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static void assertContains(String html, String text) {

@@ -21,7 +21,6 @@ import se.hok.samla.registration.RegistrationService;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.followup.Attendance.Person;
@@ -29,21 +28,17 @@ import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.Mails;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** The after-event thank-you: to those who attended only, queued once, through real SMTP, with a link that works. */
+@WithSamla
 class FeedbackThanksTest {
   static TestApp app;
   static Attendance attendance;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     attendance = new Attendance(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static long thankYous(long eventId) {

@@ -14,13 +14,13 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** The follow-up API against {@link FollowUpFixture}: who may call it, and its figures. */
+@WithSamla(env = "SAMLA_RETENTION_DAYS=3650")
 class ReportApiTest {
   private static TestApp app;
   private static FollowUpFixture f;
@@ -29,17 +29,9 @@ class ReportApiTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_RETENTION_DAYS", "3650"));
     f = FollowUpFixture.load(app.databaseUrl);
     viewer = app.tokenFor("viewer");
     door = app.tokenFor("checkin");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (app != null) {
-      app.close();
-    }
   }
 
   private static HttpResponse<Buffer> get(String path, String token) {

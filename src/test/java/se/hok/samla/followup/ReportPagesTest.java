@@ -24,8 +24,8 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.dhatim.fastexcel.reader.Row;
 import org.dhatim.fastexcel.reader.Sheet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -34,12 +34,14 @@ import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The follow-up pages as the working group meets them, against {@link FollowUpFixture}: every figure, the
  * exports read back as a spreadsheet program would, the charts' text alternatives, who may see what, and
  * accessibility in a real browser.
  */
+@WithSamla(env = "SAMLA_RETENTION_DAYS=3650")
 class ReportPagesTest {
   private static final String NBSP = "\u00A0";
   private static final String EVENT_NOTE =
@@ -56,18 +58,10 @@ class ReportPagesTest {
   @BeforeAll
   static void start() {
     // Retention as long as it goes, so the fixture's 2022–2023 people stay recognisable (one is erased by hand).
-    app = TestApp.start(java.util.Map.of("SAMLA_RETENTION_DAYS", "3650"));
     f = FollowUpFixture.load(app.databaseUrl);
     viewer = PageSession.staff(app, "viewer");
     organiser = PageSession.staff(app, "organiser").assign(f.e1, "organiser").assign(f.e2, "organiser")
         .assign(f.e3, "organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (app != null) {
-      app.close();
-    }
   }
 
   // ------------------------------------------------------------------------------------------------ a year
@@ -280,6 +274,9 @@ class ReportPagesTest {
 
   @Test
   void theYearlyReportIsOnePrintablePageAndAPdf() {
+    // The overview of a plan year links to that year's report, by its number (Pebble read scope.year through Scope.isYear(): "true").
+    String overview = page("/uppfoljning?ar=2023");
+    assertContains(overview, "<a href=\"/uppfoljning/ar/2023\">Årsuppföljning 2023 att skriva ut eller spara som PDF</a>");
     String html = page("/uppfoljning/ar/2023");
     assertContains(html, "<h1>Uppföljning 2023</h1>");
     assertContains(html, "<article class=\"print-page yearly-report\">");
@@ -482,6 +479,7 @@ class ReportPagesTest {
   }
 
   @Test
+  @Tag(Browser.TAG)
   void everyReportPageIsAccessibleInARealBrowser() {
     String email = "viewer-axe@test.example";
     Db.exec(app.databaseUrl, "insert into staff_user (email, name, password_hash, role) values ('" + email
@@ -489,10 +487,6 @@ class ReportPagesTest {
     Browser browser = Browser.shared();
     browser.reset();
     WebDriver d = browser.driver();
-    // reset() deletes the cookies of the page it is on (about:blank after an earlier reset): clear localhost's
-    // cookies from an earlier test's app (another port, another CSRF secret) while on a localhost page.
-    browser.open(app.url("/login"));
-    d.manage().deleteAllCookies();
     try {
       browser.open(app.url("/login"));
       d.findElement(By.id("email")).sendKeys(email);

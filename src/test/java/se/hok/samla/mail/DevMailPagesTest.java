@@ -3,25 +3,15 @@ package se.hok.samla.mail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** The default mode's mail catcher shows every e-mail, manage links and all: admins only. */
+@WithSamla
 class DevMailPagesTest {
   static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   @Test
   void onlyAnAdminMayReadTheCaughtMail() {

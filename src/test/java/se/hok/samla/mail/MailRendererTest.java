@@ -29,7 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.events.EventService;
@@ -39,6 +38,7 @@ import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.web.Lang;
 
 /**
@@ -46,6 +46,7 @@ import se.hok.samla.web.Lang;
  * working manage link, HTML that mail clients accept and that escapes what people typed, and nothing at all
  * when the mail has become untrue since it was queued.
  */
+@WithSamla
 class MailRendererTest {
   static final OffsetDateTime START = OffsetDateTime.now(ZoneId.of("Europe/Stockholm"))
       .plusDays(60).truncatedTo(ChronoUnit.DAYS).withHour(9);
@@ -66,7 +67,6 @@ class MailRendererTest {
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
     HttpResponse<Buffer> venue = await(app.client.post("/api/v1/venues").putHeader("Authorization", "Bearer " + organiser)
         .sendJsonObject(new JsonObject().put("name", "Hallandsgården").put("address", "Storgatan 1, Halmstad")
@@ -91,11 +91,6 @@ class MailRendererTest {
     };
     renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone()), new EventService(pool), fake,
         "http://localhost:" + app.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   // ------------------------------------------------------------------------------------------------

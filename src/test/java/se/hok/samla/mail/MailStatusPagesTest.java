@@ -8,23 +8,25 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** Organisers see what mail failed and why, and can send it again. */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class MailStatusPagesTest {
   static TestApp app;
   static long eventId;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(java.util.Map.of("SAMLA_SEND_MAIL", "false"));
     String organiser = app.tokenFor("organiser");
     OffsetDateTime start = OffsetDateTime.now().plusDays(30);
     eventId = PublishedEvent.by(app, organiser).with("title", "Seminarium om e-post").kind("seminarium").startsAt(start)
@@ -35,11 +37,6 @@ class MailStatusPagesTest {
     // What the worker leaves behind when the mail server refused for a day.
     Db.exec(app.databaseUrl, "update outbox set failed_at = now(), outcome = 'failed', attempts = 12, "
         + "last_error = '550 mailbox unavailable' where event_id = " + eventId);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test
@@ -155,14 +152,15 @@ class MailStatusPagesTest {
   }
 
   @Test
+  @Tag(Browser.TAG)
   void thePageIsAccessible() {
-    try (Browser browser = Browser.start()) {
-      browser.open(app.url("/login"));
-      browser.driver().findElement(org.openqa.selenium.By.id("email")).sendKeys(TestApp.ADMIN_EMAIL);
-      browser.driver().findElement(org.openqa.selenium.By.id("password")).sendKeys(TestApp.ADMIN_PASSWORD + "\n");
-      browser.waitUntil(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("/arrangor"));
-      browser.open(app.url("/arrangor/evenemang/" + eventId + "/e-post"));
-      browser.assertAccessible("mail status page");
-    }
+    Browser browser = Browser.shared();
+    browser.reset();
+    browser.open(app.url("/login"));
+    browser.driver().findElement(org.openqa.selenium.By.id("email")).sendKeys(TestApp.ADMIN_EMAIL);
+    browser.driver().findElement(org.openqa.selenium.By.id("password")).sendKeys(TestApp.ADMIN_PASSWORD + "\n");
+    browser.waitUntil(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("/arrangor"));
+    browser.open(app.url("/arrangor/evenemang/" + eventId + "/e-post"));
+    browser.assertAccessible("mail status page");
   }
 }

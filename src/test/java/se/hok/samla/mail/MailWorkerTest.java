@@ -21,15 +21,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** Delivery from the outbox to a real SMTP server: once each, through outages, with two workers at once. */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class MailWorkerTest {
   static TestApp app;
   static final MailWorker.Timing FAST = new MailWorker.Timing(Duration.ofMillis(100), Duration.ofMinutes(5),
@@ -44,16 +44,6 @@ class MailWorkerTest {
           "Test " + payload.getString("n"), "<p>Hej <img src=\"cid:qr@samla\" alt=\"QR\"></p>", "Hej",
           List.of(new RenderedMail.Part("qr.png", "image/png", new byte[] {1, 2, 3}, "qr@samla"),
               new RenderedMail.Part("biljett.ics", "text/calendar", "BEGIN:VCALENDAR".getBytes(), null)))));
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(java.util.Map.of("SAMLA_SEND_MAIL", "false"));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   @BeforeEach
   void smtpServer() throws Exception {

@@ -17,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -27,12 +26,14 @@ import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Organisers write to a group of an event's participants on its mail page: the message reaches exactly that group, each
  * person once (a form sent twice is one message), each in an e-mail of their own with their manage link, in English for
  * those who chose English; erased people are never written to; empty fields are field errors and nothing is sent.
  */
+@WithSamla
 class ParticipantMessagesTest {
   private static final Pattern KEY = Pattern.compile("name=\"key\" value=\"([^\"]+)\"");
   static TestApp app;
@@ -43,7 +44,6 @@ class ParticipantMessagesTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = StaffAccount.create(app, "organiser");
     OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Stockholm")).plusDays(10).truncatedTo(ChronoUnit.DAYS).withHour(9);
     JsonObject published = PublishedEvent.by(app, organiser.token()).title("Utbildningsdag").kind("utbildning").atVenue()
@@ -54,11 +54,6 @@ class ParticipantMessagesTest {
     eventId = published.getLong("id");
     workshop = published.getJsonArray("sessions").getJsonObject(0).getLong("id");
     mailPage = "/arrangor/evenemang/" + eventId + "/e-post";
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static SignUps.Participant signUp(String email, JsonObject more) {

@@ -7,27 +7,22 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** Reminders go out once, N days before, to those with a seat; event cancellation reaches everyone registered. */
+@WithSamla
 class RemindersTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static long event(int daysAhead, int reminderDays, int capacity) {

@@ -15,9 +15,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -26,6 +24,7 @@ import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.tickets.TicketService;
 
 /**
@@ -33,6 +32,7 @@ import se.hok.samla.tickets.TicketService;
  * with or without needs, how many people), when and from where; refused reads and figures write none. Admins read
  * the log, filtered, and as CSV; rows go after a year.
  */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class AuditLogTest {
   static TestApp app;
   static StaffAccount organiser;
@@ -43,7 +43,6 @@ class AuditLogTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     organiser = StaffAccount.create(app, "organiser");
     door = StaffAccount.create(app, "checkin");
     event = PublishedEvent.by(app, organiser.token()).title("Samverkanskonferens").publishId();
@@ -67,11 +66,6 @@ class AuditLogTest {
     Db.exec(app.databaseUrl, "insert into feedback (registration_id, event_id, rating, most_valuable) values ('" + asta + "', "
         + event + ", 5, 'Samtalen')");
     Db.exec(app.databaseUrl, "insert into feedback (registration_id, event_id, rating) values ('" + bruno + "', " + event + ", 4)");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /** Signed up by the event's organiser (the public's answer names no registration). */

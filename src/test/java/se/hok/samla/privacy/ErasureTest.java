@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -22,6 +21,7 @@ import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Erasure leaves nothing that names the person – after their own erasure, an organiser's removal and the retention
@@ -29,19 +29,14 @@ import se.hok.samla.support.TestApp;
  * is erased, and a data-only dump of the whole database holds neither the address, nor the name, phone, role, free
  * text or idempotency key. What the follow-up counts stays.
  */
+@WithSamla
 class ErasureTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /** What a person typed that names or describes them; every piece must be gone from the dump. */

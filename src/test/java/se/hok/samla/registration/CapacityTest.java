@@ -12,27 +12,22 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** No overbooking under any concurrency, and the waiting list moves up in order. */
+@WithSamla
 class CapacityTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /** As an organiser signs someone up: the answer tells the status and the waiting-list place. */

@@ -8,25 +8,15 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** Admins keep the needs catalogue; everyone else may only read it through the form and the API. */
+@WithSamla
 class NeedCataloguePagesTest {
   static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static JsonObject need(String code) {
     return await(app.client.get("/api/v1/needs").send()).bodyAsJsonObject().getJsonArray("needs").stream()

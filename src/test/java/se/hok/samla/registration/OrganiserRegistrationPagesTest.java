@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -36,11 +37,13 @@ import se.hok.samla.support.Mails;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The organiser's registrations view as an organiser meets it: signed in through the login page, talking HTTP
  * (and a real browser for accessibility). Registrations are made through the public API, like participants do.
  */
+@WithSamla
 class OrganiserRegistrationPagesTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final String UNICODE_NAME = "Åsa Öberg-Nguy\u1EC5n";
@@ -57,7 +60,6 @@ class OrganiserRegistrationPagesTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     adminToken = app.adminToken();
     organiserEmail = staffUser("organiser");
     organiser = signedIn(organiserEmail);
@@ -67,9 +69,6 @@ class OrganiserRegistrationPagesTest {
   static void stop() {
     // Idle keep-alive connections would make the graceful shutdown wait out its grace period.
     CLIENTS.forEach(WebClient::close);
-    if (app != null) {
-      app.close();
-    }
   }
 
   // ------------------------------------------------------------------------------------------------ the page
@@ -366,6 +365,7 @@ class OrganiserRegistrationPagesTest {
   // ------------------------------------------------------------------------------------------------ accessibility
 
   @Test
+  @Tag(Browser.TAG)
   void registrationsAndDietPagesPassAxe() {
     long event = publishedEvent("Tillgänglighetsgranskad workshop", 1, startIn(40));
     register(event, interpreterAndNutAllergy(UNICODE_NAME, "asa4@example.org").put("companion", false));

@@ -21,8 +21,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -36,12 +36,14 @@ import se.hok.samla.support.Mails;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The participant's pages as a person meets them: the sign-up form without JavaScript (plain form posts with the
  * CSRF cookie), its receipt (the same for everyone: check your e-mail), the manage page behind the link from the
  * e-mail, "my data", and the same in headless Chromium with the keyboard only, checked by axe-core.
  */
+@WithSamla
 class ParticipantPagesTest {
   private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
   private static final OffsetDateTime START = OffsetDateTime.now(STOCKHOLM).plusDays(60).truncatedTo(ChronoUnit.DAYS).withHour(9);
@@ -58,20 +60,8 @@ class ParticipantPagesTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
     Db.exec(app.databaseUrl, "insert into organisation (name, sector, signatory) values ('DHR Region Halland', 'ideburen', true)");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      // First: the app's graceful shutdown otherwise waits out its 20 s grace for Chromium's keep-alive connections.
-      browser.close();
-    }
-    if (app != null) {
-      app.close();
-    }
   }
 
   // ------------------------------------------------------------------------------------------------ signing up
@@ -611,9 +601,11 @@ class ParticipantPagesTest {
   // ------------------------------------------------------------------------------------------------ in a browser
 
   @Test
+  @Tag(Browser.TAG)
   void theFormIsFilledAndSentWithTheKeyboardAloneAndEveryPageIsAccessible() {
     Event event = event(40, START, null);
-    browser = Browser.start();
+    browser = Browser.shared();
+    browser.reset();
     WebDriver driver = browser.driver();
     browser.open(app.url("/evenemang/" + event.id + "/anmalan"));
     browser.assertAccessible("the sign-up form");

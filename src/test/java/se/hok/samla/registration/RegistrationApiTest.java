@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import jakarta.mail.internet.MimeMessage;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.mail.OrganiserAlerts;
@@ -30,11 +29,13 @@ import se.hok.samla.support.Mails;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Signing up through the API: one answer for the public whatever happened, the link only by e-mail, retries that are
  * only retries, organisers' full answers, every rule, the manage link's life, and who may see what.
  */
+@WithSamla
 class RegistrationApiTest {
   static TestApp app;
   static String organiser;
@@ -43,17 +44,11 @@ class RegistrationApiTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
     event = Events.published(app, organiser, 50, new JsonArray()
         .add(Events.session("Workshop A", 10, 20)).add(Events.session("Workshop B", 10, 20))
         .add(Events.session("Workshop C", 13, 20)));
     eventId = event.getLong("id");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static long session(int i) {

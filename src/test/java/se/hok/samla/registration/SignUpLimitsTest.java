@@ -14,12 +14,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClientSession;
 import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -28,6 +26,7 @@ import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The limits on public sign-ups, with their defaults: an office behind one address signs 30 people up in a minute,
@@ -36,22 +35,14 @@ import se.hok.samla.support.TestApp;
  * connection as a proxy, so each test speaks from a client address of its own (X-Forwarded-For). The public's answer
  * to a sign-up is the same whatever happened (202), so what was taken is counted in the database.
  */
+@WithSamla(env = "SAMLA_TRUSTED_PROXIES=127.0.0.1", signUpLimits = true)
 class SignUpLimitsTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    Map<String, String> env = new HashMap<>();
-    TestApp.SIGN_UP_LIMITS.forEach(limit -> env.put(limit, ""));  // blank: the default
-    env.put("SAMLA_TRUSTED_PROXIES", "127.0.0.1");
-    app = TestApp.start(env);
     organiser = app.tokenFor("organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static long event(int capacity) {

@@ -12,31 +12,26 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.SignUps.Participant;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The waiting list keeps its order: when the first in line needs two seats (a companion) and only one is free, nobody
  * behind them and no new sign-up takes that seat, however the requests interleave.
  */
+@WithSamla
 class WaitingListOrderTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static JsonObject person(String name, boolean companion) {

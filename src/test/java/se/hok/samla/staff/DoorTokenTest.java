@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -23,12 +22,14 @@ import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The token the door page writes into its HTML carries only the door of its one event, whoever opened the page: not
  * the account's other rights, not another event's door. It ends when its person signs out, is revoked (by them or an
  * admin), is taken off the event or is closed; people see their own keys, never a secret.
  */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class DoorTokenTest {
   private static final Pattern TOKEN = Pattern.compile("data-token=\"([^\"]+)\"");
 
@@ -39,16 +40,10 @@ class DoorTokenTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     organiser = StaffAccount.create(app, "organiser");
     // The organiser organises both events; the door page's token must still reach only the one it was opened for.
     event = PublishedEvent.by(app, organiser.token()).title("Workshop vid dörren").publishId();
     otherEvent = PublishedEvent.by(app, organiser.token()).title("Ett annat evenemang").publishId();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /** Opens the door page and takes the token it writes for its scripts. */

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.PageSession;
@@ -36,6 +35,7 @@ import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Who reaches what of one event, walked over EVERY per-event operation of the API contract and EVERY per-event page
@@ -44,6 +44,7 @@ import se.hok.samla.support.TestApp;
  * the event's organisers, its door staff (check-in accounts and organisers at the door) and admins are let in as far
  * as their part goes. A new per-event operation or page fails this test until it is listed here with its right.
  */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class EventAccessTest {
   /** What an operation or page needs. */
   enum Needs { MANAGE, DOOR, FIGURES }
@@ -70,7 +71,6 @@ class EventAccessTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     owner = StaffAccount.create(app, "organiser");
     doorStaff = StaffAccount.create(app, "checkin");
     organiserAtDoor = StaffAccount.create(app, "organiser");
@@ -115,11 +115,6 @@ class EventAccessTest {
     WHO.put(otherOrganiser, "an organiser of another event");
     WHO.put(otherDoor, "door staff of another event");
     WHO.put(viewer, "a viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   // ------------------------------------------------------------------------------------------------ the API

@@ -13,28 +13,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** An event's organisers add and remove colleagues and door staff, on its page and through the API. */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class EventStaffTest {
   static TestApp app;
   static StaffAccount owner;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     owner = StaffAccount.create(app, "organiser");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static HttpResponse<Buffer> put(String token, long event, Object staffId, JsonObject body) {

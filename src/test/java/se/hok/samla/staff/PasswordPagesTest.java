@@ -13,34 +13,24 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.web.Tokens;
 
 /**
  * New passwords: "Glömt lösenordet?" with a single-use link read from the real mail, "Byt lösenord", an admin's
  * reset link, and the password rules on every form. A new password ends the person's other sessions and tokens.
  */
+@WithSamla
 class PasswordPagesTest {
   static final String PASSWORD = "grus-och-gran-vid-havet-9";
   static final String NEW_PASSWORD = "tusen-tranor-over-sjon-4";
   static final Pattern LINK = Pattern.compile("https?://[^\\s\"<>]+(/losenord/nytt/[A-Za-z0-9_-]{43})");
   static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static String member(String name) {
     String email = "pw-" + System.nanoTime() + "@test.example";

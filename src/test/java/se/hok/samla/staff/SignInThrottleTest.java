@@ -15,13 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.support.TestClock;
 
 /**
@@ -30,20 +29,11 @@ import se.hok.samla.support.TestClock;
  * own connection as a proxy, so each test speaks from a client address of its own (X-Forwarded-For), and its clock
  * stands still unless the test moves it, so counts are exact and a wait passes without waiting.
  */
+@WithSamla(env = "SAMLA_TRUSTED_PROXIES=127.0.0.1")
 class SignInThrottleTest {
   static final String PASSWORD = "grus-och-gran-vid-havet-9";
   static final TestClock clock = TestClock.stopped();
   static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(Map.of("SAMLA_TRUSTED_PROXIES", "127.0.0.1"), clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   /** A new active member with {@link #PASSWORD}; returns the address. */
   static String member(String name) {

@@ -8,27 +8,22 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /** The admin manages staff; passwords are Argon2id; a closed account is closed everywhere. */
+@WithSamla
 class StaffPagesTest {
   static TestApp app;
   static PageSession admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = PageSession.signedIn(app, TestApp.ADMIN_EMAIL, TestApp.ADMIN_PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static HttpResponse<Buffer> create(String email, String name, String password, String role) {

@@ -35,18 +35,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Headless Chromium for browser tests, driven through Selenium + the Debian {@code chromedriver}.
  *
- * <p>Start-up costs roughly a second, so do not start one per test method. Either share one per
- * class:
- *
- * <pre>{@code
- * static Browser browser;
- * @BeforeAll static void startBrowser() { browser = Browser.start(); }
- * @AfterAll  static void stopBrowser()  { browser.close(); }
- * @BeforeEach void clean()             { browser.reset(); }
- * }</pre>
- *
- * or use {@link #shared()}, one browser for the whole test JVM (closed by a shutdown hook; its
- * {@link #close()} is a no-op, so try-with-resources is harmless).
+ * <p>Start-up costs a second or more on a busy machine, so the browser classes share {@link #shared()}, one browser for
+ * the whole test JVM (closed by a shutdown hook; its {@link #close()} is a no-op, so try-with-resources is harmless),
+ * and call {@link #reset()} before each test. Only a class that needs launch flags of its own (the door's fake
+ * camera) starts one with {@link #start(List)}. Every class or test that drives Chromium is tagged {@value #TAG}, so
+ * that {@code -DexcludedGroups=browser} leaves them out (README, "Test it").
  *
  * <p>Never lets Selenium Manager download anything: the browser binary and the driver are fixed to
  * the Debian packages ({@code apt-get install -y chromium chromium-driver}).
@@ -58,6 +51,9 @@ public final class Browser implements AutoCloseable {
 
   /** WCAG 2.1 A + AA, the level we promise. */
   public static final List<String> AXE_TAGS = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
+
+  /** The JUnit tag of tests that drive Chromium. */
+  public static final String TAG = "browser";
 
   public static final int WIDTH = 1280;
   public static final int HEIGHT = 900;
@@ -121,17 +117,35 @@ public final class Browser implements AutoCloseable {
   }
 
   /**
-   * One default-flag browser for the whole test JVM, started on first use and quit by a shutdown
-   * hook. Call {@link #reset()} before using it (cookies and storage survive otherwise). {@link
-   * #close()} on it does nothing.
+   * One browser for the whole test JVM, started on first use and quit by a shutdown hook. Call {@link #reset()} before
+   * using it (cookies, storage and an emulated screen survive otherwise). {@link #close()} on it does nothing.
+   * Scrollbars are hidden, so that a page is as wide as the window, as on a phone (ReflowTest).
    */
   public static synchronized Browser shared() {
     if (shared == null || shared.closed) {
-      Browser b = launch(List.of(), true);
+      Browser b = launch(List.of("--hide-scrollbars"), true);
       Runtime.getRuntime().addShutdownHook(new Thread(b::quit, "samla-browser-shutdown"));
       shared = b;
     }
     return shared;
+  }
+
+  /**
+   * Closes the shared browser's idle connections (if it runs), so that an app the test stops now need not wait for
+   * Chromium's keep-alive sockets in its graceful shutdown.
+   */
+  public static synchronized void releaseSharedConnections() {
+    if (shared == null || shared.closed) {
+      return;
+    }
+    try {
+      shared.driver.get("chrome://net-internals/#sockets");
+      shared.driver.executeScript(
+          "var b = document.getElementById('sockets-view-flush-button'); if (b) { b.click(); }");
+      shared.driver.get("about:blank");
+    } catch (WebDriverException e) {
+      // only slower: the app waits out its grace
+    }
   }
 
   private static Browser launch(List<String> extraArgs, boolean isShared) {
@@ -239,6 +253,11 @@ public final class Browser implements AutoCloseable {
     // DevTools command clears every domain's cookies.
     driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
     driver.manage().deleteAllCookies();
+    // A screen another test emulated (ReflowTest's phone) and a window it resized.
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
+    if (!driver.manage().window().getSize().equals(new Dimension(WIDTH, HEIGHT))) {
+      driver.manage().window().setSize(new Dimension(WIDTH, HEIGHT));
+    }
     driver.get("about:blank");
   }
 

@@ -20,11 +20,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
 /** Proves the browser harness works and that the accessibility check can actually fail. */
+@Tag(Browser.TAG)
 class BrowserSelfTest {
 
   private static final String GOOD =
@@ -84,15 +86,12 @@ class BrowserSelfTest {
     base = "http://127.0.0.1:" + server.getAddress().getPort();
 
     long t0 = System.nanoTime();
-    browser = Browser.start();
-    System.out.printf("[BrowserSelfTest] Browser.start() took %d ms%n", ms(t0));
+    browser = Browser.shared();
+    System.out.printf("[BrowserSelfTest] Browser.shared() took %d ms%n", ms(t0));
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
     if (server != null) {
       server.stop(0);
     }

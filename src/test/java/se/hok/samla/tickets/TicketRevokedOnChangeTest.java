@@ -19,9 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.events.EventService;
@@ -33,13 +31,16 @@ import se.hok.samla.support.Mails;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
-import se.hok.samla.tickets.Verification.Result;
+import se.hok.samla.support.WithSamla;
+import se.hok.samla.support.DoorVerdict;
+import se.hok.samla.support.DoorVerdict.Verdict;
 
 /**
  * Changing sessions revokes the old ticket in the change's own transaction: a scan right after the change is turned
  * away, before any e-mail has gone out; the "changed" e-mail then carries a new ticket that is valid. The mail worker
  * is run by hand here (the app's own worker is off), so "before any e-mail" is certain, not a race.
  */
+@WithSamla(env = "SAMLA_SEND_MAIL=false")
 class TicketRevokedOnChangeTest {
   static TestApp app;
   static MailWorker worker;
@@ -47,7 +48,6 @@ class TicketRevokedOnChangeTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"));
     var pool = app.running.database().pool();
     RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
     tickets = new TicketService(app.vertx, pool);
@@ -56,11 +56,6 @@ class TicketRevokedOnChangeTest {
     worker = new MailWorker(app.vertx, pool, app.running.mailClient(), renderer, "Samla <noreply@test.example>",
         "localhost", new MailWorker.Timing(Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(30),
             Duration.ofHours(1), Duration.ofHours(24), 20));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test
@@ -87,7 +82,7 @@ class TicketRevokedOnChangeTest {
     await(worker.runOnce());
     MimeMessage confirmation = only("bjorn@example.org", 1);
     String oldCode = qrCode(confirmation);
-    assertEquals(Result.VALID, await(tickets.verify(oldCode)).result());
+    assertEquals(Verdict.VALID, DoorVerdict.of(app, oldCode));
     String manage = "/api/v1/registrations/" + SignUps.link(confirmation).orElseThrow();
     JsonObject mine = await(app.client.get(manage).send()).bodyAsJsonObject();
     assertEquals("confirmed", mine.getString("status"));
@@ -99,15 +94,15 @@ class TicketRevokedOnChangeTest {
     assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from outbox where kind = 'changed' and sent_at is null "
         + "and registration_id = '" + mine.getString("id") + "'"), "the changed mail is not sent yet");
     only("bjorn@example.org", 1);  // no mail since the confirmation
-    assertEquals(Result.REVOKED, await(tickets.verify(oldCode)).result(), "the old code right after the change");
+    assertEquals(Verdict.REVOKED, DoorVerdict.of(app, oldCode), "the old code right after the change");
 
     // The changed e-mail issues the new ticket.
     await(worker.runOnce());
     MimeMessage changedMail = only("bjorn@example.org", 2);
     String newCode = qrCode(changedMail);
     assertNotEquals(oldCode, newCode);
-    assertEquals(Result.VALID, await(tickets.verify(newCode)).result(), "the new code from the changed mail");
-    assertEquals(Result.REVOKED, await(tickets.verify(oldCode)).result(), "the old code stays revoked");
+    assertEquals(Verdict.VALID, DoorVerdict.of(app, newCode), "the new code from the changed mail");
+    assertEquals(Verdict.REVOKED, DoorVerdict.of(app, oldCode), "the old code stays revoked");
   }
 
   @Test
@@ -123,7 +118,7 @@ class TicketRevokedOnChangeTest {
 
     assertEquals(200, await(app.client.patch("/api/v1/registrations/" + SignUps.link(confirmation).orElseThrow())
         .sendJsonObject(new JsonObject().put("phone", "070-123 45 67"))).statusCode());
-    assertEquals(Result.VALID, await(tickets.verify(code)).result(), "a new phone number does not change who may enter");
+    assertEquals(Verdict.VALID, DoorVerdict.of(app, code), "a new phone number does not change who may enter");
   }
 
   /** The newest mail to the address, once exactly {@code count} have arrived. */

@@ -12,39 +12,31 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.db.Database;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * A stalled database costs people seconds, not minutes, and they are told what happened: 503 with a clear message
  * (a Swedish page, or JSON in the API), and /health says DOWN so that a load balancer looks elsewhere.
  */
+// Two connections: two stalled requests take them all, as a stalled database does to a busy instance. The limits
+// on sign-ups as shipped, as in production.
+@WithSamla(env = {"SAMLA_DB_POOL_SIZE=2", "SAMLA_SEND_MAIL=false"}, signUpLimits = true)
 class DatabaseTroubleTest {
   static TestApp app;
   static long eventId;
 
   @BeforeAll
   static void start() {
-    // Two connections: two stalled requests take them all, as a stalled database does to a busy instance. The limits
-    // on sign-ups as shipped (blank: the default), as in production.
-    Map<String, String> env = new java.util.HashMap<>(Map.of("SAMLA_DB_POOL_SIZE", "2", "SAMLA_SEND_MAIL", "false"));
-    TestApp.SIGN_UP_LIMITS.forEach(limit -> env.put(limit, ""));
-    app = TestApp.start(env);
     OffsetDateTime start = OffsetDateTime.now().plusDays(20);
     eventId = PublishedEvent.by(app, app.tokenFor("organiser")).with("title", "Dialogmöte om databaser")
         .kind("dialogmote").startsAt(start).endsAt(start.plusHours(2)).capacity(10)
         .with("onlineUrl", "https://example.org").publishId();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test

@@ -17,31 +17,21 @@ import io.vertx.ext.web.sstore.SessionStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The edges an attacker pokes at: where signing in sends you, numbers in query strings, what the public port
  * serves, HTTPS-only for an https address, and session rows only for those who signed in.
  */
+@WithSamla
 class EdgesTest {
   static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   @Test
   void nextIsALocalPathOrNothing() {

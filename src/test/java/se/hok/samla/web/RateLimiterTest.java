@@ -13,11 +13,11 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.config.Limit;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 import se.hok.samla.support.TestClock;
 
 /**
@@ -26,6 +26,7 @@ import se.hok.samla.support.TestClock;
  * counted at the same time, across instances too, and a burst on one key does not hold up other keys. The clock
  * stands still, so no token is refilled during a test and the counts are exact however slow the machine.
  */
+@WithSamla
 class RateLimiterTest {
   static TestApp app;
   static Pool otherInstancesPool;
@@ -34,7 +35,6 @@ class RateLimiterTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     TestClock clock = TestClock.stopped();
     // Two instances of Samla over one database: each its own limiter and its own pool, of the size Samla gives its own.
     instance = new RateLimiter(app.vertx, pool(), clock);
@@ -45,11 +45,6 @@ class RateLimiterTest {
   static Pool pool() {
     return PgBuilder.pool().connectingTo(app.running.database().connectOptions())
         .with(new PoolOptions().setMaxSize(se.hok.samla.config.Config.defaultPoolSize())).using(app.vertx).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /** Takes a token on an event loop of its own, as requests arriving together are served. */
