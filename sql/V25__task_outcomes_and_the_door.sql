@@ -10,3 +10,13 @@ alter table organiser_task
   add column told_state text check (told_state in ('booked', 'unavailable')),
   add column state_changed_at timestamptz;
 update organiser_task set state = 'booked', state_changed_at = done_at where done_at is not null;
+
+-- The door without gaps. "Släpp in ändå": a walk-in let in beyond capacity, against seats held by no-shows. They
+-- hold no seat (the event stays within capacity on paper, so nobody on the waiting list is promoted because of
+-- them, and a cancellation frees no seat they never had) and are counted as over-capacity walk-ins.
+alter table registration add column over_capacity boolean not null default false;
+-- Check-ins count from 12 hours before the start to 12 hours after the end; a scan outside that is refused
+-- (too_early, too_late), and a test scan (result test) is recorded but never admits anyone.
+alter table checkin_scan drop constraint checkin_scan_result_check;
+alter table checkin_scan add constraint checkin_scan_result_check check (result in ('ok', 'already_checked_in',
+  'cancelled', 'waitlisted', 'wrong_event', 'not_in_session', 'invalid', 'revoked', 'too_early', 'too_late', 'test'));

@@ -79,7 +79,9 @@ class EventAccessTest {
     otherDoor = StaffAccount.create(app, "checkin");
     viewer = StaffAccount.create(app, "viewer");
 
-    event = PublishedEvent.by(app, owner.token()).title("Dialogmöte om integritet").publishId();
+    // Today: the door lets people in from 12 hours before the start.
+    event = PublishedEvent.by(app, owner.token()).title("Dialogmöte om integritet")
+        .startsAt(java.time.OffsetDateTime.now().plusHours(2).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).publishId();
     // The owner puts colleagues on the door through the API, as an organiser would.
     for (StaffAccount door : List.of(doorStaff, organiserAtDoor)) {
       HttpResponse<Buffer> put = await(app.client.put("/api/v1/events/" + event + "/staff/" + door.id())
