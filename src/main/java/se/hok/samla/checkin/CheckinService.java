@@ -629,8 +629,9 @@ public final class CheckinService {
    * Registers someone at the door and lets them in at once, if a seat is free: a walk-in never goes to the
    * waiting list ahead of, or behind, people already waiting. They get the ticket e-mail like everyone else (if they
    * gave an address). When the event is full on paper, {@code overCapacity} ("Släpp in ändå") lets them in anyway as
-   * long as seats are held by people who have not come (no-shows): they take no seat, so the waiting list is not
-   * touched, and they count as over-capacity walk-ins. Only within the door's hours (12 hours before the start to 12 after the end).
+   * long as seats are held by people who have not come (no-shows), one walk-in per such seat: they take no seat, so
+   * the waiting list is not touched, and they count as over-capacity walk-ins. (Two door devices at once may both
+   * pass the check; the door's count then shows it, and nobody's seat or place on the waiting list is affected.) Only within the door's hours (12 hours before the start to 12 after the end).
    * At-door needs given at the door are shown in the answer, and that read is audited like a scan's.
    */
   public Future<ScanResult> walkIn(long eventId, Long sessionId, RegistrationInput input, String deviceId, Long staffId,
@@ -646,10 +647,14 @@ public final class CheckinService {
     return pool.preparedQuery("""
             select e.capacity - e.seats_taken >= $2
                 and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted') as room,
+              -- Seats held by people who have not come, less those already given to walk-ins beyond capacity:
+              -- each no-show's seat is let to one person at most.
               (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
                 where r.event_id = e.id and r.status = 'confirmed' and not r.over_capacity
                   and not exists (select 1 from checkin c where c.registration_id = r.id and c.session_id is null
-                                    and c.undone_at is null)) as no_show_seats,
+                                    and c.undone_at is null))
+              - (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
+                where r.event_id = e.id and r.status = 'confirmed' and r.over_capacity) as no_show_seats,
               now() < e.starts_at - interval '12 hours' as too_early, now() > e.ends_at + interval '12 hours' as too_late
             from event e where e.id = $1""")
         .execute(Tuple.of(eventId, seats))

@@ -449,6 +449,10 @@ public final class RegistrationService {
               if (current.isCancelled()) {
                 return Future.failedFuture(new ConflictException("registration_cancelled", Msg.of("error.reg.cancelled")));
               }
+              if (current.overCapacity() && changesTicket(current, d)) {
+                // Let in beyond capacity at the door, holding no seat: a companion or a session would need one.
+                return Future.failedFuture(new ConflictException("over_capacity", Msg.of("error.reg.overCapacity")));
+              }
               return eventFacts(conn, current.eventId(), true)
                   .compose(event -> checkChoices(conn, event, d).compose(needs -> applyChange(conn, event, current, d, needs)))
                   .compose(v -> changesTicket(current, d) ? TicketService.revokeIn(conn, current.id()) : Future.<Void>succeededFuture())

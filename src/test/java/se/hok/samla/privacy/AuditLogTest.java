@@ -48,7 +48,8 @@ class AuditLogTest {
     door = StaffAccount.create(app, "checkin");
     // Today: the door lets people in from 12 hours before the start.
     event = PublishedEvent.by(app, organiser.token()).title("Samverkanskonferens")
-        .startsAt(java.time.OffsetDateTime.now().plusHours(2).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).publishId();
+        .startsAt(java.time.OffsetDateTime.now().plusHours(2).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).reminderDays(0)
+        .publishId();
     app.assign(event, door.token(), "door");
     asta = register("Asta Audit", "asta@example.org", new JsonObject().put("consent", true).put("needs", new JsonArray()
         .add(new JsonObject().put("code", "teckensprakstolk"))

@@ -199,6 +199,28 @@ class TaskOutcomesTest {
     assertFalse(Db.dataDump(app.databaseUrl).contains("Anna Andersson"), "nothing keeps the note");
   }
 
+  /** The yearly follow-up counts the year's needs booked ahead per kind of need, below three as "< 3". */
+  @Test
+  void theYearlyReportCountsNeedsAskedForBookedNotArrangedAndLate() {
+    Db.exec(app.databaseUrl, "insert into action_plan_year (year, theme, focus_area) values (2019, 'Kunskapsdelning', null)");
+    long held = (Long) Db.column(app.databaseUrl, "insert into event (kind, title_sv, starts_at, ends_at, online_url, capacity,"
+        + " status, plan_year) values ('workshop', 'Tolkad workshop', timestamptz '2019-10-01 09:00 Europe/Stockholm',"
+        + " timestamptz '2019-10-01 12:00 Europe/Stockholm', 'https://example.org/m', 50, 'published', 2019) returning id").get(0);
+    String[][] people = {{"booked", "false"}, {"booked", "false"}, {"booked", "true"}, {"unavailable", "true"}, {"to_book", "false"}};
+    for (int i = 0; i < people.length; i++) {
+      Object id = Db.column(app.databaseUrl, "insert into registration (event_id, status, waitlist_seq, name, email) values ("
+          + held + ", 'confirmed', nextval('waitlist_seq'), 'Person " + i + "', 'p" + i + "@tolk.example') returning id").get(0);
+      Db.exec(app.databaseUrl, "insert into organiser_task (event_id, registration_id, need_code, book_by, urgent, state) values ("
+          + held + ", '" + id + "', 'teckensprakstolk', date '2019-09-03', " + people[i][1] + ", '" + people[i][0] + "')");
+    }
+    String page = organiser.session().get("/uppfoljning/ar/2019").bodyAsString();
+    int at = page.indexOf("id=\"behov-att-boka\"");
+    assertTrue(at > 0, page);
+    String section = page.substring(at);
+    assertTrue(section.contains("<th scope=\"row\">Teckenspråkstolk</th><td class=\"num\">5</td><td class=\"num\">3</td>"
+        + "<td class=\"num\">&lt; 3</td><td class=\"num\">&lt; 3</td>"), section);
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   private static long event(String title, int daysAhead) {
