@@ -34,6 +34,8 @@
       el.hidden = !counts.conflicts;
     });
     panel.setAttribute('data-updated', new Date().toISOString());
+    // The door page listens: new conflicts are fetched and shown without a reload.
+    panel.dispatchEvent(new CustomEvent('samla:counts', { detail: counts, bubbles: true }));
   }
 
   function connect(panel) {

@@ -40,6 +40,7 @@ import se.hok.samla.followup.FeedbackThanks;
 import se.hok.samla.mail.MailCatcher;
 import se.hok.samla.registration.EventNeeds;
 import se.hok.samla.registration.NeedCataloguePages;
+import se.hok.samla.registration.NeedTasks;
 import se.hok.samla.registration.OrganiserRegistrationPages;
 import se.hok.samla.registration.ParticipantPages;
 import se.hok.samla.registration.RegistrationApi;
@@ -226,6 +227,7 @@ public final class Main {
         .map(e -> lang == Lang.EN && e.titleEn() != null && !e.titleEn().isBlank() ? e.titleEn() : e.titleSv());
     RegistrationService registrations = new RegistrationService(pool, clock);
     EventNeeds needs = new EventNeeds(pool);
+    NeedTasks needTasks = new NeedTasks(pool);
     TicketService tickets = new TicketService(vertx, pool);
     ActionPlan plan = new ActionPlan(pool);
     Organisations organisations = new Organisations(pool);
@@ -263,7 +265,7 @@ public final class Main {
         new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)
             .withTicket(new TicketAtHand(vertx, registrations, events, tickets, ticketFiles, limiter, config.limits(),
                 templates, config.publicUrl(), clock))::mount,
-        new OrganiserRegistrationPages(registrations, needs, events, access, audit, templates, clock)::mount,
+        new OrganiserRegistrationPages(registrations, needs, needTasks, events, access, audit, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, access, audit, templates)::mount,
         new CheckinPages(checkins, live, events, staff, access, audit, templates)::mount,
@@ -277,7 +279,7 @@ public final class Main {
     List<WebServer.Operations> operations = List.of(
         new StaffRoutes(staff, auth, templates, throttle)::mount,
         new EventApi(events, auth, access, config.publicUrl(), clock)::mount,
-        new RegistrationApi(registrations, needs, access, audit)::mount,
+        new RegistrationApi(registrations, needs, needTasks, access, audit)::mount,
         new TicketApi(tickets, access)::mount,
         new CheckinApi(checkins, live, access, audit)::mount,
         new ReportApi(reports, auth, access)::mount,

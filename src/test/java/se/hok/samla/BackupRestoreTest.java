@@ -72,7 +72,8 @@ class BackupRestoreTest {
       Db.exec(live.databaseUrl, "insert into staff_user (email, name, password_hash, role) values ('" + organiserEmail
           + "', 'Olle Organisatör', '" + Db.argon2(organiserPassword) + "', 'organiser')");
       organiser = live.token(organiserEmail, organiserPassword);
-      eventId = PublishedEvent.by(live, organiser).title("Dialogmöte före backup").capacity(2).publishId();
+      eventId = PublishedEvent.by(live, organiser).title("Dialogmöte före backup").capacity(2)
+          .startsAt(java.time.OffsetDateTime.now().plusHours(2).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).publishId();
       anna = SignUps.participant(live, eventId, new JsonObject().put("name", "Anna Andersson")
           .put("email", "anna@backup.example").put("consent", true)
           .put("needs", new JsonArray().add(new JsonObject().put("code", "annat").put("detail", "Ledsagare"))));

@@ -192,6 +192,10 @@ class KeyboardFlowsTest {
 
   @Test
   void atTheDoorByTypedTicketNumberAndByNameThenUndo() {
+    // The door opens 12 hours before the start: an event later today.
+    OffsetDateTime soon = OffsetDateTime.now(STOCKHOLM).plusHours(2).truncatedTo(ChronoUnit.MINUTES);
+    long event = PublishedEvent.by(app, organiserToken).title("Dialogmöte vid dörren").startsAt(soon)
+        .endsAt(soon.plusHours(3)).capacity(30).atVenue().publishId();
     JsonObject vera = SignUps.byOrganiser(app, organiserToken, event, new JsonObject().put("name", "Vera Nummer")
         .put("email", "vera.nummer@example.org"));
     SignUps.byOrganiser(app, organiserToken, event, new JsonObject().put("name", "Nils Namnsson")

@@ -166,14 +166,18 @@ class ReflowTest {
     }
   }
 
-  /** The door, with a person checked in (found by name): the result is shown large. */
+  /**
+   * The door, with a person found by name and scanned: the result is shown large. The conference is weeks ahead,
+   * outside the door's hours, so it is a test scan (recorded, never counted), whose answer is as long as any.
+   */
   private static void door(List<String> problems, String lang) {
     visitOnly("/arrangor/evenemang/" + conference + "/incheckning");
     browser.waitUntil(ExpectedConditions.attributeToBe(By.id("desk"), "data-ready", "true"), Duration.ofSeconds(30));
     WebDriver d = browser.driver();
+    d.findElement(By.id("test-scan")).click();
     d.findElement(By.id("q")).sendKeys("Långnamnsdottir-Karlsson 0" + Keys.ENTER);
     browser.waitUntil(ExpectedConditions.elementToBeClickable(By.cssSelector("#search-results button"))).click();
-    browser.waitUntil(ExpectedConditions.attributeToBe(By.id("result"), "data-result", lang.equals("sv") ? "ok" : "already_checked_in"));
+    browser.waitUntil(ExpectedConditions.attributeToBe(By.id("result"), "data-result", "test"));
     check(problems, lang, "door with a result");
   }
 

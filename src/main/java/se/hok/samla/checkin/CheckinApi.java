@@ -89,7 +89,8 @@ public final class CheckinApi {
   /** Fields of the scan request and their JSON types, as in the contract (CheckinRequest). */
   private static final Map<String, Class<?>> SCAN_FIELDS = Map.of(
       "code", String.class, "registrationId", String.class, "eventId", Number.class, "sessionId", Number.class,
-      "deviceId", String.class, "scannedAt", String.class, "idempotencyKey", String.class, "admittedOffline", Boolean.class);
+      "deviceId", String.class, "scannedAt", String.class, "idempotencyKey", String.class, "admittedOffline", Boolean.class,
+      "test", Boolean.class);
   private static final Map<String, Integer> SCAN_MAX_LENGTH = Map.of(
       "code", 200, "registrationId", 36, "deviceId", 100, "scannedAt", 40, "idempotencyKey", 200);
 
@@ -112,7 +113,8 @@ public final class CheckinApi {
         continue;  // the contract allows other properties
       }
       if (value == null) {
-        if (field.getKey().equals("eventId") || field.getKey().equals("deviceId") || field.getKey().equals("admittedOffline")) {
+        if (field.getKey().equals("eventId") || field.getKey().equals("deviceId") || field.getKey().equals("admittedOffline")
+            || field.getKey().equals("test")) {
           errors.put(field.getKey(), Msg.of("error.schema.type"));
         }
         continue;
@@ -162,7 +164,7 @@ public final class CheckinApi {
     checks.throwIfAny();
     return new CheckinService.Scan(body.getLong("eventId"), body.getLong("sessionId"), code, registrationId, device,
         staffId, scannedAt, key, Boolean.TRUE.equals(body.getBoolean("admittedOffline")),
-        code != null ? "scan" : "manual", client);
+        code != null ? "scan" : "manual", client, Boolean.TRUE.equals(body.getBoolean("test")));
   }
 
   private static OffsetDateTime time(FieldChecks checks, String field, String value) {
@@ -195,11 +197,14 @@ public final class CheckinApi {
         .onFailure(ctx::fail);
   }
 
-  /** Everything an offline device needs, names of every ticket holder included: logged as a read of them. */
+  /**
+   * Everything an offline device needs, names and at-door needs of every ticket holder included, and the conflicts to
+   * show: logged as a read of them, with needs.
+   */
   private void sync(RoutingContext ctx) {
     long eventId = PathIds.id(ctx);
     checkins.sync(eventId)
-        .compose(json -> audit.read(ctx, eventId, AuditLog.Read.DOOR_SYNC, false, json.getJsonArray("tickets").size())
+        .compose(json -> audit.read(ctx, eventId, AuditLog.Read.DOOR_SYNC, true, json.getJsonArray("tickets").size())
             .map(json))
         .onSuccess(json -> Json.send(ctx, 200, json))
         .onFailure(ctx::fail);
@@ -214,20 +219,37 @@ public final class CheckinApi {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A walk-in: name, optional address, organisation (from the pick list), at-door needs (codes; consent required, as
+   * in every sign-up) and companion; {@code overCapacity} lets them in beyond capacity against no-shows' seats.
+   */
   private void walkIn(RoutingContext ctx) {
     long eventId = PathIds.id(ctx);
     JsonObject body = Api.body(ctx);
     FieldChecks checks = new FieldChecks();
     String device = checks.text("deviceId", body.getString("deviceId"), true, 100);
     String key = checks.text("idempotencyKey", body.getString("idempotencyKey"), false, 200);
+    Map<String, String> needs = new java.util.LinkedHashMap<>();
+    Object needList = body.getValue("needs");
+    if (needList instanceof JsonArray array) {
+      for (Object code : array) {
+        if (code instanceof String c && !c.isBlank()) {
+          needs.put(c.strip(), null);
+        } else {
+          checks.add("needs", "error.schema.type");
+        }
+      }
+    }
     checks.throwIfAny();
     Long sessionId = body.getLong("sessionId");
     Long organisationId = body.getLong("organisationId");
     RegistrationInput input = new RegistrationInput(body.getString("name"), body.getString("email"), null,
         organisationId == null ? null : organisationId.toString(), null, null, null,
-        sessionId == null ? List.of() : List.of(sessionId.toString()), Map.of(), List.of(),
-        Boolean.TRUE.equals(body.getBoolean("companion")), false, body.getString("language", "sv"));
-    checkins.walkIn(eventId, sessionId, input, device, StaffAuth.current(ctx).id(), key)
+        sessionId == null ? List.of() : List.of(sessionId.toString()), needs, List.of(),
+        Boolean.TRUE.equals(body.getBoolean("companion")), Boolean.TRUE.equals(body.getBoolean("consent")),
+        body.getString("language", "sv"));
+    checkins.walkIn(eventId, sessionId, input, device, StaffAuth.current(ctx).id(), key,
+            Boolean.TRUE.equals(body.getBoolean("overCapacity")), AuditLog.clientAddress(ctx))
         .onSuccess(result -> {
           live.changed(eventId);
           Json.send(ctx, 201, result.toJson());

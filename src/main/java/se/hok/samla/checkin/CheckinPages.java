@@ -68,7 +68,8 @@ public final class CheckinPages {
       }
       EventSession chosen = session;
       Future<String> token = staff.issueDoorToken(StaffAuth.current(ctx).id(), eventId, StaffAuth.signIn(ctx), DEVICE_TOKEN_LIFETIME);
-      return Future.all(token, checkins.counts(eventId), checkins.conflicts(eventId))
+      return Future.all(List.of(token, checkins.counts(eventId), checkins.conflicts(eventId), events.organisations(""),
+              checkins.atDoorNeeds()))
           .compose(all -> {
             List<?> found = all.resultAt(2);
             // Conflicts name people: logged as a read of them, when there are any.
@@ -88,12 +89,31 @@ public final class CheckinPages {
             model.put("apiToken", all.resultAt(0));
             model.put("counts", all.resultAt(1));
             List<?> conflicts = all.resultAt(2);
-            model.put("conflicts", conflicts.stream().map(c -> ((io.vertx.core.json.JsonObject) c).getMap()).toList());
+            model.put("conflicts", conflicts.stream().map(c -> localTimes((io.vertx.core.json.JsonObject) c, lang)).toList());
+            model.put("organisations", all.resultAt(3));
+            List<CheckinService.DoorNeed> doorNeeds = all.resultAt(4);
+            model.put("doorNeeds", doorNeeds.stream()
+                .map(n -> Map.of("code", n.code(), "label", lang == Lang.EN ? n.labelEn() : n.labelSv())).toList());
             model.put("cancelled", "cancelled".equals(event.status().code()));
             model.put("textsJson", textsJson(lang));
             return templates.render(ctx, "checkin/desk", model);
           });
     }).onFailure(ctx::fail);
+  }
+
+  private static final java.time.format.DateTimeFormatter LOCAL =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+  /** A conflict with its times in Stockholm's local time (as the door's script shows them too), not as UTC stamps. */
+  private static Map<String, Object> localTimes(io.vertx.core.json.JsonObject conflict, Lang lang) {
+    Map<String, Object> out = new HashMap<>(conflict.getMap());
+    for (String field : List.of("scannedAt", "firstAt", "claimedAt")) {
+      String iso = conflict.getString(field);
+      if (iso != null) {
+        out.put(field, LOCAL.format(java.time.OffsetDateTime.parse(iso).atZoneSameInstant(java.time.ZoneId.of("Europe/Stockholm"))));
+      }
+    }
+    return out;
   }
 
   /** The texts the page's script shows, as JSON that is safe inside a script data block. */

@@ -67,12 +67,24 @@ public final class CheckinService {
   /** What a door device asks. Exactly one of code / registrationId. {@code client}: its address, for the audit log. */
   public record Scan(long eventId, Long sessionId, String code, UUID registrationId, String deviceId, Long staffId,
                      OffsetDateTime scannedAt, String idempotencyKey, boolean admittedOffline, String method,
-                     String client) {
+                     String client, boolean test) {
+    public Scan(long eventId, Long sessionId, String code, UUID registrationId, String deviceId, Long staffId,
+                OffsetDateTime scannedAt, String idempotencyKey, boolean admittedOffline, String method, String client) {
+      this(eventId, sessionId, code, registrationId, deviceId, staffId, scannedAt, idempotencyKey, admittedOffline,
+          method, client, false);
+    }
+
     Scan withCode(String ticketCode) {
       return new Scan(eventId, sessionId, ticketCode, registrationId, deviceId, staffId, scannedAt, idempotencyKey,
-          admittedOffline, method, client);
+          admittedOffline, method, client, test);
     }
   }
+
+  /*
+   * The door's hours: check-ins count from 12 hours before the event's start to 12 hours after its end (SCAN_SQL and
+   * walkIn). A scan outside them is refused (too_early, too_late), whatever the ticket; a test scan (Scan.test) is
+   * recorded as such and never admits anyone, at any time.
+   */
 
   /**
    * A scanned code, or a ticket reference typed in the code field (the ticket e-mail tells people they may say it): a
@@ -140,6 +152,7 @@ public final class CheckinService {
     Boolean[] offline = new Boolean[n];
     String[] method = new String[n];
     String[] client = new String[n];
+    Boolean[] test = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Checked c = batch.get(i);
       Scan s = c.scan();
@@ -156,11 +169,12 @@ public final class CheckinService {
       offline[i] = s.admittedOffline();
       method[i] = s.method();
       client[i] = s.client();
+      test[i] = s.test();
     }
     return pool.preparedQuery(SCAN_SQL)
         .execute(Tuple.tuple().addValue(nth).addValue(event).addValue(session).addValue(ticket).addValue(code)
             .addValue(registration).addValue(device).addValue(staff).addValue(scannedAt).addValue(key)
-            .addValue(offline).addValue(method).addValue(client))
+            .addValue(offline).addValue(method).addValue(client).addValue(test))
         .map(rows -> {
           Row[] ordered = new Row[n];
           for (Row r : rows) {
@@ -187,9 +201,10 @@ public final class CheckinService {
   private static final String SCAN_SQL = """
       with i as (
         select * from unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::uuid[], $7::text[],
-                             $8::bigint[], $9::timestamptz[], $10::text[], $11::boolean[], $12::text[], $13::text[])
+                             $8::bigint[], $9::timestamptz[], $10::text[], $11::boolean[], $12::text[], $13::text[],
+                             $14::boolean[])
           as i(n, event_id, session_id, ticket_id, code, reg_uuid, device_id, staff_id, scanned_at, idem, offline, method,
-               client)),
+               client, test)),
       d as (
         select i.*,
           ev.id is not null and (i.session_id is null or exists (
@@ -198,10 +213,11 @@ public final class CheckinService {
           case when ev.time_doubted then now() else coalesce(least(i.scanned_at, now()), now()) end as effective_at,
           (select s.result from checkin_scan s
             where i.idem is not null and s.device_id = i.device_id and s.idempotency_key = i.idem) as prior,
-          tk.id as tk_id, tk.revoked_at as tk_revoked, r.*
+          ev.door_opens, ev.door_closes, tk.id as tk_id, tk.revoked_at as tk_revoked, r.*
         from i
         left join lateral (
-          select e.id, i.scanned_at not between e.starts_at - interval '12 hours' and e.ends_at + interval '12 hours' as time_doubted
+          select e.id, i.scanned_at not between e.starts_at - interval '12 hours' and e.ends_at + interval '12 hours' as time_doubted,
+            e.starts_at - interval '12 hours' as door_opens, e.ends_at + interval '12 hours' as door_closes
           from event e where e.id = i.event_id) ev on true
         left join lateral (
           select t.id, t.registration_id, t.revoked_at, t.reference from ticket t
@@ -217,7 +233,13 @@ public final class CheckinService {
           from registration r join event e on e.id = r.event_id left join organisation o on o.id = r.organisation_id
           where r.id = coalesce(i.reg_uuid, tk.registration_id) limit 1) r on true),
       v as materialized (
-        select d.*, case
+        select x.*, case
+          when x.test then 'test'
+          when x.would_be in ('invalid', 'wrong_event') then x.would_be
+          when x.effective_at < x.door_opens then 'too_early'
+          when x.effective_at > x.door_closes then 'too_late'
+          else x.would_be end as verdict
+        from (select d.*, case
           when d.reg_id is null then 'invalid'
           when d.reg_event <> d.event_id then 'wrong_event'
           when d.reg_status = 'cancelled' or d.event_status = 'cancelled' then 'cancelled'
@@ -225,8 +247,8 @@ public final class CheckinService {
           when d.ticket_id is not null and d.tk_revoked is not null then 'revoked'
           when d.session_id is not null and not exists (
             select 1 from registration_session rs where rs.registration_id = d.reg_id and rs.session_id = d.session_id) then 'not_in_session'
-          else 'admit' end as verdict
-        from d),
+          else 'admit' end as would_be
+        from d) x),
       c as (
         select v.*, v.verdict = 'admit' and v.desk_ok and v.prior is null and row_number() over (
             partition by v.reg_id, coalesce(v.session_id, 0), v.verdict = 'admit' and v.desk_ok and v.prior is null
@@ -259,7 +281,7 @@ public final class CheckinService {
           scanned_at, result, offline, conflict, idempotency_key, claimed_at)
         select o.event_id, o.session_id, o.reg_id, o.tk_id, o.ins_id, o.device_id, o.staff_id,
           o.effective_at, o.result, o.offline,
-          o.time_doubted
+          (o.time_doubted and o.result not in ('too_early', 'too_late', 'test'))
             or (o.offline and o.result = 'already_checked_in' and coalesce(o.first_device, o.device_id) <> o.device_id),
           o.idem, case when o.time_doubted then o.scanned_at end
         from o where o.desk_ok and o.prior is null
@@ -269,7 +291,8 @@ public final class CheckinService {
             + "and json_array_length(o.needs) > 0") + """
       )
       select o.n, o.desk_ok, o.result, o.reg_id as registration_id, o.reg_event as event_id, o.name, o.organisation,
-        o.companion, o.reference, o.needs, o.title_sv, o.title_en, o.first_id as checkin_id, o.first_at, o.first_device
+        o.companion, o.reference, o.needs, o.title_sv, o.title_en, o.first_id as checkin_id, o.first_at, o.first_device,
+        o.would_be, o.door_opens, o.door_closes
       from o""";
 
   private Future<ScanResult.First> first(UUID registrationId, Long sessionId) {
@@ -304,7 +327,7 @@ public final class CheckinService {
             : Future.succeededFuture(rows.iterator().next().getLong("event_id")));
   }
 
-  /** Checked in / expected / walk-ins for the event and each of its sessions. */
+  /** Checked in / expected / walk-ins (of them, let in beyond capacity) for the event and each of its sessions. */
   public Future<JsonObject> counts(long eventId) {
     return pool.preparedQuery("""
             select e.id,
@@ -312,6 +335,8 @@ public final class CheckinService {
               (select count(*) from checkin c where c.event_id = e.id and c.session_id is null and c.undone_at is null) as checked_in,
               (select count(*) from checkin c join registration r on r.id = c.registration_id
                  where c.event_id = e.id and c.session_id is null and c.undone_at is null and r.source = 'walk_in') as walk_ins,
+              (select count(*) from checkin c join registration r on r.id = c.registration_id
+                 where c.event_id = e.id and c.session_id is null and c.undone_at is null and r.over_capacity) as over_capacity,
               (select count(*) from checkin_scan s where s.event_id = e.id and s.conflict) as conflicts,
               (select coalesce(json_agg(json_build_object('id', s.id, 'title', s.title_sv, 'titleEn', s.title_en,
                  'startsAt', s.starts_at,
@@ -332,6 +357,7 @@ public final class CheckinService {
               .put("expected", r.getLong("expected"))
               .put("checkedIn", r.getLong("checked_in"))
               .put("walkIns", r.getLong("walk_ins"))
+              .put("overCapacity", r.getLong("over_capacity"))
               .put("conflicts", r.getLong("conflicts"))
               .put("sessions", jsonArray(r.getValue("sessions"))));
         });
@@ -376,23 +402,31 @@ public final class CheckinService {
 
   /**
    * What a device needs to keep working offline: the event's public key, every ticket of the event (valid or
-   * not, with the name to show), the revoked ones, and who is already in. Names only, no needs: the device
-   * keeps this in memory.
+   * not, with the name and the at-door needs to show, as an online scan would), the revoked ones, who is already in,
+   * the door's hours and the conflicts found so far (for the door page, live). The device keeps this in memory only.
    */
   public Future<JsonObject> sync(long eventId) {
     return counts(eventId).compose(counts -> tickets.publicKey(eventId).compose(key -> pool.preparedQuery("""
             select t.id, t.registration_id, t.reference, r.name, o.name as organisation, r.companion, r.status,
               t.revoked_at is null and r.status = 'confirmed' and e.status <> 'cancelled' as valid,
-              (select coalesce(json_agg(rs.session_id), '[]') from registration_session rs where rs.registration_id = r.id) as sessions
+              (select coalesce(json_agg(rs.session_id), '[]') from registration_session rs where rs.registration_id = r.id) as sessions,
+              (select coalesce(json_agg(json_build_object('code', n.code, 'sv', n.label_sv, 'en', n.label_en) order by n.sort_order), '[]')
+                 from registration_need rn join need n on n.code = rn.need_code
+                 where rn.registration_id = r.id and n.at_door) as needs
             from ticket t join registration r on r.id = t.registration_id join event e on e.id = t.event_id
             left join organisation o on o.id = r.organisation_id
             where t.event_id = $1""")
         .execute(Tuple.of(eventId))
-        .compose(ticketRows -> pool.preparedQuery("""
+        .compose(ticketRows -> Future.all(pool.preparedQuery("""
                 select registration_id, session_id, checked_in_at, device_id from checkin
                 where event_id = $1 and undone_at is null""")
-            .execute(Tuple.of(eventId))
-            .map(checkinRows -> {
+            .execute(Tuple.of(eventId)), conflicts(eventId), pool.preparedQuery("""
+                select starts_at - interval '12 hours' as door_opens, ends_at + interval '12 hours' as door_closes
+                from event where id = $1""").execute(Tuple.of(eventId)))
+            .map(all3 -> {
+              io.vertx.sqlclient.RowSet<Row> checkinRows = all3.resultAt(0);
+              List<JsonObject> conflicts = all3.resultAt(1);
+              Row hours = all3.<io.vertx.sqlclient.RowSet<Row>>resultAt(2).iterator().next();
               JsonArray all = new JsonArray();
               JsonArray revoked = new JsonArray();
               for (Row r : ticketRows) {
@@ -405,7 +439,8 @@ public final class CheckinService {
                     .put("companion", r.getBoolean("companion"))
                     .put("status", r.getString("status"))
                     .put("valid", r.getBoolean("valid"))
-                    .put("sessions", jsonArray(r.getValue("sessions"))));
+                    .put("sessions", jsonArray(r.getValue("sessions")))
+                    .put("needs", jsonArray(r.getValue("needs"))));
                 if (!r.getBoolean("valid")) {
                   revoked.add(r.getLong("id"));
                 }
@@ -426,8 +461,25 @@ public final class CheckinService {
                   .put("tickets", all)
                   .put("revoked", revoked)
                   .put("checkedIn", in)
-                  .put("counts", counts);
+                  .put("counts", counts)
+                  .put("doorOpens", hours.getOffsetDateTime("door_opens").toString())
+                  .put("doorCloses", hours.getOffsetDateTime("door_closes").toString())
+                  .put("conflicts", new JsonArray(List.copyOf(conflicts)));
             }))));
+  }
+
+  /** A need door staff can note for a walk-in: those shown at the door (not the companion, asked on its own). */
+  public record DoorNeed(String code, String labelSv, String labelEn) {}
+
+  public Future<List<DoorNeed>> atDoorNeeds() {
+    return pool.query("select code, label_sv, label_en from need where active and at_door and code <> 'ledsagare' "
+            + "order by sort_order, code")
+        .execute()
+        .map(rows -> {
+          List<DoorNeed> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new DoorNeed(r.getString("code"), r.getString("label_sv"), r.getString("label_en"))));
+          return out;
+        });
   }
 
   /** A json(b) column as the PG client hands it over: already a JsonArray, or its text; null as empty. */
@@ -575,45 +627,73 @@ public final class CheckinService {
 
   /**
    * Registers someone at the door and lets them in at once, if a seat is free: a walk-in never goes to the
-   * waiting list ahead of, or behind, people already waiting. They get the ticket e-mail like everyone else.
+   * waiting list ahead of, or behind, people already waiting. They get the ticket e-mail like everyone else (if they
+   * gave an address). When the event is full on paper, {@code overCapacity} ("Släpp in ändå") lets them in anyway as
+   * long as seats are held by people who have not come (no-shows), one walk-in per such seat: they take no seat, so
+   * the waiting list is not touched, and they count as over-capacity walk-ins. (Two door devices at once may both
+   * pass the check; the door's count then shows it, and nobody's seat or place on the waiting list is affected.) Only within the door's hours (12 hours before the start to 12 after the end).
+   * At-door needs given at the door are shown in the answer, and that read is audited like a scan's.
    */
   public Future<ScanResult> walkIn(long eventId, Long sessionId, RegistrationInput input, String deviceId, Long staffId,
-                                   String idempotencyKey) {
+                                   String idempotencyKey, boolean overCapacity, String client) {
     try {
       input.validate(new se.hok.samla.web.FieldChecks(), false);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    int seats = input.companion() ? 2 : 1;
     // Asked first so that a full event (the usual case late at the door) registers nobody and mails nobody; the
     // seat itself is still claimed by the registration, and the rare loser of a race is removed again below.
     return pool.preparedQuery("""
             select e.capacity - e.seats_taken >= $2
-              and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted') as room
+                and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted') as room,
+              -- Seats held by people who have not come, less those already given to walk-ins beyond capacity:
+              -- each no-show's seat is let to one person at most.
+              (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
+                where r.event_id = e.id and r.status = 'confirmed' and not r.over_capacity
+                  and not exists (select 1 from checkin c where c.registration_id = r.id and c.session_id is null
+                                    and c.undone_at is null))
+              - (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
+                where r.event_id = e.id and r.status = 'confirmed' and r.over_capacity) as no_show_seats,
+              now() < e.starts_at - interval '12 hours' as too_early, now() > e.ends_at + interval '12 hours' as too_late
             from event e where e.id = $1""")
-        .execute(Tuple.of(eventId, input.companion() ? 2 : 1))
+        .execute(Tuple.of(eventId, seats))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(new NotFoundException("event " + eventId));
           }
-          return rows.iterator().next().getBoolean("room")
-              ? Future.<Void>succeededFuture()
-              : Future.<Void>failedFuture(new ConflictException("event_full", Msg.of("checkin.walkIn.full")));
+          Row row = rows.iterator().next();
+          if (row.getBoolean("too_early") || row.getBoolean("too_late")) {
+            String when = row.getBoolean("too_early") ? "too_early" : "too_late";
+            return Future.failedFuture(new ConflictException(when, Msg.of("checkin.walkIn." + when)));
+          }
+          if (row.getBoolean("room")) {
+            return Future.succeededFuture(RegistrationService.Source.WALK_IN);
+          }
+          boolean noShows = row.getLong("no_show_seats") >= seats;
+          if (overCapacity && noShows) {
+            return Future.succeededFuture(RegistrationService.Source.WALK_IN_OVER_CAPACITY);
+          }
+          // Full: door staff may let them in anyway while seats are held by people who have not come.
+          return Future.failedFuture(noShows
+              ? new ConflictException("event_full_no_shows", Msg.of("checkin.walkIn.fullNoShows", row.getLong("no_show_seats")))
+              : new ConflictException("event_full", Msg.of("checkin.walkIn.full")));
         })
-        .compose(v -> registrations.register(eventId, input, idempotencyKey, RegistrationService.Source.WALK_IN))
-        .compose(r -> {
-          if (r.duplicate()) {
-            return Future.failedFuture(new ConflictException("already_registered", Msg.of("checkin.walkIn.duplicate")));
-          }
-          if (!"confirmed".equals(r.status())) {
-            return registrations.remove(eventId, r.id())
-                .compose(v -> Future.failedFuture(new ConflictException("event_full", Msg.of("checkin.walkIn.full"))));
-          }
-          // A walk-in has no needs yet, so these scans reveal none and log nothing.
-          return scan(new Scan(eventId, null, null, r.id(), deviceId, staffId, null,
-              idempotencyKey == null ? null : "walk-in:" + idempotencyKey, false, "walk_in", null))
-              .compose(admitted -> sessionId == null
-                  ? Future.succeededFuture(admitted)
-                  : scan(new Scan(eventId, sessionId, null, r.id(), deviceId, staffId, null, null, false, "walk_in", null)));
-        });
+        .compose(source -> registrations.register(eventId, input, idempotencyKey, source)
+            .compose(r -> {
+              if (r.duplicate()) {
+                return Future.failedFuture(new ConflictException("already_registered", Msg.of("checkin.walkIn.duplicate")));
+              }
+              if (!"confirmed".equals(r.status())) {
+                return registrations.remove(eventId, r.id())
+                    .compose(v -> Future.failedFuture(new ConflictException("event_full", Msg.of("checkin.walkIn.full"))));
+              }
+              // The scans show the at-door needs given at the door: audited through the client's address, as any scan.
+              return scan(new Scan(eventId, null, null, r.id(), deviceId, staffId, null,
+                  idempotencyKey == null ? null : "walk-in:" + idempotencyKey, false, "walk_in", client))
+                  .compose(admitted -> sessionId == null
+                      ? Future.succeededFuture(admitted)
+                      : scan(new Scan(eventId, sessionId, null, r.id(), deviceId, staffId, null, null, false, "walk_in", client)));
+            }));
   }
 }

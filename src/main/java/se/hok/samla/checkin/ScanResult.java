@@ -8,12 +8,15 @@ import java.util.UUID;
 
 /**
  * The answer to one scan. {@code result}: ok, already_checked_in, cancelled, waitlisted, wrong_event,
- * not_in_session (a session desk, and the person did not choose that session), invalid, revoked. The person is
- * known for every result but invalid; for wrong_event only their name and the event the ticket is for.
+ * not_in_session (a session desk, and the person did not choose that session), invalid, revoked, too_early and
+ * too_late (outside the door's hours, {@code doorOpens} to {@code doorCloses}), test (a test scan: recorded, never
+ * counted; {@code wouldBe} is what a real scan would have answered, the door's hours aside). The person is known for
+ * every result but invalid; for wrong_event only their name and the event the ticket is for.
  */
 public record ScanResult(String result, UUID registrationId, Long eventId, String name, String organisation,
                          Boolean companion, String reference, JsonArray needs, String eventTitleSv, String eventTitleEn,
-                         Long checkinId, OffsetDateTime firstCheckinAt, String firstDeviceId) {
+                         Long checkinId, OffsetDateTime firstCheckinAt, String firstDeviceId, String wouldBe,
+                         OffsetDateTime doorOpens, OffsetDateTime doorCloses) {
 
   record First(long checkinId, OffsetDateTime at, String deviceId) {}
 
@@ -22,12 +25,13 @@ public record ScanResult(String result, UUID registrationId, Long eventId, Strin
         r.getString("organisation"), r.getBoolean("companion"), r.getString("reference"),
         CheckinService.jsonArray(r.getValue("needs")),
         r.getString("title_sv"), r.getString("title_en"), r.getLong("checkin_id"), r.getOffsetDateTime("first_at"),
-        r.getString("first_device"));
+        r.getString("first_device"), "admit".equals(r.getString("would_be")) ? "ok" : r.getString("would_be"),
+        r.getOffsetDateTime("door_opens"), r.getOffsetDateTime("door_closes"));
   }
 
   ScanResult withFirst(First first) {
     return first == null ? this : new ScanResult(result, registrationId, eventId, name, organisation, companion, reference,
-        needs, eventTitleSv, eventTitleEn, first.checkinId(), first.at(), first.deviceId());
+        needs, eventTitleSv, eventTitleEn, first.checkinId(), first.at(), first.deviceId(), wouldBe, doorOpens, doorCloses);
   }
 
   public boolean admitted() {
@@ -50,6 +54,13 @@ public record ScanResult(String result, UUID registrationId, Long eventId, Strin
       if ("wrong_event".equals(result)) {
         json.put("event", new JsonObject().put("id", eventId).put("title", eventTitleSv).put("titleEn", eventTitleEn));
       }
+    }
+    if ("test".equals(result)) {
+      json.put("wouldBe", wouldBe);
+    }
+    if ("too_early".equals(result) || "too_late".equals(result)) {
+      json.put("doorOpens", doorOpens == null ? null : doorOpens.toString())
+          .put("doorCloses", doorCloses == null ? null : doorCloses.toString());
     }
     if ("ok".equals(result) || "already_checked_in".equals(result)) {
       json.put("checkinId", checkinId)

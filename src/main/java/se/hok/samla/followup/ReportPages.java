@@ -219,14 +219,15 @@ public final class ReportPages {
   private void yearly(RoutingContext ctx) {
     int year = year(ctx);
     Lang lang = Lang.of(ctx);
-    YearlyReport.load(reports, year, lang).compose(report -> {
+    YearlyReport.load(reports, year, lang).compose(report -> reports.needOutcomes(year).compose(needs -> {
       Map<String, Object> model = new HashMap<>();
       model.put("report", report);
+      model.put("needOutcomes", needs.table(lang));
       model.put("charts", Map.of(
           "typer", Charts.bars("chart-typer", Messages.get(lang, "followup.chart.kinds"), report.kindBars()),
           "sektorer", Charts.bars("chart-sektorer", Messages.get(lang, "followup.chart.sectors"), report.sectorBars())));
       return templates.render(ctx, "followup/yearly", model);
-    }).onFailure(ctx::fail);
+    })).onFailure(ctx::fail);
   }
 
   private void yearlyPdf(RoutingContext ctx) {

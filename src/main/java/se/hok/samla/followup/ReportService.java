@@ -110,6 +110,34 @@ public final class ReportService {
         });
   }
 
+  /**
+   * The plan year's needs with a lead time (the organiser tasks of its held events, confirmed registrations), per
+   * kind of need: asked for, booked, could not be arranged, asked for after the deadline. The tasks outlive
+   * retention's erasure (only their notes go), so the counts stay.
+   */
+  public Future<NeedOutcomes> needOutcomes(int planYear) {
+    return pool.preparedQuery("""
+            select n.code, n.label_sv, n.label_en, count(*) as requested,
+              count(*) filter (where t.state = 'booked') as booked,
+              count(*) filter (where t.state = 'unavailable') as unavailable,
+              count(*) filter (where t.urgent) as late
+            from organiser_task t
+            join event e on e.id = t.event_id
+            join registration r on r.id = t.registration_id
+            join need n on n.code = t.need_code
+            where e.plan_year = $1 and e.status = 'published' and e.starts_at < $2 and r.status = 'confirmed'
+            group by n.code, n.label_sv, n.label_en, n.sort_order
+            order by n.sort_order, n.code""")
+        .execute(Tuple.tuple().addInteger(planYear).addOffsetDateTime(OffsetDateTime.now(clock)))
+        .map(rows -> {
+          List<NeedOutcomes.Line> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new NeedOutcomes.Line(r.getString("code"), r.getString("label_sv"),
+              r.getString("label_en"), r.getLong("requested"), r.getLong("booked"), r.getLong("unavailable"),
+              r.getLong("late"))));
+          return new NeedOutcomes(out);
+        });
+  }
+
   /** Needs stated by confirmed registrations; the counts survive erasure (only the free-text details go). */
   private Future<List<EventReport.NeedCount>> needs(long eventId) {
     return pool.preparedQuery("""

@@ -60,7 +60,8 @@ import se.hok.samla.web.NotFoundException;
  * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link); and
  * {@code event_changed} (the "Ändrat" notice of a changed event), {@code message} (an organiser's message to a group),
  * {@code ticket} (the ticket again, asked for on the manage page), {@code handed_over} (to who handed their seat over),
- * {@code handed_to} (to who got it) and {@code handover_existing} (to an address that was registered already). An
+ * {@code handed_to} (to who got it) and {@code handover_existing} (to an address that was registered already); and
+ * {@code need_outcome} (a need with a lead time booked, or one that could not be arranged and what to do then). An
  * online-only meeting's mail has no ticket (no door): the link and a calendar file. An unknown kind is an error (the
  * worker retries, then marks the row failed).
  */
@@ -71,7 +72,7 @@ public final class MailRenderer implements MailWorker.Renderer {
   static final int QR_SIZE = 200;
   static final Set<String> KINDS = Set.of("confirmed", "waitlisted", "promoted", "changed", "cancelled", "manage_link",
       "event_cancelled", "reminder", "organiser_alert", "thank_you", "event_changed", "message", "ticket", "handed_over",
-      "handed_to", "handover_existing");
+      "handed_to", "handover_existing", "need_outcome");
   /** E-mails to staff members about their account, with no registration behind them. */
   static final Set<String> STAFF_KINDS = Set.of("password_reset", "account_locked");
   /** Kinds that bring the ticket (QR inline, PDF) and the calendar file to a confirmed registration. */
@@ -231,6 +232,7 @@ public final class MailRenderer implements MailWorker.Renderer {
       // A message may be about the event being called off ("the new date is …"); only a cancelled registration is not told.
       case "message" -> !r.isCancelled();
       case "handed_over" -> r.isCancelled();
+      case "need_outcome" -> !r.isCancelled() && eventOn;
       default -> false;
     };
   }
@@ -498,6 +500,23 @@ public final class MailRenderer implements MailWorker.Renderer {
         intro.add(giver == null ? msg(lang, "notices.mail.intro.handoverExistingSomeone", title)
             : msg(lang, "notices.mail.intro.handoverExisting", giver, title));
         intro.add(msg(lang, "notices.mail.intro.handoverExistingUnchanged"));
+      }
+      case "need_outcome" -> {
+        boolean booked = "booked".equals(payload.getString("state"));
+        String which = booked ? "Booked" : "Unavailable";
+        NeedEntry need = catalogue.get(payload.getString("need", ""));
+        String label = need == null ? payload.getString("need", "") : lang == Lang.EN ? need.labelEn() : need.labelSv();
+        subject = subjectOf(lang, "mail.subject.need" + which, title);
+        heading = msg(lang, "mail.heading.need" + which);
+        intro.add(msg(lang, "mail.intro.need" + which, label, title));
+        String organiser = e.organiserEmail() == null || e.organiserEmail().isBlank() ? null : e.organiserEmail().strip();
+        if (booked) {
+          intro.add(msg(lang, "mail.intro.needBookedNothingToDo"));
+        } else {
+          intro.add(organiser == null ? msg(lang, "mail.intro.needUnavailableWhatNow")
+              : msg(lang, "mail.intro.needUnavailableWhatNowContact", organiser));
+          intro.add(msg(lang, "mail.intro.needUnavailableCancel"));
+        }
       }
       default -> throw new IllegalArgumentException(kind);
     }

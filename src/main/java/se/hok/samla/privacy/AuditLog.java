@@ -46,7 +46,9 @@ public final class AuditLog {
     FEEDBACK_CSV("feedback_csv"),
     ONLINE_ATTENDANCE("online_attendance"),
     /** The page that asks before an organiser removes a registration: one person's name and address. */
-    REMOVAL_CONFIRMATION("removal_confirmation");
+    REMOVAL_CONFIRMATION("removal_confirmation"),
+    /** The organiser's tasks through the API: each need with a lead time and whom it is for. */
+    NEED_TASKS("need_tasks");
 
     public final String code;
 

@@ -15,7 +15,7 @@ import se.hok.samla.mail.Outbox;
  *
  * <p>Afterwards nothing names the person: the registration keeps no name ("Raderad"), no address (a non-address
  * {@code raderad+ID@invalid}, which keeps the one-registration-per-address index satisfied), no phone, role or
- * consent; the free-text details of needs and the feedback comments are gone; its manage and survey links, its
+ * consent; the free-text details of needs, the organiser's notes on its tasks and the feedback comments are gone; its manage and survey links, its
  * idempotency keys and every outbox row (recipient, payload and last error with them, sent or not) are deleted, and
  * so are their entries (registration and need codes) in the organiser's gathered "needs to book" e-mails. What
  * may stay is anonymous: the organisation, status and times, sessions, the ticket (its reference and signed code name
@@ -59,9 +59,12 @@ public final class Erasure {
             ? "delete from registration_need where registration_id = any($1)"
             : "update registration_need set detail = null where registration_id = any($1) and detail is not null")
             .execute(ids))
-        .compose(v -> all
-            ? conn.preparedQuery("delete from organiser_task where registration_id = any($1)").execute(ids).mapEmpty()
-            : Future.succeededFuture())
+        // A task's note is the organiser's free text about the person ("tolken Anna bokad åt Karin"): it goes even
+        // when the task stays for the counts.
+        .compose(v -> conn.preparedQuery(all
+            ? "delete from organiser_task where registration_id = any($1)"
+            : "update organiser_task set note = null where registration_id = any($1) and note is not null")
+            .execute(ids))
         .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = any($1)").execute(ids))
         .compose(v -> conn.preparedQuery("delete from registration_request where registration_id = any($1)").execute(ids))
         .compose(v -> Outbox.forget(conn, registrationIds))

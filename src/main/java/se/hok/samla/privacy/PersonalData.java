@@ -56,7 +56,8 @@ public final class PersonalData {
                              OffsetDateTime submittedAt, OffsetDateTime updatedAt) {}
 
   /** A need the organiser must book in advance for this person, and by when. */
-  public record TaskPart(String need, String needEn, LocalDate bookBy, OffsetDateTime doneAt) {}
+  /** state: to_book, booked, unavailable (could not be arranged), not_needed; note: the organiser's, about the person. */
+  public record TaskPart(String need, String needEn, LocalDate bookBy, OffsetDateTime doneAt, String state, String note) {}
 
   /** An e-mail about this registration: what kind, to whom (null until sent), when queued and when sent. */
   public record MailPart(String kind, String recipient, OffsetDateTime createdAt, OffsetDateTime sentAt,
@@ -120,10 +121,10 @@ public final class PersonalData {
         r -> new FeedbackPart(r.getInteger("rating"), r.getString("most_valuable"), r.getString("improve"),
             r.getString("future_interest"), r.getOffsetDateTime("submitted_at"), r.getOffsetDateTime("updated_at"))));
     Future<List<TaskPart>> tasks = feedback.compose(v -> list(conn, """
-            select n.label_sv, n.label_en, t.book_by, t.done_at from organiser_task t join need n on n.code = t.need_code
+            select n.label_sv, n.label_en, t.book_by, t.done_at, t.state, t.note from organiser_task t join need n on n.code = t.need_code
             where t.registration_id = $1 order by t.book_by, n.sort_order""", id,
         r -> new TaskPart(r.getString("label_sv"), r.getString("label_en"), r.getLocalDate("book_by"),
-            r.getOffsetDateTime("done_at"))));
+            r.getOffsetDateTime("done_at"), r.getString("state"), r.getString("note"))));
     // The registration's own e-mails, and the organiser's gathered "needs to book" e-mails that told of its needs
     // (without a name): those list it in their payload, not as their registration.
     Future<List<MailPart>> emails = tasks.compose(v -> list(conn, """

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * What an event's organiser has to arrange for the people registered: how many of each need (with the date to book
@@ -102,20 +103,30 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
                 })));
   }
 
-  /** Open organiser tasks: needs with a lead time, soonest deadline first. */
-  public record Task(long id, String needCode, String labelSv, String labelEn, LocalDate bookBy, boolean urgent,
-                     String participant, boolean done) {}
+  /**
+   * Organiser tasks (needs with a lead time): open ones first, soonest deadline first. {@code state} null: all;
+   * else only those in that state (one of {@link NeedTasks#STATES}).
+   */
+  public record Task(long id, UUID registrationId, String needCode, String labelSv, String labelEn, LocalDate bookBy,
+                     boolean urgent, String participant, String state, String note, String toldState) {
+    public boolean done() {
+      return !"to_book".equals(state);
+    }
+  }
 
-  public Future<List<Task>> tasks(long eventId) {
+  public Future<List<Task>> tasks(long eventId, String state) {
     return pool.preparedQuery("""
-            select t.id, t.need_code, n.label_sv, n.label_en, t.book_by, t.urgent, r.name, t.done_at is not null as done
+            select t.id, t.registration_id, t.need_code, n.label_sv, n.label_en, t.book_by, t.urgent, r.name, t.state,
+                   t.note, t.told_state
             from organiser_task t join need n on n.code = t.need_code join registration r on r.id = t.registration_id
-            where t.event_id = $1 and r.status <> 'cancelled' order by t.done_at nulls first, t.book_by, n.sort_order""")
-        .execute(Tuple.of(eventId))
+            where t.event_id = $1 and r.status <> 'cancelled' and r.erased_at is null and ($2::text is null or t.state = $2)
+            order by t.done_at nulls first, t.book_by, n.sort_order, t.id""")
+        .execute(Tuple.of(eventId, state))
         .map(rows -> {
           List<Task> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Task(r.getLong("id"), r.getString("need_code"), r.getString("label_sv"),
-              r.getString("label_en"), r.getLocalDate("book_by"), r.getBoolean("urgent"), r.getString("name"), r.getBoolean("done"))));
+          rows.forEach(r -> out.add(new Task(r.getLong("id"), r.getUUID("registration_id"), r.getString("need_code"),
+              r.getString("label_sv"), r.getString("label_en"), r.getLocalDate("book_by"), r.getBoolean("urgent"),
+              r.getString("name"), r.getString("state"), r.getString("note"), r.getString("told_state"))));
           return out;
         });
   }

@@ -86,7 +86,9 @@ final class MyData {
     }
     List<Row> tasks = d.organiserTasks().stream().map(task -> new Row(pick(lang, task.need(), task.needEn()),
         t(lang, "reg.data.task.bookBy", date(task.bookBy(), day))
-            + (task.doneAt() == null ? "" : " – " + t(lang, "reg.data.task.done", at(task.doneAt(), when, none))))).toList();
+            + " – " + t(lang, "org.tasks.stateName." + task.state())
+            + (task.doneAt() == null ? "" : " " + at(task.doneAt(), when, none))
+            + (task.note() == null ? "" : " – " + t(lang, "reg.data.task.note", task.note())))).toList();
     List<Row> emails = d.emails().stream().map(m -> new Row(at(m.sentAt() != null ? m.sentAt() : m.createdAt(), when, none),
         t(lang, "reg.data.mail.kind." + m.kind()) + " – " + mailState(lang, m))).toList();
 

@@ -42,16 +42,19 @@ public final class OrganiserRegistrationPages {
 
   private final RegistrationService registrations;
   private final EventNeeds needs;
+  private final NeedTasks tasks;
   private final EventService events;
   private final EventAccess access;
   private final AuditLog audit;
   private final Templates templates;
   private final Clock clock;
 
-  public OrganiserRegistrationPages(RegistrationService registrations, EventNeeds needs, EventService events,
-                                    EventAccess access, AuditLog audit, Templates templates, Clock clock) {
+  public OrganiserRegistrationPages(RegistrationService registrations, EventNeeds needs, NeedTasks tasks,
+                                    EventService events, EventAccess access, AuditLog audit, Templates templates,
+                                    Clock clock) {
     this.registrations = registrations;
     this.needs = needs;
+    this.tasks = tasks;
     this.events = events;
     this.access = access;
     this.audit = audit;
@@ -68,6 +71,8 @@ public final class OrganiserRegistrationPages {
     router.get(base + "/:regId/ta-bort").handler(access.page(EventRight.MANAGE)).handler(this::removePage);
     router.post(base + "/:regId/ta-bort").handler(access.page(EventRight.MANAGE)).handler(this::remove);
     router.post(base + "/:regId/flytta-upp").handler(access.page(EventRight.MANAGE)).handler(this::promote);
+    // A task's outcome (booked, could not be arranged …); booked and could-not-be-arranged are e-mailed to the person.
+    router.post(base + "/uppgifter/:taskId").handler(access.page(EventRight.MANAGE)).handler(this::setTask);
     router.get("/arrangor/evenemang/:id/kost").handler(access.page(EventRight.MANAGE)).handler(this::diet);
   }
 
@@ -106,6 +111,23 @@ public final class OrganiserRegistrationPages {
    * Who is removed, what they are told and where, and that it cannot be undone. The page shows one person's name and
    * address: logged as a read of one person, without needs. A registration of another event is not found here.
    */
+  private void setTask(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    long taskId = se.hok.samla.web.PathIds.id(ctx, "taskId");
+    MultiMap form = ctx.request().formAttributes();
+    String field = "task-" + taskId;
+    tasks.set(eventId, taskId, form.get("state"), form.get("note"), field, field + "-note")
+        .onSuccess(changed -> ctx.redirect(pagePath(eventId) + "?klart=" + (changed.participantTold() ? "uppgift-meddelad" : "uppgift")
+            + stateFilter(form.get("visa")).map(f -> "&uppgifter=" + f).orElse("") + "#" + field))
+        .onFailure(err -> {
+          if (err instanceof ValidationException v) {
+            render(ctx, 422, new PageState(null, null, null, v.messages(Lang.of(ctx))));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
   private void removePage(RoutingContext ctx) {
     long eventId = eventId(ctx);
     UUID id = registrationId(ctx);
@@ -194,6 +216,8 @@ public final class OrganiserRegistrationPages {
     return switch (done == null ? "" : done) {
       case "borttagen" -> Messages.get(Lang.of(ctx), "org.notice.removed");
       case "uppflyttad" -> Messages.get(Lang.of(ctx), "org.notice.promoted");
+      case "uppgift" -> Messages.get(Lang.of(ctx), "org.notice.taskSaved");
+      case "uppgift-meddelad" -> Messages.get(Lang.of(ctx), "org.notice.taskSavedTold");
       default -> null;
     };
   }
@@ -213,11 +237,12 @@ public final class OrganiserRegistrationPages {
     long eventId = eventId(ctx);
     Lang lang = Lang.of(ctx);
     OffsetDateTime now = OffsetDateTime.now(clock);
+    String taskFilter = stateFilter(ctx.queryParams().get("uppgifter")).orElse(null);
     // The event first: an unknown id is a 404 before anything is read or logged.
     events.get(eventId).compose(event -> Future.all(List.of(
             registrations.list(eventId),
             needs.needsSummary(eventId),
-            needs.tasks(eventId),
+            needs.tasks(eventId, taskFilter),
             needs.dietList(eventId),
             registrations.needs(),
             events.organisations(""),
@@ -247,7 +272,10 @@ public final class OrganiserRegistrationPages {
           model.put("capacity", event.capacity());
           model.put("companions", list.stream().filter(r -> r.isConfirmed() && r.companion()).count());
           model.put("needLines", needLines(all.resultAt(1), lang, now));
-          model.put("tasks", taskLines(all.resultAt(2), lang));
+          model.put("tasks", taskLines(all.resultAt(2), lang, now));
+          model.put("taskFilter", taskFilter);
+          model.put("taskStates", NeedTasks.STATES.stream()
+              .map(st -> new Choice(st, Messages.get(lang, "org.tasks.stateName." + st), st.equals(taskFilter))).toList());
           EventNeeds.DietList diet = all.resultAt(3);
           model.put("diets", dietLines(diet, lang));
           model.put("dietTotal", diet.total());
@@ -309,11 +337,20 @@ public final class OrganiserRegistrationPages {
         n.bookBy() != null && n.bookBy().isBefore(today))).toList();
   }
 
-  public record TaskLine(String need, String participant, String bookBy, boolean urgent, boolean done) {}
+  /** A task as the table shows it; {@code overdue}: still to book after its book-by day. */
+  public record TaskLine(long id, String need, String participant, String bookBy, boolean urgent, boolean overdue,
+                         String state, String stateLabel, String note, boolean told) {}
 
-  private static List<TaskLine> taskLines(List<EventNeeds.Task> tasks, Lang lang) {
-    return tasks.stream().map(t -> new TaskLine(lang == Lang.EN ? t.labelEn() : t.labelSv(), t.participant(),
-        t.bookBy().toString(), t.urgent(), t.done())).toList();
+  private static List<TaskLine> taskLines(List<EventNeeds.Task> tasks, Lang lang, OffsetDateTime now) {
+    LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
+    return tasks.stream().map(t -> new TaskLine(t.id(), lang == Lang.EN ? t.labelEn() : t.labelSv(), t.participant(),
+        t.bookBy().toString(), t.urgent(), !t.done() && t.bookBy().isBefore(today), t.state(),
+        Messages.get(lang, "org.tasks.stateName." + t.state()), t.note(), t.state().equals(t.toldState()))).toList();
+  }
+
+  /** A state to filter the tasks by; anything else shows them all. */
+  private static java.util.Optional<String> stateFilter(String value) {
+    return value != null && NeedTasks.STATES.contains(value) ? java.util.Optional.of(value) : java.util.Optional.empty();
   }
 
   public record DietLine(String label, long count) {}

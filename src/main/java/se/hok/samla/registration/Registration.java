@@ -24,14 +24,15 @@ public record Registration(
     List<Long> sessions,
     OffsetDateTime createdAt,
     boolean erased,
-    OffsetDateTime handedOverAt) {
+    OffsetDateTime handedOverAt,
+    boolean overCapacity) {
 
   public Registration(UUID id, long eventId, String status, Integer waitlistPosition, String name, String email,
                       String phone, Long organisationId, String organisationName, String sector, String roleTitle,
                       boolean companion, List<String> diet, String language, List<NeedChoice> needs, List<Long> sessions,
                       OffsetDateTime createdAt, boolean erased) {
     this(id, eventId, status, waitlistPosition, name, email, phone, organisationId, organisationName, sector, roleTitle,
-        companion, diet, language, needs, sessions, createdAt, erased, null);
+        companion, diet, language, needs, sessions, createdAt, erased, null, false);
   }
 
   /** Cancelled by handing the seat over to someone else. */
@@ -42,8 +43,9 @@ public record Registration(
   /** A stated need; detail only where the need asks for one. */
   public record NeedChoice(String code, String detail) {}
 
+  /** The seats it holds: none for a walk-in let in beyond capacity ("Släpp in ändå"), who took nobody's seat. */
   public int seats() {
-    return companion ? 2 : 1;
+    return overCapacity ? 0 : companion ? 2 : 1;
   }
 
   public boolean isConfirmed() {

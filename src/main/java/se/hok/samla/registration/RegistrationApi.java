@@ -22,12 +22,15 @@ import se.hok.samla.web.ValidationException;
 public final class RegistrationApi {
   private final RegistrationService registrations;
   private final EventNeeds needs;
+  private final NeedTasks tasks;
   private final EventAccess access;
   private final AuditLog audit;
 
-  public RegistrationApi(RegistrationService registrations, EventNeeds needs, EventAccess access, AuditLog audit) {
+  public RegistrationApi(RegistrationService registrations, EventNeeds needs, NeedTasks tasks, EventAccess access,
+                         AuditLog audit) {
     this.registrations = registrations;
     this.needs = needs;
+    this.tasks = tasks;
     this.access = access;
     this.audit = audit;
   }
@@ -40,6 +43,8 @@ public final class RegistrationApi {
     api.operation("cancelRegistration", Api::open, this::cancel);
     api.operation("listRegistrations", access.api(EventRight.MANAGE), this::list);
     api.operation("needsSummary", access.api(EventRight.MANAGE), this::needsSummary);
+    api.operation("listTasks", access.api(EventRight.MANAGE), this::listTasks);
+    api.operation("setTask", access.api(EventRight.MANAGE), this::setTask);
   }
 
   /**
@@ -173,6 +178,54 @@ public final class RegistrationApi {
           return audit.read(ctx, eventId, AuditLog.Read.NEEDS_SUMMARY, true, diet.allergies().size()).map(body);
         }))
         .onSuccess(body -> Json.send(ctx, 200, body))
+        .onFailure(ctx::fail);
+  }
+
+  /** The organiser's tasks, each with whom it is for: a read of needs next to names, logged. */
+  private void listTasks(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    String state = ctx.queryParams().get("state");
+    if (state != null && !NeedTasks.STATES.contains(state)) {
+      ctx.fail(ValidationException.of("state", "error.task.state"));
+      return;
+    }
+    needs.tasks(eventId, state)
+        .compose(list -> audit.read(ctx, eventId, AuditLog.Read.NEED_TASKS, true,
+            (int) list.stream().map(EventNeeds.Task::registrationId).distinct().count()).map(list))
+        .onSuccess(list -> Json.send(ctx, 200, Map.of("tasks", list.stream().map(t -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("id", t.id());
+          m.put("registrationId", t.registrationId());
+          m.put("participant", t.participant());
+          m.put("need", t.needCode());
+          m.put("label", t.labelSv());
+          m.put("labelEn", t.labelEn());
+          m.put("bookBy", t.bookBy().toString());
+          m.put("urgent", t.urgent());
+          m.put("state", t.state());
+          m.put("note", t.note());
+          m.put("participantTold", t.state().equals(t.toldState()));
+          return m;
+        }).toList())))
+        .onFailure(ctx::fail);
+  }
+
+  /** PUT: the task's state and note as sent (a missing note clears it). */
+  private void setTask(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    long taskId = se.hok.samla.web.PathIds.id(ctx, "taskId");
+    JsonObject body = Api.body(ctx);
+    Object state = body.getValue("state");
+    Object note = body.getValue("note");
+    tasks.set(eventId, taskId, state instanceof String s ? s : null, note instanceof String n ? n : null, "state", "note")
+        .onSuccess(c -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("id", c.id());
+          m.put("state", c.state());
+          m.put("note", c.note());
+          m.put("participantTold", c.participantTold());
+          Json.send(ctx, 200, m);
+        })
         .onFailure(ctx::fail);
   }
 

@@ -48,7 +48,12 @@ public final class RegistrationService {
 
   /** Who is signing up, seen from the rules: the public during the registration window, or an organiser any time. */
   public enum Source {
-    WEB("web"), API("api"), ORGANISER("organiser"), WALK_IN("walk_in");
+    WEB("web"), API("api"), ORGANISER("organiser"), WALK_IN("walk_in"),
+    /**
+     * A walk-in let in beyond capacity by door staff ("Släpp in ändå"), against seats held by no-shows: confirmed
+     * without a seat (see Registration#seats), so nobody's seat is taken and nobody on the waiting list moves up.
+     */
+    WALK_IN_OVER_CAPACITY("walk_in");
 
     final String code;
 
@@ -57,7 +62,11 @@ public final class RegistrationService {
     }
 
     boolean byStaff() {
-      return this == ORGANISER || this == WALK_IN;
+      return this == ORGANISER || atTheDoor();
+    }
+
+    boolean atTheDoor() {
+      return this == WALK_IN || this == WALK_IN_OVER_CAPACITY;
     }
   }
 
@@ -162,7 +171,7 @@ public final class RegistrationService {
     }
     byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
     return knownOrganisation(input)
-        .map(i -> i.validate(FieldChecks.forForm("reg"), source != Source.WALK_IN))
+        .map(i -> i.validate(FieldChecks.forForm("reg"), !source.atTheDoor()))
         .compose(data -> pool.withTransaction(conn -> claimKey(conn, eventId, idempotencyKey, fingerprint)
             .compose(replay -> replay.isPresent()
                 ? (source.byStaff() ? replayed(conn, replay.get().registrationId()) : Future.succeededFuture(RegistrationResult.NEUTRAL))
@@ -280,13 +289,14 @@ public final class RegistrationService {
         .compose(event -> checkChoices(conn, event, d).map(needs -> Map.entry(event, needs)))
         .compose(ctx -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
                 insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
-                  companion, diet, consent_at, language, source, participant_key)
-                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                  companion, diet, consent_at, language, source, over_capacity, participant_key)
+                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
                   participant_key($1, $3))
                 on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
                 returning id""")
             .execute(Tuple.from(new Object[] {eventId, d.name(), d.email(), d.phone(), orgId, d.roleTitle(),
-                d.companion(), d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code})))
+                d.companion(), d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code,
+                source == Source.WALK_IN_OVER_CAPACITY})))
             .compose(rows -> {
               if (rows.size() == 0) {
                 return duplicate(conn, eventId, d, source);
@@ -297,7 +307,8 @@ public final class RegistrationService {
               // locked only for the claim, the numbering and the commit.
               return saveChoices(conn, id, d)
                   .compose(v -> tasks(conn, event, id, ctx.getValue(), now))
-                  .compose(urgent -> claim(conn, event, id, d.seats(), d.sessions())
+                  .compose(urgent -> (source == Source.WALK_IN_OVER_CAPACITY ? Future.succeededFuture(true)
+                          : claim(conn, event, id, d.seats(), d.sessions()))
                       .compose(confirmed -> numberAndAnnounce(conn, eventId, id, confirmed))
                       .map(status -> new RegistrationResult(id, status, null, false, urgent)));
             }));
@@ -439,6 +450,10 @@ public final class RegistrationService {
             .compose(current -> {
               if (current.isCancelled()) {
                 return Future.failedFuture(new ConflictException("registration_cancelled", Msg.of("error.reg.cancelled")));
+              }
+              if (current.overCapacity() && changesTicket(current, d)) {
+                // Let in beyond capacity at the door, holding no seat: a companion or a session would need one.
+                return Future.failedFuture(new ConflictException("over_capacity", Msg.of("error.reg.overCapacity")));
               }
               return eventFacts(conn, current.eventId(), true)
                   .compose(event -> checkChoices(conn, event, d).compose(needs -> applyChange(conn, event, current, d, needs)))
@@ -1058,7 +1073,7 @@ public final class RegistrationService {
                         List.of(r.getArrayOfStrings("diet")), r.getString("language"),
                         List.copyOf(needs.getOrDefault(rid, List.of())), List.copyOf(sessions.getOrDefault(rid, List.of())),
                         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("erased_at") != null,
-                        r.getOffsetDateTime("handed_over_at")));
+                        r.getOffsetDateTime("handed_over_at"), r.getBoolean("over_capacity")));
                   });
                   List<Registration> out = new ArrayList<>();
                   ids.forEach(i -> {

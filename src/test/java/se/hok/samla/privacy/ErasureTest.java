@@ -101,6 +101,22 @@ class ErasureTest {
         + "@> '[{\"registration\": \"" + id + "\"}]'");
   }
 
+  /**
+   * The organiser marks the interpreter booked, with a note that names the person (as such notes do); the person is
+   * e-mailed that it is booked.
+   */
+  static void bookedWithANote(long eventId, Person p) {
+    JsonArray tasks = await(app.client.get("/api/v1/events/" + eventId + "/tasks").putHeader("Authorization", "Bearer " + organiser)
+        .send()).bodyAsJsonObject().getJsonArray("tasks");
+    long task = tasks.stream().map(JsonObject.class::cast).filter(t -> p.name().equals(t.getString("participant")))
+        .findFirst().orElseThrow().getLong("id");
+    HttpResponse<Buffer> r = await(app.client.put("/api/v1/events/" + eventId + "/tasks/" + task)
+        .putHeader("Authorization", "Bearer " + organiser)
+        .sendJsonObject(new JsonObject().put("state", "booked").put("note", "Tolk bokad åt " + p.name() + ", tel " + p.phone())));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertTrue(Db.dataDump(app.databaseUrl).contains("Tolk bokad åt " + p.name()), "before: the note is stored");
+  }
+
   /** Nothing the person typed, in any table, in any letter case. */
   static void assertNothingLeft(Person p) {
     String dump = Db.dataDump(app.databaseUrl).toLowerCase(Locale.ROOT);
@@ -122,6 +138,7 @@ class ErasureTest {
     assertTrue(Db.dataDump(app.databaseUrl).contains(p.detail()), "before: the detail is stored");
     SignUps.gatherOrganiserAlerts(app);
     assertEquals(List.of(1L), alertsNaming(id), "before: the organiser's e-mail lists the registration and its needs");
+    bookedWithANote(eventId, p);
 
     String erase = "/anmalan/" + token + "/radera";
     assertEquals(303, person.post(erase, erase, MultiMap.caseInsensitiveMultiMap()).statusCode());
@@ -141,6 +158,7 @@ class ErasureTest {
     Person p = Person.unique("Gallring");
     signUpByApi(eventId, p);
     UUID id = id(p);
+    bookedWithANote(eventId, p);
     // Another registration's e-mail, sent 31 days ago, and a recent one (they changed their phone number since): the
     // old record of where mail went goes.
     Person other = Person.unique("Annan");
@@ -158,6 +176,8 @@ class ErasureTest {
     assertNothingLeft(p);
     assertEquals(List.of("annat", "teckensprakstolk"), Db.column(app.databaseUrl, "select need_code from registration_need "
         + "where registration_id = '" + id + "' order by 1"), "which needs there were stays, for the counts");
+    assertEquals(List.of("booked|true"), Db.column(app.databaseUrl, "select state || '|' || (note is null) from organiser_task "
+        + "where registration_id = '" + id + "'"), "the task's outcome stays for the counts, its note goes");
     assertEquals(List.of("confirmed|{vegansk}"), Db.column(app.databaseUrl, "select status || '|' || diet::text from registration "
         + "where id = '" + id + "'"));
     assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from outbox where registration_id = '" + id + "'"),
@@ -174,6 +194,7 @@ class ErasureTest {
     Person p = Person.unique("Borttagen");
     String token = signUpOnTheWeb(eventId, p);
     String id = id(p).toString();
+    bookedWithANote(eventId, p);
 
     PageSession staff = PageSession.staff(app, "organiser").assign(eventId, "organiser");
     String list = "/arrangor/evenemang/" + eventId + "/anmalningar";

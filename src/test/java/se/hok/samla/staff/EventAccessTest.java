@@ -79,7 +79,9 @@ class EventAccessTest {
     otherDoor = StaffAccount.create(app, "checkin");
     viewer = StaffAccount.create(app, "viewer");
 
-    event = PublishedEvent.by(app, owner.token()).title("Dialogmöte om integritet").publishId();
+    // Today: the door lets people in from 12 hours before the start.
+    event = PublishedEvent.by(app, owner.token()).title("Dialogmöte om integritet")
+        .startsAt(java.time.OffsetDateTime.now().plusHours(2).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).publishId();
     // The owner puts colleagues on the door through the API, as an organiser would.
     for (StaffAccount door : List.of(doorStaff, organiserAtDoor)) {
       HttpResponse<Buffer> put = await(app.client.put("/api/v1/events/" + event + "/staff/" + door.id())
@@ -138,6 +140,8 @@ class EventAccessTest {
     OPERATIONS.put("publishEvent", Needs.MANAGE);
     OPERATIONS.put("listRegistrations", Needs.MANAGE);
     OPERATIONS.put("needsSummary", Needs.MANAGE);
+    OPERATIONS.put("listTasks", Needs.MANAGE);
+    OPERATIONS.put("setTask", Needs.MANAGE);
     OPERATIONS.put("listEventStaff", Needs.MANAGE);
     OPERATIONS.put("putEventStaff", Needs.MANAGE);
     OPERATIONS.put("deleteEventStaff", Needs.MANAGE);
@@ -209,6 +213,10 @@ class EventAccessTest {
     calls.put("publishEvent", (who, id) -> api(who, HttpMethod.POST, "/events/" + id + "/publish", null));
     calls.put("listRegistrations", (who, id) -> api(who, HttpMethod.GET, "/events/" + id + "/registrations", null));
     calls.put("needsSummary", (who, id) -> api(who, HttpMethod.GET, "/events/" + id + "/needs-summary", null));
+    calls.put("listTasks", (who, id) -> api(who, HttpMethod.GET, "/events/" + id + "/tasks", null));
+    // A state that does not exist: let in, it is a field error and nothing changes.
+    calls.put("setTask", (who, id) -> api(who, HttpMethod.PUT, "/events/" + id + "/tasks/" + NO_SUCH_EVENT,
+        new JsonObject().put("state", "bokad")));
     calls.put("listEventStaff", (who, id) -> api(who, HttpMethod.GET, "/events/" + id + "/staff", null));
     calls.put("putEventStaff", (who, id) -> api(who, HttpMethod.PUT, "/events/" + id + "/staff/" + who.id(),
         RIGHTS.get(who).contains(Needs.MANAGE) ? new JsonObject() : new JsonObject().put("role", "organiser")));
@@ -281,6 +289,9 @@ class EventAccessTest {
         who -> e + "/anmalningar/" + UUID.randomUUID() + "/ta-bort", form()));
     pages.add(post("/arrangor/evenemang/:id/anmalningar/:regId/flytta-upp", Needs.MANAGE,
         who -> e + "/anmalningar/" + UUID.randomUUID() + "/flytta-upp", form()));
+    // A state that does not exist: let in, it is a field error and nothing changes.
+    pages.add(post("/arrangor/evenemang/:id/anmalningar/uppgifter/:taskId", Needs.MANAGE,
+        who -> e + "/anmalningar/uppgifter/999999", form("state", "bokad")));
     pages.add(get("/arrangor/evenemang/:id/kost", Needs.MANAGE, e + "/kost"));
     pages.add(get("/arrangor/evenemang/:id/e-post", Needs.MANAGE, e + "/e-post"));
     pages.add(post("/arrangor/evenemang/:id/e-post/:mail/skicka-igen", Needs.MANAGE, who -> e + "/e-post/999999/skicka-igen", form()));

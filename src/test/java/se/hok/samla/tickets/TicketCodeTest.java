@@ -126,4 +126,36 @@ class TicketCodeTest {
     v2[0] = 2;
     assertEquals(Optional.empty(), TicketCode.decode(new Base32().encodeToString(v2).replace("=", "")));
   }
+
+  /**
+   * The vectors the door's script is tested against too (support/DoorScriptTest in Chromium): what each code decodes
+   * to, and whether it is genuine, is the server's answer, so the offline parse can be held to exactly this.
+   */
+  @Test
+  void theSharedVectorsAreWhatTheServerSays() throws Exception {
+    io.vertx.core.json.JsonObject vectors;
+    try (java.io.InputStream in = TicketCodeTest.class.getResourceAsStream("/ticket-code-vectors.json")) {
+      vectors = new io.vertx.core.json.JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    java.security.PublicKey key = java.security.KeyFactory.getInstance("Ed25519").generatePublic(
+        new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(vectors.getString("publicKey"))));
+    io.vertx.core.json.JsonArray codes = vectors.getJsonArray("codes");
+    assertTrue(codes.size() >= 10);
+    java.util.Set<String> kinds = new java.util.HashSet<>();
+    for (Object o : codes) {
+      io.vertx.core.json.JsonObject v = (io.vertx.core.json.JsonObject) o;
+      String name = v.getString("name");
+      kinds.add(v.getString("offline"));
+      io.vertx.core.json.JsonObject decodes = v.getJsonObject("decodes");
+      Optional<TicketCode.Payload> payload = TicketCode.decode(v.getString("code"));
+      if (decodes == null) {
+        assertEquals(Optional.empty(), payload, name);
+      } else {
+        assertEquals(Optional.of(new TicketCode.Payload(1, Long.parseLong(decodes.getString("ticketId")),
+            Long.parseLong(decodes.getString("eventId")))), payload, name);
+      }
+      assertEquals(v.getBoolean("genuine"), TicketCode.verify(v.getString("code"), key), name);
+    }
+    assertEquals(java.util.Set.of("ok", "invalid", "wrong_event", "revoked"), kinds, "valid, forged, other event, revoked");
+  }
 }
