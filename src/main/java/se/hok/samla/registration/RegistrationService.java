@@ -263,6 +263,11 @@ public final class RegistrationService {
           if (e instanceof AnsweredOnly a) {
             return Future.succeededFuture(a.answers);
           }
+          if (collided(e) && run < RUNS_PER_BATCH) {
+            // A deadlock with another transaction of the event (a change of sessions takes their rows, then the
+            // event's): PostgreSQL cancelled this one, which did nothing; run it again.
+            return claimBatch(eventId, batch, run + 1);
+          }
           if (!(e instanceof RunAgain again)) {
             return Future.failedFuture(e);
           }
@@ -291,6 +296,12 @@ public final class RegistrationService {
             return all;
           });
         });
+  }
+
+  /** PostgreSQL cancelled the transaction to break a deadlock or a serialisation conflict: SQLSTATE 40P01, 40001. */
+  private static boolean collided(Throwable e) {
+    return e instanceof io.vertx.pgclient.PgException pg
+        && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
   }
 
   /** The database refused what a statement would write (a constraint, a value it cannot store): SQLSTATE 22 or 23. */
@@ -434,6 +445,9 @@ public final class RegistrationService {
                 return (Void) null;
               })
               .recover(refused -> {
+                if (!(refused instanceof ValidationException)) {
+                  return Future.failedFuture(refused);  // the database's own refusal: the transaction is over
+                }
                 going[at] = false;
                 answers.set(at, SignUpQueue.Answer.failed(refused));
                 return Future.succeededFuture();
