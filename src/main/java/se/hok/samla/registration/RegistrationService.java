@@ -44,8 +44,11 @@ public final class RegistrationService {
 
   private final Pool pool;
   private final Clock clock;
-  private final SignUpQueue<SignUp, RegistrationResult> queue =
-      new SignUpQueue<>(MAX_BATCH, SignUp::conflicts, s -> s.effect() == Effect.ANSWER_ONLY, this::claimBatch);
+  /** Batches of one event in flight at once (per instance): the next writes its rows while one holds the lock. */
+  static final int BATCHES_IN_FLIGHT = 2;
+
+  private final SignUpQueue<SignUp, RegistrationResult> queue = new SignUpQueue<>(MAX_BATCH, BATCHES_IN_FLIGHT,
+      SignUp::conflicts, s -> s.effect() == Effect.ANSWER_ONLY, this::claimBatch);
 
   public RegistrationService(Pool pool, Clock clock) {
     this.pool = pool;
@@ -177,14 +180,20 @@ public final class RegistrationService {
 
   /** One sign-up in line for its event's next batch (see {@link SignUpQueue}). */
   record SignUp(RegistrationInput.Data data, String key, byte[] fingerprint, Source source, Effect effect) {
-    /** Who may not share a batch with it: a sign-up under the same key, or of the same address. */
+    /**
+     * Who may not share a batch with it, nor be in flight with it: a sign-up under the same key, of the same address,
+     * or typing the same new organisation (their rows would wait for each other's).
+     */
     List<Object> conflicts() {
-      List<Object> out = new ArrayList<>(2);
+      List<Object> out = new ArrayList<>(3);
       if (key != null) {
         out.add("key:" + key);
       }
       if (data.email() != null) {
         out.add("email:" + data.email().toLowerCase(java.util.Locale.ROOT));
+      }
+      if (data.organisationId() == null && data.organisationName() != null) {
+        out.add("organisation:" + data.organisationName().toLowerCase(java.util.Locale.ROOT));
       }
       return out;
     }
@@ -235,15 +244,16 @@ public final class RegistrationService {
    * (one sign-up's data violates a constraint), each sign-up is tried alone, so that one bad sign-up cannot fail its
    * batch-mates. Any other failure (the database unreachable) fails them all at once.
    */
-  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch) {
-    return claimBatch(eventId, batch, 1).recover(e -> {
+  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
+                                                                          Future<Void> previous) {
+    return claimBatch(eventId, batch, previous, 1).recover(e -> {
       if (batch.size() == 1 || !refused(e)) {
         return Future.failedFuture(e);
       }
       List<SignUpQueue.Answer<RegistrationResult>> answers = new ArrayList<>();
       Future<Void> alone = Future.succeededFuture();
       for (SignUp s : batch) {
-        alone = alone.compose(v -> claimBatch(eventId, List.of(s), 1)
+        alone = alone.compose(v -> claimBatch(eventId, List.of(s), previous, 1)
             .map(a -> a.get(0))
             .otherwise(SignUpQueue.Answer::failed)
             .map(a -> {
@@ -255,9 +265,10 @@ public final class RegistrationService {
     });
   }
 
-  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch, int run) {
+  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
+                                                                          Future<Void> previous, int run) {
     boolean answerOnly = batch.size() == 1 && batch.get(0).effect() == Effect.ANSWER_ONLY;
-    return pool.withTransaction(conn -> new Batch(conn, eventId, batch).claim()
+    return pool.withTransaction(conn -> new Batch(conn, eventId, batch, previous).claim()
             .compose(answers -> answerOnly ? Future.failedFuture(new AnsweredOnly(answers)) : Future.succeededFuture(answers)))
         .recover(e -> {
           if (e instanceof AnsweredOnly a) {
@@ -266,7 +277,7 @@ public final class RegistrationService {
           if (collided(e) && run < RUNS_PER_BATCH) {
             // A deadlock with another transaction of the event (a change of sessions takes their rows, then the
             // event's): PostgreSQL cancelled this one, which did nothing; run it again.
-            return claimBatch(eventId, batch, run + 1);
+            return claimBatch(eventId, batch, previous, run + 1);
           }
           if (!(e instanceof RunAgain again)) {
             return Future.failedFuture(e);
@@ -283,7 +294,7 @@ public final class RegistrationService {
             }
           }
           Future<List<SignUpQueue.Answer<RegistrationResult>>> others = rest.isEmpty()
-              ? Future.succeededFuture(List.of()) : claimBatch(eventId, rest, run + 1);
+              ? Future.succeededFuture(List.of()) : claimBatch(eventId, rest, previous, run + 1);
           return others.map(answered -> {
             List<SignUpQueue.Answer<RegistrationResult>> all = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
@@ -335,10 +346,12 @@ public final class RegistrationService {
     private final List<Need>[] needs;
     private final List<String>[] urgent;
     private final boolean[] going;
+    private final Future<Void> previous;
 
     @SuppressWarnings("unchecked")
-    Batch(SqlConnection conn, long eventId, List<SignUp> items) {
+    Batch(SqlConnection conn, long eventId, List<SignUp> items, Future<Void> previous) {
       this.conn = conn;
+      this.previous = previous;
       this.eventId = eventId;
       this.items = items;
       int n = items.size();
@@ -394,7 +407,8 @@ public final class RegistrationService {
             }
             return sort(facts, catalogue.result(), byKey, organisationIds)
                 .compose(x -> insert(facts))
-                .compose(x -> claimSeats());
+                // The batch before claims first (it may still be holding the lock): numbers follow arrival.
+                .compose(x -> previous.transform(done -> claimSeats()));
           })
           .map(v -> answers);
     }
