@@ -44,7 +44,11 @@ public final class RegistrationService {
 
   private final Pool pool;
   private final Clock clock;
-  /** Batches of one event in flight at once (per instance): the next writes its rows while one holds the lock. */
+  /**
+   * Batches of one event in flight at once (per instance): the next writes its rows while one holds the lock. A batch
+   * that has to run again after it held the lock (a chosen session full) runs after the next batch has claimed: only
+   * then can a later arrival be numbered before an earlier one.
+   */
   static final int BATCHES_IN_FLIGHT = 2;
 
   private final SignUpQueue<SignUp, RegistrationResult> queue = new SignUpQueue<>(MAX_BATCH, BATCHES_IN_FLIGHT,
@@ -245,15 +249,15 @@ public final class RegistrationService {
    * batch-mates. Any other failure (the database unreachable) fails them all at once.
    */
   private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
-                                                                          Future<Void> previous) {
-    return claimBatch(eventId, batch, previous, 1).recover(e -> {
+                                                                          io.vertx.core.Promise<Void> locked) {
+    return claimBatch(eventId, batch, locked, 1).recover(e -> {
       if (batch.size() == 1 || !refused(e)) {
         return Future.failedFuture(e);
       }
       List<SignUpQueue.Answer<RegistrationResult>> answers = new ArrayList<>();
       Future<Void> alone = Future.succeededFuture();
       for (SignUp s : batch) {
-        alone = alone.compose(v -> claimBatch(eventId, List.of(s), previous, 1)
+        alone = alone.compose(v -> claimBatch(eventId, List.of(s), locked, 1)
             .map(a -> a.get(0))
             .otherwise(SignUpQueue.Answer::failed)
             .map(a -> {
@@ -266,9 +270,9 @@ public final class RegistrationService {
   }
 
   private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
-                                                                          Future<Void> previous, int run) {
+                                                                          io.vertx.core.Promise<Void> locked, int run) {
     boolean answerOnly = batch.size() == 1 && batch.get(0).effect() == Effect.ANSWER_ONLY;
-    return pool.withTransaction(conn -> new Batch(conn, eventId, batch, previous).claim()
+    return pool.withTransaction(conn -> new Batch(conn, eventId, batch, locked).claim()
             .compose(answers -> answerOnly ? Future.failedFuture(new AnsweredOnly(answers)) : Future.succeededFuture(answers)))
         .recover(e -> {
           if (e instanceof AnsweredOnly a) {
@@ -277,7 +281,7 @@ public final class RegistrationService {
           if (collided(e) && run < RUNS_PER_BATCH) {
             // A deadlock with another transaction of the event (a change of sessions takes their rows, then the
             // event's): PostgreSQL cancelled this one, which did nothing; run it again.
-            return claimBatch(eventId, batch, previous, run + 1);
+            return claimBatch(eventId, batch, locked, run + 1);
           }
           if (!(e instanceof RunAgain again)) {
             return Future.failedFuture(e);
@@ -294,7 +298,7 @@ public final class RegistrationService {
             }
           }
           Future<List<SignUpQueue.Answer<RegistrationResult>>> others = rest.isEmpty()
-              ? Future.succeededFuture(List.of()) : claimBatch(eventId, rest, previous, run + 1);
+              ? Future.succeededFuture(List.of()) : claimBatch(eventId, rest, locked, run + 1);
           return others.map(answered -> {
             List<SignUpQueue.Answer<RegistrationResult>> all = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
@@ -346,12 +350,12 @@ public final class RegistrationService {
     private final List<Need>[] needs;
     private final List<String>[] urgent;
     private final boolean[] going;
-    private final Future<Void> previous;
+    private final io.vertx.core.Promise<Void> locked;
 
     @SuppressWarnings("unchecked")
-    Batch(SqlConnection conn, long eventId, List<SignUp> items, Future<Void> previous) {
+    Batch(SqlConnection conn, long eventId, List<SignUp> items, io.vertx.core.Promise<Void> locked) {
       this.conn = conn;
-      this.previous = previous;
+      this.locked = locked;
       this.eventId = eventId;
       this.items = items;
       int n = items.size();
@@ -407,8 +411,7 @@ public final class RegistrationService {
             }
             return sort(facts, catalogue.result(), byKey, organisationIds)
                 .compose(x -> insert(facts))
-                // The batch before claims first (it may still be holding the lock): numbers follow arrival.
-                .compose(x -> previous.transform(done -> claimSeats()));
+                .compose(x -> claimSeats());
           })
           .map(v -> answers);
     }
@@ -668,7 +671,7 @@ public final class RegistrationService {
       }
       UUID[] batchIds = going.stream().map(i -> ids[i]).toArray(UUID[]::new);
       boolean withSessions = going.stream().anyMatch(i -> !items.get(i).data().sessions().isEmpty());
-      Future<RowSet<Row>> locked = conn.preparedQuery("select 1 from event where id = $1 for no key update")
+      Future<RowSet<Row>> lock = conn.preparedQuery("select 1 from event where id = $1 for no key update")
           .execute(Tuple.of(eventId));
       Future<RowSet<Row>> seats = conn.preparedQuery("""
               select capacity - seats_taken as free,
@@ -679,7 +682,9 @@ public final class RegistrationService {
       Future<RowSet<Row>> sessionSeats = !withSessions ? Future.succeededFuture(null) : conn.preparedQuery(
               "select id, capacity - seats_taken as free from event_session where event_id = $1 order by id for no key update")
           .execute(Tuple.of(eventId));
-      return Future.all(locked, seats, sessionSeats).compose(v -> {
+      // From here this batch is first in line for the event: the next batch may start (its lock waits for this commit).
+      lock.onSuccess(v -> this.locked.tryComplete());
+      return Future.all(lock, seats, sessionSeats).compose(v -> {
         Row row = seats.result().iterator().next();
         int free = row.getInteger("free");
         boolean waiting = row.getBoolean("waiting");

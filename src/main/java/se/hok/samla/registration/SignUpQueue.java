@@ -19,8 +19,9 @@ import java.util.function.Predicate;
 /**
  * Sign-ups for one event go to the database in batches, in the spirit of the door's {@code checkin.ScanBatches}: while
  * {@code maxInFlight} batches of an event are being claimed, the sign-ups for that event that arrive wait in line, and
- * when one is done the next batch takes all of them (up to {@code maxBatch}), in the order they came. Each batch claims
- * its seats only after the batch taken before it is done, so the numbers follow arrival. A quiet event pays no wait:
+ * when one is done the next batch takes all of them (up to {@code maxBatch}), in the order they came. A batch starts
+ * only once the batch before it holds the event's lock, so its own lock waits for that one's commit and the numbers
+ * follow arrival. A quiet event pays no wait:
  * with a slot free, a sign-up goes at once, alone. The wait is bounded by the batches in flight and those ahead in
  * line ({@code maxBatch} sign-ups each); nothing waits on a timer.
  *
@@ -62,23 +63,27 @@ final class SignUpQueue<I, O> {
     int inFlight;
     /** The keys of the sign-ups in flight: a sign-up sharing one waits until they are done. */
     final Set<Object> busy = new HashSet<>();
-    /** When the batch taken last is done: the next batch claims its seats only after it. */
-    Future<Void> last = Future.succeededFuture();
+    /** When the batch launched last has the event's lock (or is done): the next batch is launched only then. */
+    Future<Void> turn = Future.succeededFuture();
+    boolean awaitingTurn;
   }
 
   /** Claims a batch of sign-ups for an event. */
   interface Claim<I, O> {
     /**
-     * @param previous done when the batch of this event taken before is done (committed or failed): the seats are
-     *                 to be claimed only after it, so that the numbers follow arrival
+     * @param locked to complete when the batch holds the event's lock: the next batch of the event starts then (its
+     *               lock then waits for this one's commit, so the numbers follow arrival); completed by the queue
+     *               when the batch is done, if not before
      * @return one answer per sign-up, in the same order; a failed future fails them all
      */
-    Future<List<Answer<O>>> claim(long eventId, List<I> items, Future<Void> previous);
+    Future<List<Answer<O>>> claim(long eventId, List<I> items, Promise<Void> locked);
   }
 
   /**
    * @param maxInFlight batches of one event in flight at once: with two, the next batch writes its rows while the one
-   *                    before holds the event's lock, and claims its seats right after
+   *                    before holds the event's lock, and claims its seats right after. The next batch starts only
+   *                    once the one before holds the lock, so it never holds a database connection while waiting in
+   *                    this queue
    */
   SignUpQueue(int maxBatch, int maxInFlight, Function<I, List<Object>> keys, Predicate<I> alone, Claim<I, O> run) {
     this.maxBatch = maxBatch;
@@ -102,24 +107,32 @@ final class SignUpQueue<I, O> {
     return largest.get();
   }
 
-  private record Taken<I, O>(List<Waiting<I, O>> batch, Future<Void> previous, Promise<Void> done) {}
+  private record Taken<I, O>(List<Waiting<I, O>> batch, Promise<Void> locked) {}
 
   private void drain(long eventId) {
     List<Taken<I, O>> taken = new ArrayList<>();
+    Future<Void> awaited = null;
     synchronized (lines) {
       Line<I, O> line = lines.get(eventId);
       if (line == null) {
         return;
       }
       while (line.inFlight < maxInFlight && !line.queue.isEmpty()) {
-        Promise<Void> done = Promise.promise();
+        if (!line.turn.isComplete()) {
+          if (!line.awaitingTurn) {
+            line.awaitingTurn = true;
+            awaited = line.turn;
+          }
+          break;  // taken when the batch in flight has the lock, with everyone who came meanwhile
+        }
         List<Waiting<I, O>> batch = take(line.queue, line.busy);
         if (batch.isEmpty()) {
           break;  // everyone waiting shares a key with a sign-up in flight
         }
         batch.forEach(w -> line.busy.addAll(keys.apply(w.item())));
-        taken.add(new Taken<>(batch, line.last, done));
-        line.last = done.future();
+        Promise<Void> locked = Promise.promise();
+        line.turn = locked.future();
+        taken.add(new Taken<>(batch, locked));
         line.inFlight++;
       }
       if (line.inFlight == 0 && line.queue.isEmpty()) {
@@ -127,6 +140,17 @@ final class SignUpQueue<I, O> {
       }
     }
     taken.forEach(t -> launch(eventId, t));
+    if (awaited != null) {
+      awaited.onComplete(v -> {
+        synchronized (lines) {
+          Line<I, O> line = lines.get(eventId);
+          if (line != null) {
+            line.awaitingTurn = false;
+          }
+        }
+        drain(eventId);
+      });
+    }
   }
 
   private void launch(long eventId, Taken<I, O> t) {
@@ -134,12 +158,11 @@ final class SignUpQueue<I, O> {
     largest.accumulateAndGet(batch.size(), Math::max);
     Future<List<Answer<O>>> answers;
     try {
-      answers = run.claim(eventId, batch.stream().map(Waiting::item).toList(), t.previous());
+      answers = run.claim(eventId, batch.stream().map(Waiting::item).toList(), t.locked());
     } catch (RuntimeException e) {
       answers = Future.failedFuture(e);
     }
     answers.onComplete(done -> {
-      t.done().complete();
       for (int i = 0; i < batch.size(); i++) {
         answer(batch.get(i), done.succeeded() ? done.result().get(i) : Answer.failed(done.cause()));
       }
@@ -148,6 +171,7 @@ final class SignUpQueue<I, O> {
         line.inFlight--;
         batch.forEach(w -> keys.apply(w.item()).forEach(line.busy::remove));
       }
+      t.locked().tryComplete();
       drain(eventId);
     });
   }
