@@ -299,6 +299,8 @@ def main():
             pass
         print("Samla sign-up rush, commit %s%s, %s, %d cores" % (commit, " (with changes)" if dirty else "",
               datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), os.cpu_count()), flush=True)
+        print("Load average at the start: %.1f %.1f %.1f (other work on the machine makes every number noisier)"
+              % os.getloadavg(), flush=True)
         print("PostgreSQL: %s" % pg.psql("postgres", "select version()").split(" on ")[0], flush=True)
         print("PostgreSQL settings: fsync=%s synchronous_commit=%s" % (pg.psql("postgres", "show fsync"),
               pg.psql("postgres", "show synchronous_commit")), flush=True)
@@ -329,11 +331,11 @@ def main():
                   ms(r["p99_us"]), r["server_errors"], r["other"], r["socket_errors"] + r["timeouts"],
                   r["rate"] / naive[64][0], "exact" if exact else "NOT EXACT"), flush=True)
         race = samla.event(100)
-        r = wrk(samla, [race], 1000, args.race_duration, tmp)
+        race_run = wrk(samla, [race], 1000, args.race_duration, tmp)
         c = seats(pg, race)
         race_exact = c["taken"] == 100 and c["confirmed"] == 100
         print("  last-seat race, 1000 conn, 100 seats: %d sign-ups in %d s, %d confirmed, %d waiting, seats taken %d: %s"
-              % (r["accepted"], args.race_duration, c["confirmed"], c["waitlisted"], c["taken"],
+              % (race_run["accepted"], args.race_duration, c["confirmed"], c["waitlisted"], c["taken"],
                  "exact" if race_exact else "NOT EXACT"), flush=True)
 
         print()
@@ -348,8 +350,8 @@ def main():
                   % (day, commit, label, connections, r["rate"], ms(r["p50_us"]), ms(r["p90_us"]), ms(r["p99_us"]),
                      r["server_errors"], r["rate"] / naive[64][0], "exact" if exact else "NOT EXACT"))
         print("| %s | %s | Samla, last-seat race (100 seats) | 1000 | %.0f | %s | %s | %s | %d | | %s |"
-              % (day, commit, r["rate"], ms(r["p50_us"]), ms(r["p90_us"]), ms(r["p99_us"]), r["server_errors"],
-                 "exact: %d of %d" % (c["confirmed"], c["capacity"]) if race_exact else "NOT EXACT: %d" % c["confirmed"]))
+              % (day, commit, race_run["rate"], ms(race_run["p50_us"]), ms(race_run["p90_us"]), ms(race_run["p99_us"]),
+                 race_run["server_errors"], "exact: %d of %d" % (c["confirmed"], c["capacity"]) if race_exact else "NOT EXACT: %d" % c["confirmed"]))
         ok = race_exact and all(row[3] for row in rows)
     finally:
         if samla:
