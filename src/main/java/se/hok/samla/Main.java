@@ -106,7 +106,12 @@ public final class Main {
   public record Running(Vertx vertx, Config config, int port, Database database, Optional<MailCatcher> mailCatcher,
                         List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
                         MailClient mailClient, LiveCounts live, RequestLoad load, String backgroundJobs,
-                        Router router, Readiness readiness) {
+                        List<Router> routers, Readiness readiness, String httpServers) {
+
+    /** The first HTTP server's router; every server has one of its own, with the same routes. */
+    public Router router() {
+      return routers.get(0);
+    }
 
     /**
      * In this order: take no new request and stop the periodic jobs; stop accepting connections (the listening sockets
@@ -127,6 +132,7 @@ public final class Main {
       servers.forEach(s -> draining.add(s.shutdown(REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS)));
       draining.add(mailWorker.stop(MAIL_GRACE));
       return Future.join(draining)
+          .transform(r -> vertx.undeploy(httpServers).recover(e -> Future.succeededFuture()))
           // A connection still stuck on a silent relay would hold close() until its own timeout.
           .transform(r -> mailClient.close().timeout(2, TimeUnit.SECONDS))
           .transform(r -> database.close(vertx))
@@ -212,16 +218,31 @@ public final class Main {
         .onFailure(e -> catcher.ifPresent(MailCatcher::stop));
   }
 
+  /**
+   * What takes seconds of CPU or reads files at start, made on a worker thread so that no event loop is blocked: the
+   * Argon2 hash that unknown addresses are checked against, every page template compiled, the e-mail templates, and
+   * the API contract's text.
+   */
+  private record Prepared(String dummyHash, Templates templates, MailRenderer.Compiled mailTemplates, String openApi) {}
+
   private static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry, Database db,
                                        Optional<MailCatcher> catcher) {
+    return vertx.executeBlocking(() -> new Prepared(StaffService.dummyHash(),
+            new Templates(vertx, catcher.isPresent()).compileAll(), MailRenderer.compile(),
+            vertx.fileSystem().readFileBlocking("openapi.yaml").toString()))
+        .compose(prepared -> start(vertx, config, clock, metricsRegistry, db, catcher, prepared));
+  }
+
+  private static Future<Running> start(Vertx vertx, Config config, Clock clock, String metricsRegistry, Database db,
+                                       Optional<MailCatcher> catcher, Prepared prepared) {
     Pool pool = db.pool();
     String host = java.net.URI.create(config.publicUrl()).getHost();
-    StaffService staff = new StaffService(vertx, pool);
+    StaffService staff = new StaffService(vertx, pool, prepared.dummyHash());
     StaffAuth auth = new StaffAuth(staff);
     EventStaff eventStaff = new EventStaff(pool, staff);
     EventAccess access = new EventAccess(auth, eventStaff);
     AuditLog audit = new AuditLog(pool);
-    Templates templates = new Templates(vertx, catcher.isPresent());
+    Templates templates = prepared.templates();
     EventService events = new EventService(pool, config.limits().changeNoticeDelay(), clock);
     EventTitles eventTitles = (id, lang) -> events.get(id)
         .map(e -> lang == Lang.EN && e.titleEn() != null && !e.titleEn().isBlank() ? e.titleEn() : e.titleSv());
@@ -235,7 +256,8 @@ public final class Main {
     MailWorker.Timing mailTiming = MailWorker.Timing.production();
     MailClient mailClient = MailClient.create(vertx, MailWorker.withTimeouts(mailConfig(config, catcher), mailTiming));
     TicketMailFiles ticketFiles = new TicketMailFiles(vertx, tickets, registrations, host, clock);
-    MailRenderer renderer = new MailRenderer(registrations, events, ticketFiles, config.publicUrl(), clock)
+    MailRenderer renderer = new MailRenderer(registrations, events, ticketFiles, config.publicUrl(), clock,
+            prepared.mailTemplates())
         .messagesFrom(pool);
     FeedbackService feedback = new FeedbackService(pool);
     renderer.feedbackLinks(id -> feedback.thankYouLink(id)
@@ -297,21 +319,21 @@ public final class Main {
           return live.start();
         })
         .compose(v -> csrfSecret(db))
-        .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> WebServer.router(vertx,
-            new WebServer.Parts(pool, templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
-                secret, config.secureCookies(), config.publicUrl(), auth.fromSession(),
-                new Api(vertx, contract), pages, operations, load, new ClientAddress(config.trustedProxies()),
-                config.strictTransportSecurity(), readiness))))
-        .compose(router -> WebServer.listen(vertx, router, config.httpHost(), config.httpPort(),
-                Math.max(1, Runtime.getRuntime().availableProcessors()))
-            .map(servers -> new Served(router, servers)))
+        .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> new WebServer.Parts(pool,
+            templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
+            secret, config.secureCookies(), config.publicUrl(), auth.fromSession(),
+            () -> new Api(vertx, contract), prepared.openApi(), pages, operations, load,
+            new ClientAddress(config.trustedProxies()), config.strictTransportSecurity(), readiness)))
+        .compose(parts -> WebServer.listen(vertx, () -> WebServer.router(vertx, parts), config.httpHost(),
+                config.httpPort(), config.httpInstances())
+            .map(listening -> new Served(listening.routers(), listening.servers(), listening.deployment())))
         .compose(served -> !config.management().enabled() ? Future.succeededFuture(served)
             : WebServer.listenManagement(vertx, WebServer.managementRouter(vertx, readiness, metricsRegistry),
                     config.management().host(), config.management().port())
                 .map(management -> {
                   List<HttpServer> all = new ArrayList<>(served.servers());
                   all.add(management);  // after the public servers: servers.get(0) stays the public port
-                  return new Served(served.router(), all);
+                  return new Served(served.routers(), all, served.http());
                 }))
         .compose(served -> vertx.deployVerticle(new BackgroundJobs(() -> {
               limiter.scheduleCleanup();
@@ -326,7 +348,7 @@ public final class Main {
               if (config.sendMail()) {
                 mailWorker.start();
               }
-              return new Started(served.router(), served.servers(), jobs);
+              return new Started(served.routers(), served.servers(), jobs, served.http());
             }))
         // Last, so that a failed start never consumes the one-time generated admin password; /health/ready says UP
         // only from here on.
@@ -334,15 +356,15 @@ public final class Main {
             .map(generated -> {
               readiness.started();
               return new Running(vertx, config, started.servers().get(0).actualPort(), db, catcher,
-                  started.servers(), generated, mailWorker, mailClient, live, load, started.jobs(), started.router(),
-                  readiness);
+                  started.servers(), generated, mailWorker, mailClient, live, load, started.jobs(), started.routers(),
+                  readiness, started.http());
             }));
   }
 
-  /** The router (tests walk its routes) and the servers that serve it. */
-  private record Served(Router router, List<HttpServer> servers) {}
+  /** The routers (one per public server; tests walk their routes), the servers and their deployment. */
+  private record Served(List<Router> routers, List<HttpServer> servers, String http) {}
 
-  private record Started(Router router, List<HttpServer> servers, String jobs) {}
+  private record Started(List<Router> routers, List<HttpServer> servers, String jobs, String http) {}
 
   /**
    * The periodic jobs (retention, expired tokens and rate-limit buckets, reminders, organiser alerts, thank-you mails),

@@ -28,7 +28,8 @@ public record Config(
     Management management,
     java.util.List<Network> trustedProxies,
     String httpHost,
-    String accessibilityContact) {
+    String accessibilityContact,
+    int httpInstances) {
 
   /**
    * Where /metrics (and /health) are served for the operator, apart from the public port: {@code port} -1 is off.
@@ -50,6 +51,14 @@ public record Config(
 
   public static int defaultPoolSize() {
     return 4 * Runtime.getRuntime().availableProcessors() + 2;
+  }
+
+  /**
+   * HTTP servers per instance, each on an event loop of its own: one per core by default, so that every core serves
+   * requests (SAMLA_HTTP_INSTANCES).
+   */
+  public static int defaultHttpInstances() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /** An external PostgreSQL server, from {@code DATABASE_URL}. */
@@ -112,6 +121,7 @@ public record Config(
     int retentionDays = intVar(env, "SAMLA_RETENTION_DAYS", 30, 0, 3650);
     int dbPoolSize = intVar(env, "SAMLA_DB_POOL_SIZE", defaultPoolSize(), 1, 500);
     boolean sendMail = boolVar(env, "SAMLA_SEND_MAIL", true);
+    int httpInstances = intVar(env, "SAMLA_HTTP_INSTANCES", defaultHttpInstances(), 1, 256);
     Limits limits = Limits.fromEnvironment(env);
     Management management = management(env);
     java.util.List<Network> trustedProxies = networks(env, "SAMLA_TRUSTED_PROXIES");
@@ -124,7 +134,7 @@ public record Config(
       }
     }
     return new Config(port, publicUrl, database, smtp, mailFrom, adminEmail, adminPassword, dataDir, demo, retentionDays, sendMail, dbPoolSize,
-        limits, management, trustedProxies, httpHost, accessibilityContact);
+        limits, management, trustedProxies, httpHost, accessibilityContact, httpInstances);
   }
 
   /** The sender of every e-mail, as the mail client reads it: {@code name@example.org} or {@code Name <name@example.org>}. */

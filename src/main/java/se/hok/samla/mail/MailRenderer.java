@@ -159,17 +159,35 @@ public final class MailRenderer implements MailWorker.Renderer {
   /** With a clock: "today" decides whether a need's book-by date has passed. */
   public MailRenderer(RegistrationService registrations, EventService events, TicketArtifacts tickets,
                       String publicUrl, Clock clock) {
+    this(registrations, events, tickets, publicUrl, clock, compile());
+  }
+
+  /** With the templates compiled beforehand ({@link #compile()}, on a worker thread). */
+  public MailRenderer(RegistrationService registrations, EventService events, TicketArtifacts tickets,
+                      String publicUrl, Clock clock, Compiled templates) {
     this.registrations = registrations;
     this.events = events;
     this.tickets = tickets;
     this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     this.clock = clock;
+    this.html = templates.html();
+    this.text = templates.text();
+  }
+
+  /** The e-mail's HTML and text templates, compiled. */
+  public record Compiled(PebbleTemplate html, PebbleTemplate text) {}
+
+  /**
+   * Compiles the e-mail templates: reads the class path and compiles, so it blocks (done once, at start, on a worker
+   * thread); rendering is then CPU work only, fine on the event loop.
+   */
+  public static Compiled compile() {
     ClassLoader classes = MailRenderer.class.getClassLoader();
-    // Compiled here, once: rendering is then CPU work only, fine on the event loop.
-    this.html = new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
-        .autoEscaping(true).defaultEscapingStrategy("html").build().getTemplate(HTML);
-    this.text = new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
-        .autoEscaping(false).newLineTrimming(false).build().getTemplate(TEXT);
+    return new Compiled(
+        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+            .autoEscaping(true).defaultEscapingStrategy("html").build().getTemplate(HTML),
+        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+            .autoEscaping(false).newLineTrimming(false).build().getTemplate(TEXT));
   }
 
   /**

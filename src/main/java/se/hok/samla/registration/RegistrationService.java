@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -30,16 +31,29 @@ import se.hok.samla.web.ValidationException;
 
 /**
  * The rules of signing up: capacity, waiting list, duplicates, self-service and what organisers may do.
- * Seats are claimed with a conditional UPDATE inside the transaction that writes the registration and its
- * outbox rows, so two people can never take the last seat and a crash leaves all of it or none.
+ * Sign-ups for one event are claimed in batches ({@link SignUpQueue}, {@code Batch}): one transaction writes the
+ * registrations and their outbox rows and claims their seats under one lock of the event row, in arrival order, so
+ * two people can never take the last seat and a crash leaves each sign-up whole or absent.
  * All SQL that writes registrations lives here; what organisers read to plan (needs, diet, tasks) is in
  * {@link EventNeeds}.
  */
 public final class RegistrationService {
   private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
+  /** The most sign-ups for one event claimed in one transaction. */
+  static final int MAX_BATCH = 256;
+
   private final Pool pool;
   private final Clock clock;
+  /**
+   * Batches of one event in flight at once (per instance): the next writes its rows while one holds the lock. A batch
+   * that has to run again after it held the lock (a chosen session full) runs after the next batch has claimed: only
+   * then can a later arrival be numbered before an earlier one.
+   */
+  static final int BATCHES_IN_FLIGHT = 2;
+
+  private final SignUpQueue<SignUp, RegistrationResult> queue = new SignUpQueue<>(MAX_BATCH, BATCHES_IN_FLIGHT,
+      SignUp::conflicts, s -> s.effect() == Effect.ANSWER_ONLY, this::claimBatch);
 
   public RegistrationService(Pool pool, Clock clock) {
     this.pool = pool;
@@ -172,80 +186,621 @@ public final class RegistrationService {
     byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
     return knownOrganisation(input)
         .map(i -> i.validate(FieldChecks.forForm("reg"), !source.atTheDoor()))
-        .compose(data -> pool.withTransaction(conn -> claimKey(conn, eventId, idempotencyKey, fingerprint)
-            .compose(replay -> replay.isPresent()
-                ? (source.byStaff() ? replayed(conn, replay.get().registrationId()) : Future.succeededFuture(RegistrationResult.NEUTRAL))
-                : signUp(conn, eventId, data, source)
-                    .compose(r -> recordKey(conn, eventId, idempotencyKey, r.id()).map(r)))
-            .compose(r -> effect == Effect.KEEP ? Future.succeededFuture(r) : Future.<RegistrationResult>failedFuture(new AnsweredOnly()))))
+        .compose(data -> queue.submit(eventId, new SignUp(data, idempotencyKey, fingerprint, source, effect)))
         .compose(r -> source.byStaff() ? withPosition(r) : Future.succeededFuture(RegistrationResult.NEUTRAL))
         .recover(e -> e instanceof AlreadyRegistered ? Future.succeededFuture(RegistrationResult.DUPLICATE)
-            : e instanceof AnsweredOnly ? Future.succeededFuture(RegistrationResult.NEUTRAL)
             : Future.failedFuture(e));
+  }
+
+  /** One sign-up in line for its event's next batch (see {@link SignUpQueue}). */
+  record SignUp(RegistrationInput.Data data, String key, byte[] fingerprint, Source source, Effect effect) {
+    /**
+     * Who may not share a batch with it, nor be in flight with it: a sign-up under the same key, of the same address,
+     * or typing the same new organisation (their rows would wait for each other's).
+     */
+    List<Object> conflicts() {
+      List<Object> out = new ArrayList<>(3);
+      if (key != null) {
+        out.add("key:" + key);
+      }
+      if (data.email() != null) {
+        out.add("email:" + data.email().toLowerCase(java.util.Locale.ROOT));
+      }
+      if (data.organisationId() == null && data.organisationName() != null) {
+        out.add("organisation:" + data.organisationName().toLowerCase(java.util.Locale.ROOT));
+      }
+      return out;
+    }
+  }
+
+  /** The most sign-ups one batch has carried so far (tests and benchmarks). */
+  int largestBatch() {
+    return queue.largestBatch();
   }
 
   /** A sign-up only to be answered ({@link Effect#ANSWER_ONLY}) went through: rolls its transaction back. */
   private static final class AnsweredOnly extends RuntimeException {
-    AnsweredOnly() {
+    final List<SignUpQueue.Answer<RegistrationResult>> answers;
+
+    AnsweredOnly(List<SignUpQueue.Answer<RegistrationResult>> answers) {
       super("answered only", null, false, false);
+      this.answers = answers;
     }
   }
 
-  /** An address already registered, when staff sign it up: rolls the transaction back (nothing changes, nothing is mailed). */
+  /** An address already registered, when staff sign it up: nothing changes, nothing is mailed. */
   private static final class AlreadyRegistered extends RuntimeException {
     AlreadyRegistered() {
       super("already registered", null, false, false);
     }
   }
 
-  /** The error code of a second, different request under an Idempotency-Key. */
-  static final String KEY_REUSED = "idempotency_key_reused";
+  /**
+   * Some sign-ups of a batch failed after their rows were written (a chosen session full at the claim, an address
+   * registered meanwhile): the batch's transaction is rolled back and the batch runs again without them, so that
+   * nothing of theirs is kept. Also thrown, with nobody left out, when an Idempotency-Key was taken by another
+   * request while the batch ran: the next run finds that request and replays it.
+   */
+  private static final class RunAgain extends RuntimeException {
+    final Map<Integer, Throwable> leftOut;
 
-  /** The request under this key was made before, with the same fingerprint: it made or named this registration (if any). */
-  private record Replay(java.util.Optional<UUID> registrationId) {}
+    RunAgain(Map<Integer, Throwable> leftOut) {
+      super("run the batch again", null, false, false);
+      this.leftOut = leftOut;
+    }
+  }
+
+  /** How often a batch runs again (after {@link RunAgain}) before each of its sign-ups is tried alone. */
+  private static final int RUNS_PER_BATCH = 3;
 
   /**
-   * Takes the key for this request, or finds the request that took it first. Empty: the key is ours (or there is none,
-   * or no such event: the sign-up then says so), go on. A replay: the same request again, answered as the first was.
-   * Another request under the key: refused. If the first request under the key is still running, the insert waits for
-   * it to commit or roll back.
+   * Claims a batch of sign-ups for one event in one transaction ({@link Batch}). If the database refuses the batch
+   * (one sign-up's data violates a constraint), each sign-up is tried alone, so that one bad sign-up cannot fail its
+   * batch-mates. Any other failure (the database unreachable) fails them all at once.
    */
-  private Future<java.util.Optional<Replay>> claimKey(SqlConnection conn, long eventId, String key, byte[] fingerprint) {
-    if (key == null) {
-      return Future.succeededFuture(java.util.Optional.empty());
-    }
-    return conn.preparedQuery("""
-            insert into registration_request (event_id, idempotency_key, fingerprint)
-            select $1, $2, $3 where exists (select 1 from event where id = $1)
-            on conflict (event_id, idempotency_key) do nothing""")
-        .execute(Tuple.of(eventId, key, Buffer.buffer(fingerprint)))
-        .compose(inserted -> inserted.rowCount() == 1
-            ? Future.succeededFuture(java.util.Optional.<Replay>empty())
-            : conn.preparedQuery("select fingerprint, registration_id from registration_request where event_id = $1 and idempotency_key = $2")
-                .execute(Tuple.of(eventId, key))
-                .compose(rows -> {
-                  if (rows.size() == 0) {
-                    return Future.succeededFuture(java.util.Optional.<Replay>empty());
-                  }
-                  Row first = rows.iterator().next();
-                  if (!java.util.Arrays.equals(first.getBuffer("fingerprint").getBytes(), fingerprint)) {
-                    return Future.failedFuture(new ConflictException(KEY_REUSED, Msg.of("error.reg.keyReused"),
-                        Map.of("Idempotency-Key", Msg.of("error.reg.keyReusedField"))));
-                  }
-                  return Future.succeededFuture(java.util.Optional.of(
-                      new Replay(java.util.Optional.ofNullable(first.getUUID("registration_id")))));
-                }));
+  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
+                                                                          io.vertx.core.Promise<Void> locked) {
+    return claimBatch(eventId, batch, locked, 1).recover(e -> {
+      if (batch.size() == 1 || !refused(e)) {
+        return Future.failedFuture(e);
+      }
+      List<SignUpQueue.Answer<RegistrationResult>> answers = new ArrayList<>();
+      Future<Void> alone = Future.succeededFuture();
+      for (SignUp s : batch) {
+        alone = alone.compose(v -> claimBatch(eventId, List.of(s), locked, 1)
+            .map(a -> a.get(0))
+            .otherwise(SignUpQueue.Answer::failed)
+            .map(a -> {
+              answers.add(a);
+              return null;
+            }));
+      }
+      return alone.map(v -> answers);
+    });
   }
 
-  /** Ties the key to the registration the request made or named, so erasing that registration deletes the key. */
-  private Future<Void> recordKey(SqlConnection conn, long eventId, String key, UUID registrationId) {
-    if (key == null || registrationId == null) {
-      return Future.succeededFuture();
-    }
-    return conn.preparedQuery("update registration_request set registration_id = $3 where event_id = $1 and idempotency_key = $2")
-        .execute(Tuple.of(eventId, key, registrationId))
-        .mapEmpty();
+  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
+                                                                          io.vertx.core.Promise<Void> locked, int run) {
+    boolean answerOnly = batch.size() == 1 && batch.get(0).effect() == Effect.ANSWER_ONLY;
+    return pool.withTransaction(conn -> new Batch(conn, eventId, batch, locked).claim()
+            .compose(answers -> answerOnly ? Future.failedFuture(new AnsweredOnly(answers)) : Future.succeededFuture(answers)))
+        .recover(e -> {
+          if (e instanceof AnsweredOnly a) {
+            return Future.succeededFuture(a.answers);
+          }
+          if (collided(e) && run < RUNS_PER_BATCH) {
+            // A deadlock with another transaction of the event (a change of sessions takes their rows, then the
+            // event's): PostgreSQL cancelled this one, which did nothing; run it again.
+            return claimBatch(eventId, batch, locked, run + 1);
+          }
+          if (!(e instanceof RunAgain again)) {
+            return Future.failedFuture(e);
+          }
+          if (run >= RUNS_PER_BATCH) {
+            return Future.failedFuture(new IllegalStateException("batch ran " + run + " times", e));
+          }
+          List<SignUp> rest = new ArrayList<>();
+          List<Integer> restAt = new ArrayList<>();
+          for (int i = 0; i < batch.size(); i++) {
+            if (!again.leftOut.containsKey(i)) {
+              rest.add(batch.get(i));
+              restAt.add(i);
+            }
+          }
+          Future<List<SignUpQueue.Answer<RegistrationResult>>> others = rest.isEmpty()
+              ? Future.succeededFuture(List.of()) : claimBatch(eventId, rest, locked, run + 1);
+          return others.map(answered -> {
+            List<SignUpQueue.Answer<RegistrationResult>> all = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+              all.add(null);
+            }
+            again.leftOut.forEach((i, failure) -> all.set(i, SignUpQueue.Answer.failed(failure)));
+            for (int j = 0; j < restAt.size(); j++) {
+              all.set(restAt.get(j), answered.get(j));
+            }
+            return all;
+          });
+        });
   }
+
+  /** PostgreSQL cancelled the transaction to break a deadlock or a serialisation conflict: SQLSTATE 40P01, 40001. */
+  private static boolean collided(Throwable e) {
+    return e instanceof io.vertx.pgclient.PgException pg
+        && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+  }
+
+  /** The database refused what a statement would write (a constraint, a value it cannot store): SQLSTATE 22 or 23. */
+  private static boolean refused(Throwable e) {
+    Throwable cause = e instanceof IllegalStateException && e.getCause() != null ? e.getCause() : e;
+    return cause instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+  }
+
+  /**
+   * One batch of sign-ups for one event, in one transaction, in the order they arrived. Everything that does not need
+   * the seats is done first, for the whole batch at once: the event, its sessions, the needs catalogue and the
+   * Idempotency-Keys read in one round trip; the keys taken and the registrations inserted in one statement each;
+   * their needs, sessions, organiser tasks in one statement each. Then the event row is locked, once for the whole
+   * batch, the seats are counted out in arrival order (a seat if one is free and nobody is waiting ahead, else the
+   * waiting list; a chosen session that is full is that person's own error), and the claim, the numbering and the
+   * outbox rows are written in one round trip before commit. The lock is held for that round trip and the commit.
+   *
+   * <p>Sign-ups refused before anything of theirs is written (a replayed key, a closed event, an unknown need) are
+   * answered and left out. One refused after its rows are written makes the batch {@link RunAgain} without it.
+   */
+  private final class Batch {
+    private final SqlConnection conn;
+    private final long eventId;
+    private final List<SignUp> items;
+    private final OffsetDateTime now = OffsetDateTime.now(clock);
+    private final List<SignUpQueue.Answer<RegistrationResult>> answers;
+    private final UUID[] ids;
+    private final Long[] organisations;
+    @SuppressWarnings("unchecked")
+    private final List<Need>[] needs;
+    private final List<String>[] urgent;
+    private final boolean[] going;
+    private final io.vertx.core.Promise<Void> locked;
+
+    @SuppressWarnings("unchecked")
+    Batch(SqlConnection conn, long eventId, List<SignUp> items, io.vertx.core.Promise<Void> locked) {
+      this.conn = conn;
+      this.locked = locked;
+      this.eventId = eventId;
+      this.items = items;
+      int n = items.size();
+      this.answers = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        answers.add(null);
+      }
+      this.ids = new UUID[n];
+      this.organisations = new Long[n];
+      this.needs = new List[n];
+      this.urgent = new List[n];
+      this.going = new boolean[n];
+    }
+
+    Future<List<SignUpQueue.Answer<RegistrationResult>>> claim() {
+      String[] keys = items.stream().map(SignUp::key).filter(java.util.Objects::nonNull).toArray(String[]::new);
+      Long[] chosenOrganisations = items.stream().map(s -> s.data().organisationId()).filter(java.util.Objects::nonNull)
+          .toArray(Long[]::new);
+      // Sent together: one round trip.
+      Future<RowSet<Row>> event = conn.preparedQuery("""
+              select id, status, starts_at, ends_at, registration_opens_at, registration_closes_at from event where id = $1""")
+          .execute(Tuple.of(eventId));
+      Future<RowSet<Row>> sessions = conn.preparedQuery("select id, starts_at from event_session where event_id = $1")
+          .execute(Tuple.of(eventId));
+      Future<List<Need>> catalogue = needs(conn);
+      Future<RowSet<Row>> known = keys.length == 0 ? Future.succeededFuture(null) : conn.preparedQuery("""
+              select idempotency_key, fingerprint, registration_id from registration_request
+              where event_id = $1 and idempotency_key = any($2)""")
+          .execute(Tuple.tuple().addLong(eventId).addArrayOfString(keys));
+      Future<RowSet<Row>> organisationsKnown = chosenOrganisations.length == 0 ? Future.succeededFuture(null)
+          : conn.preparedQuery("select id from organisation where id = any($1)").execute(Tuple.tuple().addArrayOfLong(chosenOrganisations));
+      return Future.all(event, sessions, catalogue, known, organisationsKnown)
+          .compose(v -> {
+            if (event.result().size() == 0) {
+              for (int i = 0; i < items.size(); i++) {
+                answers.set(i, SignUpQueue.Answer.failed(new NotFoundException("event " + eventId)));
+              }
+              return Future.succeededFuture();
+            }
+            Row e = event.result().iterator().next();
+            Map<Long, OffsetDateTime> slots = new HashMap<>();
+            sessions.result().forEach(s -> slots.put(s.getLong("id"), s.getOffsetDateTime("starts_at")));
+            EventFacts facts = new EventFacts(e.getLong("id"), e.getString("status"), e.getOffsetDateTime("starts_at"),
+                e.getOffsetDateTime("ends_at"), e.getOffsetDateTime("registration_opens_at"),
+                e.getOffsetDateTime("registration_closes_at"), slots);
+            Map<String, Row> byKey = new HashMap<>();
+            if (known.result() != null) {
+              known.result().forEach(r -> byKey.put(r.getString("idempotency_key"), r));
+            }
+            java.util.Set<Long> organisationIds = new java.util.HashSet<>();
+            if (organisationsKnown.result() != null) {
+              organisationsKnown.result().forEach(r -> organisationIds.add(r.getLong("id")));
+            }
+            return sort(facts, catalogue.result(), byKey, organisationIds)
+                .compose(x -> insert(facts))
+                .compose(x -> claimSeats());
+          })
+          .map(v -> answers);
+    }
+
+    /**
+     * Answers those whose answer needs no writing (a replay, a key used for another request, a refusal by the rules)
+     * and marks the rest as going on; typed organisation names are looked up or added, one sign-up after the other.
+     */
+    private Future<Void> sort(EventFacts facts, List<Need> catalogue, Map<String, Row> byKey, java.util.Set<Long> organisationIds) {
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < items.size(); i++) {
+        int at = i;
+        SignUp s = items.get(i);
+        Row first = s.key() == null ? null : byKey.get(s.key());
+        if (first != null) {
+          if (!java.util.Arrays.equals(first.getBuffer("fingerprint").getBytes(), s.fingerprint())) {
+            answers.set(i, SignUpQueue.Answer.failed(new ConflictException(KEY_REUSED, Msg.of("error.reg.keyReused"),
+                Map.of("Idempotency-Key", Msg.of("error.reg.keyReusedField")))));
+          } else if (s.source().byStaff()) {
+            chain = chain.compose(v -> replayed(conn, java.util.Optional.ofNullable(first.getUUID("registration_id")))
+                .map(r -> {
+                  answers.set(at, SignUpQueue.Answer.of(r));
+                  return null;
+                }));
+          } else {
+            answers.set(i, SignUpQueue.Answer.of(RegistrationResult.NEUTRAL));
+          }
+          continue;
+        }
+        try {
+          checkOpen(facts, s.source(), now);
+          needs[i] = chosenNeeds(facts, catalogue, s.data());
+          if (s.data().organisationId() != null && !organisationIds.contains(s.data().organisationId())) {
+            throw ValidationException.of("organisationId", "error.reg.organisationUnknown");
+          }
+        } catch (RuntimeException refused) {
+          answers.set(i, SignUpQueue.Answer.failed(refused));
+          continue;
+        }
+        going[i] = true;
+        ids[i] = UUID.randomUUID();
+        if (s.data().organisationId() != null || s.data().organisationName() == null) {
+          organisations[i] = s.data().organisationId();
+        } else {
+          chain = chain.compose(v -> organisation(conn, s.data(), s.source())
+              .map(id -> {
+                organisations[at] = id;
+                return (Void) null;
+              })
+              .recover(refused -> {
+                if (!(refused instanceof ValidationException)) {
+                  return Future.failedFuture(refused);  // the database's own refusal: the transaction is over
+                }
+                going[at] = false;
+                answers.set(at, SignUpQueue.Answer.failed(refused));
+                return Future.succeededFuture();
+              }));
+        }
+      }
+      return chain;
+    }
+
+    /**
+     * Takes the keys and inserts the registrations (waiting, for now), then their needs, sessions and organiser tasks;
+     * an address already registered is a second sign-up ({@link #again}).
+     */
+    private Future<Void> insert(EventFacts facts) {
+      List<Integer> going = goingNow();
+      if (going.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<String> keys = new ArrayList<>();
+      List<Buffer> prints = new ArrayList<>();
+      JsonArray people = new JsonArray();
+      for (int i : going) {
+        SignUp s = items.get(i);
+        RegistrationInput.Data d = s.data();
+        if (s.key() != null) {
+          keys.add(s.key());
+          prints.add(Buffer.buffer(s.fingerprint()));
+        }
+        people.add(new JsonObject().put("id", ids[i].toString()).put("name", d.name()).put("email", d.email())
+            .put("phone", d.phone()).put("organisation_id", organisations[i]).put("role_title", d.roleTitle())
+            .put("companion", d.companion()).put("diet", new JsonArray(d.diet())).put("consent", d.consent())
+            .put("language", d.language()).put("source", s.source().code)
+            .put("over_capacity", s.source() == Source.WALK_IN_OVER_CAPACITY));
+      }
+      Future<RowSet<Row>> taken = keys.isEmpty() ? Future.succeededFuture(null) : conn.preparedQuery("""
+              insert into registration_request (event_id, idempotency_key, fingerprint)
+              select $1, k, f from unnest($2::text[], $3::bytea[]) as t(k, f)
+              on conflict (event_id, idempotency_key) do nothing
+              returning idempotency_key""")
+          .execute(Tuple.tuple().addLong(eventId).addArrayOfString(keys.toArray(String[]::new))
+              .addArrayOfBuffer(prints.toArray(Buffer[]::new)));
+      Future<RowSet<Row>> inserted = conn.preparedQuery("""
+              insert into registration (id, event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
+                companion, diet, consent_at, language, source, over_capacity, participant_key)
+              select t.id, $1, 'waitlisted', nextval('waitlist_seq'), t.name, t.email, t.phone, t.organisation_id,
+                t.role_title, t.companion, t.diet, case when t.consent then $3::timestamptz end, t.language, t.source,
+                t.over_capacity, participant_key($1, t.email)
+              from jsonb_to_recordset($2::jsonb) as t(id uuid, name text, email text, phone text, organisation_id bigint,
+                role_title text, companion boolean, diet text[], consent boolean, language text, source text,
+                over_capacity boolean)
+              on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
+              returning id""")
+          .execute(Tuple.of(eventId, people, now));
+      return Future.all(taken, inserted).compose(v -> {
+        if (taken.result() != null && taken.result().rowCount() < keys.size()) {
+          // Another request took one of these keys after this batch looked: the next run replays it.
+          return Future.failedFuture(new RunAgain(Map.of()));
+        }
+        java.util.Set<UUID> made = new java.util.HashSet<>();
+        inserted.result().forEach(r -> made.add(r.getUUID("id")));
+        List<Integer> registered = new ArrayList<>();
+        List<Integer> again = new ArrayList<>();
+        for (int i : going) {
+          (made.contains(ids[i]) ? registered : again).add(i);
+        }
+        return choices(facts, registered).compose(x -> again(again));
+      });
+    }
+
+    /** The needs, sessions and organiser tasks of the new registrations, and their keys tied to them. */
+    private Future<Void> choices(EventFacts facts, List<Integer> registered) {
+      JsonArray needRows = new JsonArray();
+      List<UUID> sessionOf = new ArrayList<>();
+      List<Long> sessionIds = new ArrayList<>();
+      JsonArray taskRows = new JsonArray();
+      List<String> keys = new ArrayList<>();
+      List<UUID> keyed = new ArrayList<>();
+      LocalDate eventDay = facts.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
+      LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
+      for (int i : registered) {
+        SignUp s = items.get(i);
+        UUID id = ids[i];
+        s.data().needs().forEach((code, detail) -> needRows.add(new JsonObject().put("rid", id.toString())
+            .put("code", code).put("detail", detail)));
+        s.data().sessions().forEach(session -> {
+          sessionOf.add(id);
+          sessionIds.add(session);
+        });
+        List<String> late = new ArrayList<>();
+        for (Need n : needs[i]) {
+          if (n.leadDays() != null) {
+            LocalDate bookBy = eventDay.minusDays(n.leadDays());
+            boolean urgentNow = today.isAfter(bookBy);
+            if (urgentNow) {
+              late.add(n.code());
+            }
+            taskRows.add(new JsonObject().put("rid", id.toString()).put("code", n.code())
+                .put("book_by", bookBy.toString()).put("urgent", urgentNow));
+          }
+        }
+        urgent[i] = late;
+        if (s.key() != null) {
+          keys.add(s.key());
+          keyed.add(id);
+        }
+      }
+      List<Future<?>> writes = new ArrayList<>();
+      if (!needRows.isEmpty()) {
+        writes.add(conn.preparedQuery("""
+                insert into registration_need (registration_id, need_code, detail)
+                select t.rid, t.code, case when n.has_detail then t.detail end
+                from jsonb_to_recordset($1::jsonb) as t(rid uuid, code text, detail text) join need n on n.code = t.code""")
+            .execute(Tuple.of(needRows)));
+      }
+      if (!sessionIds.isEmpty()) {
+        writes.add(conn.preparedQuery("""
+                insert into registration_session (registration_id, session_id)
+                select * from unnest($1::uuid[], $2::bigint[])""")
+            .execute(Tuple.tuple().addArrayOfUUID(sessionOf.toArray(UUID[]::new)).addArrayOfLong(sessionIds.toArray(Long[]::new))));
+      }
+      if (!taskRows.isEmpty()) {
+        writes.add(conn.preparedQuery("""
+                insert into organiser_task (event_id, registration_id, need_code, book_by, urgent)
+                select $1, t.rid, t.code, t.book_by, t.urgent
+                from jsonb_to_recordset($2::jsonb) as t(rid uuid, code text, book_by date, urgent boolean)
+                on conflict (registration_id, need_code) do nothing""")
+            .execute(Tuple.of(eventId, taskRows)));
+      }
+      if (!keys.isEmpty()) {
+        writes.add(recordKeys(keys, keyed));
+      }
+      return Future.all(writes).mapEmpty();
+    }
+
+    /** Ties each key to the registration its request made or named, so erasing that registration deletes the key. */
+    private Future<RowSet<Row>> recordKeys(List<String> keys, List<UUID> registrations) {
+      return conn.preparedQuery("""
+              update registration_request r set registration_id = t.rid
+              from unnest($2::text[], $3::uuid[]) as t(k, rid)
+              where r.event_id = $1 and r.idempotency_key = t.k""")
+          .execute(Tuple.tuple().addLong(eventId).addArrayOfString(keys.toArray(String[]::new))
+              .addArrayOfUUID(registrations.toArray(UUID[]::new)));
+    }
+
+    /**
+     * Addresses already registered for the event. Staff are told so and nothing of theirs is kept. The public is
+     * answered as for a new sign-up: refused where a new one would be refused at the seat claim, else the manage link
+     * is mailed again (at most once per {@link #LINK_RESEND_INTERVAL}). Either refusal runs the batch again without
+     * them, since their keys are taken by now.
+     */
+    private Future<Void> again(List<Integer> again) {
+      Map<Integer, Throwable> leftOut = new HashMap<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (int i : again) {
+        SignUp s = items.get(i);
+        going[i] = false;
+        if (s.source().byStaff()) {
+          if (s.key() == null) {
+            answers.set(i, SignUpQueue.Answer.failed(new AlreadyRegistered()));
+          } else {
+            leftOut.put(i, new AlreadyRegistered());
+          }
+          continue;
+        }
+        chain = chain.compose(v -> conn.preparedQuery("select id from registration "
+                + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled' for update")
+            .execute(Tuple.of(eventId, s.data().email()))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                answers.set(i, SignUpQueue.Answer.of(RegistrationResult.NEUTRAL));  // cancelled meanwhile: nothing to send
+                return Future.succeededFuture();
+              }
+              UUID existing = rows.iterator().next().getUUID("id");
+              return refusedAtTheClaim(conn, eventId, s.data())
+                  .compose(ok -> Outbox.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
+                  .compose(queued -> s.key() == null ? Future.succeededFuture()
+                      : recordKeys(List.of(s.key()), List.of(existing)).mapEmpty())
+                  .map(x -> {
+                    answers.set(i, SignUpQueue.Answer.of(new RegistrationResult(existing, null, null, true, List.of())));
+                    return (Void) null;
+                  })
+                  .recover(refused -> {
+                    if (!(refused instanceof ValidationException)) {
+                      return Future.failedFuture(refused);
+                    }
+                    if (s.key() == null) {
+                      answers.set(i, SignUpQueue.Answer.failed(refused));
+                    } else {
+                      leftOut.put(i, refused);
+                    }
+                    return Future.succeededFuture();
+                  });
+            }));
+      }
+      return chain.compose(v -> leftOut.isEmpty() ? Future.succeededFuture() : Future.failedFuture(new RunAgain(leftOut)));
+    }
+
+    /**
+     * Locks the event row (a statement of its own: the next one then sees everything committed before the lock was
+     * granted, such as a sign-up that joined the waiting list meanwhile), reads the free seats, counts them out in
+     * arrival order and writes the claim, the numbers and the outbox rows, all sent together.
+     */
+    private Future<Void> claimSeats() {
+      List<Integer> going = goingNow();
+      if (going.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      UUID[] batchIds = going.stream().map(i -> ids[i]).toArray(UUID[]::new);
+      boolean withSessions = going.stream().anyMatch(i -> !items.get(i).data().sessions().isEmpty());
+      Future<RowSet<Row>> lock = conn.preparedQuery("select 1 from event where id = $1 for no key update")
+          .execute(Tuple.of(eventId));
+      Future<RowSet<Row>> seats = conn.preparedQuery("""
+              select capacity - seats_taken as free,
+                exists (select 1 from registration w where w.event_id = $1 and w.status = 'waitlisted'
+                          and not (w.id = any($2))) as waiting
+              from event where id = $1""")
+          .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(batchIds));
+      Future<RowSet<Row>> sessionSeats = !withSessions ? Future.succeededFuture(null) : conn.preparedQuery(
+              "select id, capacity - seats_taken as free from event_session where event_id = $1 order by id for no key update")
+          .execute(Tuple.of(eventId));
+      // From here this batch is first in line for the event: the next batch may start (its lock waits for this commit).
+      lock.onSuccess(v -> this.locked.tryComplete());
+      return Future.all(lock, seats, sessionSeats).compose(v -> {
+        Row row = seats.result().iterator().next();
+        int free = row.getInteger("free");
+        boolean waiting = row.getBoolean("waiting");
+        Map<Long, Integer> sessionFree = new HashMap<>();
+        if (sessionSeats.result() != null) {
+          sessionSeats.result().forEach(s -> sessionFree.put(s.getLong("id"), s.getInteger("free")));
+        }
+        Map<Integer, Throwable> leftOut = new HashMap<>();
+        List<UUID> order = new ArrayList<>();
+        List<Boolean> confirmed = new ArrayList<>();
+        List<UUID> holding = new ArrayList<>();
+        Map<Long, Integer> sessionTaken = new HashMap<>();
+        int taken = 0;
+        for (int i : going) {
+          RegistrationInput.Data d = items.get(i).data();
+          if (items.get(i).source() == Source.WALK_IN_OVER_CAPACITY) {
+            // Let in at the door beyond capacity, against a no-show's seat: confirmed, holding no seat, and the
+            // waiting list does not move.
+            order.add(ids[i]);
+            confirmed.add(true);
+            continue;
+          }
+          int need = d.seats();
+          boolean fits = !waiting && free >= need;
+          if (fits && d.sessions().stream().anyMatch(s -> sessionFree.getOrDefault(s, 0) < need)) {
+            leftOut.put(i, ValidationException.of("sessions", "error.reg.sessionFull"));
+            continue;
+          }
+          if (fits) {
+            free -= need;
+            taken += need;
+            d.sessions().forEach(s -> {
+              sessionFree.merge(s, -need, Integer::sum);
+              sessionTaken.merge(s, need, Integer::sum);
+            });
+            if (!d.sessions().isEmpty()) {
+              holding.add(ids[i]);
+            }
+          } else {
+            waiting = true;
+          }
+          order.add(ids[i]);
+          confirmed.add(fits);
+        }
+        if (!leftOut.isEmpty()) {
+          return Future.failedFuture(new RunAgain(leftOut));
+        }
+        List<Future<?>> writes = new ArrayList<>();
+        if (taken > 0) {
+          writes.add(conn.preparedQuery("update event set seats_taken = seats_taken + $2 where id = $1")
+              .execute(Tuple.of(eventId, taken)));
+        }
+        if (!sessionTaken.isEmpty()) {
+          writes.add(conn.preparedQuery("""
+                  update event_session s set seats_taken = s.seats_taken + t.n
+                  from unnest($1::bigint[], $2::int[]) as t(id, n) where s.id = t.id""")
+              .execute(Tuple.tuple().addArrayOfLong(sessionTaken.keySet().toArray(Long[]::new))
+                  .addArrayOfInteger(sessionTaken.values().toArray(Integer[]::new))));
+          writes.add(conn.preparedQuery("update registration_session set holds_seat = true where registration_id = any($1)")
+              .execute(Tuple.tuple().addArrayOfUUID(holding.toArray(UUID[]::new))));
+        }
+        // Numbered in arrival order (nextval row by row, in the order of the array), and announced, in one statement.
+        Future<RowSet<Row>> numbered = conn.preparedQuery("""
+                with arrival as materialized (
+                  select t.id, t.confirmed, nextval('waitlist_seq') as seq
+                  from unnest($2::uuid[], $3::boolean[]) with ordinality as t(id, confirmed, n) order by t.n),
+                numbered as (
+                  update registration r set waitlist_seq = a.seq,
+                    status = case when a.confirmed then 'confirmed' else 'waitlisted' end,
+                    confirmed_at = case when a.confirmed then now() end
+                  from arrival a where r.id = a.id
+                  returning r.id, r.status, a.seq),
+                mail as (insert into outbox (kind, event_id, registration_id)
+                  select status, $1, id from numbered order by seq)
+                select id, status from numbered""")
+            .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(order.toArray(UUID[]::new))
+                .addArrayOfBoolean(confirmed.toArray(Boolean[]::new)));
+        writes.add(numbered);
+        return Future.all(writes).map(x -> {
+          Map<UUID, String> status = new HashMap<>();
+          numbered.result().forEach(r -> status.put(r.getUUID("id"), r.getString("status")));
+          for (int i : going) {
+            answers.set(i, SignUpQueue.Answer.of(new RegistrationResult(ids[i], status.get(ids[i]), null, false,
+                urgent[i] == null ? List.of() : urgent[i])));
+          }
+          return null;
+        });
+      });
+    }
+
+    private List<Integer> goingNow() {
+      List<Integer> out = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        if (going[i]) {
+          out.add(i);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The error code of a second, different request under an Idempotency-Key. */
+  static final String KEY_REUSED = "idempotency_key_reused";
 
   /** A staff request replayed: the registration it made, as it is now (its place is added after commit). */
   private Future<RegistrationResult> replayed(SqlConnection conn, java.util.Optional<UUID> registrationId) {
@@ -283,69 +838,13 @@ public final class RegistrationService {
             r.duplicate(), r.urgentNeeds()));
   }
 
-  private Future<RegistrationResult> signUp(SqlConnection conn, long eventId, RegistrationInput.Data d, Source source) {
-    OffsetDateTime now = OffsetDateTime.now(clock);
-    return eventForSignUp(conn, eventId, source, now)
-        .compose(event -> checkChoices(conn, event, d).map(needs -> Map.entry(event, needs)))
-        .compose(ctx -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
-                insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
-                  companion, diet, consent_at, language, source, over_capacity, participant_key)
-                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                  participant_key($1, $3))
-                on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
-                returning id""")
-            .execute(Tuple.from(new Object[] {eventId, d.name(), d.email(), d.phone(), orgId, d.roleTitle(),
-                d.companion(), d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code,
-                source == Source.WALK_IN_OVER_CAPACITY})))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return duplicate(conn, eventId, d, source);
-              }
-              UUID id = rows.iterator().next().getUUID("id");
-              EventFacts event = ctx.getKey();
-              // Everything that does not need the seat happens before the claim, so the event row stays
-              // locked only for the claim, the numbering and the commit.
-              return saveChoices(conn, id, d)
-                  .compose(v -> tasks(conn, event, id, ctx.getValue(), now))
-                  .compose(urgent -> (source == Source.WALK_IN_OVER_CAPACITY ? Future.succeededFuture(true)
-                          : claim(conn, event, id, d.seats(), d.sessions()))
-                      .compose(confirmed -> numberAndAnnounce(conn, eventId, id, confirmed))
-                      .map(status -> new RegistrationResult(id, status, null, false, urgent)));
-            }));
-  }
-
   /**
    * How soon the manage link of one registration is mailed again when its address signs up again: once per quarter
    * of an hour at most, so a stranger cannot fill the person's inbox (the one home of this rule).
    */
   static final java.time.Duration LINK_RESEND_INTERVAL = java.time.Duration.ofMinutes(15);
 
-  /**
-   * The address is already registered. Staff are told so (and nothing changes). The public is answered as for a new
-   * sign-up: refused where a new one would be refused at the seat claim (a chosen session full while the event has
-   * room), else the registration's manage link is mailed again to the address (it replaces the older links when it
-   * is sent), at most once per {@link #LINK_RESEND_INTERVAL}. The registration row is locked, so two second sign-ups
-   * at once queue one mail.
-   */
-  private Future<RegistrationResult> duplicate(SqlConnection conn, long eventId, RegistrationInput.Data d, Source source) {
-    if (source.byStaff()) {
-      return Future.failedFuture(new AlreadyRegistered());
-    }
-    return conn.preparedQuery("select id from registration "
-            + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled' for update")
-        .execute(Tuple.of(eventId, d.email()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(RegistrationResult.NEUTRAL);  // cancelled meanwhile: nothing to send
-          }
-          UUID existing = rows.iterator().next().getUUID("id");
-          return refusedAtTheClaim(conn, eventId, d)
-              .compose(v -> Outbox.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
-              .map(queued -> new RegistrationResult(existing, null, null, true, List.of()));
-        });
-  }
-
-  /** What {@link #claim} would refuse for a new sign-up of this input: a chosen session that is full, while the event has room. */
+  /** What the seat claim would refuse for a new sign-up of this input: a chosen session that is full, while the event has room. */
   private Future<Void> refusedAtTheClaim(SqlConnection conn, long eventId, RegistrationInput.Data d) {
     if (d.sessions().isEmpty()) {
       return Future.succeededFuture();
@@ -360,51 +859,6 @@ public final class RegistrationService {
         .compose(rows -> rows.size() == 1 && rows.iterator().next().getBoolean("refused")
             ? Future.failedFuture(ValidationException.of("sessions", "error.reg.sessionFull"))
             : Future.succeededFuture());
-  }
-
-  /**
-   * Takes the seats if they are free and nobody is waiting ahead: the event's (one, two with a companion),
-   * then each chosen session's. Every sign-up locks the event row here, so sign-ups for one event pass this
-   * point one at a time and are numbered in that order; the lock is held only until commit.
-   * A full event means the waiting list; a full session is the person's to choose again.
-   *
-   * <p>The lock is taken by a statement of its own, and the check runs in the next one: a statement sees what was
-   * committed when it began, so a check in the locking statement itself would not see a sign-up that joined the
-   * waiting list while this one waited for the lock (someone needing two seats, with one free), and would take the
-   * seat from in front of them. Sent together (pipelined), the two statements still cost one round trip.
-   */
-  private Future<Boolean> claim(SqlConnection conn, EventFacts event, UUID id, int seats, List<Long> sessions) {
-    Future<?> locked = conn.preparedQuery("select 1 from event where id = $1 for no key update").execute(Tuple.of(event.id()));
-    Future<io.vertx.sqlclient.RowSet<Row>> claimed = conn.preparedQuery("""
-            with e as (
-              select id, capacity - seats_taken >= $3
-                and not exists (select 1 from registration w where w.event_id = $1 and w.status = 'waitlisted' and w.id <> $2) as fits
-              from event where id = $1),
-            taken as (update event set seats_taken = seats_taken + $3 from e where event.id = e.id and e.fits returning 1)
-            select exists (select 1 from taken) as claimed""")
-        .execute(Tuple.of(event.id(), id, seats));
-    return Future.all(locked, claimed)
-        .compose(both -> claimed.result().iterator().next().getBoolean("claimed")
-            ? claimSessions(conn, id, seats, sessions, true).map(true)
-            : Future.succeededFuture(false));
-  }
-
-  /**
-   * Numbers the registration in arrival order and writes its mail to the outbox, in one statement. Runs right
-   * after the claim, while this transaction holds the event row's lock, so the numbers follow the order in which
-   * sign-ups reached the seats. Returns the status.
-   */
-  private Future<String> numberAndAnnounce(SqlConnection conn, long eventId, UUID id, boolean confirmed) {
-    return conn.preparedQuery("""
-            with numbered as (
-              update registration set waitlist_seq = nextval('waitlist_seq'),
-                status = case when $3 then 'confirmed' else 'waitlisted' end,
-                confirmed_at = case when $3 then now() else null end
-              where id = $2 returning status),
-            mail as (insert into outbox (kind, event_id, registration_id) select status, $1, $2 from numbered)
-            select status from numbered""")
-        .execute(Tuple.of(eventId, id, confirmed))
-        .map(rows -> rows.iterator().next().getString("status"));
   }
 
   /** Claims each session seat; when {@code strict}, a full session is a field error (the whole change rolls back). */
@@ -744,26 +1198,24 @@ public final class RegistrationService {
   record EventFacts(long id, String status, OffsetDateTime startsAt, OffsetDateTime endsAt, OffsetDateTime opensAt,
                     OffsetDateTime closesAt, Map<Long, OffsetDateTime> sessionSlots) {}
 
-  private Future<EventFacts> eventForSignUp(SqlConnection conn, long eventId, Source source, OffsetDateTime now) {
-    return eventFacts(conn, eventId, false).map(e -> {
-      if (!"published".equals(e.status())) {
-        throw "cancelled".equals(e.status())
-            ? new ConflictException("event_cancelled", Msg.of("error.reg.eventCancelled"))
-            : new NotFoundException("event " + eventId);
+  /** Whether this source may sign up for the event now: published, and within the registration window (staff: until it ends). */
+  private static void checkOpen(EventFacts e, Source source, OffsetDateTime now) {
+    if (!"published".equals(e.status())) {
+      throw "cancelled".equals(e.status())
+          ? new ConflictException("event_cancelled", Msg.of("error.reg.eventCancelled"))
+          : new NotFoundException("event " + e.id());
+    }
+    if (!source.byStaff()) {
+      if (e.opensAt() != null && now.isBefore(e.opensAt())) {
+        throw new ConflictException("registration_not_open", Msg.of("error.reg.notOpen"));
       }
-      if (!source.byStaff()) {
-        if (e.opensAt() != null && now.isBefore(e.opensAt())) {
-          throw new ConflictException("registration_not_open", Msg.of("error.reg.notOpen"));
-        }
-        OffsetDateTime closes = e.closesAt() != null ? e.closesAt() : e.startsAt();
-        if (!now.isBefore(closes)) {
-          throw new ConflictException("registration_closed", Msg.of("error.reg.closed"));
-        }
-      } else if (!now.isBefore(e.endsAt())) {
-        throw new ConflictException("event_over", Msg.of("error.reg.eventOver"));
+      OffsetDateTime closes = e.closesAt() != null ? e.closesAt() : e.startsAt();
+      if (!now.isBefore(closes)) {
+        throw new ConflictException("registration_closed", Msg.of("error.reg.closed"));
       }
-      return e;
-    });
+    } else if (!now.isBefore(e.endsAt())) {
+      throw new ConflictException("event_over", Msg.of("error.reg.eventOver"));
+    }
   }
 
   private Future<EventFacts> eventFacts(SqlConnection conn, long eventId, boolean forChange) {
@@ -787,6 +1239,13 @@ public final class RegistrationService {
 
   /** Needs must be in the catalogue, sessions in this event, one per time slot. Returns the chosen needs. */
   private Future<List<Need>> checkChoices(SqlConnection conn, EventFacts event, RegistrationInput.Data d) {
+    // The transaction's own connection: asking the pool for a second one while holding the first
+    // starves the pool under load (every connection waiting for another).
+    return needs(conn).map(catalogue -> chosenNeeds(event, catalogue, d));
+  }
+
+  /** {@link #checkChoices} against a catalogue already read. */
+  private static List<Need> chosenNeeds(EventFacts event, List<Need> catalogue, RegistrationInput.Data d) {
     FieldChecks checks = new FieldChecks();
     Map<OffsetDateTime, Long> perSlot = new HashMap<>();
     for (Long s : d.sessions()) {
@@ -797,23 +1256,19 @@ public final class RegistrationService {
         checks.add("sessions", "error.reg.twoInSlot");
       }
     }
-    // The transaction's own connection: asking the pool for a second one while holding the first
-    // starves the pool under load (every connection waiting for another).
-    return needs(conn).map(catalogue -> {
-      Map<String, Need> byCode = new HashMap<>();
-      catalogue.forEach(n -> byCode.put(n.code(), n));
-      List<Need> chosen = new ArrayList<>();
-      d.needs().keySet().forEach(code -> {
-        Need n = byCode.get(code);
-        if (n == null) {
-          checks.add("needs", "error.reg.needUnknown", code);
-        } else {
-          chosen.add(n);
-        }
-      });
-      checks.throwIfAny();
-      return chosen;
+    Map<String, Need> byCode = new HashMap<>();
+    catalogue.forEach(n -> byCode.put(n.code(), n));
+    List<Need> chosen = new ArrayList<>();
+    d.needs().keySet().forEach(code -> {
+      Need n = byCode.get(code);
+      if (n == null) {
+        checks.add("needs", "error.reg.needUnknown", code);
+      } else {
+        chosen.add(n);
+      }
     });
+    checks.throwIfAny();
+    return chosen;
   }
 
   /** A typed organisation name that is already known (in any letter case) becomes that organisation's id. */

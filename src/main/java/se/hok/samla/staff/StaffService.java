@@ -45,9 +45,19 @@ public final class StaffService {
   private final String dummyHash;
 
   public StaffService(Vertx vertx, Pool pool) {
+    this(vertx, pool, dummyHash());
+  }
+
+  /** @param dummyHash from {@link #dummyHash()}, made on a worker thread: an Argon2 hash takes a core for a while */
+  public StaffService(Vertx vertx, Pool pool, String dummyHash) {
     this.vertx = vertx;
     this.pool = pool;
-    this.dummyHash = Password.hash("not-a-real-password").addRandomSalt().withArgon2().getResult();
+    this.dummyHash = dummyHash;
+  }
+
+  /** An Argon2id hash of no real password, for {@link #authenticate} to check unknown addresses against. Blocking. */
+  public static String dummyHash() {
+    return Password.hash("not-a-real-password").addRandomSalt().withArgon2().getResult();
   }
 
   /** The member with these credentials, if the password matches and the account is active. */

@@ -20,6 +20,7 @@ public final class Templates {
   public static final String STAFF_KEY = "samla.staff";
 
   private final TemplateEngine engine;
+  private final PebbleEngine pebble;
   private final boolean devMail;
 
   public Templates(Vertx vertx, boolean devMail) {
@@ -29,6 +30,7 @@ public final class Templates {
         .strictVariables(false)
         .build();
     this.engine = PebbleTemplateEngine.create(vertx, "peb", pebble);
+    this.pebble = pebble;
     this.devMail = devMail;
   }
 
@@ -73,6 +75,48 @@ public final class Templates {
     @Override
     public java.util.Set<Entry<String, String>> entrySet() {
       return texts.entrySet();
+    }
+  }
+
+  /**
+   * Compiles every page template now, so that no page's first visit compiles on an event loop (reading the class
+   * path and compiling a template with its imports takes long enough for Vert.x to warn of a blocked thread). Blocking:
+   * called once at start, on a worker thread. Returns this.
+   */
+  public Templates compileAll() {
+    for (String name : pageTemplates()) {
+      pebble.getTemplate(name);
+    }
+    return this;
+  }
+
+  /** The names of the page templates ({@code templates/….peb}, mail templates aside), in the jar or a directory. */
+  static java.util.List<String> pageTemplates() {
+    java.net.URL root = Templates.class.getClassLoader().getResource("templates");
+    if (root == null) {
+      return java.util.List.of();
+    }
+    try {
+      java.net.URI uri = root.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(uri, Map.of())) {
+          return names(jar.getPath("/templates"));
+        } catch (java.nio.file.FileSystemAlreadyExistsException e) {
+          return names(java.nio.file.FileSystems.getFileSystem(uri).getPath("/templates"));
+        }
+      }
+      return names(java.nio.file.Path.of(uri));
+    } catch (java.net.URISyntaxException | java.io.IOException e) {
+      throw new IllegalStateException("Cannot list the page templates", e);
+    }
+  }
+
+  private static java.util.List<String> names(java.nio.file.Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+      return files.filter(f -> f.toString().endsWith(".peb"))
+          .map(f -> "templates/" + dir.relativize(f).toString().replace('\\', '/'))
+          .filter(n -> !n.startsWith("templates/mail/"))
+          .sorted().toList();
     }
   }
 

@@ -113,7 +113,8 @@ public final class WebServer {
       boolean secureCookies,
       String publicUrl,
       Handler<RoutingContext> staffFromSession,
-      Api api,
+      java.util.function.Supplier<Api> apis,
+      String openApiDocument,
       List<Pages> pages,
       List<Operations> operations,
       RequestLoad load,
@@ -123,15 +124,20 @@ public final class WebServer {
 
   private WebServer() {}
 
+  /**
+   * A router with handlers of its own: each HTTP server instance (each event loop) gets one, so that no handler's
+   * state (the static files' cache, the CSRF signer, the API's validators) is shared between threads.
+   */
   public static Router router(Vertx vertx, Parts parts) {
     Router router = Router.router(vertx);
+    Api api = parts.apis().get();
     Failures failures = new Failures(parts.templates());
 
     router.route().handler(parts.load().counter());
     router.route().handler(securityHeaders(parts.strictTransportSecurity()));
     router.route().handler(parts.clientAddress().handler());
     mountHealth(router, parts.readiness());
-    router.get("/openapi.yaml").handler(openApiDocument(vertx, parts.publicUrl()));
+    router.get("/openapi.yaml").handler(openApiDocument(parts.openApiDocument(), parts.publicUrl()));
     router.route("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.get("/favicon.ico").handler(ctx -> ctx.redirect("/static/img/favicon.svg"));
     router.route().handler(Lang.handler(parts.secureCookies()));
@@ -171,9 +177,9 @@ public final class WebServer {
     }
 
     parts.pages().forEach(p -> p.mount(router));
-    parts.operations().forEach(o -> o.mount(parts.api()));
+    parts.operations().forEach(o -> o.mount(api));
     // The contract names its paths without the /api/v1 of its server URL.
-    router.route("/api/v1/*").subRouter(parts.api().builder().createRouter());
+    router.route("/api/v1/*").subRouter(api.builder().createRouter());
 
     router.route().last().handler(failures::notFound);
     router.route().failureHandler(failures::handle);
@@ -220,10 +226,9 @@ public final class WebServer {
     return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }
 
-  /** The contract as written, with this installation's own URL as its server. */
-  private static Handler<RoutingContext> openApiDocument(Vertx vertx, String publicUrl) {
-    String document = vertx.fileSystem().readFileBlocking("openapi.yaml").toString()
-        .replace("https://samla.example/api/v1", publicUrl + "/api/v1");
+  /** The contract as written ({@code openapi.yaml}, read once at start), with this installation's own URL as its server. */
+  private static Handler<RoutingContext> openApiDocument(String contract, String publicUrl) {
+    String document = contract.replace("https://samla.example/api/v1", publicUrl + "/api/v1");
     return ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(document);
   }
 
@@ -243,21 +248,49 @@ public final class WebServer {
     };
   }
 
+  /** The public HTTP servers: their deployment (one verticle instance per server), the servers and their routers. */
+  public record Listening(String deployment, List<HttpServer> servers, List<Router> routers) {}
+
   /**
-   * Starts {@code instances} HTTP servers on one address and port, sharing the router; Vert.x spreads connections
-   * across their event loops.
+   * Starts {@code instances} HTTP servers on one address and port, each in a verticle instance of its own and so on an
+   * event loop of its own, each with its own router ({@code routers} is called once per instance, on that instance's
+   * event loop). Vert.x spreads the accepted connections across them.
    */
-  public static Future<List<HttpServer>> listen(Vertx vertx, Router router, String host, int port, int instances) {
-    int actual = port;
-    List<Future<HttpServer>> servers = new ArrayList<>();
-    for (int i = 0; i < instances; i++) {
+  public static Future<Listening> listen(Vertx vertx, java.util.function.Supplier<Router> routers, String host, int port,
+                                         int instances) {
+    java.util.Queue<Served> served = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    return vertx.deployVerticle(() -> new Instance(routers, host, port, served),
+            new io.vertx.core.DeploymentOptions().setInstances(instances))
+        .map(id -> new Listening(id, served.stream().map(Served::server).toList(),
+            served.stream().map(Served::router).toList()));
+  }
+
+  private record Served(HttpServer server, Router router) {}
+
+  /** One public HTTP server; its requests are handled on the event loop of this verticle instance. */
+  private static final class Instance extends io.vertx.core.VerticleBase {
+    private final java.util.function.Supplier<Router> routers;
+    private final String host;
+    private final int port;
+    private final java.util.Queue<Served> served;
+
+    Instance(java.util.function.Supplier<Router> routers, String host, int port, java.util.Queue<Served> served) {
+      this.routers = routers;
+      this.host = host;
+      this.port = port;
+      this.served = served;
+    }
+
+    @Override
+    public Future<?> start() {
+      Router router = routers.get();
       // A form field may be as long as the whole body may be (default 8 KiB): a long free-text answer then reaches
       // the field checks and comes back with "at most N characters" and the text kept, instead of a bare 400.
-      servers.add(vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
+      return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
               .setMaxFormAttributeSize((int) MAX_BODY_BYTES))
           .requestHandler(router)
-          .listen(actual, host));
+          .listen(port, host)
+          .onSuccess(server -> served.add(new Served(server, router)));
     }
-    return Future.all(servers).map(all -> servers.stream().map(Future::result).toList());
   }
 }

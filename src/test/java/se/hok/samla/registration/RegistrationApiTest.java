@@ -252,6 +252,27 @@ class RegistrationApiTest {
     assertEquals(404, await(app.client.get("/api/v1/registrations/" + token).send()).statusCode());
   }
 
+  /** The sign-up's body is checked by its handler (the rush's hot path), as strictly as the contract says. */
+  @Test
+  void aBodyOfTheWrongShapeIs400WithTheField() {
+    assertFieldError(register(new JsonObject().put("name", 7).put("email", "dan@example.org")), 400, "name");
+    assertFieldError(register(Events.person("Dan", "dan@example.org").putNull("email")), 400, "email");
+    assertFieldError(register(Events.person("Dan", "dan@example.org").put("sessions", new JsonArray().add("ett"))), 400,
+        "sessions[0]");
+    assertFieldError(register(Events.person("Dan", "dan@example.org").put("sessions", "1")), 400, "sessions");
+    assertFieldError(register(Events.person("Dan", "dan@example.org").put("needs", new JsonArray()
+        .add(new JsonObject().put("detail", "x")))), 400, "needs[0].code");
+    assertFieldError(register(Events.person("Dan", "dan@example.org").put("sector", "kommunal")), 400, "sector");
+    assertFieldError(register(Events.person("Dan", "dan@example.org").put("organisationId", "abc")), 400, "organisationId");
+    HttpResponse<Buffer> longKey = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
+        .putHeader("Idempotency-Key", "k".repeat(201)).sendJsonObject(Events.person("Dan", "dan@example.org")));
+    assertFieldError(longKey, 400, "Idempotency-Key");
+    HttpResponse<Buffer> notJson = await(app.client.post("/api/v1/events/" + eventId + "/registrations")
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{not json")));
+    assertEquals(400, notJson.statusCode(), notJson.bodyAsString());
+    assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from registration where email = 'dan@example.org'"));
+  }
+
   @Test
   void everyRuleGivesAFieldErrorNeverA500() {
     assertFieldError(register(Events.person("", "x@example.org")), 422, "name");
