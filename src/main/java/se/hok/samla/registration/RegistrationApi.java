@@ -35,6 +35,7 @@ public final class RegistrationApi {
   public void mount(Api api) {
     api.operation("listNeeds", Api::open, this::needs);
     api.operation("createRegistration", staffWithTokenOnly(), this::create);
+    api.operation("createGroupRegistration", Api::open, this::createGroup);
     api.operation("getRegistration", Api::open, this::get);
     api.operation("changeRegistration", Api::open, this::change);
     api.operation("cancelRegistration", Api::open, this::cancel);
@@ -110,6 +111,23 @@ public final class RegistrationApi {
             Json.send(ctx, 201, body);
           }
         })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * A contact person signs several people up: always 202 with the one neutral body (see
+   * {@link RegistrationService#registerGroup}); mistakes are 422 with each field named ({@code people[2].email}), and
+   * nothing is kept. A token is not needed and changes nothing: organisers sign people up one by one, with 201.
+   */
+  private void createGroup(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && (key.isBlank() || key.length() > 200)) {
+      key = null;
+    }
+    registrations.registerGroup(eventId, GroupInput.fromJson(Api.body(ctx)), key, RegistrationService.Source.API,
+            SignUpLimits.groupEffects(ctx))
+        .onSuccess(r -> Json.send(ctx, 202, neutralAnswer(Lang.of(ctx))))
         .onFailure(ctx::fail);
   }
 

@@ -301,6 +301,168 @@ public final class RegistrationService {
             }));
   }
 
+  // ------------------------------------------------------------------------------------------------
+  // Signing others up
+  // ------------------------------------------------------------------------------------------------
+
+  /**
+   * Which people of a public group sign-up are only answered, not kept (see {@link Effect#ANSWER_ONLY}): those with an
+   * address of their own over its limits ({@code overLimit}, by index), and – when the contact's address is over its
+   * limits – everyone signed up through the contact.
+   */
+  public record GroupEffects(java.util.Set<Integer> overLimit, boolean contactOverLimit) {
+    public static final GroupEffects KEEP_ALL = new GroupEffects(java.util.Set.of(), false);
+
+    boolean answerOnly(int index, GroupInput.Person p) {
+      return p.viaContact() ? contactOverLimit : overLimit.contains(index);
+    }
+  }
+
+  /**
+   * A contact person signs several people up (the public: {@link Source#WEB} or {@link Source#API}), in one transaction:
+   * the whole group or nobody. Each person, in the order given, is signed up as a single sign-up would be – a seat while
+   * seats last, then the waiting list. People with an address of their own are exactly single sign-ups (their ticket,
+   * or their manage link again if already registered, goes to their address). People without one (or with the
+   * contact's address) are registered without an address, tied to the contact ({@code group_contact}, one per address
+   * and event), and are the same person as someone already among the contact's people with the same name
+   * ({@link GroupInput#sameName}): then nothing changes for them. The contact gets one e-mail ({@code group_contact})
+   * listing their people with each one's ticket and manage link; when nobody new came through the contact, at most once
+   * per {@link #LINK_RESEND_INTERVAL}, as a single sign-up's manage link is. The answer is always the neutral one.
+   * Refusals (a closed event, a full session, an unknown organisation …) are the same whoever is already registered,
+   * and field errors name the person ({@code people[2].sessions}).
+   */
+  public Future<RegistrationResult> registerGroup(long eventId, GroupInput input, String idempotencyKey, Source source,
+                                                  GroupEffects effects) {
+    if (source.byStaff()) {
+      return Future.failedFuture(new IllegalArgumentException("A group sign-up is the public's"));
+    }
+    byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
+    return Future.all(input.people().stream().map(this::knownOrganisation).toList())
+        .map(all -> input.withPeople(all.<RegistrationInput>list()).validate())
+        .compose(group -> pool.withTransaction(conn -> claimKey(conn, eventId, idempotencyKey, fingerprint)
+            .compose(replay -> replay.isPresent() ? Future.<Void>succeededFuture()
+                : signUpGroup(conn, eventId, group, source, effects))))
+        .map(RegistrationResult.NEUTRAL);
+  }
+
+  private Future<Void> signUpGroup(SqlConnection conn, long eventId, GroupInput.Data group, Source source,
+                                   GroupEffects effects) {
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    return eventForSignUp(conn, eventId, source, now)
+        .compose(event -> (group.viaContact() == 0 ? Future.<UUID>succeededFuture(null) : contact(conn, eventId, group))
+            .compose(contactId -> {
+              // Per person: whether someone new came through the contact (kept), whether anyone came again.
+              boolean[] viaContact = new boolean[2];
+              Future<Void> chain = Future.succeededFuture();
+              for (int i = 0; i < group.people().size(); i++) {
+                int index = i;
+                GroupInput.Person p = group.people().get(i);
+                boolean answerOnly = effects.answerOnly(index, p);
+                chain = chain.compose(v -> {
+                  Future<Boolean> one = p.viaContact()
+                      ? signUpViaContact(conn, event, contactId, p.data(), source, now)
+                      : signUp(conn, eventId, p.data(), source).map(r -> !r.duplicate());
+                  Future<Boolean> kept = answerOnly ? onlyAnswered(conn, "person" + index, () -> one) : one;
+                  return kept.recover(e -> Future.failedFuture(e instanceof ValidationException ve
+                          ? ve.prefixed("people[" + index + "].") : e))
+                      .map(isNew -> {
+                        if (p.viaContact() && !answerOnly) {
+                          viaContact[isNew ? 0 : 1] = true;
+                        }
+                        return null;
+                      });
+                });
+              }
+              return chain.compose(v -> contactId == null ? Future.<Void>succeededFuture()
+                  : viaContact[0] || viaContact[1]
+                      ? Outbox.addForContact(conn, eventId, contactId, viaContact[0], LINK_RESEND_INTERVAL).<Void>mapEmpty()
+                      // Nobody kept through the contact (its address over its limits): no contact left without people.
+                      : conn.preparedQuery("delete from group_contact c where c.id = $1 "
+                          + "and not exists (select 1 from registration r where r.contact_id = c.id)")
+                          .execute(Tuple.of(contactId)).<Void>mapEmpty());
+            }));
+  }
+
+  /**
+   * Runs a step and then undoes what it wrote, keeping its failure: the same checks and refusals as a kept sign-up, and
+   * nothing stored (a savepoint of the group's transaction).
+   */
+  private static Future<Boolean> onlyAnswered(SqlConnection conn, String name,
+                                              java.util.function.Supplier<Future<Boolean>> step) {
+    return conn.query("savepoint " + name).execute()
+        .compose(v -> step.get())
+        .compose(r -> conn.query("rollback to savepoint " + name).execute().map(false));
+  }
+
+  /** The contact person of this address and event, made on first use and locked (one contact mail at a time). */
+  private Future<UUID> contact(SqlConnection conn, long eventId, GroupInput.Data group) {
+    return conn.preparedQuery("""
+            insert into group_contact (event_id, name, email, language) values ($1, $2, $3, $4)
+            on conflict (event_id, lower(email)) do nothing""")
+        .execute(Tuple.of(eventId, group.contactName(), group.contactEmail(), group.language()))
+        .compose(v -> conn.preparedQuery("select id from group_contact where event_id = $1 and lower(email) = lower($2) for update")
+            .execute(Tuple.of(eventId, group.contactEmail())))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /**
+   * One person signed up through their contact, with no address. Returns true when they are new; false when the
+   * contact had signed them up already (nothing changes; refused where a new sign-up would be at the seat claim).
+   */
+  private Future<Boolean> signUpViaContact(SqlConnection conn, EventFacts event, UUID contactId, RegistrationInput.Data d,
+                                           Source source, OffsetDateTime now) {
+    return checkChoices(conn, event, d)
+        .compose(needs -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
+                insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
+                  companion, diet, consent_at, language, source, contact_id)
+                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, null, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                on conflict (contact_id, lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')))
+                  where contact_id is not null and email is null and status <> 'cancelled' do nothing
+                returning id""")
+            .execute(Tuple.from(new Object[] {event.id(), d.name(), d.phone(), orgId, d.roleTitle(), d.companion(),
+                d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code, contactId}))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return refusedAtTheClaim(conn, event.id(), d).map(false);
+              }
+              UUID id = rows.iterator().next().getUUID("id");
+              return saveChoices(conn, id, d)
+                  .compose(v -> tasks(conn, event, id, needs, now))
+                  .compose(urgent -> claim(conn, event, id, d.seats(), d.sessions()))
+                  .compose(confirmed -> numberAndAnnounce(conn, event.id(), id, confirmed, false))
+                  .map(true);
+            })));
+  }
+
+  /**
+   * The people a contact signed up who are still on (confirmed or waiting, not erased), in the order they got their
+   * places, with the contact: what the contact's e-mail lists. Empty when the contact is gone.
+   */
+  public Future<java.util.Optional<GroupContact>> contactWithPeople(UUID contactId) {
+    return pool.withConnection(conn -> conn.preparedQuery("select id, event_id, name, email, language from group_contact where id = $1")
+        .execute(Tuple.of(contactId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(java.util.Optional.<GroupContact>empty());
+          }
+          Row c = rows.iterator().next();
+          return conn.preparedQuery("""
+                  select id from registration where contact_id = $1 and status <> 'cancelled' and erased_at is null
+                  order by case status when 'confirmed' then 0 else 1 end, waitlist_seq""")
+              .execute(Tuple.of(contactId))
+              .compose(ids -> {
+                List<UUID> list = new ArrayList<>();
+                ids.forEach(r -> list.add(r.getUUID("id")));
+                return loadAll(conn, list);
+              })
+              .map(people -> java.util.Optional.of(new GroupContact(c.getUUID("id"), c.getLong("event_id"),
+                  c.getString("name"), c.getString("email"), c.getString("language"), people)));
+        }));
+  }
+
+  /** A contact person and the people they signed up (see {@link #contactWithPeople}). */
+  public record GroupContact(UUID id, long eventId, String name, String email, String language, List<Registration> people) {}
+
   /**
    * How soon the manage link of one registration is mailed again when its address signs up again: once per quarter
    * of an hour at most, so a stranger cannot fill the person's inbox (the one home of this rule).
@@ -382,15 +544,20 @@ public final class RegistrationService {
    * sign-ups reached the seats. Returns the status.
    */
   private Future<String> numberAndAnnounce(SqlConnection conn, long eventId, UUID id, boolean confirmed) {
+    return numberAndAnnounce(conn, eventId, id, confirmed, true);
+  }
+
+  /** @param announce false for someone signed up by a contact person: the contact's one e-mail tells of them all */
+  private Future<String> numberAndAnnounce(SqlConnection conn, long eventId, UUID id, boolean confirmed, boolean announce) {
     return conn.preparedQuery("""
             with numbered as (
               update registration set waitlist_seq = nextval('waitlist_seq'),
                 status = case when $3 then 'confirmed' else 'waitlisted' end,
                 confirmed_at = case when $3 then now() else null end
               where id = $2 returning status),
-            mail as (insert into outbox (kind, event_id, registration_id) select status, $1, $2 from numbered)
+            mail as (insert into outbox (kind, event_id, registration_id) select status, $1, $2 from numbered where $4)
             select status from numbered""")
-        .execute(Tuple.of(eventId, id, confirmed))
+        .execute(Tuple.of(eventId, id, confirmed, announce))
         .map(rows -> rows.iterator().next().getString("status"));
   }
 
@@ -431,7 +598,8 @@ public final class RegistrationService {
 
   /** Changes what the participant may change: needs, diet, sessions, companion, phone, role, language. */
   public Future<Registration> change(String token, RegistrationInput input) {
-    return Future.succeededFuture(input).map(i -> i.validate(FieldChecks.forForm("reg")))
+    // The address is not changed here (and someone signed up by a contact person has none).
+    return Future.succeededFuture(input).map(i -> i.validate(FieldChecks.forForm("reg"), false))
         .compose(d -> pool.withTransaction(conn -> registrationIdByToken(conn, token)
             .compose(id -> lock(conn, id))
             .compose(current -> {
@@ -1028,10 +1196,11 @@ public final class RegistrationService {
     }
     UUID[] array = ids.toArray(UUID[]::new);
     return conn.preparedQuery("""
-            select r.*, o.name as org_name, o.sector,
+            select r.*, o.name as org_name, o.sector, c.email as contact_email,
               (select count(*) from registration w where w.event_id = r.event_id and w.status = 'waitlisted'
                  and w.waitlist_seq <= r.waitlist_seq) as position
             from registration r left join organisation o on o.id = r.organisation_id
+              left join group_contact c on c.id = r.contact_id
             where r.id = any($1)""")
         .execute(Tuple.of(array))
         .compose(rows -> conn.preparedQuery("select registration_id, need_code, detail from registration_need where registration_id = any($1) order by need_code")
@@ -1056,7 +1225,7 @@ public final class RegistrationService {
                         List.of(r.getArrayOfStrings("diet")), r.getString("language"),
                         List.copyOf(needs.getOrDefault(rid, List.of())), List.copyOf(sessions.getOrDefault(rid, List.of())),
                         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("erased_at") != null,
-                        r.getOffsetDateTime("handed_over_at")));
+                        r.getOffsetDateTime("handed_over_at"), r.getString("contact_email")));
                   });
                   List<Registration> out = new ArrayList<>();
                   ids.forEach(i -> {
