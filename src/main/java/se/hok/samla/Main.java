@@ -40,6 +40,7 @@ import se.hok.samla.followup.FeedbackThanks;
 import se.hok.samla.mail.MailCatcher;
 import se.hok.samla.registration.EventNeeds;
 import se.hok.samla.registration.NeedCataloguePages;
+import se.hok.samla.registration.GroupSignUpPages;
 import se.hok.samla.registration.OrganiserRegistrationPages;
 import se.hok.samla.registration.ParticipantPages;
 import se.hok.samla.registration.RegistrationApi;
@@ -256,6 +257,7 @@ public final class Main {
         new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)
             .withTicket(new TicketAtHand(vertx, registrations, events, tickets, ticketFiles, limiter, config.limits(),
                 templates, config.publicUrl(), clock))::mount,
+        new GroupSignUpPages(registrations, events, templates, clock)::mount,
         new OrganiserRegistrationPages(registrations, needs, events, access, audit, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, access, audit, templates)::mount,

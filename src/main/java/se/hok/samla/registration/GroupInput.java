@@ -62,7 +62,7 @@ public record GroupInput(String contactName, String contactEmail, String languag
   private static final Pattern PERSON_FIELD = Pattern.compile("people\\[(\\d{1,3})\\]\\.(.+)");
 
   /**
-   * Form fields: {@code contactName}, {@code contactEmail}, {@code consent}, {@code language}, and per person
+   * Form fields: {@code contact.name}, {@code contact.email}, {@code consent}, {@code language}, and per person
    * {@code people[i].FIELD} with the sign-up form's own field names ({@code people[0].name},
    * {@code people[0].need.horslinga} …). A row left wholly blank is no person (the form offers spare rows).
    */
@@ -90,7 +90,7 @@ public record GroupInput(String contactName, String contactEmail, String languag
       }
       people.add(RegistrationInput.fromForm(row));
     }
-    return new GroupInput(form.get("contactName"), form.get("contactEmail"), language, consent, people);
+    return new GroupInput(form.get("contact.name"), form.get("contact.email"), language, consent, people);
   }
 
   /** Nothing typed or chosen in the row: no name, no address, no organisation, no need, no session. */
