@@ -44,9 +44,9 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
   @Override
   public Future<ToTell> toTell(long eventId) {
     return pool.preparedQuery("""
-            select count(*) filter (where status = 'confirmed' and email is not null) as confirmed,
-                   count(*) filter (where status = 'waitlisted' and email is not null) as waitlisted,
-                   count(*) filter (where email is null) as without_email
+            select count(*) filter (where status = 'confirmed' and (email is not null or contact_id is not null)) as confirmed,
+                   count(*) filter (where status = 'waitlisted' and (email is not null or contact_id is not null)) as waitlisted,
+                   count(*) filter (where email is null and contact_id is null) as without_email
             from registration where event_id = $1 and status in ('confirmed', 'waitlisted') and erased_at is null""")
         .execute(Tuple.of(eventId))
         .map(rows -> {

@@ -287,11 +287,16 @@ public final class OrganiserRegistrationPages {
 
   public record NeedText(String label, String detail) {}
 
+  /** The address, or – for someone signed up through a contact person – whose address their e-mail goes to. */
+  private static String address(Registration r, Lang lang) {
+    return r.managedByContact() ? Messages.get(lang, "group.viaContact", r.contactEmail()) : r.email();
+  }
+
   private static Row row(Registration r, Map<String, String> needs, Map<Long, String> sessionTitles, Lang lang) {
     List<NeedText> needTexts = r.needs().stream()
         .map(n -> new NeedText(needs.getOrDefault(n.code(), n.code()), n.detail()))
         .toList();
-    return new Row(r.id(), r.name(), r.email(), r.phone(), r.organisationName(),
+    return new Row(r.id(), r.name(), address(r, lang), r.phone(), r.organisationName(),
         r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()),
         r.status(), Messages.get(lang, "org.status." + r.status()), r.waitlistPosition(), r.companion(), needTexts,
         r.diet().stream().map(d -> dietLabel(d, lang)).toList(),
@@ -419,7 +424,7 @@ public final class OrganiserRegistrationPages {
     for (Registration r : live) {
       List<String> cells = new ArrayList<>();
       cells.add(r.name());
-      cells.add(r.email());
+      cells.add(address(r, lang));
       cells.add(r.organisationName());
       cells.add(r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()));
       cells.add(Messages.get(lang, "org.status." + r.status()));
