@@ -125,7 +125,7 @@ public final class GroupSignUpPages {
   /** One person's part of the form: its fields are named {@code people[i].FIELD}, its ids {@code people-i-FIELD}. */
   public record PersonRow(int number, String name, String id, String legend, RegistrationInput input,
                           List<Option> organisations, List<Option> sectors, List<SlotChoice> slots, List<NeedChoice> needs,
-                          boolean focus) {}
+                          boolean focus, List<String> roomWarnings) {}
 
   private Future<Void> render(RoutingContext ctx, int status, Event event, GroupInput input, int rows, String key,
                               Map<String, String> errors, String keyReused) {
@@ -151,7 +151,8 @@ public final class GroupSignUpPages {
           sectors.add(new Option(code, Messages.get(lang, "sector." + code), code.equals(RegistrationInput.blankToNull(p.sector()))));
         }
         people.add(new PersonRow(i + 1, name, id, legend, p, orgs, sectors, slots(lang, event, p, name, id),
-            needs(lang, event, p, catalogue, id), added && i == input.people().size()));
+            needs(lang, event, p, catalogue, id), added && i == input.people().size(),
+            ParticipantPages.currentWarnings(lang, event, p)));
         for (String field : List.of("name", "email", "organisationId", "organisationName", "sector", "sessions", "needs",
             "companion")) {
           fieldLabels.put(name + field, Messages.get(lang, "group.fieldLabel", i + 1, Messages.get(lang, "reg.label." + field)));
@@ -198,9 +199,9 @@ public final class GroupSignUpPages {
         any |= checked;
         String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
         sessions.add(new SessionChoice(index == 0 && sessions.isEmpty() ? id + "sessions" : id + "session-" + index + "-" + s.id(),
-            value, title + (s.room() == null || s.room().isBlank() ? "" : ", " + s.room().strip()),
+            value, title + (s.inRoom() != null || s.room() == null || s.room().isBlank() ? "" : ", " + s.room().strip()),
             s.seatsLeft() == 0 ? Messages.get(lang, "reg.session.full") : Messages.get(lang, "event.sessionSeats", s.seatsLeft()),
-            checked));
+            checked, ParticipantPages.roomFacts(lang, s), ParticipantPages.roomWarnings(lang, s, title)));
       }
       EventSession first = slot.getValue().get(0);
       String time = hm.format(first.startsAt().atZoneSameInstant(STOCKHOLM)) + "–" + hm.format(first.endsAt().atZoneSameInstant(STOCKHOLM));

@@ -304,13 +304,22 @@ public final class OrganiserRegistrationPages {
   }
 
   /** "3 × Hörslinga/teleslinga", with the book-by date of needs that must be booked ahead. */
-  public record NeedLine(String label, long count, String bookBy, long urgent, boolean overdue) {}
+  public record NeedLine(String label, long count, String bookBy, long urgent, boolean overdue, List<SessionLine> sessions) {}
+
+  /** Where a need is needed: "Workshop B (Grupprum 2): 2", flagged when the room lacks what the need asks of it. */
+  public record SessionLine(String text, boolean roomLacks) {}
 
   private static List<NeedLine> needLines(List<EventNeeds.NeedCount> counts, Lang lang, OffsetDateTime now) {
     LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
     return counts.stream().map(n -> new NeedLine(lang == Lang.EN ? n.labelEn() : n.labelSv(), n.count(),
         n.bookBy() == null ? null : n.bookBy().toString(), n.urgent(),
-        n.bookBy() != null && n.bookBy().isBefore(today))).toList();
+        n.bookBy() != null && n.bookBy().isBefore(today),
+        n.sessions().stream().map(s -> {
+          String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
+          return new SessionLine(s.room() == null || s.room().isBlank()
+              ? Messages.get(lang, "needs.sessionNoRoom", title, s.count())
+              : Messages.get(lang, "needs.sessionRoom", title, s.room(), s.count()), s.roomLacks());
+        }).toList())).toList();
   }
 
   public record TaskLine(String need, String participant, String bookBy, boolean urgent, boolean done) {}

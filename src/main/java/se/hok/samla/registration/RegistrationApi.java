@@ -184,6 +184,15 @@ public final class RegistrationApi {
             m.put("count", n.count());
             m.put("bookBy", n.bookBy() == null ? null : n.bookBy().toString());
             m.put("urgent", n.urgent());
+            m.put("sessions", n.sessions().stream().map(s -> {
+              Map<String, Object> where = new LinkedHashMap<>();
+              where.put("sessionId", s.sessionId());
+              where.put("title", s.titleSv());
+              where.put("room", s.room());
+              where.put("count", s.count());
+              where.put("roomLacks", s.roomLacks());
+              return where;
+            }).toList());
             return m;
           }).toList());
           body.put("diet", Map.of("counts", diet.counts(), "participants", diet.total(), "allergies", diet.allergies()));
