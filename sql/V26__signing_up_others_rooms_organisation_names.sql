@@ -51,3 +51,8 @@ on conflict do nothing;
 update event_session s set room_id = r.id
 from event e, room r
 where e.id = s.event_id and r.venue_id = e.venue_id and s.room is not null and lower(r.name) = lower(btrim(s.room));
+
+-- Organisation names (issue 20, item 5): type-ahead that finds "DHR Region Halland" from "DHR Halland" and forgives a
+-- typo. pg_trgm is a trusted contrib extension (PostgreSQL 13 and later): the database's owner may create it, no
+-- superuser needed; it ships with the embedded PostgreSQL and with Debian's postgresql-15.
+create extension if not exists pg_trgm;

@@ -336,13 +336,28 @@ public final class EventService {
         r.getBoolean("step_free"), r.getInteger("wheelchair_places"), r.getString("notes"));
   }
 
+  /**
+   * The accepted organisations (the public lists show no name an organiser has not accepted), all by name, or – with a
+   * search – those it finds, best first: every word typed is the start of a word of the name, in any order and letter
+   * case ("DHR Halland" finds "DHR Region Halland", "sensus stud" finds "Studieförbundet Sensus"), or the name is like
+   * it (pg_trgm's word similarity at least 0.5, which forgives a typo: "Parasport Haland").
+   */
   public Future<List<Organisation>> organisations(String search) {
     String q = search == null ? "" : search.strip();
+    if (q.length() > 200) {
+      q = q.substring(0, 200);
+    }
     return pool.preparedQuery("""
-            select id, name, sector, signatory, contact_email from organisation
-            where accepted_at is not null and ($1 = '' or name ilike '%' || $1 || '%')
-            order by lower(name) limit 200""")
-        .execute(Tuple.of(q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")))
+            select id, name, sector, signatory, contact_email from organisation o
+            where accepted_at is not null and ($1 = ''
+              or (select bool_and(exists (
+                    select 1 from regexp_split_to_table(lower(o.name), '[[:space:][:punct:]]+') n
+                    where starts_with(n, w)))
+                  from regexp_split_to_table(lower($1), '[[:space:][:punct:]]+') w where w <> '')
+              or word_similarity(lower($1), lower(o.name)) >= 0.5)
+            order by lower(name) = lower($1) desc, word_similarity(lower($1), lower(name)) desc, lower(name)
+            limit 200""")
+        .execute(Tuple.of(q))
         .map(rows -> {
           List<Organisation> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Organisation(r.getLong("id"), r.getString("name"), r.getString("sector"),

@@ -32,9 +32,15 @@ public final class OrganisationPages {
     Lang lang = Lang.of(ctx);
     names.pending().compose(pending -> {
       Map<String, Object> model = new HashMap<>();
-      model.put("pending", pending.stream().map(p -> Map.of(
-          "id", p.id(), "name", p.name(), "sector", Messages.get(lang, "sector." + p.sector()),
-          "registrations", p.registrations())).toList());
+      model.put("pending", pending.stream().map(p -> {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", p.id());
+        row.put("name", p.name());
+        row.put("sector", Messages.get(lang, "sector." + p.sector()));
+        row.put("registrations", p.registrations());
+        row.put("like", p.like() == null ? null : Messages.get(lang, "org.pending.like", p.like()));
+        return row;
+      }).toList());
       model.put("accepted", ctx.queryParams().get("godkand"));
       return templates.render(ctx, "organiser/organisations", model);
     }).onFailure(ctx::fail);
