@@ -192,6 +192,26 @@ class GroupSignUpTest {
     assertEquals(0, Mails.to(app, contact).size());
   }
 
+  @Test
+  void anIdempotencyKeyMakesARetrySafeAndRefusesAnotherGroupUnderIt() {
+    long eventId = event(20);
+    String contact = unique("ida");
+    String key = java.util.UUID.randomUUID().toString();
+    JsonObject first = body("Ida Kontakt", contact, person("Nils Ett", null), person("Olga Två", null));
+    HttpResponse<Buffer> sent = await(app.client.post("/api/v1/events/" + eventId + "/group-registrations")
+        .putHeader("Idempotency-Key", key).sendJsonObject(first));
+    assertEquals(202, sent.statusCode(), sent.bodyAsString());
+    HttpResponse<Buffer> retry = await(app.client.post("/api/v1/events/" + eventId + "/group-registrations")
+        .putHeader("Idempotency-Key", key).sendJsonObject(first));
+    assertEquals(202, retry.statusCode());
+    HttpResponse<Buffer> other = await(app.client.post("/api/v1/events/" + eventId + "/group-registrations")
+        .putHeader("Idempotency-Key", key).sendJsonObject(body("Ida Kontakt", contact, person("Petra Tre", null))));
+    assertEquals(409, other.statusCode(), other.bodyAsString());
+    assertEquals(List.of("Nils Ett|-|confirmed", "Olga Två|-|confirmed"), names(eventId));
+    SignUps.sendMail(app);
+    assertEquals(1, Mails.await(app, contact, 1).size(), "one e-mail for the group, not one per try");
+  }
+
   static void assertFields(HttpResponse<Buffer> r, String... fields) {
     assertEquals(422, r.statusCode(), r.bodyAsString());
     assertEquals(new TreeSet<>(List.of(fields)), new TreeSet<>(r.bodyAsJsonObject().getJsonObject("fields").fieldNames()),
