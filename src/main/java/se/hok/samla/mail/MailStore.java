@@ -290,9 +290,11 @@ final class MailStore {
   /** The event's e-mail for its organiser: failed first, then waiting, then settled; newest first; at most 500. */
   Future<List<StatusRow>> outboxOfEvent(long eventId) {
     return pool.preparedQuery("""
-            select o.id, o.kind, coalesce(o.recipient, r.email) as recipient, o.attempts, o.last_error, o.created_at,
+            select o.id, o.kind, coalesce(o.recipient, r.email, c.email) as recipient, o.attempts, o.last_error, o.created_at,
               o.sent_at, o.outcome, o.failed_at
             from outbox o left join registration r on r.id = o.registration_id
+              -- Someone signed up by a contact person is written to at the contact's address, as is the contact's own mail.
+              left join group_contact c on c.id::text = coalesce(r.contact_id::text, o.payload ->> 'contact')
             where o.event_id = $1
             order by (o.failed_at is null), (o.sent_at is not null), o.id desc limit 500""")
         .execute(Tuple.of(eventId))

@@ -152,6 +152,13 @@ class GroupSignUpTest {
     MimeMessage latest = both.stream().filter(m -> Mails.text(m, "text/plain").contains("Dagny Ny")).findFirst().orElseThrow();
     assertEquals(List.of("Biljett Bo Delad.pdf", "Biljett Cecilia Utan.pdf", "Biljett Dagny Ny.pdf"),
         pdfNames(latest).stream().sorted().toList(), "Bo, Cecilia and Dagny");
+
+    // The organiser sees whose address they are reached at, and the contact's e-mail among the event's mail.
+    se.hok.samla.support.PageSession staff = se.hok.samla.support.PageSession.staff(app, "organiser").assign(eventId, "organiser");
+    String list = se.hok.samla.support.PageSession.unescape(staff.get("/arrangor/evenemang/" + eventId + "/anmalningar").bodyAsString());
+    assertTrue(list.contains("Genom kontaktperson: " + contact), list);
+    String mails = se.hok.samla.support.PageSession.unescape(staff.get("/arrangor/evenemang/" + eventId + "/e-post").bodyAsString());
+    assertTrue(mails.contains("Till kontaktperson (biljetter för flera)") && mails.contains(contact), mails);
   }
 
   @Test
