@@ -504,6 +504,9 @@ public final class MailRenderer implements MailWorker.Renderer {
       }
       default -> throw new IllegalArgumentException(kind);
     }
+    if (Set.of("confirmed", "waitlisted", "promoted", "changed").contains(kind)) {
+      intro.addAll(roomWarnings(r, e, lang));
+    }
     intro.removeIf(String::isEmpty);
     if (!eventOn && !"event_cancelled".equals(kind)) {
       intro.add(msg(lang, "mail.eventCancelledNote"));
@@ -610,6 +613,26 @@ public final class MailRenderer implements MailWorker.Renderer {
   static String fileName(String name) {
     String clean = name.replaceAll("[^\\p{L}\\p{N} -]", "").strip();
     return clean.isEmpty() ? "deltagare" : clean.length() > 60 ? clean.substring(0, 60) : clean;
+  }
+
+  /**
+   * The sign-up form's warnings, for the record (and for whoever sent the form without its script): a need the person
+   * stated that the room of a session they chose does not meet – a hearing loop, a wheelchair place.
+   */
+  private static List<String> roomWarnings(Registration r, Event e, Lang lang) {
+    List<String> out = new ArrayList<>();
+    for (EventSession s : e.sessions()) {
+      if (s.inRoom() == null || !r.sessions().contains(s.id())) {
+        continue;
+      }
+      String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
+      for (Registration.NeedChoice n : r.needs()) {
+        if (List.of("horslinga", "rullstolsplats").contains(n.code()) && !s.inRoom().meets(n.code())) {
+          out.add(msg(lang, "reg.room.warning." + n.code(), title, s.inRoom().name()));
+        }
+      }
+    }
+    return out;
   }
 
   /** What files the mail brings: the ticket as PDF with the calendar file, or (an online meeting) the calendar file. */

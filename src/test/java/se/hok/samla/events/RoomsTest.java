@@ -132,6 +132,30 @@ class RoomsTest {
         .add("email", "h2." + System.nanoTime() + "@example.org").add("need.horslinga", "on").add("consent", "true")
         .add("session.0", String.valueOf(b.getLong("id"))));
     assertEquals(303, taken.statusCode(), "a warning, never a refusal");
+    // The e-mail says it too, for whoever sent the form without its script.
+    String mail = se.hok.samla.support.Mails.text(se.hok.samla.support.Mails.awaitOne(app,
+        m -> se.hok.samla.support.Mails.recipient(m).startsWith("h2."), "to h2"), "text/plain");
+    assertTrue(mail.contains("Rummet för Workshop B (Grupprum 2) har ingen hörslinga."), mail);
+
+    // With its script, the form warns as choices are made, in a polite live region.
+    se.hok.samla.support.Browser browser = se.hok.samla.support.Browser.shared();
+    browser.reset();
+    try {
+      org.openqa.selenium.WebDriver d = browser.driver();
+      browser.open(app.url(form + "?lang=sv"));
+      browser.waitUntil(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(
+          org.openqa.selenium.By.name("need.horslinga")));
+      d.findElement(org.openqa.selenium.By.cssSelector("input[name='session.0'][value='" + b.getLong("id") + "']")).click();
+      assertEquals("", d.findElement(org.openqa.selenium.By.id("room-warnings")).getText(), "no need ticked: nothing to warn of");
+      d.findElement(org.openqa.selenium.By.name("need.horslinga")).click();
+      assertTrue(d.findElement(org.openqa.selenium.By.id("room-warnings")).getText()
+          .contains("Rummet för Workshop B (Grupprum 2) har ingen hörslinga."));
+      assertEquals("polite", d.findElement(org.openqa.selenium.By.id("room-warnings")).getDomAttribute("aria-live"));
+      d.findElement(org.openqa.selenium.By.cssSelector("input[name='session.0'][value='" + a.getLong("id") + "']")).click();
+      assertEquals("", d.findElement(org.openqa.selenium.By.id("room-warnings")).getText(), "the hall has a loop");
+    } finally {
+      browser.reset();
+    }
   }
 
   @Test
