@@ -48,7 +48,9 @@ from event_session s join event e on e.id = s.event_id
 where e.venue_id is not null and s.room is not null and btrim(s.room) <> ''
 order by e.venue_id, lower(btrim(s.room)), s.id
 on conflict do nothing;
-update event_session s set room_id = r.id
+-- The text becomes the room's name exactly (" sal 3 " → "Sal 3"), as the service keeps it, so that the next edit of the
+-- event does not tell participants of a change of room that is none.
+update event_session s set room_id = r.id, room = r.name
 from event e, room r
 where e.id = s.event_id and r.venue_id = e.venue_id and s.room is not null and lower(r.name) = lower(btrim(s.room));
 
