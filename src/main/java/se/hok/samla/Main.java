@@ -40,6 +40,7 @@ import se.hok.samla.followup.FeedbackThanks;
 import se.hok.samla.mail.MailCatcher;
 import se.hok.samla.registration.EventNeeds;
 import se.hok.samla.registration.NeedCataloguePages;
+import se.hok.samla.registration.GroupSignUpPages;
 import se.hok.samla.registration.NeedTasks;
 import se.hok.samla.registration.OrganiserRegistrationPages;
 import se.hok.samla.registration.ParticipantPages;
@@ -287,6 +288,7 @@ public final class Main {
         new ParticipantPages(registrations, events, new PersonalData(pool), templates, clock)
             .withTicket(new TicketAtHand(vertx, registrations, events, tickets, ticketFiles, limiter, config.limits(),
                 templates, config.publicUrl(), clock))::mount,
+        new GroupSignUpPages(registrations, events, templates, clock)::mount,
         new OrganiserRegistrationPages(registrations, needs, needTasks, events, access, audit, templates, clock)::mount,
         new NeedCataloguePages(registrations, auth, templates)::mount,
         new MailStatusPages(pool, access, audit, templates)::mount,

@@ -102,6 +102,10 @@ class ReflowTest {
       submitForm("form.form");
       waitFor(".error-summary");
       check(problems, lang, "sign-up form with errors");
+      visit(problems, lang, "group sign-up form", "/evenemang/" + conference + "/anmalan/grupp");
+      browser.driver().findElement(By.cssSelector("form.form button[value=send]")).click();
+      waitFor(".error-summary");
+      check(problems, lang, "group sign-up form with errors");
       visit(problems, lang, "receipt", "/evenemang/" + conference + "/anmalan/klar");
       visit(problems, lang, "manage page", "/anmalan/" + manageToken);
       WebDriver page = browser.driver();

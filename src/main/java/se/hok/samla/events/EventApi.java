@@ -37,6 +37,8 @@ public final class EventApi {
     api.operation("cancelEvent", access.api(EventRight.MANAGE), this::cancel);
     api.operation("createVenue", auth.api(Permission.ORGANISE), this::createVenue);
     api.operation("listVenues", Api::open, this::venues);
+    api.operation("listRooms", Api::open, this::rooms);
+    api.operation("createRoom", auth.api(Permission.ORGANISE), this::createRoom);
     api.operation("listOrganisations", Api::open, this::organisations);
   }
 
@@ -92,6 +94,18 @@ public final class EventApi {
   private void createVenue(RoutingContext ctx) {
     events.createVenue(VenueInput.fromJson(Api.body(ctx)))
         .onSuccess(v -> Json.send(ctx, 201, EventJson.VenueJson.of(v)))
+        .onFailure(ctx::fail);
+  }
+
+  private void rooms(RoutingContext ctx) {
+    events.rooms(se.hok.samla.web.PathIds.id(ctx))
+        .onSuccess(list -> Json.send(ctx, 200, Map.of("rooms", list.stream().map(EventJson.RoomJson::of).toList())))
+        .onFailure(ctx::fail);
+  }
+
+  private void createRoom(RoutingContext ctx) {
+    events.createRoom(se.hok.samla.web.PathIds.id(ctx), RoomInput.fromJson(Api.body(ctx)), "")
+        .onSuccess(r -> Json.send(ctx, 201, EventJson.RoomJson.of(r)))
         .onFailure(ctx::fail);
   }
 

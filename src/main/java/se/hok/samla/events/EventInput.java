@@ -28,15 +28,25 @@ public record EventInput(
   /** How many empty session rows the form offers, so sessions can be added without JavaScript. */
   static final int BLANK_SESSION_ROWS = 3;
 
-  /** {@code room}: where in the venue the session is held ("Sal 3"), optional. */
+  /**
+   * {@code roomId}: the venue's room the session is held in (its name is then the session's place); {@code room}: the
+   * place as text, for a place that is not one of the venue's rooms ("Sal 3"; a room of the venue by that name is
+   * taken as that room). Both optional.
+   */
   public record SessionInput(String id, String title, String titleEn, String startsAt, String endsAt, String capacity,
-                             String room) {
+                             String room, String roomId) {
     public SessionInput(String id, String title, String titleEn, String startsAt, String endsAt, String capacity) {
-      this(id, title, titleEn, startsAt, endsAt, capacity, null);
+      this(id, title, titleEn, startsAt, endsAt, capacity, null, null);
+    }
+
+    public SessionInput(String id, String title, String titleEn, String startsAt, String endsAt, String capacity,
+                        String room) {
+      this(id, title, titleEn, startsAt, endsAt, capacity, room, null);
     }
 
     boolean blank() {
-      return isBlank(title) && isBlank(titleEn) && isBlank(startsAt) && isBlank(endsAt) && isBlank(capacity) && isBlank(room);
+      return isBlank(title) && isBlank(titleEn) && isBlank(startsAt) && isBlank(endsAt) && isBlank(capacity) && isBlank(room)
+          && isBlank(roomId);
     }
   }
 
@@ -49,7 +59,7 @@ public record EventInput(
       Long plannedActivityId) {}
 
   record SessionData(Long id, String titleSv, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt, int capacity,
-                     String room) {}
+                     String room, Long roomId) {}
 
   public static EventInput fromJson(JsonObject json) {
     List<SessionInput> sessions = new ArrayList<>();
@@ -57,7 +67,8 @@ public record EventInput(
     for (int i = 0; i < array.size(); i++) {
       JsonObject s = array.getJsonObject(i);
       sessions.add(new SessionInput(str(s.getValue("id")), str(s.getValue("title")), str(s.getValue("titleEn")),
-          str(s.getValue("startsAt")), str(s.getValue("endsAt")), str(s.getValue("capacity")), str(s.getValue("room"))));
+          str(s.getValue("startsAt")), str(s.getValue("endsAt")), str(s.getValue("capacity")), str(s.getValue("room")),
+          str(s.getValue("roomId"))));
     }
     return new EventInput(str(json.getValue("title")), str(json.getValue("titleEn")), str(json.getValue("kind")),
         str(json.getValue("description")), str(json.getValue("descriptionEn")),
@@ -76,7 +87,8 @@ public record EventInput(
         break;
       }
       sessions.add(new SessionInput(form.get(p + "id"), form.get(p + "title"), form.get(p + "titleEn"),
-          form.get(p + "startsAt"), form.get(p + "endsAt"), form.get(p + "capacity"), form.get(p + "room")));
+          form.get(p + "startsAt"), form.get(p + "endsAt"), form.get(p + "capacity"), form.get(p + "room"),
+          form.get(p + "roomId")));
     }
     return new EventInput(form.get("title"), form.get("titleEn"), form.get("kind"), form.get("description"),
         form.get("descriptionEn"), form.get("startsAt"), form.get("endsAt"), form.get("venueId"),
@@ -90,7 +102,8 @@ public record EventInput(
   public static EventInput of(Event e) {
     List<SessionInput> sessions = e.sessions().stream()
         .map(s -> new SessionInput(String.valueOf(s.id()), s.titleSv(), s.titleEn(), local(s.startsAt()),
-            local(s.endsAt()), String.valueOf(s.capacity()), s.room()))
+            local(s.endsAt()), String.valueOf(s.capacity()), s.inRoom() == null ? s.room() : null,
+            s.inRoom() == null ? null : String.valueOf(s.inRoom().id())))
         .toList();
     return new EventInput(e.titleSv(), e.titleEn(), e.kind().code(), e.descriptionSv(), e.descriptionEn(),
         local(e.startsAt()), local(e.endsAt()), e.venue() == null ? null : String.valueOf(e.venue().id()),
@@ -104,7 +117,7 @@ public record EventInput(
   public List<SessionInput> sessionRows() {
     List<SessionInput> rows = new ArrayList<>(sessions);
     for (int i = 0; i < BLANK_SESSION_ROWS; i++) {
-      rows.add(new SessionInput(null, null, null, null, null, null, null));
+      rows.add(new SessionInput(null, null, null, null, null, null, null, null));
     }
     return rows;
   }
@@ -193,7 +206,15 @@ public record EventInput(
         checks.add(p + "capacity", "error.event.sessionCapacity", cap);
       }
       String room = checks.text(p + "room", s.room(), false, 200);
-      sessionData.add(new SessionData(id, st, stEn, ss, se, sc == null ? 0 : sc, room));
+      Long roomId = null;
+      if (!isBlank(s.roomId())) {
+        try {
+          roomId = Long.parseLong(s.roomId().strip());
+        } catch (NumberFormatException e) {
+          checks.add(p + "roomId", "error.event.roomUnknown");
+        }
+      }
+      sessionData.add(new SessionData(id, st, stEn, ss, se, sc == null ? 0 : sc, room, roomId));
     }
     checks.throwIfAny();
     return new Data(eventKind, titleSv, cleanTitleEn, descSv == null ? "" : descSv, descEn, start, end, venue, url,

@@ -49,8 +49,21 @@ public record EventJson(
   public record Accessibility(boolean stepFreeEntrance, boolean hearingLoop, boolean accessibleToilet,
                               boolean disabledParking, String notes) {}
 
+  /** A session; {@code room} the place as printed, {@code roomId} and {@code roomAccessibility} when it is a venue's room. */
   public record SessionJson(long id, String title, String titleEn, OffsetDateTime startsAt, OffsetDateTime endsAt,
-                            int capacity, int seatsLeft, String room) {}
+                            int capacity, int seatsLeft, String room, Long roomId, RoomAccessibility roomAccessibility) {}
+
+  public record RoomAccessibility(boolean hearingLoop, boolean stepFree, int wheelchairPlaces, String notes) {
+    static RoomAccessibility of(Room r) {
+      return r == null ? null : new RoomAccessibility(r.hearingLoop(), r.stepFree(), r.wheelchairPlaces(), r.notes());
+    }
+  }
+
+  public record RoomJson(long id, long venueId, String name, RoomAccessibility accessibility) {
+    static RoomJson of(Room r) {
+      return new RoomJson(r.id(), r.venueId(), r.name(), RoomAccessibility.of(r));
+    }
+  }
 
   /** As the public sees it: no meeting link. */
   public static EventJson of(Event e, String publicUrl, OffsetDateTime now) {
@@ -71,7 +84,8 @@ public record EventJson(
         e.planYear() == null ? null : e.planYear().theme(), e.planYear() == null ? null : e.planYear().focusArea(),
         e.organiserName(), e.organiserEmail(),
         e.sessions().stream().map(s -> new SessionJson(s.id(), s.titleSv(), s.titleEn(), local(s.startsAt()),
-            local(s.endsAt()), s.capacity(), s.seatsLeft(), s.room())).toList(),
+            local(s.endsAt()), s.capacity(), s.seatsLeft(), s.room(), s.inRoom() == null ? null : s.inRoom().id(),
+            RoomAccessibility.of(s.inRoom()))).toList(),
         e.reminderDays(), e.plannedActivity() == null ? null : e.plannedActivity().id(),
         e.plannedActivity() == null ? null : e.plannedActivity().title(), publicUrl + "/evenemang/" + e.id());
   }

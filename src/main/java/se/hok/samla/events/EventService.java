@@ -23,6 +23,7 @@ import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
 import se.hok.samla.web.NotFoundException;
+import se.hok.samla.web.ValidationException;
 
 /** Events, their sessions, venues, organisations and the action plan. All SQL about them lives here. */
 public final class EventService {
@@ -120,6 +121,7 @@ public final class EventService {
         .compose(rows -> {
           long id = rows.iterator().next().getLong("id");
           return insertSessions(conn, id, d.sessions())
+              .compose(v -> placeInRooms(conn, id))
               .compose(v -> EventStaff.addCreator(conn, id, staffId))
               .compose(v -> find(conn, id)).map(Optional::orElseThrow);
         })));
@@ -211,6 +213,7 @@ public final class EventService {
               .compose(v -> insertSessions(conn, id, d.sessions().stream().filter(s -> s.id() == null).toList()))
               // Another plan year or start may put the event in another period: its participants' keys follow.
               .compose(v -> ParticipantKeys.refreshEvent(conn, id))
+              .compose(v -> placeInRooms(conn, id))
               .compose(v -> find(conn, id))
               .map(Optional::orElseThrow)
               .compose(after -> ChangeNotices.tell(conn, current, after, cleanNote, changeNoticeDelay,
@@ -295,13 +298,73 @@ public final class EventService {
   }
 
   /** The organisations people may choose from (accepted ones; see OrganisationNames), optionally by name. */
+  /** The rooms of a venue, by name; the venue must exist. */
+  public Future<List<Room>> rooms(long venueId) {
+    return pool.preparedQuery("select id from venue where id = $1").execute(Tuple.of(venueId))
+        .compose(found -> found.size() == 0 ? Future.failedFuture(new NotFoundException("venue " + venueId))
+            : pool.preparedQuery("select * from room where venue_id = $1 order by lower(name)").execute(Tuple.of(venueId)))
+        .map(rows -> {
+          List<Room> out = new ArrayList<>();
+          rows.forEach(r -> out.add(room(r)));
+          return out;
+        });
+  }
+
+  /** Every venue's rooms, by venue (for the event form's choice of room). */
+  public Future<Map<Long, List<Room>>> allRooms() {
+    return pool.query("select * from room order by venue_id, lower(name)").execute().map(rows -> {
+      Map<Long, List<Room>> out = new LinkedHashMap<>();
+      rows.forEach(r -> out.computeIfAbsent(r.getLong("venue_id"), k -> new ArrayList<>()).add(room(r)));
+      return out;
+    });
+  }
+
+  /** Adds a room to a venue; a name the venue has already (in any letter case) is a field error. */
+  public Future<Room> createRoom(long venueId, RoomInput input, String fieldPrefix) {
+    RoomInput.Data d;
+    try {
+      d = input.validate(fieldPrefix);
+    } catch (ValidationException e) {
+      return Future.failedFuture(e);
+    }
+    return pool.preparedQuery("select id from venue where id = $1").execute(Tuple.of(venueId))
+        .compose(found -> found.size() == 0 ? Future.failedFuture(new NotFoundException("venue " + venueId))
+            : pool.preparedQuery("""
+                    insert into room (venue_id, name, hearing_loop, step_free, wheelchair_places, notes)
+                    values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning *""")
+                .execute(Tuple.of(venueId, d.name(), d.hearingLoop(), d.stepFree(), d.wheelchairPlaces(), d.notes())))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(ValidationException.of(fieldPrefix + "name", "error.room.nameTaken"))
+            : Future.succeededFuture(room(rows.iterator().next())));
+  }
+
+  private static Room room(Row r) {
+    return new Room(r.getLong("id"), r.getLong("venue_id"), r.getString("name"), r.getBoolean("hearing_loop"),
+        r.getBoolean("step_free"), r.getInteger("wheelchair_places"), r.getString("notes"));
+  }
+
+  /**
+   * The accepted organisations (the public lists show no name an organiser has not accepted), all by name, or – with a
+   * search – those it finds, best first: every word typed is the start of a word of the name, in any order and letter
+   * case ("DHR Halland" finds "DHR Region Halland", "sensus stud" finds "Studieförbundet Sensus"), or the name is like
+   * it (pg_trgm's word similarity at least 0.5, which forgives a typo: "Parasport Haland").
+   */
   public Future<List<Organisation>> organisations(String search) {
     String q = search == null ? "" : search.strip();
+    if (q.length() > 200) {
+      q = q.substring(0, 200);
+    }
     return pool.preparedQuery("""
-            select id, name, sector, signatory, signatory_since, signatory_until from organisation
-            where accepted_at is not null and ($1 = '' or name ilike '%' || $1 || '%')
-            order by lower(name) limit 200""")
-        .execute(Tuple.of(q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")))
+            select id, name, sector, signatory, signatory_since, signatory_until from organisation o
+            where accepted_at is not null and ($1 = ''
+              or (select bool_and(exists (
+                    select 1 from regexp_split_to_table(lower(o.name), '[[:space:][:punct:]]+') n
+                    where starts_with(n, w)))
+                  from regexp_split_to_table(lower($1), '[[:space:][:punct:]]+') w where w <> '')
+              or word_similarity(lower($1), lower(o.name)) >= 0.5)
+            order by lower(name) = lower($1) desc, word_similarity(lower($1), lower(name)) desc, lower(name)
+            limit 200""")
+        .execute(Tuple.of(q))
         .map(rows -> {
           List<Organisation> out = new ArrayList<>();
           // The public's view: no contact person.
@@ -322,17 +385,34 @@ public final class EventService {
   }
 
   /**
-   * Venue, plan year and planned activity must exist, and the activity must be of the event's year; reported as field
-   * errors, not as a database failure. Returns the plan year to store (an event linked to an activity without a year
-   * of its own takes the activity's).
+   * Venue, plan year and planned activity must exist, the activity must be of the event's year, and a session's room
+   * must be a room of the event's venue; reported as field errors ({@code sessions[2].roomId}), not as a database
+   * failure. Returns the plan year to store (an event linked to an activity without a year of its own takes the
+   * activity's).
    */
   private static Future<Integer> checkReferences(SqlConnection conn, EventInput.Data d) {
+    Long[] roomIds = d.sessions().stream().map(EventInput.SessionData::roomId).filter(java.util.Objects::nonNull)
+        .toArray(Long[]::new);
     return conn.preparedQuery("select (select count(*) from venue where id = $1) as venues, "
-            + "(select count(*) from action_plan_year where year = $2) as years")
-        .execute(Tuple.of(d.venueId(), d.year()))
+            + "(select count(*) from action_plan_year where year = $2) as years, "
+            + "(select coalesce(jsonb_object_agg(id::text, venue_id), '{}'::jsonb) from room where id = any($3)) as rooms")
+        .execute(Tuple.of(d.venueId(), d.year(), roomIds))
         .map(rows -> {
           Row r = rows.iterator().next();
           FieldChecks checks = new FieldChecks();
+          io.vertx.core.json.JsonObject rooms = (io.vertx.core.json.JsonObject) r.getJson("rooms");
+          for (int i = 0; i < d.sessions().size(); i++) {
+            Long room = d.sessions().get(i).roomId();
+            if (room == null) {
+              continue;
+            }
+            Object venue = rooms.getValue(String.valueOf(room));
+            if (venue == null) {
+              checks.add("sessions[" + i + "].roomId", "error.event.roomUnknown");
+            } else if (d.venueId() == null || ((Number) venue).longValue() != d.venueId()) {
+              checks.add("sessions[" + i + "].roomId", "error.event.roomOtherVenue");
+            }
+          }
           if (d.venueId() != null && r.getLong("venues") == 0) {
             checks.add("venueId", "error.event.venueUnknown");
           }
@@ -360,10 +440,11 @@ public final class EventService {
       return Future.succeededFuture();
     }
     List<Tuple> batch = sessions.stream()
-        .map(s -> Tuple.of(eventId, s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity(), s.room()))
+        .map(s -> Tuple.from(new Object[] {eventId, s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity(), s.room(),
+            s.roomId()}))
         .toList();
-    return conn.preparedQuery("insert into event_session (event_id, title_sv, title_en, starts_at, ends_at, capacity, room) "
-            + "values ($1, $2, $3, $4, $5, $6, $7)")
+    return conn.preparedQuery("insert into event_session (event_id, title_sv, title_en, starts_at, ends_at, capacity, room, room_id) "
+            + "values ($1, $2, $3, $4, $5, $6, coalesce((select name from room where id = $8), $7), $8)")
         .executeBatch(batch).mapEmpty();
   }
 
@@ -372,11 +453,31 @@ public final class EventService {
       return Future.succeededFuture();
     }
     List<Tuple> batch = sessions.stream()
-        .map(s -> Tuple.of(s.id(), s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity(), s.room()))
+        .map(s -> Tuple.from(new Object[] {s.id(), s.titleSv(), s.titleEn(), s.startsAt(), s.endsAt(), s.capacity(), s.room(),
+            s.roomId()}))
         .toList();
     return conn.preparedQuery("update event_session set title_sv = $2, title_en = $3, starts_at = $4, ends_at = $5, "
-            + "capacity = $6, room = $7 where id = $1")
+            + "capacity = $6, room = coalesce((select name from room where id = $8), $7), room_id = $8 where id = $1")
         .executeBatch(batch).mapEmpty();
+  }
+
+  /**
+   * Sessions whose place is given as text only, naming a room of the event's venue (in any letter case), are placed in
+   * that room; a session's room of another venue (the event moved) is let go, its name kept as the text.
+   */
+  private static Future<Void> placeInRooms(SqlConnection conn, long eventId) {
+    return conn.preparedQuery("""
+            update event_session s set room_id = null
+            where s.event_id = $1 and s.room_id is not null and not exists (
+              select 1 from room r join event e on e.venue_id = r.venue_id where r.id = s.room_id and e.id = s.event_id)""")
+        .execute(Tuple.of(eventId))
+        .compose(v -> conn.preparedQuery("""
+            update event_session s set room_id = r.id, room = r.name
+            from event e, room r
+            where s.event_id = $1 and e.id = s.event_id and r.venue_id = e.venue_id and s.room_id is null
+              and s.room is not null and lower(r.name) = lower(btrim(s.room))""")
+            .execute(Tuple.of(eventId)))
+        .mapEmpty();
   }
 
   private static Future<Optional<Event>> find(io.vertx.sqlclient.SqlClient client, long id) {
@@ -396,14 +497,20 @@ public final class EventService {
     if (byId.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return client.preparedQuery("select * from event_session where event_id = any($1) order by starts_at, title_sv")
+    return client.preparedQuery("""
+            select s.*, r.venue_id as r_venue_id, r.name as r_name, r.hearing_loop as r_hearing_loop,
+              r.step_free as r_step_free, r.wheelchair_places as r_wheelchair_places, r.notes as r_notes
+            from event_session s left join room r on r.id = s.room_id
+            where s.event_id = any($1) order by s.starts_at, s.title_sv""")
         .execute(Tuple.of(byId.keySet().toArray(Long[]::new)))
         .map(sessionRows -> {
           Map<Long, List<EventSession>> sessions = new HashMap<>();
           sessionRows.forEach(s -> sessions.computeIfAbsent(s.getLong("event_id"), k -> new ArrayList<>())
               .add(new EventSession(s.getLong("id"), s.getString("title_sv"), s.getString("title_en"),
                   s.getOffsetDateTime("starts_at"), s.getOffsetDateTime("ends_at"), s.getInteger("capacity"),
-                  s.getInteger("seats_taken"), s.getString("room"))));
+                  s.getInteger("seats_taken"), s.getString("room"), s.getLong("room_id") == null ? null
+                  : new Room(s.getLong("room_id"), s.getLong("r_venue_id"), s.getString("r_name"), s.getBoolean("r_hearing_loop"),
+                      s.getBoolean("r_step_free"), s.getInteger("r_wheelchair_places"), s.getString("r_notes")))));
           List<Event> out = new ArrayList<>();
           byId.forEach((id, r) -> out.add(event(r, sessions.getOrDefault(id, List.of()))));
           return out;

@@ -13,8 +13,15 @@ import java.util.List;
  * in any public list (so nobody can put words on every sign-up form) and count as "other" in the follow-up.
  */
 public final class OrganisationNames {
-  /** A name waiting to be accepted, with how many registrations name it. */
-  public record Pending(long id, String name, String sector, OffsetDateTime createdAt, long registrations) {}
+  /**
+   * A name waiting to be accepted, with how many registrations name it, and the accepted name most like it (or null):
+   * "DHR Halland" waiting next to "DHR Region Halland" is likely the same organisation, to merge rather than accept.
+   */
+  public record Pending(long id, String name, String sector, OffsetDateTime createdAt, long registrations, String like) {
+    public Pending(long id, String name, String sector, OffsetDateTime createdAt, long registrations) {
+      this(id, name, sector, createdAt, registrations, null);
+    }
+  }
 
   private final Pool pool;
 
@@ -25,7 +32,10 @@ public final class OrganisationNames {
   public Future<List<Pending>> pending() {
     return pool.query("""
             select o.id, o.name, o.sector, o.created_at,
-              (select count(*) from registration r where r.organisation_id = o.id) as registrations
+              (select count(*) from registration r where r.organisation_id = o.id) as registrations,
+              (select a.name from organisation a where a.accepted_at is not null
+                 and word_similarity(lower(o.name), lower(a.name)) >= 0.5
+               order by word_similarity(lower(o.name), lower(a.name)) desc, lower(a.name) limit 1) as like_name
             from organisation o where o.accepted_at is null
             order by o.created_at limit 500""")
         .execute()
@@ -33,7 +43,7 @@ public final class OrganisationNames {
           List<Pending> out = new ArrayList<>();
           for (Row r : rows) {
             out.add(new Pending(r.getLong("id"), r.getString("name"), r.getString("sector"),
-                r.getOffsetDateTime("created_at"), r.getLong("registrations")));
+                r.getOffsetDateTime("created_at"), r.getLong("registrations"), r.getString("like_name")));
           }
           return out;
         });

@@ -53,9 +53,15 @@ public final class OrganisationPages {
       List<OrganisationNames.Pending> pending = all.resultAt(0);
       List<Organisations.Entry> entries = all.resultAt(1);
       Map<String, Object> model = new HashMap<>();
-      model.put("pending", pending.stream().map(p -> Map.of(
-          "id", p.id(), "name", p.name(), "sector", Messages.get(lang, "sector." + p.sector()),
-          "registrations", p.registrations())).toList());
+      model.put("pending", pending.stream().map(p -> {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", p.id());
+        row.put("name", p.name());
+        row.put("sector", Messages.get(lang, "sector." + p.sector()));
+        row.put("registrations", p.registrations());
+        row.put("like", p.like() == null ? null : Messages.get(lang, "org.pending.like", p.like()));
+        return row;
+      }).toList());
       List<Organisations.Entry> accepted = entries.stream().filter(Organisations.Entry::accepted).toList();
       model.put("organisations", accepted.stream().map(e -> row(e, lang)).toList());
       model.put("targets", accepted.stream().map(e -> Map.of("id", e.organisation().id(),

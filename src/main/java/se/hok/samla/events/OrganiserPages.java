@@ -55,6 +55,7 @@ public final class OrganiserPages {
     router.post("/arrangor/evenemang/:id/installa").handler(access.page(EventRight.MANAGE)).handler(this::cancel);
     router.get("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::venues);
     router.post("/arrangor/lokaler").handler(auth.page(Permission.ORGANISE)).handler(this::createVenue);
+    router.post("/arrangor/lokaler/rum").handler(auth.page(Permission.ORGANISE)).handler(this::createRoom);
   }
 
   /**
@@ -219,8 +220,13 @@ public final class OrganiserPages {
   private void renderForm(RoutingContext ctx, int status, Event event, EventInput input, String changeNote,
                           Map<String, String> errors) {
     Lang lang = Lang.of(ctx);
-    Future.all(events.venues(), events.planYears(), plan.activities()).compose(all -> {
+    Future.all(events.venues(), events.planYears(), plan.activities(), events.allRooms()).compose(all -> {
       Map<String, Object> model = new HashMap<>();
+      java.util.List<Venue> venueList = all.resultAt(0);
+      Map<Long, java.util.List<Room>> rooms = all.resultAt(3);
+      // The rooms to choose from, under their venue's name (the server refuses a room of another venue).
+      model.put("roomGroups", venueList.stream().filter(v -> rooms.containsKey(v.id()))
+          .map(v -> new RoomGroup(v.name(), rooms.get(v.id()))).toList());
       model.put("event", event == null ? null : EventView.of(event, lang, OffsetDateTime.now(clock)));
       model.put("input", input);
       model.put("sessionRows", input.sessionRows());
@@ -261,6 +267,9 @@ public final class OrganiserPages {
         String.join(", ", what), events.changeNoticeDelay().toMinutes());
   }
 
+  /** A venue's rooms, as the event form offers them. */
+  public record RoomGroup(String venue, java.util.List<Room> rooms) {}
+
   private void venues(RoutingContext ctx) {
     renderVenues(ctx, 200, Map.of(), null);
   }
@@ -272,12 +281,47 @@ public final class OrganiserPages {
         .onFailure(ValidationException.formAgain(ctx, errors -> renderVenues(ctx, 422, errors, input)));
   }
 
+  /** A room added to a venue, from the one "Nytt rum" form under the venues (its fields are named room…). */
+  private void createRoom(RoutingContext ctx) {
+    io.vertx.core.MultiMap form = ctx.request().formAttributes();
+    RoomInput input = RoomInput.fromForm(form);
+    String venue = form.get("roomVenueId");
+    long venueId;
+    try {
+      venueId = Long.parseLong(venue == null ? "" : venue.strip());
+    } catch (NumberFormatException e) {
+      renderVenues(ctx, 422, Map.of(), null, ValidationException.of("room.venueId", "error.event.venueUnknown").messages(Lang.of(ctx)), input, venue);
+      return;
+    }
+    events.createRoom(venueId, input, "room.")
+        .onSuccess(r -> ctx.redirect("/arrangor/lokaler?saved=1"))
+        .onFailure(err -> {
+          if (err instanceof ValidationException v) {
+            renderVenues(ctx, 422, Map.of(), null, v.messages(Lang.of(ctx)), input, venue);
+          } else if (err instanceof se.hok.samla.web.NotFoundException) {
+            renderVenues(ctx, 422, Map.of(), null,
+                ValidationException.of("room.venueId", "error.event.venueUnknown").messages(Lang.of(ctx)), input, venue);
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
   private void renderVenues(RoutingContext ctx, int status, Map<String, String> errors, VenueInput input) {
-    events.venues().compose(list -> {
+    renderVenues(ctx, status, errors, input, Map.of(), null, null);
+  }
+
+  private void renderVenues(RoutingContext ctx, int status, Map<String, String> errors, VenueInput input,
+                            Map<String, String> roomErrors, RoomInput room, String roomVenueId) {
+    Future.all(events.venues(), events.allRooms()).compose(all -> {
       Map<String, Object> model = new HashMap<>();
-      model.put("venues", list);
+      model.put("venues", all.resultAt(0));
+      model.put("rooms", all.resultAt(1));
       model.put("errors", errors);
       model.put("input", input);
+      model.put("roomErrors", roomErrors);
+      model.put("room", room);
+      model.put("roomVenueId", roomVenueId);
       model.put("saved", ctx.queryParams().contains("saved"));
       return templates.render(ctx, status, "organiser/venues", model);
     }).onFailure(ctx::fail);

@@ -62,6 +62,7 @@ import se.hok.samla.web.NotFoundException;
  * {@code ticket} (the ticket again, asked for on the manage page), {@code handed_over} (to who handed their seat over),
  * {@code handed_to} (to who got it) and {@code handover_existing} (to an address that was registered already); and
  * {@code need_outcome} (a need with a lead time booked, or one that could not be arranged and what to do then). An
+ * {@code group_contact} (to a contact person who signed others up: each person's ticket and manage link). An
  * online-only meeting's mail has no ticket (no door): the link and a calendar file. An unknown kind is an error (the
  * worker retries, then marks the row failed).
  */
@@ -201,6 +202,9 @@ public final class MailRenderer implements MailWorker.Renderer {
       return staffNotices.notice(kind, payload == null ? new JsonObject() : payload)
           .map(found -> found.map(notice -> toStaff(kind, notice)));
     }
+    if ("group_contact".equals(kind)) {
+      return toContact(payload == null ? new JsonObject() : payload);
+    }
     if (kind == null || !KINDS.contains(kind)) {
       return Future.failedFuture(new IllegalArgumentException("No e-mail for outbox kind " + kind));
     }
@@ -218,7 +222,7 @@ public final class MailRenderer implements MailWorker.Renderer {
           if (found.isEmpty() || found.get().erased()) {
             return NOTHING;
           }
-          if (found.get().email() == null && !"organiser_alert".equals(kind)) {
+          if (found.get().mailTo() == null && !"organiser_alert".equals(kind)) {
             return NOTHING;  // a walk-in who gave no address: nothing to send them
           }
           Registration r = found.get();
@@ -288,7 +292,7 @@ public final class MailRenderer implements MailWorker.Renderer {
             parts.add(new RenderedMail.Part(msg(lang, "mail.file.ics"), "text/calendar; charset=UTF-8; method=PUBLISH",
                 t.ics().getBytes(StandardCharsets.UTF_8), null));
           }
-          return Optional.of(mail(r.email(), content, lang, parts));
+          return Optional.of(mail(r.mailTo(), content, lang, parts));
         }));
       });
     }).recover(failure -> failure instanceof ConflictException
@@ -538,6 +542,9 @@ public final class MailRenderer implements MailWorker.Renderer {
       }
       default -> throw new IllegalArgumentException(kind);
     }
+    if (Set.of("confirmed", "waitlisted", "promoted", "changed").contains(kind)) {
+      intro.addAll(roomWarnings(r, e, lang));
+    }
     intro.removeIf(String::isEmpty);
     if (!eventOn && !"event_cancelled".equals(kind)) {
       intro.add(msg(lang, "mail.eventCancelledNote"));
@@ -562,6 +569,108 @@ public final class MailRenderer implements MailWorker.Renderer {
         heading != null ? heading : msg(lang, "mail.heading." + key),
         msg(lang, "mail.greeting", r.name()), intro, notice, box, sections, action,
         List.of(msg(lang, "mail.footer.participant"), msg(lang, "mail.footer.about")));
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // To a contact person who signed others up
+  // ------------------------------------------------------------------------------------------------
+
+  /**
+   * The contact person's one e-mail about the people they signed up without an address of their own: for each person
+   * still on, their place (seat or waiting list), ticket number and a manage link of their own (new with this e-mail;
+   * the person's page shows the ticket, changes, cancels or erases), and each confirmed person's ticket as a PDF. Read
+   * when sent: people cancelled or erased since are not listed; a contact with nobody left gets nothing.
+   */
+  private Future<Optional<RenderedMail>> toContact(JsonObject payload) {
+    UUID contactId;
+    try {
+      contactId = UUID.fromString(payload.getString("contact", ""));
+    } catch (IllegalArgumentException notAnId) {
+      return NOTHING;
+    }
+    return registrations.contactWithPeople(contactId).compose(found -> {
+      if (found.isEmpty() || found.get().people().isEmpty()) {
+        return NOTHING;
+      }
+      RegistrationService.GroupContact c = found.get();
+      return events.get(c.eventId()).compose(e -> {
+        if (e.status() == EventStatus.CANCELLED) {
+          return NOTHING;
+        }
+        Lang lang = Lang.parse(c.language(), Lang.SV);
+        List<Section> sections = new ArrayList<>();
+        List<RenderedMail.Part> parts = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (Registration r : c.people()) {
+          chain = chain.compose(v -> registrations.issueToken(r.id(), null).compose(token -> {
+            String manageUrl = RegistrationApi.manageUrl(publicUrl, token);
+            Future<TicketFiles> files = r.isConfirmed() && !e.onlineOnly()
+                ? tickets.forRegistration(r, e, manageUrl, false) : Future.succeededFuture(null);
+            return files.map(t -> {
+              List<Row> rows = new ArrayList<>();
+              rows.add(new Row(msg(lang, "mail.label.status"), List.of(r.isConfirmed() ? msg(lang, "group.mail.confirmed")
+                  : msg(lang, "group.mail.waitlisted", r.waitlistPosition()))));
+              if (t != null && t.hasTicket()) {
+                rows.add(new Row(msg(lang, "mail.ticket.reference"), List.of(t.reference())));
+                parts.add(new RenderedMail.Part(msg(lang, "group.mail.file.pdf", fileName(r.name())), "application/pdf",
+                    t.pdf(), null));
+              }
+              List<String> chosen = new ArrayList<>();
+              e.sessions().stream().filter(s -> r.sessions().contains(s.id()))
+                  .sorted(Comparator.comparing(EventSession::startsAt)).forEach(s -> chosen.add(sessionLine(s, lang)));
+              if (!chosen.isEmpty()) {
+                rows.add(new Row(msg(lang, "group.mail.sessions"), chosen));
+              }
+              // The address written out too, as every link in these e-mails is, for clients that show no links.
+              rows.add(new Row(msg(lang, "group.mail.manage"), List.of(msg(lang, "group.mail.manageLink", r.name())),
+                  manageUrl, manageUrl));
+              sections.add(new Section(r.name(), rows));
+              return null;
+            });
+          }));
+        }
+        return chain.map(v -> {
+          EventView view = EventView.of(e, lang, OffsetDateTime.now(clock));
+          List<Section> all = new ArrayList<>();
+          all.add(new Section(msg(lang, "mail.section.event"), eventRows(e, view, c.people().get(0), lang, false)));
+          all.addAll(sections);
+          List<String> intro = new ArrayList<>();
+          intro.add(msg(lang, "group.mail.intro", view.title(), c.people().size()));
+          intro.add(msg(lang, parts.isEmpty() ? "group.mail.noTickets" : "group.mail.tickets"));
+          intro.add(msg(lang, "group.mail.links"));
+          MailContent content = new MailContent(lang.code(), subjectOf(lang, "group.mail.subject", view.title()),
+              msg(lang, "group.mail.heading"), msg(lang, "mail.greeting", c.name()), intro, null, null, all, null,
+              List.of(msg(lang, "group.mail.footer"), msg(lang, "mail.footer.about")));
+          return Optional.of(mail(c.email(), content, lang, parts));
+        });
+      });
+    });
+  }
+
+  /** A person's name as part of a file name: letters, digits, spaces and dashes only. */
+  static String fileName(String name) {
+    String clean = name.replaceAll("[^\\p{L}\\p{N} -]", "").strip();
+    return clean.isEmpty() ? "deltagare" : clean.length() > 60 ? clean.substring(0, 60) : clean;
+  }
+
+  /**
+   * The sign-up form's warnings, for the record (and for whoever sent the form without its script): a need the person
+   * stated that the room of a session they chose does not meet – a hearing loop, a wheelchair place.
+   */
+  private static List<String> roomWarnings(Registration r, Event e, Lang lang) {
+    List<String> out = new ArrayList<>();
+    for (EventSession s : e.sessions()) {
+      if (s.inRoom() == null || !r.sessions().contains(s.id())) {
+        continue;
+      }
+      String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
+      for (Registration.NeedChoice n : r.needs()) {
+        if (List.of("horslinga", "rullstolsplats").contains(n.code()) && !s.inRoom().meets(n.code())) {
+          out.add(msg(lang, "reg.room.warning." + n.code(), title, s.inRoom().name()));
+        }
+      }
+    }
+    return out;
   }
 
   /** What files the mail brings: the ticket as PDF with the calendar file, or (an online meeting) the calendar file. */
@@ -929,7 +1038,7 @@ public final class MailRenderer implements MailWorker.Renderer {
           new Action(msg(lang, "feedback.mail.action.heading"), msg(lang, "feedback.mail.action.text", closes),
               msg(lang, "feedback.mail.action.button"), url, msg(lang, "mail.manage.copy")),
           List.of(msg(lang, "feedback.mail.footer"), msg(lang, "mail.footer.about")));
-      return mail(r.email(), content, lang, List.of());
+      return mail(r.mailTo(), content, lang, List.of());
     }));
   }
 

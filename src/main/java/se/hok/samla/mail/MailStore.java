@@ -132,7 +132,7 @@ final class MailStore {
                             '{}'::jsonb) as changes
               from registration r
               where r.event_id = $1 and r.status in ('confirmed', 'waitlisted') and r.erased_at is null
-                and r.email is not null),
+                and (r.email is not null or r.contact_id is not null)),
             told as (select id, status, changes from regs where changes <> '{}'::jsonb),
             merged as (
               update outbox o set
@@ -169,6 +169,21 @@ final class MailStore {
             where not exists (select 1 from outbox where registration_id = $3 and kind = $1
                                 and created_at > now() - make_interval(secs => $4))""")
         .execute(Tuple.of(kind, eventId, registrationId, (double) interval.toSeconds()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * The e-mail to a contact person about the people they signed up ({@code group_contact}, payload {@code contact}):
+   * always when {@code always}, else unless one was queued for the contact within {@code interval}. The caller locks
+   * the contact's row first. Returns whether it was queued.
+   */
+  static Future<Boolean> addForContact(SqlClient conn, long eventId, UUID contactId, boolean always, Duration interval) {
+    return conn.preparedQuery("""
+            insert into outbox (kind, event_id, payload)
+            select 'group_contact', $1, jsonb_build_object('contact', $2::text, 'requestedAt', now())
+            where $3 or not exists (select 1 from outbox where kind = 'group_contact' and payload ->> 'contact' = $2::text
+                                      and created_at > now() - make_interval(secs => $4))""")
+        .execute(Tuple.of(eventId, contactId.toString(), always, (double) interval.toSeconds()))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -312,8 +327,10 @@ final class MailStore {
               case when o.kind <> 'organiser_alert' and shown.recipient is not null then o.registration_id end as participant,
               o.attempts, o.last_error, o.created_at, o.sent_at, o.outcome, o.failed_at
             from outbox o left join registration r on r.id = o.registration_id
+              -- Someone signed up by a contact person is written to at the contact's address, as is the contact's own mail.
+              left join group_contact c on c.id::text = coalesce(r.contact_id::text, o.payload ->> 'contact')
               cross join lateral (select case when o.kind = 'organiser_alert' then o.recipient
-                                         else coalesce(o.recipient, r.email) end as recipient) shown
+                                         else coalesce(o.recipient, r.email, c.email) end as recipient) shown
             where o.event_id = $1
             order by (o.failed_at is null), (o.sent_at is not null), o.id desc limit 500""")
         .execute(Tuple.of(eventId))
@@ -359,7 +376,7 @@ final class MailStore {
    * (attended, not cancelled since), or confirmed and not checked in.
    */
   private static final String AUDIENCE = """
-      r.event_id = $1 and r.erased_at is null and r.email is not null and case $2
+      r.event_id = $1 and r.erased_at is null and (r.email is not null or r.contact_id is not null) and case $2
         when 'confirmed' then r.status = 'confirmed'
         when 'waitlisted' then r.status = 'waitlisted'
         when 'session' then r.status = 'confirmed' and exists (
@@ -397,9 +414,9 @@ final class MailStore {
               count(*) filter (where r.status = 'confirmed' and a.registration_id is null) as not_checked_in,
               (select coalesce(jsonb_object_agg(s.id, (select count(*) from registration_session rs join registration x
                  on x.id = rs.registration_id where rs.session_id = s.id and x.status = 'confirmed' and x.erased_at is null
-                 and x.email is not null)), '{}'::jsonb) from event_session s where s.event_id = $1) as sessions
+                 and (x.email is not null or x.contact_id is not null))), '{}'::jsonb) from event_session s where s.event_id = $1) as sessions
             from registration r left join attendance a on a.registration_id = r.id
-            where r.event_id = $1 and r.erased_at is null and r.email is not null""")
+            where r.event_id = $1 and r.erased_at is null and (r.email is not null or r.contact_id is not null)""")
         .execute(Tuple.of(eventId))
         .map(rows -> {
           Row r = rows.iterator().next();

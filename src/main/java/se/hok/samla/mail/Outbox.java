@@ -35,6 +35,16 @@ public final class Outbox {
   }
 
   /**
+   * The one e-mail to a contact person with the tickets and manage links of the people they signed up: queued when the
+   * group brought someone new ({@code always}), else – the same people signed up again – at most once per
+   * {@code interval}. The caller locks the contact first. Returns whether it was queued.
+   */
+  public static Future<Boolean> addForContact(SqlClient conn, long eventId, UUID contactId, boolean always,
+                                              Duration interval) {
+    return MailStore.addForContact(conn, eventId, contactId, always, interval);
+  }
+
+  /**
    * Erasure: every outbox row of these registrations, sent or not (recipient, payload and errors with them), and their
    * entries in the organiser's gathered alerts. Run after their organiser tasks are deleted.
    */

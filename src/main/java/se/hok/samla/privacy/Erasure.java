@@ -68,6 +68,27 @@ public final class Erasure {
         .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = any($1)").execute(ids))
         .compose(v -> conn.preparedQuery("delete from registration_request where registration_id = any($1)").execute(ids))
         .compose(v -> Outbox.forget(conn, registrationIds))
-        .compose(v -> FeedbackService.eraseComments(conn, registrationIds));
+        .compose(v -> FeedbackService.eraseComments(conn, registrationIds))
+        .compose(v -> forgetContacts(conn, ids));
+  }
+
+  /**
+   * Unties the registrations from the contact person who signed them up; a contact left with nobody to manage is
+   * deleted (name and address), with the e-mails written to it.
+   */
+  private static Future<Void> forgetContacts(SqlClient conn, Tuple ids) {
+    return conn.preparedQuery("""
+            with was as (
+              select distinct contact_id from registration where id = any($1) and contact_id is not null),
+            untied as (
+              update registration set contact_id = null where id = any($1) and contact_id is not null returning id),
+            unused as (
+              select w.contact_id from was w
+              where not exists (select 1 from registration x where x.contact_id = w.contact_id and not (x.id = any($1)))),
+            mails as (
+              delete from outbox o using unused u where o.kind = 'group_contact' and o.payload ->> 'contact' = u.contact_id::text)
+            delete from group_contact c using unused u where c.id = u.contact_id""")
+        .execute(ids)
+        .mapEmpty();
   }
 }

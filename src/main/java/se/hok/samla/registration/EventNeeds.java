@@ -45,9 +45,9 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
   @Override
   public Future<ToTell> toTell(long eventId) {
     return pool.preparedQuery("""
-            select count(*) filter (where status = 'confirmed' and email is not null) as confirmed,
-                   count(*) filter (where status = 'waitlisted' and email is not null) as waitlisted,
-                   count(*) filter (where email is null) as without_email
+            select count(*) filter (where status = 'confirmed' and (email is not null or contact_id is not null)) as confirmed,
+                   count(*) filter (where status = 'waitlisted' and (email is not null or contact_id is not null)) as waitlisted,
+                   count(*) filter (where email is null and contact_id is null) as without_email
             from registration where event_id = $1 and status in ('confirmed', 'waitlisted') and erased_at is null""")
         .execute(Tuple.of(eventId))
         .map(rows -> {
@@ -56,8 +56,22 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
         });
   }
 
-  /** Counts per need, with the book-by date of those that have a lead time; confirmed and waitlisted only. */
-  public record NeedCount(String code, String labelSv, String labelEn, long count, LocalDate bookBy, long urgent) {}
+  /**
+   * Counts per need, with the book-by date of those that have a lead time; confirmed and waitlisted only. {@code sessions}:
+   * where the need is needed – per session chosen by people with the need, with its room.
+   */
+  public record NeedCount(String code, String labelSv, String labelEn, long count, LocalDate bookBy, long urgent,
+                          List<SessionNeed> sessions) {
+    public NeedCount(String code, String labelSv, String labelEn, long count, LocalDate bookBy, long urgent) {
+      this(code, labelSv, labelEn, count, bookBy, urgent, List.of());
+    }
+  }
+
+  /**
+   * People with a need in one session: its title, its place as printed (or null), and whether its room – a room of the
+   * venue with known facts – lacks what the need asks of a room (a hearing loop, a wheelchair place).
+   */
+  public record SessionNeed(long sessionId, String titleSv, String titleEn, String room, long count, boolean roomLacks) {}
 
   public Future<List<NeedCount>> needsSummary(long eventId) {
     return pool.preparedQuery("""
@@ -70,12 +84,35 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
             where r.event_id = $1 and r.status <> 'cancelled'
             group by n.code, n.label_sv, n.label_en, n.sort_order order by n.sort_order""")
         .execute(Tuple.of(eventId))
-        .map(rows -> {
-          List<NeedCount> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new NeedCount(r.getString("code"), r.getString("label_sv"), r.getString("label_en"),
-              r.getLong("n"), r.getLocalDate("book_by"), r.getLong("urgent"))));
-          return out;
-        });
+        .compose(rows -> pool.preparedQuery("""
+                select rn.need_code, s.id, s.title_sv, s.title_en, s.room, count(*) as n,
+                  ro.id as room_id, ro.venue_id, ro.name as room_name, ro.hearing_loop, ro.step_free, ro.wheelchair_places
+                from registration r
+                join registration_need rn on rn.registration_id = r.id
+                join registration_session rs on rs.registration_id = r.id
+                join event_session s on s.id = rs.session_id
+                left join room ro on ro.id = s.room_id
+                where r.event_id = $1 and r.status <> 'cancelled'
+                group by rn.need_code, s.id, s.title_sv, s.title_en, s.room, s.starts_at, ro.id
+                order by s.starts_at, s.title_sv""")
+            .execute(Tuple.of(eventId))
+            .map(perSession -> {
+              Map<String, List<SessionNeed>> where = new java.util.HashMap<>();
+              perSession.forEach(x -> {
+                se.hok.samla.events.Room room = x.getLong("room_id") == null ? null
+                    : new se.hok.samla.events.Room(x.getLong("room_id"), x.getLong("venue_id"), x.getString("room_name"),
+                        x.getBoolean("hearing_loop"), x.getBoolean("step_free"), x.getInteger("wheelchair_places"), null);
+                String code = x.getString("need_code");
+                where.computeIfAbsent(code, k -> new ArrayList<>()).add(new SessionNeed(x.getLong("id"),
+                    x.getString("title_sv"), x.getString("title_en"), x.getString("room"), x.getLong("n"),
+                    room != null && !room.meets(code)));
+              });
+              List<NeedCount> out = new ArrayList<>();
+              rows.forEach(r -> out.add(new NeedCount(r.getString("code"), r.getString("label_sv"), r.getString("label_en"),
+                  r.getLong("n"), r.getLocalDate("book_by"), r.getLong("urgent"),
+                  List.copyOf(where.getOrDefault(r.getString("code"), List.of())))));
+              return out;
+            }));
   }
 
   /** For the caterer: how many of each diet, and the allergy details, never with names. Confirmed only. */

@@ -316,11 +316,16 @@ public final class OrganiserRegistrationPages {
 
   public record NeedText(String label, String detail) {}
 
+  /** The address, or – for someone signed up through a contact person – whose address their e-mail goes to. */
+  private static String address(Registration r, Lang lang) {
+    return r.managedByContact() ? Messages.get(lang, "group.viaContact", r.contactEmail()) : r.email();
+  }
+
   private static Row row(Registration r, Map<String, String> needs, Map<Long, String> sessionTitles, Lang lang) {
     List<NeedText> needTexts = r.needs().stream()
         .map(n -> new NeedText(needs.getOrDefault(n.code(), n.code()), n.detail()))
         .toList();
-    return new Row(r.id(), r.name(), r.email(), r.phone(), r.organisationName(),
+    return new Row(r.id(), r.name(), address(r, lang), r.phone(), r.organisationName(),
         r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()),
         r.status(), Messages.get(lang, "org.status." + r.status()), r.waitlistPosition(), r.companion(), needTexts,
         r.diet().stream().map(d -> dietLabel(d, lang)).toList(),
@@ -328,13 +333,22 @@ public final class OrganiserRegistrationPages {
   }
 
   /** "3 × Hörslinga/teleslinga", with the book-by date of needs that must be booked ahead. */
-  public record NeedLine(String label, long count, String bookBy, long urgent, boolean overdue) {}
+  public record NeedLine(String label, long count, String bookBy, long urgent, boolean overdue, List<SessionLine> sessions) {}
+
+  /** Where a need is needed: "Workshop B (Grupprum 2): 2", flagged when the room lacks what the need asks of it. */
+  public record SessionLine(String text, boolean roomLacks) {}
 
   private static List<NeedLine> needLines(List<EventNeeds.NeedCount> counts, Lang lang, OffsetDateTime now) {
     LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
     return counts.stream().map(n -> new NeedLine(lang == Lang.EN ? n.labelEn() : n.labelSv(), n.count(),
         n.bookBy() == null ? null : n.bookBy().toString(), n.urgent(),
-        n.bookBy() != null && n.bookBy().isBefore(today))).toList();
+        n.bookBy() != null && n.bookBy().isBefore(today),
+        n.sessions().stream().map(s -> {
+          String title = lang == Lang.EN && s.titleEn() != null && !s.titleEn().isBlank() ? s.titleEn() : s.titleSv();
+          return new SessionLine(s.room() == null || s.room().isBlank()
+              ? Messages.get(lang, "needs.sessionNoRoom", title, s.count())
+              : Messages.get(lang, "needs.sessionRoom", title, s.room(), s.count()), s.roomLacks());
+        }).toList())).toList();
   }
 
   /** A task as the table shows it; {@code overdue}: still to book after its book-by day. */
@@ -457,7 +471,7 @@ public final class OrganiserRegistrationPages {
     for (Registration r : live) {
       List<String> cells = new ArrayList<>();
       cells.add(r.name());
-      cells.add(r.email());
+      cells.add(address(r, lang));
       cells.add(r.organisationName());
       cells.add(r.sector() == null ? null : Messages.get(lang, "sector." + r.sector()));
       cells.add(Messages.get(lang, "org.status." + r.status()));

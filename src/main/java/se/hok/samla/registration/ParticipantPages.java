@@ -336,7 +336,67 @@ public final class ParticipantPages {
   /** One time slot of parallel sessions: one radio group. */
   public record SlotChoice(String name, String legend, String firstId, List<SessionChoice> sessions, boolean noneChecked) {}
 
-  public record SessionChoice(String id, String value, String title, String seats, boolean checked) {}
+  /**
+   * A session to choose; {@code roomFacts}: its room's accessibility in words, or null; {@code warnings}: for each need
+   * its room does not meet, what to tell a person who ticks that need and chooses it (shown by the page's script, and by
+   * the server when the form comes back).
+   */
+  public record SessionChoice(String id, String value, String title, String seats, boolean checked, String roomFacts,
+                              List<RoomWarning> warnings) {
+    public SessionChoice(String id, String value, String title, String seats, boolean checked) {
+      this(id, value, title, seats, checked, null, List.of());
+    }
+  }
+
+  /** A need the session's room does not meet, and what the person is told. */
+  public record RoomWarning(String code, String text) {}
+
+  /** Needs that ask something of the room: a hearing loop, a step-free room with a wheelchair place. */
+  static final List<String> ROOM_NEEDS = List.of("horslinga", "rullstolsplats");
+
+  /** The room's facts in words ("Grupprum 2: ingen hörslinga, steglöst, rullstolsplatser: 1"), or null. */
+  static String roomFacts(Lang lang, EventSession s) {
+    se.hok.samla.events.Room r = s.inRoom();
+    if (r == null) {
+      return null;
+    }
+    String facts = String.join(", ", Messages.get(lang, r.hearingLoop() ? "reg.room.hearingLoop" : "reg.room.noHearingLoop"),
+        Messages.get(lang, r.stepFree() ? "reg.room.stepFree" : "reg.room.notStepFree"),
+        Messages.get(lang, "reg.room.wheelchairPlaces", r.wheelchairPlaces()));
+    return Messages.get(lang, "reg.room.facts", r.name(), facts);
+  }
+
+  /** For each need the session's room does not meet, the warning a person gets who asks for it there. */
+  static List<RoomWarning> roomWarnings(Lang lang, EventSession s, String title) {
+    se.hok.samla.events.Room r = s.inRoom();
+    if (r == null) {
+      return List.of();
+    }
+    List<RoomWarning> out = new ArrayList<>();
+    for (String code : ROOM_NEEDS) {
+      if (!r.meets(code)) {
+        out.add(new RoomWarning(code, Messages.get(lang, "reg.room.warning." + code, title, r.name())));
+      }
+    }
+    return out;
+  }
+
+  /** The warnings that hold for what the input chose: a ticked need that a chosen session's room does not meet. */
+  static List<String> currentWarnings(Lang lang, Event event, RegistrationInput input) {
+    Set<String> chosen = new HashSet<>();
+    input.sessions().forEach(x -> chosen.add(x.strip()));
+    List<String> out = new ArrayList<>();
+    for (EventSession s : event.sessions()) {
+      if (chosen.contains(String.valueOf(s.id()))) {
+        for (RoomWarning w : roomWarnings(lang, s, pick(lang, s.titleSv(), s.titleEn()))) {
+          if (input.needs().containsKey(w.code())) {
+            out.add(w.text());
+          }
+        }
+      }
+    }
+    return out;
+  }
 
   /** A need from the catalogue: its checkbox, its booking deadline (if any) and its free-text detail (if it has one). */
   public record NeedChoice(String id, String code, String label, String hint, boolean late, boolean checked,
@@ -349,6 +409,7 @@ public final class ParticipantPages {
     model.put("input", input);
     model.put("errors", errors);
     model.put("slots", slots(lang, event, input));
+    model.put("roomWarnings", currentWarnings(lang, event, input));
     model.put("needs", needs(lang, event, input, catalogue));
     // The error summary names the need a detail box belongs to (its links must say which box they lead to).
     Map<String, String> fieldLabels = new HashMap<>();
@@ -383,10 +444,11 @@ public final class ParticipantPages {
         String value = String.valueOf(s.id());
         boolean checked = chosen.contains(value);
         any |= checked;
+        String title = pick(lang, s.titleSv(), s.titleEn());
         sessions.add(new SessionChoice(index == 0 && sessions.isEmpty() ? "sessions" : "session-" + index + "-" + s.id(), value,
-            pick(lang, s.titleSv(), s.titleEn()),
+            title,
             s.seatsLeft() == 0 ? Messages.get(lang, "reg.session.full") : Messages.get(lang, "event.sessionSeats", s.seatsLeft()),
-            checked));
+            checked, roomFacts(lang, s), roomWarnings(lang, s, title)));
       }
       out.add(new SlotChoice("session." + index, Messages.get(lang, "reg.slot", slotTime(slot.getValue().get(0))), "session-" + index,
           sessions, !any));

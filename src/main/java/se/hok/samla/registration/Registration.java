@@ -25,14 +25,36 @@ public record Registration(
     OffsetDateTime createdAt,
     boolean erased,
     OffsetDateTime handedOverAt,
-    boolean overCapacity) {
+    boolean overCapacity,
+    String contactEmail) {
 
   public Registration(UUID id, long eventId, String status, Integer waitlistPosition, String name, String email,
                       String phone, Long organisationId, String organisationName, String sector, String roleTitle,
                       boolean companion, List<String> diet, String language, List<NeedChoice> needs, List<Long> sessions,
                       OffsetDateTime createdAt, boolean erased) {
     this(id, eventId, status, waitlistPosition, name, email, phone, organisationId, organisationName, sector, roleTitle,
-        companion, diet, language, needs, sessions, createdAt, erased, null, false);
+        companion, diet, language, needs, sessions, createdAt, erased, null, false, null);
+  }
+
+  public Registration(UUID id, long eventId, String status, Integer waitlistPosition, String name, String email,
+                      String phone, Long organisationId, String organisationName, String sector, String roleTitle,
+                      boolean companion, List<String> diet, String language, List<NeedChoice> needs, List<Long> sessions,
+                      OffsetDateTime createdAt, boolean erased, OffsetDateTime handedOverAt) {
+    this(id, eventId, status, waitlistPosition, name, email, phone, organisationId, organisationName, sector, roleTitle,
+        companion, diet, language, needs, sessions, createdAt, erased, handedOverAt, false, null);
+  }
+
+  /**
+   * Where this registration's e-mail goes: its own address, or – for someone signed up by a contact person without an
+   * address of their own – the contact's. Null for a walk-in who gave none.
+   */
+  public String mailTo() {
+    return email != null ? email : contactEmail;
+  }
+
+  /** Signed up by a contact person, who gets this person's e-mail. */
+  public boolean managedByContact() {
+    return email == null && contactEmail != null;
   }
 
   /** Cancelled by handing the seat over to someone else. */

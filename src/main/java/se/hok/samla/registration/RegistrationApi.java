@@ -42,6 +42,7 @@ public final class RegistrationApi {
     api.operation("listNeeds", Api::open, this::needs);
     // The opening rush's path: its body is checked here, as the contract describes it (see operationCheckedByHandler).
     api.operationCheckedByHandler("createRegistration", staffWithTokenOnly(), this::create);
+    api.operation("createGroupRegistration", Api::open, this::createGroup);
     api.operation("getRegistration", Api::open, this::get);
     api.operation("changeRegistration", Api::open, this::change);
     api.operation("cancelRegistration", Api::open, this::cancel);
@@ -123,6 +124,23 @@ public final class RegistrationApi {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A contact person signs several people up: always 202 with the one neutral body (see
+   * {@link RegistrationService#registerGroup}); mistakes are 422 with each field named ({@code people[2].email}), and
+   * nothing is kept. A token is not needed and changes nothing: organisers sign people up one by one, with 201.
+   */
+  private void createGroup(RoutingContext ctx) {
+    long eventId = eventId(ctx);
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && (key.isBlank() || key.length() > 200)) {
+      key = null;
+    }
+    registrations.registerGroup(eventId, GroupInput.fromJson(Api.body(ctx)), key, RegistrationService.Source.API,
+            SignUpLimits.groupEffects(ctx))
+        .onSuccess(r -> Json.send(ctx, 202, neutralAnswer(Lang.of(ctx))))
+        .onFailure(ctx::fail);
+  }
+
   /** The one answer the public gets to a sign-up. */
   static Map<String, Object> neutralAnswer(Lang lang) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -176,6 +194,15 @@ public final class RegistrationApi {
             m.put("count", n.count());
             m.put("bookBy", n.bookBy() == null ? null : n.bookBy().toString());
             m.put("urgent", n.urgent());
+            m.put("sessions", n.sessions().stream().map(s -> {
+              Map<String, Object> where = new LinkedHashMap<>();
+              where.put("sessionId", s.sessionId());
+              where.put("title", s.titleSv());
+              where.put("room", s.room());
+              where.put("count", s.count());
+              where.put("roomLacks", s.roomLacks());
+              return where;
+            }).toList());
             return m;
           }).toList());
           body.put("diet", Map.of("counts", diet.counts(), "participants", diet.total(), "allergies", diet.allergies()));

@@ -838,6 +838,270 @@ public final class RegistrationService {
             r.duplicate(), r.urgentNeeds()));
   }
 
+  /** The request under this key was made before, with the same fingerprint: it made or named this registration (if any). */
+  private record Replay(java.util.Optional<UUID> registrationId) {}
+
+  /**
+   * Takes the key for this request, or finds the request that took it first. Empty: the key is ours (or there is none,
+   * or no such event: the sign-up then says so), go on. A replay: the same request again, answered as the first was.
+   * Another request under the key: refused. If the first request under the key is still running, the insert waits for
+   * it to commit or roll back.
+   */
+  private Future<java.util.Optional<Replay>> claimKey(SqlConnection conn, long eventId, String key, byte[] fingerprint) {
+    if (key == null) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    return conn.preparedQuery("""
+            insert into registration_request (event_id, idempotency_key, fingerprint)
+            select $1, $2, $3 where exists (select 1 from event where id = $1)
+            on conflict (event_id, idempotency_key) do nothing""")
+        .execute(Tuple.of(eventId, key, Buffer.buffer(fingerprint)))
+        .compose(inserted -> inserted.rowCount() == 1
+            ? Future.succeededFuture(java.util.Optional.<Replay>empty())
+            : conn.preparedQuery("select fingerprint, registration_id from registration_request where event_id = $1 and idempotency_key = $2")
+                .execute(Tuple.of(eventId, key))
+                .compose(rows -> {
+                  if (rows.size() == 0) {
+                    return Future.succeededFuture(java.util.Optional.<Replay>empty());
+                  }
+                  Row first = rows.iterator().next();
+                  if (!java.util.Arrays.equals(first.getBuffer("fingerprint").getBytes(), fingerprint)) {
+                    return Future.failedFuture(new ConflictException(KEY_REUSED, Msg.of("error.reg.keyReused"),
+                        Map.of("Idempotency-Key", Msg.of("error.reg.keyReusedField"))));
+                  }
+                  return Future.succeededFuture(java.util.Optional.of(
+                      new Replay(java.util.Optional.ofNullable(first.getUUID("registration_id")))));
+                }));
+  }
+
+  /**
+   * The address is already registered. Staff are told so (and nothing changes). The public is answered as for a new
+   * sign-up: refused where a new one would be refused at the seat claim (a chosen session full while the event has
+   * room), else the registration's manage link is mailed again to the address (it replaces the older links when it
+   * is sent), at most once per {@link #LINK_RESEND_INTERVAL}. The registration row is locked, so two second sign-ups
+   * at once queue one mail.
+   */
+  private Future<RegistrationResult> duplicate(SqlConnection conn, long eventId, RegistrationInput.Data d, Source source) {
+    if (source.byStaff()) {
+      return Future.failedFuture(new AlreadyRegistered());
+    }
+    return conn.preparedQuery("select id from registration "
+            + "where event_id = $1 and lower(email) = lower($2) and status <> 'cancelled' for update")
+        .execute(Tuple.of(eventId, d.email()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(RegistrationResult.NEUTRAL);  // cancelled meanwhile: nothing to send
+          }
+          UUID existing = rows.iterator().next().getUUID("id");
+          return refusedAtTheClaim(conn, eventId, d)
+              .compose(v -> Outbox.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
+              .map(queued -> new RegistrationResult(existing, null, null, true, List.of()));
+        });
+  }
+
+  /** The event, if this source may sign up for it now (see {@link #checkOpen}). */
+  private Future<EventFacts> eventForSignUp(SqlConnection conn, long eventId, Source source, OffsetDateTime now) {
+    return eventFacts(conn, eventId, false).map(e -> {
+      checkOpen(e, source, now);
+      return e;
+    });
+  }
+
+  /**
+   * One person of a group, signed up alone on the group's transaction (a group is rare, and all of it or none must
+   * be kept, so it does not go through the batches of {@link SignUpQueue}): the same checks, seat claim and numbering.
+   */
+  private Future<RegistrationResult> signUp(SqlConnection conn, long eventId, RegistrationInput.Data d, Source source) {
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    return eventForSignUp(conn, eventId, source, now)
+        .compose(event -> checkChoices(conn, event, d).map(needs -> Map.entry(event, needs)))
+        .compose(ctx -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
+                insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
+                  companion, diet, consent_at, language, source, participant_key)
+                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                  participant_key($1, $3))
+                on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
+                returning id""")
+            .execute(Tuple.from(new Object[] {eventId, d.name(), d.email(), d.phone(), orgId, d.roleTitle(),
+                d.companion(), d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code})))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return duplicate(conn, eventId, d, source);
+              }
+              UUID id = rows.iterator().next().getUUID("id");
+              EventFacts event = ctx.getKey();
+              // Everything that does not need the seat happens before the claim, so the event row stays
+              // locked only for the claim, the numbering and the commit.
+              return saveChoices(conn, id, d)
+                  .compose(v -> tasks(conn, event, id, ctx.getValue(), now))
+                  .compose(urgent -> claim(conn, event, id, d.seats(), d.sessions())
+                      .compose(confirmed -> numberAndAnnounce(conn, eventId, id, confirmed))
+                      .map(status -> new RegistrationResult(id, status, null, false, urgent)));
+            }));
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Signing others up
+  // ------------------------------------------------------------------------------------------------
+
+  /**
+   * Which people of a public group sign-up are only answered, not kept (see {@link Effect#ANSWER_ONLY}): those with an
+   * address of their own over its limits ({@code overLimit}, by index), and – when the contact's address is over its
+   * limits – everyone signed up through the contact.
+   */
+  public record GroupEffects(java.util.Set<Integer> overLimit, boolean contactOverLimit) {
+    public static final GroupEffects KEEP_ALL = new GroupEffects(java.util.Set.of(), false);
+
+    boolean answerOnly(int index, GroupInput.Person p) {
+      return p.viaContact() ? contactOverLimit : overLimit.contains(index);
+    }
+  }
+
+  /**
+   * A contact person signs several people up (the public: {@link Source#WEB} or {@link Source#API}), in one transaction:
+   * the whole group or nobody. Each person, in the order given, is signed up as a single sign-up would be – a seat while
+   * seats last, then the waiting list. People with an address of their own are exactly single sign-ups (their ticket,
+   * or their manage link again if already registered, goes to their address). People without one (or with the
+   * contact's address) are registered without an address, tied to the contact ({@code group_contact}, one per address
+   * and event), and are the same person as someone already among the contact's people with the same name
+   * ({@link GroupInput#sameName}): then nothing changes for them. The contact gets one e-mail ({@code group_contact})
+   * listing their people with each one's ticket and manage link; when nobody new came through the contact, at most once
+   * per {@link #LINK_RESEND_INTERVAL}, as a single sign-up's manage link is. The answer is always the neutral one.
+   * Refusals (a closed event, a full session, an unknown organisation …) are the same whoever is already registered,
+   * and field errors name the person ({@code people[2].sessions}).
+   */
+  public Future<RegistrationResult> registerGroup(long eventId, GroupInput input, String idempotencyKey, Source source,
+                                                  GroupEffects effects) {
+    if (source.byStaff()) {
+      return Future.failedFuture(new IllegalArgumentException("A group sign-up is the public's"));
+    }
+    byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
+    return Future.all(input.people().stream().map(this::knownOrganisation).toList())
+        .map(all -> input.withPeople(all.<RegistrationInput>list()).validate())
+        .compose(group -> pool.withTransaction(conn -> claimKey(conn, eventId, idempotencyKey, fingerprint)
+            .compose(replay -> replay.isPresent() ? Future.<Void>succeededFuture()
+                : signUpGroup(conn, eventId, group, source, effects))))
+        .map(RegistrationResult.NEUTRAL);
+  }
+
+  private Future<Void> signUpGroup(SqlConnection conn, long eventId, GroupInput.Data group, Source source,
+                                   GroupEffects effects) {
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    return eventForSignUp(conn, eventId, source, now)
+        .compose(event -> (group.viaContact() == 0 ? Future.<UUID>succeededFuture(null) : contact(conn, eventId, group))
+            .compose(contactId -> {
+              // Per person: whether someone new came through the contact (kept), whether anyone came again.
+              boolean[] viaContact = new boolean[2];
+              Future<Void> chain = Future.succeededFuture();
+              for (int i = 0; i < group.people().size(); i++) {
+                int index = i;
+                GroupInput.Person p = group.people().get(i);
+                boolean answerOnly = effects.answerOnly(index, p);
+                chain = chain.compose(v -> {
+                  Future<Boolean> one = p.viaContact()
+                      ? signUpViaContact(conn, event, contactId, p.data(), source, now)
+                      : signUp(conn, eventId, p.data(), source).map(r -> !r.duplicate());
+                  Future<Boolean> kept = answerOnly ? onlyAnswered(conn, "person" + index, () -> one) : one;
+                  return kept.recover(e -> Future.failedFuture(e instanceof ValidationException ve
+                          ? ve.prefixed("people[" + index + "].") : e))
+                      .map(isNew -> {
+                        if (p.viaContact() && !answerOnly) {
+                          viaContact[isNew ? 0 : 1] = true;
+                        }
+                        return null;
+                      });
+                });
+              }
+              return chain.compose(v -> contactId == null ? Future.<Void>succeededFuture()
+                  : viaContact[0] || viaContact[1]
+                      ? Outbox.addForContact(conn, eventId, contactId, viaContact[0], LINK_RESEND_INTERVAL).<Void>mapEmpty()
+                      // Nobody kept through the contact (its address over its limits): no contact left without people.
+                      : conn.preparedQuery("delete from group_contact c where c.id = $1 "
+                          + "and not exists (select 1 from registration r where r.contact_id = c.id)")
+                          .execute(Tuple.of(contactId)).<Void>mapEmpty());
+            }));
+  }
+
+  /**
+   * Runs a step and then undoes what it wrote, keeping its failure: the same checks and refusals as a kept sign-up, and
+   * nothing stored (a savepoint of the group's transaction).
+   */
+  private static Future<Boolean> onlyAnswered(SqlConnection conn, String name,
+                                              java.util.function.Supplier<Future<Boolean>> step) {
+    return conn.query("savepoint " + name).execute()
+        .compose(v -> step.get())
+        .compose(r -> conn.query("rollback to savepoint " + name).execute().map(false));
+  }
+
+  /** The contact person of this address and event, made on first use and locked (one contact mail at a time). */
+  private Future<UUID> contact(SqlConnection conn, long eventId, GroupInput.Data group) {
+    return conn.preparedQuery("""
+            insert into group_contact (event_id, name, email, language) values ($1, $2, $3, $4)
+            on conflict (event_id, lower(email)) do nothing""")
+        .execute(Tuple.of(eventId, group.contactName(), group.contactEmail(), group.language()))
+        .compose(v -> conn.preparedQuery("select id from group_contact where event_id = $1 and lower(email) = lower($2) for update")
+            .execute(Tuple.of(eventId, group.contactEmail())))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /**
+   * One person signed up through their contact, with no address. Returns true when they are new; false when the
+   * contact had signed them up already (nothing changes; refused where a new sign-up would be at the seat claim).
+   */
+  private Future<Boolean> signUpViaContact(SqlConnection conn, EventFacts event, UUID contactId, RegistrationInput.Data d,
+                                           Source source, OffsetDateTime now) {
+    return checkChoices(conn, event, d)
+        .compose(needs -> organisation(conn, d, source).compose(orgId -> conn.preparedQuery("""
+                insert into registration (event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
+                  companion, diet, consent_at, language, source, contact_id)
+                values ($1, 'waitlisted', nextval('waitlist_seq'), $2, null, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                on conflict (contact_id, lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')))
+                  where contact_id is not null and email is null and status <> 'cancelled' do nothing
+                returning id""")
+            .execute(Tuple.from(new Object[] {event.id(), d.name(), d.phone(), orgId, d.roleTitle(), d.companion(),
+                d.diet().toArray(String[]::new), d.consent() ? now : null, d.language(), source.code, contactId}))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return refusedAtTheClaim(conn, event.id(), d).map(false);
+              }
+              UUID id = rows.iterator().next().getUUID("id");
+              return saveChoices(conn, id, d)
+                  .compose(v -> tasks(conn, event, id, needs, now))
+                  .compose(urgent -> claim(conn, event, id, d.seats(), d.sessions()))
+                  .compose(confirmed -> numberAndAnnounce(conn, event.id(), id, confirmed, false))
+                  .map(true);
+            })));
+  }
+
+  /**
+   * The people a contact signed up who are still on (confirmed or waiting, not erased), in the order they got their
+   * places, with the contact: what the contact's e-mail lists. Empty when the contact is gone.
+   */
+  public Future<java.util.Optional<GroupContact>> contactWithPeople(UUID contactId) {
+    return pool.withConnection(conn -> conn.preparedQuery("select id, event_id, name, email, language from group_contact where id = $1")
+        .execute(Tuple.of(contactId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(java.util.Optional.<GroupContact>empty());
+          }
+          Row c = rows.iterator().next();
+          return conn.preparedQuery("""
+                  select id from registration where contact_id = $1 and status <> 'cancelled' and erased_at is null
+                  order by case status when 'confirmed' then 0 else 1 end, waitlist_seq""")
+              .execute(Tuple.of(contactId))
+              .compose(ids -> {
+                List<UUID> list = new ArrayList<>();
+                ids.forEach(r -> list.add(r.getUUID("id")));
+                return loadAll(conn, list);
+              })
+              .map(people -> java.util.Optional.of(new GroupContact(c.getUUID("id"), c.getLong("event_id"),
+                  c.getString("name"), c.getString("email"), c.getString("language"), people)));
+        }));
+  }
+
+  /** A contact person and the people they signed up (see {@link #contactWithPeople}). */
+  public record GroupContact(UUID id, long eventId, String name, String email, String language, List<Registration> people) {}
+
   /**
    * How soon the manage link of one registration is mailed again when its address signs up again: once per quarter
    * of an hour at most, so a stranger cannot fill the person's inbox (the one home of this rule).
@@ -859,6 +1123,56 @@ public final class RegistrationService {
         .compose(rows -> rows.size() == 1 && rows.iterator().next().getBoolean("refused")
             ? Future.failedFuture(ValidationException.of("sessions", "error.reg.sessionFull"))
             : Future.succeededFuture());
+  }
+
+  /**
+   * Takes the seats if they are free and nobody is waiting ahead: the event's (one, two with a companion),
+   * then each chosen session's. Every sign-up locks the event row here, so sign-ups for one event pass this
+   * point one at a time and are numbered in that order; the lock is held only until commit.
+   * A full event means the waiting list; a full session is the person's to choose again.
+   *
+   * <p>The lock is taken by a statement of its own, and the check runs in the next one: a statement sees what was
+   * committed when it began, so a check in the locking statement itself would not see a sign-up that joined the
+   * waiting list while this one waited for the lock (someone needing two seats, with one free), and would take the
+   * seat from in front of them. Sent together (pipelined), the two statements still cost one round trip.
+   */
+  private Future<Boolean> claim(SqlConnection conn, EventFacts event, UUID id, int seats, List<Long> sessions) {
+    Future<?> locked = conn.preparedQuery("select 1 from event where id = $1 for no key update").execute(Tuple.of(event.id()));
+    Future<io.vertx.sqlclient.RowSet<Row>> claimed = conn.preparedQuery("""
+            with e as (
+              select id, capacity - seats_taken >= $3
+                and not exists (select 1 from registration w where w.event_id = $1 and w.status = 'waitlisted' and w.id <> $2) as fits
+              from event where id = $1),
+            taken as (update event set seats_taken = seats_taken + $3 from e where event.id = e.id and e.fits returning 1)
+            select exists (select 1 from taken) as claimed""")
+        .execute(Tuple.of(event.id(), id, seats));
+    return Future.all(locked, claimed)
+        .compose(both -> claimed.result().iterator().next().getBoolean("claimed")
+            ? claimSessions(conn, id, seats, sessions, true).map(true)
+            : Future.succeededFuture(false));
+  }
+
+  /**
+   * Numbers the registration in arrival order and writes its mail to the outbox, in one statement. Runs right
+   * after the claim, while this transaction holds the event row's lock, so the numbers follow the order in which
+   * sign-ups reached the seats. Returns the status.
+   */
+  private Future<String> numberAndAnnounce(SqlConnection conn, long eventId, UUID id, boolean confirmed) {
+    return numberAndAnnounce(conn, eventId, id, confirmed, true);
+  }
+
+  /** @param announce false for someone signed up by a contact person: the contact's one e-mail tells of them all */
+  private Future<String> numberAndAnnounce(SqlConnection conn, long eventId, UUID id, boolean confirmed, boolean announce) {
+    return conn.preparedQuery("""
+            with numbered as (
+              update registration set waitlist_seq = nextval('waitlist_seq'),
+                status = case when $3 then 'confirmed' else 'waitlisted' end,
+                confirmed_at = case when $3 then now() else null end
+              where id = $2 returning status),
+            mail as (insert into outbox (kind, event_id, registration_id) select status, $1, $2 from numbered where $4)
+            select status from numbered""")
+        .execute(Tuple.of(eventId, id, confirmed, announce))
+        .map(rows -> rows.iterator().next().getString("status"));
   }
 
   /** Claims each session seat; when {@code strict}, a full session is a field error (the whole change rolls back). */
@@ -898,7 +1212,8 @@ public final class RegistrationService {
 
   /** Changes what the participant may change: needs, diet, sessions, companion, phone, role, language. */
   public Future<Registration> change(String token, RegistrationInput input) {
-    return Future.succeededFuture(input).map(i -> i.validate(FieldChecks.forForm("reg")))
+    // The address is not changed here (and someone signed up by a contact person has none).
+    return Future.succeededFuture(input).map(i -> i.validate(FieldChecks.forForm("reg"), false))
         .compose(d -> pool.withTransaction(conn -> registrationIdByToken(conn, token)
             .compose(id -> lock(conn, id))
             .compose(current -> {
@@ -1500,10 +1815,11 @@ public final class RegistrationService {
     }
     UUID[] array = ids.toArray(UUID[]::new);
     return conn.preparedQuery("""
-            select r.*, o.name as org_name, o.sector,
+            select r.*, o.name as org_name, o.sector, c.email as contact_email,
               (select count(*) from registration w where w.event_id = r.event_id and w.status = 'waitlisted'
                  and w.waitlist_seq <= r.waitlist_seq) as position
             from registration r left join organisation o on o.id = r.organisation_id
+              left join group_contact c on c.id = r.contact_id
             where r.id = any($1)""")
         .execute(Tuple.of(array))
         .compose(rows -> conn.preparedQuery("select registration_id, need_code, detail from registration_need where registration_id = any($1) order by need_code")
@@ -1528,7 +1844,7 @@ public final class RegistrationService {
                         List.of(r.getArrayOfStrings("diet")), r.getString("language"),
                         List.copyOf(needs.getOrDefault(rid, List.of())), List.copyOf(sessions.getOrDefault(rid, List.of())),
                         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("erased_at") != null,
-                        r.getOffsetDateTime("handed_over_at"), r.getBoolean("over_capacity")));
+                        r.getOffsetDateTime("handed_over_at"), r.getBoolean("over_capacity"), r.getString("contact_email")));
                   });
                   List<Registration> out = new ArrayList<>();
                   ids.forEach(i -> {

@@ -68,6 +68,122 @@ public final class SignUpLimits {
       limit(ctx, new Attempt(text(body.getValue("email")), text(body.getValue("organisationId")),
           text(body.getValue("organisationName"))));
     });
+    router.post("/evenemang/:id/anmalan/grupp").handler(ctx -> limitGroup(ctx, GroupInput.fromForm(ctx.request().formAttributes())));
+    router.post("/api/v1/events/:id/group-registrations").handler(ctx -> {
+      JsonObject body;
+      try {
+        body = ctx.body() == null ? null : ctx.body().asJsonObject();
+      } catch (RuntimeException malformed) {
+        body = null;
+      }
+      if (body == null) {
+        ctx.next();
+        return;
+      }
+      limitGroup(ctx, GroupInput.fromJson(body));
+    });
+  }
+
+  /** Where a group sign-up's people over their addresses' limits are marked for its handler. */
+  private static final String GROUP_OVER_LIMIT = "samla.groupOverLimit";
+
+  /** Which people of a group sign-up are only answered (their address over its limits); see {@link #limitGroup}. */
+  static RegistrationService.GroupEffects groupEffects(RoutingContext ctx) {
+    RegistrationService.GroupEffects marked = ctx.get(GROUP_OVER_LIMIT);
+    return marked == null ? RegistrationService.GroupEffects.KEEP_ALL : marked;
+  }
+
+  /**
+   * The limits of a group sign-up. The caller's: a group counts as its size against the per-client limit (at most the
+   * limit's smallest capacity, so a group the size of the limit can still pass), and each new organisation name typed in
+   * it as one. The addresses': each person's own address as a sign-up of its own, and the contact's address once (it
+   * gets one e-mail for the group); an address over its limits is never refused (that would tell a stranger it was
+   * signed up before) but its people are only answered, not kept – the person with it, or, for the contact's, everyone
+   * signed up through the contact. Tokens of a sign-up refused for its content are given back, as for one person.
+   */
+  private void limitGroup(RoutingContext ctx, GroupInput group) {
+    String eventId = ctx.pathParam("id");
+    String client = ClientAddress.of(ctx);
+    String contact = new Attempt(group.contactEmail(), null, null).normalisedEmail();
+    List<Taken> taken = new ArrayList<>();
+    long size = Math.max(1, Math.min(group.people().size(), GroupInput.MAX_PEOPLE));
+    long clientTokens = Math.min(size, smallestCapacity(limits.signUpsPerClient()));
+    java.util.Set<String> newNames = new java.util.LinkedHashSet<>();
+    group.people().forEach(p -> {
+      String typed = new Attempt(null, p.organisationId(), p.organisationName()).typedOrganisation();
+      if (typed != null && newNames.size() < GroupInput.MAX_PEOPLE) {
+        newNames.add(typed.toLowerCase(Locale.ROOT));
+      }
+    });
+    java.util.Set<Integer> overLimit = new java.util.HashSet<>();
+    boolean[] contactOver = new boolean[1];
+    Future<Void> chain = take(taken, new Taken(CLIENT, limits.signUpsPerClient(), client, clientTokens), "signup.tooMany");
+    for (String name : newNames) {
+      chain = chain.compose(v -> limits.organisationsPerClient().off() ? Future.succeededFuture()
+          : organisations.known(name).compose(known -> known ? Future.succeededFuture()
+              : take(taken, new Taken(ORGANISATIONS, limits.organisationsPerClient(), client), "signup.tooManyOrganisations")));
+    }
+    boolean anyViaContact = false;
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < Math.min(group.people().size(), GroupInput.MAX_PEOPLE); i++) {
+      int index = i;
+      String own = new Attempt(group.people().get(i).email(), null, null).normalisedEmail();
+      if (own == null || own.equals(contact)) {
+        anyViaContact = true;
+      } else if (seen.add(own)) {
+        chain = chain.compose(v -> addressOverLimit(taken, own, eventId)).map(over -> {
+          if (over) {
+            overLimit.add(index);
+          }
+          return null;
+        });
+      }
+    }
+    if (anyViaContact && contact != null) {
+      chain = chain.compose(v -> addressOverLimit(taken, contact, eventId)).map(over -> {
+        contactOver[0] = over;
+        return null;
+      });
+    }
+    chain.onSuccess(v -> {
+          ctx.put(GROUP_OVER_LIMIT, new RegistrationService.GroupEffects(java.util.Set.copyOf(overLimit), contactOver[0]));
+          if (!taken.isEmpty()) {
+            ctx.addHeadersEndHandler(end -> {
+              int status = ctx.response().getStatusCode();
+              if (status >= 400 && status < 500 && status != 429) {
+                giveBack(taken);
+              }
+            });
+          }
+          ctx.next();
+        })
+        .onFailure(e -> {
+          giveBack(taken);
+          ctx.fail(e);
+        });
+  }
+
+  /**
+   * Whether the address is over its limits (over all events, or for this event); its tokens are taken when it is not.
+   * When it is, the tokens taken for it are given back: nothing of it will be kept.
+   */
+  private Future<Boolean> addressOverLimit(List<Taken> taken, String email, String eventId) {
+    List<Taken> mine = new ArrayList<>();
+    return overLimit(mine, new Taken(EMAIL, limits.signUpsPerEmail(), email))
+        .compose(over -> over.isPresent() ? Future.succeededFuture(over)
+            : overLimit(mine, new Taken(EMAIL_EVENT, limits.signUpsPerEmailEvent(), email + "|" + eventId)))
+        .map(over -> {
+          if (over.isPresent()) {
+            giveBack(mine);
+            return true;
+          }
+          taken.addAll(mine);
+          return false;
+        });
+  }
+
+  private static long smallestCapacity(Limit limit) {
+    return limit.bands().stream().mapToLong(Limit.Band::capacity).min().orElse(Long.MAX_VALUE);
   }
 
   /** What a sign-up brings that the limits look at. */
@@ -83,8 +199,12 @@ public final class SignUpLimits {
     }
   }
 
-  /** A token taken, to give back if the sign-up is not taken after all. */
-  private record Taken(String name, Limit limit, String subject) {}
+  /** Tokens taken, to give back if the sign-up is not taken after all. */
+  private record Taken(String name, Limit limit, String subject, long tokens) {
+    Taken(String name, Limit limit, String subject) {
+      this(name, limit, subject, 1);
+    }
+  }
 
   /** Where a sign-up over its e-mail address's limits is marked for its handler: how long until it would not be. */
   private static final String ADDRESS_OVER_LIMIT = "samla.signUpAddressOverLimit";
@@ -144,7 +264,7 @@ public final class SignUpLimits {
 
   /** Takes a token, or fails with 429 (the tokens taken so far for this request are then given back by the caller). */
   private Future<Void> take(List<Taken> taken, Taken token, String message) {
-    return limiter.take(token.name(), token.limit(), token.subject()).compose(decision -> {
+    return limiter.take(token.name(), token.limit(), token.subject(), token.tokens()).compose(decision -> {
       if (!decision.allowed()) {
         return Future.failedFuture(new TooManyRequestsException(decision.retryAfter(), message));
       }
@@ -166,7 +286,7 @@ public final class SignUpLimits {
 
   private void giveBack(List<Taken> taken) {
     for (Taken t : taken) {
-      limiter.giveBack(t.name(), t.limit(), t.subject())
+      limiter.giveBack(t.name(), t.limit(), t.subject(), t.tokens())
           .onFailure(e -> log.warn("A sign-up token could not be given back ({}): {}", t.name(), e.toString()));
     }
   }

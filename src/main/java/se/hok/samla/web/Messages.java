@@ -19,7 +19,7 @@ import java.util.Properties;
  */
 public final class Messages {
   private static final List<String> BUNDLES = List.of("messages", "registration", "organiser", "mail", "checkin", "followup",
-      "feedback", "access", "security", "notices", "accessibility", "plan");
+      "feedback", "access", "security", "notices", "accessibility", "plan", "group", "rooms");
   private static final Map<Lang, Map<String, String>> TEXTS = new EnumMap<>(Lang.class);
 
   static {

@@ -42,10 +42,15 @@ public final class RateLimiter {
 
   /** Takes a token from the subject's bucket; an {@link Limit#off() off} limit always allows. */
   public Future<Decision> take(String name, Limit limit, String subject) {
+    return take(name, limit, subject, 1);
+  }
+
+  /** Takes {@code tokens} at once (a request that counts as several, e.g. a group sign-up counts as its size), or none. */
+  public Future<Decision> take(String name, Limit limit, String subject, long tokens) {
     if (limit.off()) {
       return Future.succeededFuture(Decision.ALLOWED);
     }
-    return onContext(() -> bucket(name, limit, subject).tryConsumeAndReturnRemaining(1))
+    return onContext(() -> bucket(name, limit, subject).tryConsumeAndReturnRemaining(tokens))
         .map(probe -> probe.isConsumed() ? Decision.ALLOWED
             : new Decision(false, Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000_000L))))
         .recover(e -> {
@@ -70,10 +75,15 @@ public final class RateLimiter {
 
   /** Gives back a token taken for something that then did not count (a correct password, a form with mistakes). */
   public Future<Void> giveBack(String name, Limit limit, String subject) {
+    return giveBack(name, limit, subject, 1);
+  }
+
+  /** Gives back {@code tokens} taken at once. */
+  public Future<Void> giveBack(String name, Limit limit, String subject, long tokens) {
     if (limit.off()) {
       return Future.succeededFuture();
     }
-    return onContext(() -> bucket(name, limit, subject).addTokens(1)).mapEmpty();
+    return onContext(() -> bucket(name, limit, subject).addTokens(tokens)).mapEmpty();
   }
 
   /** Forgets the subject's bucket: it is full again (e.g. an account whose password was just reset by its owner). */

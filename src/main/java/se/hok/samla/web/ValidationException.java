@@ -20,6 +20,18 @@ public class ValidationException extends RuntimeException {
     return new ValidationException(Map.of(field, Msg.of(key, args)));
   }
 
+  /** The fields and their messages, in the order reported. */
+  public Map<String, Msg> fields() {
+    return fields;
+  }
+
+  /** The same errors on fields of one item of a list, e.g. {@code people[2].} + {@code email}. */
+  public ValidationException prefixed(String prefix) {
+    Map<String, Msg> out = new LinkedHashMap<>();
+    fields.forEach((field, msg) -> out.put(prefix + field, msg));
+    return new ValidationException(out);
+  }
+
   /** Field messages translated, in the order the fields were reported. */
   public Map<String, String> messages(Lang lang) {
     Map<String, String> out = new LinkedHashMap<>();

@@ -211,6 +211,45 @@ class SignUpLimitsTest {
     assertEquals(List.copyOf(expected.headers().names()), List.copyOf(actual.headers().names()), what);
   }
 
+  static HttpResponse<Buffer> group(long eventId, String client, String contactEmail, JsonObject... people) {
+    return await(app.client.post("/api/v1/events/" + eventId + "/group-registrations").putHeader("X-Forwarded-For", client)
+        .sendJsonObject(new JsonObject().put("contact", new JsonObject().put("name", "Kontakt").put("email", contactEmail))
+            .put("people", new JsonArray(List.of((Object[]) people)))));
+  }
+
+  /**
+   * A group counts as its size against the client's limit (40 a minute by default): a group of 30 and then one of 20
+   * from one address is one group too many. An address of the group signed up too often is answered as always and
+   * only its person is kept nowhere; the others are signed up.
+   */
+  @Test
+  void aGroupCountsAsItsSizeAndAnAddressOverItsLimitsIsKeptNowhereWhileTheRestAreSignedUp() {
+    long eventId = event(500);
+    JsonObject[] thirty = new JsonObject[30];
+    for (int i = 0; i < thirty.length; i++) {
+      thirty[i] = new JsonObject().put("name", "Medlem " + i);
+    }
+    String contact = "kontakt." + System.nanoTime() + "@example.org";
+    assertEquals(202, group(eventId, "203.0.113.50", contact, thirty).statusCode());
+    assertEquals(30, registrations(eventId));
+    JsonObject[] twenty = java.util.Arrays.copyOf(thirty, 20);
+    HttpResponse<Buffer> tooMany = group(eventId, "203.0.113.50", contact, twenty);
+    assertEquals(429, tooMany.statusCode(), tooMany.bodyAsString());
+    assertTrue(tooMany.getHeader("Retry-After") != null);
+
+    long other = event(500);
+    JsonObject often = person("Ofta Anmäld");
+    // Ten sign-ups of one address, over ten events: its limit over all events (10 an hour) is reached.
+    for (int i = 0; i < 10; i++) {
+      assertEquals(202, await(signUp(event(500), "203.0.113.51", often)).statusCode());
+    }
+    HttpResponse<Buffer> mixed = group(other, "203.0.113.60", "k2." + System.nanoTime() + "@example.org",
+        often, new JsonObject().put("name", "Utan Adress"), person("Egen Adress"));
+    assertEquals(202, mixed.statusCode(), mixed.bodyAsString());
+    assertEquals(List.of("Utan Adress", "Egen Adress"), Db.column(app.databaseUrl,
+        "select name from registration where event_id = " + other + " order by waitlist_seq"));
+  }
+
   @Test
   void signUpsWithMistakesDoNotCount() {
     long eventId = event(10);
