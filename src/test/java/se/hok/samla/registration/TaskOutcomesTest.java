@@ -219,6 +219,37 @@ class TaskOutcomesTest {
     String section = page.substring(at);
     assertTrue(section.contains("<th scope=\"row\">Teckenspråkstolk</th><td class=\"num\">5</td><td class=\"num\">3</td>"
         + "<td class=\"num\">&lt; 3</td><td class=\"num\">&lt; 3</td>"), section);
+
+    // The PDF carries the same section, in each language, tagged like the rest: a table under its heading.
+    for (String[] lang : new String[][] {{"en", "en-GB", "Needs booked ahead", "Sign-language interpreter 5 3 < 3 < 3"},
+        {"sv", "sv-SE", "Behov som bokades i förväg", "Teckenspråkstolk 5 3 < 3 < 3"}}) {
+      HttpResponse<Buffer> pdf = organiser.session().get("/uppfoljning/ar/2019/uppfoljning.pdf?lang=" + lang[0]);
+      assertEquals(200, pdf.statusCode());
+      byte[] bytes = pdf.body().getBytes();
+      try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(bytes)) {
+        String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+        int heading = text.lastIndexOf(lang[2]);
+        assertTrue(heading > 0, text);
+        assertTrue(text.indexOf(lang[3], heading) > heading, text);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      se.hok.samla.support.TaggedPdfs.Element doc;
+      try {
+        doc = se.hok.samla.support.TaggedPdfs.assertTagged(bytes, lang[1]);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      List<se.hok.samla.support.TaggedPdfs.Element> tables = doc.all("Table");
+      se.hok.samla.support.TaggedPdfs.Element needs = tables.get(tables.size() - 1);
+      assertEquals(2, needs.kids().size(), "a header row and one kind of need");
+      assertTrue(needs.kids().stream().allMatch(row -> row.type().equals("TR")));
+      assertTrue(needs.kids().get(0).kids().stream().allMatch(cell -> cell.type().equals("TH")), "a header row");
+      assertEquals(List.of("TH", "TD", "TD", "TD", "TD"), needs.kids().get(1).kids().stream()
+          .map(se.hok.samla.support.TaggedPdfs.Element::type).toList(), "the need names its row");
+      int at2 = doc.kids().indexOf(needs);
+      assertEquals("H2", doc.kids().get(at2 - 1).type(), "under its heading");
+    }
   }
 
   /**
