@@ -630,8 +630,10 @@ public final class CheckinService {
    * waiting list ahead of, or behind, people already waiting. They get the ticket e-mail like everyone else (if they
    * gave an address). When the event is full on paper, {@code overCapacity} ("Släpp in ändå") lets them in anyway as
    * long as seats are held by people who have not come (no-shows), one walk-in per such seat: they take no seat, so
-   * the waiting list is not touched, and they count as over-capacity walk-ins. (Two door devices at once may both
-   * pass the check; the door's count then shows it, and nobody's seat or place on the waiting list is affected.) Only within the door's hours (12 hours before the start to 12 after the end).
+   * the waiting list is not touched, and they count as over-capacity walk-ins. The count asked here only answers a
+   * full event early; the seat is let in the registration's own transaction, with the event row locked, so two door
+   * devices pressing "Släpp in ändå" at the same instant for the last no-show's seat let in one person and the other
+   * is refused ({@code no_show_seats_taken}). Only within the door's hours (12 hours before the start to 12 after the end).
    * At-door needs given at the door are shown in the answer, and that read is audited like a scan's.
    */
   public Future<ScanResult> walkIn(long eventId, Long sessionId, RegistrationInput input, String deviceId, Long staffId,
@@ -647,14 +649,9 @@ public final class CheckinService {
     return pool.preparedQuery("""
             select e.capacity - e.seats_taken >= $2
                 and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted') as room,
-              -- Seats held by people who have not come, less those already given to walk-ins beyond capacity:
-              -- each no-show's seat is let to one person at most.
-              (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
-                where r.event_id = e.id and r.status = 'confirmed' and not r.over_capacity
-                  and not exists (select 1 from checkin c where c.registration_id = r.id and c.session_id is null
-                                    and c.undone_at is null))
-              - (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
-                where r.event_id = e.id and r.status = 'confirmed' and r.over_capacity) as no_show_seats,
+              -- Seats held by people who have not come, less those already given to walk-ins beyond capacity.
+              """ + RegistrationService.NO_SHOW_SEATS + """
+               as no_show_seats,
               now() < e.starts_at - interval '12 hours' as too_early, now() > e.ends_at + interval '12 hours' as too_late
             from event e where e.id = $1""")
         .execute(Tuple.of(eventId, seats))

@@ -234,7 +234,8 @@ public final class ReportPages {
     int year = year(ctx);
     Lang lang = Lang.of(ctx);
     YearlyReport.load(reports, year, lang)
-        .compose(report -> vertx.executeBlocking(() -> YearlyReportPdf.render(report, lang)))
+        .compose(report -> reports.needOutcomes(year)
+            .compose(needs -> vertx.executeBlocking(() -> YearlyReportPdf.render(report, needs, lang))))
         .onSuccess(pdf -> ctx.response()
             .putHeader("Content-Type", "application/pdf")
             .putHeader("Content-Disposition", "inline; filename=\"uppfoljning-" + year + ".pdf\"")

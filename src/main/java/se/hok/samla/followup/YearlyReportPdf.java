@@ -24,7 +24,8 @@ import se.hok.samla.web.TaggedPdf;
 final class YearlyReportPdf {
   private YearlyReportPdf() {}
 
-  static byte[] render(YearlyReport r, Lang lang) {
+  /** The report with the year's needs booked ahead per kind of need, as on the page: counts below three as "< 3". */
+  static byte[] render(YearlyReport r, NeedOutcomes needs, Lang lang) {
     try (PDDocument doc = new PDDocument()) {
       String title = Messages.get(lang, "followup.yearly.title", String.valueOf(r.year()));
       // Tagged: title, language, headings, paragraphs and tables in reading order, for screen readers.
@@ -73,6 +74,11 @@ final class YearlyReportPdf {
       out.text(r.silentSignatories().isEmpty() ? Messages.get(lang, "followup.none.silent")
           : String.join(", ", r.silentSignatories()), out.regular, 10);
       out.table(r.ratings());
+      ReportTable needTable = needs.table(lang);
+      out.table(needTable, Messages.get(lang, "followup.needs.none"));
+      if (!needTable.rows().isEmpty()) {
+        out.text(Messages.get(lang, "followup.needs.hint"), out.regular, 9);
+      }
       out.close();
       tags.finish();
 
@@ -176,13 +182,18 @@ final class YearlyReportPdf {
      * column is shortened. Tagged as a table: a header row, then rows whose first cell names the row.
      */
     void table(ReportTable table) throws IOException {
+      table(table, Messages.get(lang, "followup.none.rows"));
+    }
+
+    /** A table, or {@code none} under its caption when it has no rows. */
+    void table(ReportTable table, String none) throws IOException {
       heading(table.caption());
       int n = table.columns().size();
       float size = n > 5 ? 8 : 10;
       float other = n == 1 ? 0 : Math.min(80, WIDTH * 0.55f / (n - 1));
       float first = WIDTH - other * (n - 1);
       if (table.rows().isEmpty()) {
-        text(Messages.get(lang, "followup.none.rows"), regular, size);
+        text(none, regular, size);
         return;
       }
       PDStructureElement t = tags.element(tags.document(), "Table");

@@ -142,29 +142,63 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
 
   /**
    * Organiser tasks (needs with a lead time): open ones first, soonest deadline first. {@code state} null: all;
-   * else only those in that state (one of {@link NeedTasks#STATES}).
+   * else only those in that state (one of {@link NeedTasks#STATES}). {@code sessionId} null: all; else only the tasks
+   * of people who chose that session (a session of another event: none). Each task says where the need is needed:
+   * the sessions its participant chose, with their rooms.
    */
   public record Task(long id, UUID registrationId, String needCode, String labelSv, String labelEn, LocalDate bookBy,
-                     boolean urgent, String participant, String state, String note, String toldState) {
+                     boolean urgent, String participant, String state, String note, String toldState,
+                     List<TaskSession> sessions) {
     public boolean done() {
       return !"to_book".equals(state);
     }
   }
 
+  /** A session a task's participant chose: its titles and its place as printed (the room's name), or null. */
+  public record TaskSession(long sessionId, String titleSv, String titleEn, String room) {
+    public String title(boolean english) {
+      return english && titleEn != null && !titleEn.isBlank() ? titleEn : titleSv;
+    }
+  }
+
   public Future<List<Task>> tasks(long eventId, String state) {
+    return tasks(eventId, state, null);
+  }
+
+  public Future<List<Task>> tasks(long eventId, String state, Long sessionId) {
     return pool.preparedQuery("""
             select t.id, t.registration_id, t.need_code, n.label_sv, n.label_en, t.book_by, t.urgent, r.name, t.state,
                    t.note, t.told_state
             from organiser_task t join need n on n.code = t.need_code join registration r on r.id = t.registration_id
             where t.event_id = $1 and r.status <> 'cancelled' and r.erased_at is null and ($2::text is null or t.state = $2)
+              and ($3::bigint is null or exists (select 1 from registration_session rs join event_session s on s.id = rs.session_id
+                                                  where rs.registration_id = r.id and rs.session_id = $3 and s.event_id = $1))
             order by t.done_at nulls first, t.book_by, n.sort_order, t.id""")
-        .execute(Tuple.of(eventId, state))
-        .map(rows -> {
-          List<Task> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Task(r.getLong("id"), r.getUUID("registration_id"), r.getString("need_code"),
-              r.getString("label_sv"), r.getString("label_en"), r.getLocalDate("book_by"), r.getBoolean("urgent"),
-              r.getString("name"), r.getString("state"), r.getString("note"), r.getString("told_state"))));
-          return out;
-        });
+        .execute(Tuple.of(eventId, state, sessionId))
+        .compose(rows -> pool.preparedQuery("""
+                select rs.registration_id, s.id, s.title_sv, s.title_en, s.room
+                from registration_session rs join event_session s on s.id = rs.session_id
+                where s.event_id = $1 and rs.registration_id in (select registration_id from organiser_task where event_id = $1)
+                order by s.starts_at, s.title_sv, s.id""")
+            .execute(Tuple.of(eventId))
+            .map(chosen -> {
+              Map<UUID, List<TaskSession>> where = new java.util.HashMap<>();
+              chosen.forEach(c -> where.computeIfAbsent(c.getUUID("registration_id"), k -> new ArrayList<>())
+                  .add(new TaskSession(c.getLong("id"), c.getString("title_sv"), c.getString("title_en"),
+                      c.getString("room") == null || c.getString("room").isBlank() ? null : c.getString("room"))));
+              List<Task> out = new ArrayList<>();
+              rows.forEach(r -> out.add(new Task(r.getLong("id"), r.getUUID("registration_id"), r.getString("need_code"),
+                  r.getString("label_sv"), r.getString("label_en"), r.getLocalDate("book_by"), r.getBoolean("urgent"),
+                  r.getString("name"), r.getString("state"), r.getString("note"), r.getString("told_state"),
+                  List.copyOf(where.getOrDefault(r.getUUID("registration_id"), List.of())))));
+              return out;
+            }));
+  }
+
+  /** Whether {@code sessionId} is a session of the event (a filter naming another event's session is the caller's mistake). */
+  public Future<Boolean> isSessionOf(long eventId, long sessionId) {
+    return pool.preparedQuery("select 1 from event_session where id = $1 and event_id = $2")
+        .execute(Tuple.of(sessionId, eventId))
+        .map(rows -> rows.size() > 0);
   }
 }

@@ -118,7 +118,8 @@ public final class OrganiserRegistrationPages {
     String field = "task-" + taskId;
     tasks.set(eventId, taskId, form.get("state"), form.get("note"), field, field + "-note")
         .onSuccess(changed -> ctx.redirect(pagePath(eventId) + "?klart=" + (changed.participantTold() ? "uppgift-meddelad" : "uppgift")
-            + stateFilter(form.get("visa")).map(f -> "&uppgifter=" + f).orElse("") + "#" + field))
+            + stateFilter(form.get("visa")).map(f -> "&uppgifter=" + f).orElse("")
+            + sessionFilter(form.get("visa-pass")).map(f -> "&session=" + f).orElse("") + "#" + field))
         .onFailure(err -> {
           if (err instanceof ValidationException v) {
             render(ctx, 422, new PageState(null, null, null, v.messages(Lang.of(ctx))));
@@ -238,11 +239,12 @@ public final class OrganiserRegistrationPages {
     Lang lang = Lang.of(ctx);
     OffsetDateTime now = OffsetDateTime.now(clock);
     String taskFilter = stateFilter(ctx.queryParams().get("uppgifter")).orElse(null);
+    Long sessionFilter = sessionFilter(ctx.queryParams().get("session")).orElse(null);
     // The event first: an unknown id is a 404 before anything is read or logged.
     events.get(eventId).compose(event -> Future.all(List.of(
             registrations.list(eventId),
             needs.needsSummary(eventId),
-            needs.tasks(eventId, taskFilter),
+            needs.tasks(eventId, taskFilter, sessionFilter),
             needs.dietList(eventId),
             registrations.needs(),
             events.organisations(""),
@@ -274,6 +276,11 @@ public final class OrganiserRegistrationPages {
           model.put("needLines", needLines(all.resultAt(1), lang, now));
           model.put("tasks", taskLines(all.resultAt(2), lang, now));
           model.put("taskFilter", taskFilter);
+          model.put("sessionFilter", sessionFilter);
+          model.put("taskSessions", event.sessions().stream()
+              .map(x -> new Choice(String.valueOf(x.id()), sessionTitles.get(x.id())
+                  + (x.room() == null || x.room().isBlank() ? "" : " (" + x.room() + ")"),
+                  sessionFilter != null && sessionFilter == x.id())).toList());
           model.put("taskStates", NeedTasks.STATES.stream()
               .map(st -> new Choice(st, Messages.get(lang, "org.tasks.stateName." + st), st.equals(taskFilter))).toList());
           EventNeeds.DietList diet = all.resultAt(3);
@@ -353,13 +360,23 @@ public final class OrganiserRegistrationPages {
 
   /** A task as the table shows it; {@code overdue}: still to book after its book-by day. */
   public record TaskLine(long id, String need, String participant, String bookBy, boolean urgent, boolean overdue,
-                         String state, String stateLabel, String note, boolean told) {}
+                         String state, String stateLabel, String note, boolean told, List<String> where) {}
 
   private static List<TaskLine> taskLines(List<EventNeeds.Task> tasks, Lang lang, OffsetDateTime now) {
     LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
     return tasks.stream().map(t -> new TaskLine(t.id(), lang == Lang.EN ? t.labelEn() : t.labelSv(), t.participant(),
         t.bookBy().toString(), t.urgent(), !t.done() && t.bookBy().isBefore(today), t.state(),
-        Messages.get(lang, "org.tasks.stateName." + t.state()), t.note(), t.state().equals(t.toldState()))).toList();
+        Messages.get(lang, "org.tasks.stateName." + t.state()), t.note(), t.state().equals(t.toldState()),
+        t.sessions().stream().map(x -> x.room() == null ? x.title(lang == Lang.EN)
+            : Messages.get(lang, "org.tasks.sessionRoom", x.title(lang == Lang.EN), x.room())).toList())).toList();
+  }
+
+  /** A session to filter the tasks by (digits; one of another event shows none); anything else shows them all. */
+  private static java.util.Optional<Long> sessionFilter(String value) {
+    if (value == null || value.isBlank() || value.length() > 18 || !value.strip().chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Long.parseLong(value.strip()));
   }
 
   /** A state to filter the tasks by; anything else shows them all. */

@@ -1,5 +1,6 @@
 package se.hok.samla.registration;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -221,7 +222,10 @@ public final class RegistrationApi {
       ctx.fail(ValidationException.of("state", "error.task.state"));
       return;
     }
-    needs.tasks(eventId, state)
+    Long sessionId = se.hok.samla.web.QueryNumbers.optionalId(ctx, "session");
+    Future<Boolean> known = sessionId == null ? Future.succeededFuture(true) : needs.isSessionOf(eventId, sessionId);
+    known.compose(ok -> ok ? needs.tasks(eventId, state, sessionId)
+            : Future.<List<EventNeeds.Task>>failedFuture(ValidationException.of("session", "error.task.session")))
         .compose(list -> audit.read(ctx, eventId, AuditLog.Read.NEED_TASKS, true,
             (int) list.stream().map(EventNeeds.Task::registrationId).distinct().count()).map(list))
         .onSuccess(list -> Json.send(ctx, 200, Map.of("tasks", list.stream().map(t -> {
@@ -237,6 +241,14 @@ public final class RegistrationApi {
           m.put("state", t.state());
           m.put("note", t.note());
           m.put("participantTold", t.state().equals(t.toldState()));
+          m.put("sessions", t.sessions().stream().map(x -> {
+            Map<String, Object> where = new LinkedHashMap<>();
+            where.put("sessionId", x.sessionId());
+            where.put("title", x.titleSv());
+            where.put("titleEn", x.titleEn());
+            where.put("room", x.room());
+            return where;
+          }).toList());
           return m;
         }).toList())))
         .onFailure(ctx::fail);

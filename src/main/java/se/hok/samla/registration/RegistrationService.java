@@ -250,6 +250,20 @@ public final class RegistrationService {
     }
   }
 
+  /**
+   * Seats held by people who have not come (confirmed, holding a seat, not checked in to the event), less those already
+   * let to walk-ins beyond capacity ("Släpp in ändå"): each no-show's seat is let to one person at most. An SQL
+   * expression over the event {@code e}. Read after the event row is locked when a walk-in is let in (see
+   * {@code Batch#claimSeats}), so that two door devices pressing at the same instant cannot both take the last one.
+   */
+  public static final String NO_SHOW_SEATS = """
+      ((select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
+         where r.event_id = e.id and r.status = 'confirmed' and not r.over_capacity
+           and not exists (select 1 from checkin c where c.registration_id = r.id and c.session_id is null
+                             and c.undone_at is null))
+       - (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
+         where r.event_id = e.id and r.status = 'confirmed' and r.over_capacity))""";
+
   /** How often a batch runs again (after {@link RunAgain}) before each of its sign-ups is tried alone. */
   private static final int RUNS_PER_BATCH = 3;
 
@@ -695,12 +709,19 @@ public final class RegistrationService {
       Future<RowSet<Row>> sessionSeats = !withSessions ? Future.succeededFuture(null) : conn.preparedQuery(
               "select id, capacity - seats_taken as free from event_session where event_id = $1 order by id for no key update")
           .execute(Tuple.of(eventId));
+      // Walk-ins let in beyond capacity: the no-shows' seats are counted under the event's lock, after every earlier
+      // batch of the event has committed, so one no-show's seat goes to one person even from two doors at once.
+      boolean anyway = going.stream().anyMatch(i -> items.get(i).source() == Source.WALK_IN_OVER_CAPACITY);
+      Future<RowSet<Row>> noShowSeats = !anyway ? Future.succeededFuture(null) : conn.preparedQuery(
+              "select " + NO_SHOW_SEATS + " as seats from event e where e.id = $1")
+          .execute(Tuple.of(eventId));
       // From here this batch is first in line for the event: the next batch may start (its lock waits for this commit).
       lock.onSuccess(v -> this.locked.tryComplete());
-      return Future.all(lock, seats, sessionSeats).compose(v -> {
+      return Future.all(lock, seats, sessionSeats, noShowSeats).compose(v -> {
         Row row = seats.result().iterator().next();
         int free = row.getInteger("free");
         boolean waiting = row.getBoolean("waiting");
+        long noShows = noShowSeats.result() == null ? 0 : noShowSeats.result().iterator().next().getLong("seats");
         Map<Long, Integer> sessionFree = new HashMap<>();
         if (sessionSeats.result() != null) {
           sessionSeats.result().forEach(s -> sessionFree.put(s.getLong("id"), s.getInteger("free")));
@@ -715,7 +736,12 @@ public final class RegistrationService {
           RegistrationInput.Data d = items.get(i).data();
           if (items.get(i).source() == Source.WALK_IN_OVER_CAPACITY) {
             // Let in at the door beyond capacity, against a no-show's seat: confirmed, holding no seat, and the
-            // waiting list does not move.
+            // waiting list does not move. No such seat left (another door took it a moment ago): refused, nothing kept.
+            if (noShows < d.seats()) {
+              leftOut.put(i, new ConflictException("no_show_seats_taken", Msg.of("checkin.walkIn.noShowSeatsTaken")));
+              continue;
+            }
+            noShows -= d.seats();
             order.add(ids[i]);
             confirmed.add(true);
             continue;

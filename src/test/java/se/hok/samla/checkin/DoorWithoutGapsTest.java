@@ -298,6 +298,77 @@ class DoorWithoutGapsTest {
     browser.waitUntil(ExpectedConditions.urlContains("/arrangor"));
   }
 
+  /**
+   * Two door devices press "Släpp in ändå" at the same instant for the one seat a no-show holds: one person is let in,
+   * the other is refused in words door staff understand, and nothing of theirs is kept. The event row is held by the
+   * test while both are under way, so both get past the first look at the numbers; the seat is decided in PostgreSQL,
+   * under the event's lock. Then, deterministically: another door's admission that commits while a walk-in waits for
+   * the lock is counted by that walk-in.
+   */
+  @Test
+  void twoDoorsPressingLetInAnywayAtOnceForOneNoShowLetInOnePerson() {
+    long event = door.event("En plats kvar på papperet", 1, null);
+    door.signUp(event, "Nora Kommerinte", null);
+    door.signUp(event, "Vera Väntar", null);
+
+    io.vertx.sqlclient.SqlConnection hold = await(app.running.database().pool().getConnection());
+    try {
+      io.vertx.sqlclient.Transaction tx = await(hold.begin());
+      await(hold.preparedQuery("select 1 from event where id = $1 for no key update").execute(io.vertx.sqlclient.Tuple.of(event)));
+      io.vertx.core.Future<HttpResponse<Buffer>> first = walkInAsync(event, new JsonObject().put("name", "Dörr Ett").put("overCapacity", true));
+      io.vertx.core.Future<HttpResponse<Buffer>> second = walkInAsync(event, new JsonObject().put("name", "Dörr Två").put("overCapacity", true));
+      Db.awaitLockWaiters(app.databaseUrl, 1);
+      await(tx.commit());
+
+      List<HttpResponse<Buffer>> answers = List.of(await(first), await(second));
+      List<HttpResponse<Buffer>> admitted = answers.stream().filter(r -> r.statusCode() == 201).toList();
+      List<HttpResponse<Buffer>> refused = answers.stream().filter(r -> r.statusCode() == 409).toList();
+      assertEquals(1, admitted.size(), () -> answers.stream().map(HttpResponse::bodyAsString).toList().toString());
+      assertEquals(1, refused.size(), () -> answers.stream().map(HttpResponse::bodyAsString).toList().toString());
+      JsonObject no = refused.get(0).bodyAsJsonObject();
+      assertTrue(List.of("no_show_seats_taken", "event_full").contains(no.getString("error")), no.encode());
+      assertFalse(no.getString("message", "").isBlank(), no.encode());
+    } finally {
+      hold.close();
+    }
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from registration where event_id = " + event
+        + " and over_capacity"), "one no-show's seat, one person let in for it");
+    assertEquals(List.of(1L), Db.column(app.databaseUrl, "select count(*) from registration where event_id = " + event
+        + " and name like 'Dörr %'"), "nothing of the refused one is kept");
+    JsonObject counts = await(app.client.get("/api/v1/events/" + event + "/checkin-sync")
+        .putHeader("Authorization", "Bearer " + door.desk).send()).bodyAsJsonObject().getJsonObject("counts");
+    assertEquals(1L, counts.getLong("overCapacity"));
+
+    // The count is taken under the lock: a walk-in that passed the first look waits, another door's admission commits
+    // meanwhile, and the waiting one is refused with the reason.
+    long later = door.event("Ännu en plats på papperet", 1, null);
+    door.signUp(later, "Otto Kommerinte", null);
+    door.signUp(later, "Ulla Väntar", null);
+    io.vertx.sqlclient.SqlConnection otherDoor = await(app.running.database().pool().getConnection());
+    try {
+      io.vertx.sqlclient.Transaction tx = await(otherDoor.begin());
+      await(otherDoor.preparedQuery("select 1 from event where id = $1 for no key update").execute(io.vertx.sqlclient.Tuple.of(later)));
+      io.vertx.core.Future<HttpResponse<Buffer>> waiting = walkInAsync(later, new JsonObject().put("name", "Väntar På Låset")
+          .put("overCapacity", true));
+      Db.awaitLockWaiters(app.databaseUrl, 1);
+      await(otherDoor.preparedQuery("insert into registration (event_id, status, waitlist_seq, name, source, over_capacity) "
+          + "values ($1, 'confirmed', nextval('waitlist_seq'), 'Andra Dörren', 'walk_in', true)").execute(io.vertx.sqlclient.Tuple.of(later)));
+      await(tx.commit());
+      HttpResponse<Buffer> r = await(waiting);
+      assertEquals(409, r.statusCode(), r.bodyAsString());
+      assertEquals("no_show_seats_taken", r.bodyAsJsonObject().getString("error"));
+      assertTrue(r.bodyAsJsonObject().getString("message").contains("gavs nyss till en annan person"), r.bodyAsString());
+    } finally {
+      otherDoor.close();
+    }
+    assertEquals(List.of(0L), Db.column(app.databaseUrl, "select count(*) from registration where name = 'Väntar På Låset'"));
+  }
+
+  private static io.vertx.core.Future<HttpResponse<Buffer>> walkInAsync(long event, JsonObject body) {
+    return app.client.post("/api/v1/events/" + event + "/walk-ins").putHeader("Authorization", "Bearer " + door.desk)
+        .sendJsonObject(body.put("deviceId", "Entré").put("idempotencyKey", UUID.randomUUID().toString()));
+  }
+
   private static HttpResponse<Buffer> walkIn(long event, JsonObject body) {
     return await(app.client.post("/api/v1/events/" + event + "/walk-ins").putHeader("Authorization", "Bearer " + door.desk)
         .sendJsonObject(body.put("deviceId", "Entré").put("idempotencyKey", UUID.randomUUID().toString())));

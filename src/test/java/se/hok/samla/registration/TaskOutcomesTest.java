@@ -219,9 +219,124 @@ class TaskOutcomesTest {
     String section = page.substring(at);
     assertTrue(section.contains("<th scope=\"row\">Teckenspråkstolk</th><td class=\"num\">5</td><td class=\"num\">3</td>"
         + "<td class=\"num\">&lt; 3</td><td class=\"num\">&lt; 3</td>"), section);
+
+    // The PDF carries the same section, in each language, tagged like the rest: a table under its heading.
+    for (String[] lang : new String[][] {{"en", "en-GB", "Needs booked ahead", "Sign-language interpreter 5 3 < 3 < 3"},
+        {"sv", "sv-SE", "Behov som bokades i förväg", "Teckenspråkstolk 5 3 < 3 < 3"}}) {
+      HttpResponse<Buffer> pdf = organiser.session().get("/uppfoljning/ar/2019/uppfoljning.pdf?lang=" + lang[0]);
+      assertEquals(200, pdf.statusCode());
+      byte[] bytes = pdf.body().getBytes();
+      try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(bytes)) {
+        String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+        int heading = text.lastIndexOf(lang[2]);
+        assertTrue(heading > 0, text);
+        assertTrue(text.indexOf(lang[3], heading) > heading, text);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      se.hok.samla.support.TaggedPdfs.Element doc;
+      try {
+        doc = se.hok.samla.support.TaggedPdfs.assertTagged(bytes, lang[1]);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      List<se.hok.samla.support.TaggedPdfs.Element> tables = doc.all("Table");
+      se.hok.samla.support.TaggedPdfs.Element needs = tables.get(tables.size() - 1);
+      assertEquals(2, needs.kids().size(), "a header row and one kind of need");
+      assertTrue(needs.kids().stream().allMatch(row -> row.type().equals("TR")));
+      assertTrue(needs.kids().get(0).kids().stream().allMatch(cell -> cell.type().equals("TH")), "a header row");
+      assertEquals(List.of("TH", "TD", "TD", "TD", "TD"), needs.kids().get(1).kids().stream()
+          .map(se.hok.samla.support.TaggedPdfs.Element::type).toList(), "the need names its row");
+      int at2 = doc.kids().indexOf(needs);
+      assertEquals("H2", doc.kids().get(at2 - 1).type(), "under its heading");
+    }
+  }
+
+  /**
+   * With parallel workshops, an interpreter is booked for a room: each task says which session and room its need is
+   * for, and the list filters by session (API and page); a session of another event is a field error in the API and
+   * an empty list on the page, never a 500.
+   */
+  @Test
+  void tasksSayWhichSessionAndRoomANeedIsForAndFilterBySession() {
+    long venue = created(await(app.client.post("/api/v1/venues").putHeader("Authorization", "Bearer " + organiser.token())
+        .sendJsonObject(new JsonObject().put("name", "Tolkhuset " + System.nanoTime()).put("address", "Storgatan 1, Halmstad"))));
+    long hall = room(venue, "Stora salen");
+    long small = room(venue, "Grupprum 2");
+    OffsetDateTime start = OffsetDateTime.now(STOCKHOLM).plusDays(40).truncatedTo(ChronoUnit.DAYS).withHour(10);
+    JsonObject published = PublishedEvent.by(app, organiser.token()).title("Workshopdag med tolk").kind("workshop")
+        .startsAt(start).endsAt(start.plusHours(3)).capacity(40).with("venueId", venue).with("onlineUrl", null)
+        .with("registrationOpensAt", null).with("organiserEmail", "arrangor@example.org")
+        .sessions(new JsonArray().add(session("Workshop A", start, hall)).add(session("Workshop B", start, small)))
+        .publish();
+    long event = published.getLong("id");
+    JsonArray sessions = published.getJsonArray("sessions");
+    long a = sessions.getJsonObject(0).getLong("id");
+    long b = sessions.getJsonObject(1).getLong("id");
+    SignUps.byOrganiser(app, organiser.token(), event, new JsonObject().put("name", "Alva i salen").put("email", "alva@example.org")
+        .put("consent", true).put("needs", new JsonArray().add(new JsonObject().put("code", "teckensprakstolk")))
+        .put("sessions", new JsonArray().add(a)));
+    SignUps.byOrganiser(app, organiser.token(), event, new JsonObject().put("name", "Bo i grupprummet").put("email", "bo@example.org")
+        .put("consent", true).put("needs", new JsonArray().add(new JsonObject().put("code", "teckensprakstolk")))
+        .put("sessions", new JsonArray().add(b)));
+
+    JsonArray all = get("/events/" + event + "/tasks").bodyAsJsonObject().getJsonArray("tasks");
+    assertEquals(2, all.size(), all.encodePrettily());
+    for (Object o : all) {
+      JsonObject task = (JsonObject) o;
+      JsonObject where = task.getJsonArray("sessions").getJsonObject(0);
+      boolean alva = task.getString("participant").equals("Alva i salen");
+      assertEquals(alva ? a : b, where.getLong("sessionId"), task.encode());
+      assertEquals(alva ? "Workshop A" : "Workshop B", where.getString("title"));
+      assertEquals(alva ? "Stora salen" : "Grupprum 2", where.getString("room"));
+    }
+    JsonArray inB = get("/events/" + event + "/tasks?session=" + b).bodyAsJsonObject().getJsonArray("tasks");
+    assertEquals(List.of("Bo i grupprummet"), inB.stream().map(o -> ((JsonObject) o).getString("participant")).toList());
+
+    // Another event's session, or no session at all: a field error, not an empty answer that looks like "nothing to book".
+    long other = PublishedEvent.by(app, organiser.token()).title("Ett annat pass").startsAt(start)
+        .sessions(new JsonArray().add(session("Annat pass", start, null))).publish().getJsonArray("sessions").getJsonObject(0).getLong("id");
+    for (String bad : List.of(String.valueOf(other), "999999999")) {
+      HttpResponse<Buffer> r = await(app.client.get("/api/v1/events/" + event + "/tasks?session=" + bad)
+          .putHeader("Authorization", "Bearer " + organiser.token()).send());
+      assertEquals(422, r.statusCode(), r.bodyAsString());
+      assertTrue(r.bodyAsJsonObject().getJsonObject("fields").containsKey("session"), r.bodyAsString());
+    }
+    HttpResponse<Buffer> notANumber = await(app.client.get("/api/v1/events/" + event + "/tasks?session=B")
+        .putHeader("Authorization", "Bearer " + organiser.token()).send());
+    assertEquals(400, notANumber.statusCode(), notANumber.bodyAsString());
+
+    // The page: a "Where" column with session and room, a session filter that keeps itself after a change.
+    String path = "/arrangor/evenemang/" + event + "/anmalningar";
+    String page = organiser.session().get(path + "?session=" + b).bodyAsString();
+    String tasks = page.substring(page.indexOf("id=\"att-gora\""), page.indexOf("id=\"kost\""));
+    assertTrue(tasks.contains("Bo i grupprummet") && !tasks.contains("Alva i salen"), tasks);
+    assertTrue(tasks.contains("<td class=\"task-where\">Workshop B (Grupprum 2)</td>"), tasks);
+    assertTrue(tasks.contains("<option value=\"" + b + "\" selected>Workshop B (Grupprum 2)</option>"), tasks);
+    assertTrue(tasks.contains("name=\"visa-pass\" value=\"" + b + "\""), tasks);
+    String foreign = organiser.session().get(path + "?session=" + other).bodyAsString();
+    assertTrue(foreign.contains("Inga uppgifter för det passet."), foreign);
+    String garbage = organiser.session().get(path + "?session=%27or1").bodyAsString();
+    assertTrue(garbage.contains("Alva i salen") && garbage.contains("Bo i grupprummet"), "an unreadable filter shows them all");
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
+
+  private static long created(HttpResponse<Buffer> r) {
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject().getLong("id");
+  }
+
+  private static long room(long venue, String name) {
+    return created(await(app.client.post("/api/v1/venues/" + venue + "/rooms").putHeader("Authorization", "Bearer " + organiser.token())
+        .sendJsonObject(new JsonObject().put("name", name).put("hearingLoop", true).put("stepFree", true).put("wheelchairPlaces", 2))));
+  }
+
+  private static JsonObject session(String title, OffsetDateTime start, Long roomId) {
+    JsonObject s = new JsonObject().put("title", title).put("startsAt", start.toString()).put("endsAt", start.plusHours(1).toString())
+        .put("capacity", 20);
+    return roomId == null ? s : s.put("roomId", roomId);
+  }
 
   private static long event(String title, int daysAhead) {
     OffsetDateTime start = OffsetDateTime.now(STOCKHOLM).plusDays(daysAhead).truncatedTo(ChronoUnit.DAYS).withHour(13);
