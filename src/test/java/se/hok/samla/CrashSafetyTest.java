@@ -81,8 +81,9 @@ class CrashSafetyTest {
 
   /** A client of the child; without keep-alive, so a request refused at shutdown is refused at connect. */
   static WebClient client(ChildSamla child, boolean keepAlive) {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(child.port)
-        .setKeepAlive(keepAlive).setConnectTimeout(5000), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    return se.hok.samla.support.ContractCheck.on(vertx, WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(child.port).setKeepAlive(keepAlive).setConnectTimeout(5000),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32)));
   }
 
   /** What became of one sign-up request, as its sender saw it. */

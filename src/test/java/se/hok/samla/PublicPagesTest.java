@@ -751,8 +751,8 @@ class PublicPagesTest {
   }
 
   private static WebClientSession newSession() {
-    return WebClientSession.create(WebClient.create(app.vertx, new WebClientOptions()
-        .setDefaultHost("localhost").setDefaultPort(app.port()).setFollowRedirects(false)));
+    return WebClientSession.create(se.hok.samla.support.ContractCheck.on(app.vertx, WebClient.create(app.vertx,
+        new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()).setFollowRedirects(false))));
   }
 
   private static WebClientSession adminSession() {

@@ -39,7 +39,7 @@ class ReadinessTest {
     Config config = Config.fromEnvironment(env, new String[0]);
     String registry = "samla-readiness-" + System.nanoTime();
     Vertx vertx = Vertx.vertx(Main.vertxOptions(registry));
-    WebClient http = WebClient.create(vertx);
+    WebClient http = se.hok.samla.support.ContractCheck.on(vertx, WebClient.create(vertx));
     int port = config.httpPort();
     int management = config.management().port();
     Main.Running running = null;

@@ -528,8 +528,8 @@ class OrganiserRegistrationPagesTest {
 
   /** Signs in like a person: the login page (CSRF cookie and field), then the form. */
   private static WebClientSession signedIn(String email) {
-    WebClient client = WebClient.create(app.vertx, new WebClientOptions()
-        .setDefaultHost("localhost").setDefaultPort(app.port()).setFollowRedirects(false));
+    WebClient client = se.hok.samla.support.ContractCheck.on(app.vertx, WebClient.create(app.vertx, new WebClientOptions()
+        .setDefaultHost("localhost").setDefaultPort(app.port()).setFollowRedirects(false)));
     CLIENTS.add(client);
     WebClientSession session = WebClientSession.create(client);
     HttpResponse<Buffer> r = send(session, "/login", "/login", form().add("email", email).add("password", PASSWORD));

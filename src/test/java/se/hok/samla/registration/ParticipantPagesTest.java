@@ -714,8 +714,8 @@ class ParticipantPagesTest {
 
   /** A person with a browser's cookie jar (the CSRF cookie), no JavaScript. */
   private static WebClientSession session() {
-    return WebClientSession.create(WebClient.create(app.vertx, new WebClientOptions()
-        .setDefaultHost("localhost").setDefaultPort(app.port()).setFollowRedirects(false)));
+    return WebClientSession.create(se.hok.samla.support.ContractCheck.on(app.vertx, WebClient.create(app.vertx,
+        new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()).setFollowRedirects(false))));
   }
 
   private static HttpResponse<Buffer> open(WebClientSession person, long eventId) {

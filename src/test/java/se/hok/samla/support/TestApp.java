@@ -35,8 +35,9 @@ public final class TestApp implements AutoCloseable {
     this.vertx = vertx;
     this.running = running;
     this.databaseUrl = databaseUrl;
-    this.client = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("localhost").setDefaultPort(running.port()).setFollowRedirects(false));
+    // Every /api/v1 answer the tests receive through this client is checked against openapi.yaml.
+    this.client = ContractCheck.on(vertx, WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("localhost").setDefaultPort(running.port()).setFollowRedirects(false)));
   }
 
   public static TestApp start() {
