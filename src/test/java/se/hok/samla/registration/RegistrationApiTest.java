@@ -74,10 +74,6 @@ class RegistrationApiTest {
         + " where n.registration_id = r.id), '') from registration r where email = '" + email + "'").toString();
   }
 
-  static long outboxRows() {
-    return (Long) Db.column(app.databaseUrl, "select count(*) from outbox").get(0);
-  }
-
   static void assertFieldError(HttpResponse<Buffer> r, int status, String field) {
     assertEquals(status, r.statusCode(), r.bodyAsString());
     assertTrue(r.bodyAsJsonObject().getJsonObject("fields", new JsonObject()).containsKey(field),
@@ -183,7 +179,10 @@ class RegistrationApiTest {
     SignUps.awaitMailSettled(app, Db.column(app.databaseUrl, "select id from registration where email = 'signe@example.org'")
         .get(0).toString());
     String before = snapshot("signe@example.org");
-    long mails = outboxRows();
+    // Mail to participants queued from here on (the app's jobs may meanwhile clear old sent rows and gather organisers'
+    // alerts; neither is the replay's doing).
+    String since = Db.column(app.databaseUrl, "select now()::text").get(0).toString();
+    String mailedSince = "select count(*) from outbox where kind <> 'organiser_alert' and created_at > '" + since + "'";
 
     HttpResponse<Buffer> replay = signUp(eventId, Events.person("Främling", "framling@example.org"), "signup-17");
     assertEquals(409, replay.statusCode(), replay.bodyAsString());
@@ -194,14 +193,14 @@ class RegistrationApiTest {
     assertFalse(replay.bodyAsString().contains("/anmalan/") || replay.bodyAsString().contains("Signe"), "nothing about the first");
     assertEquals(before, snapshot("signe@example.org"), "nothing changed");
     assertEquals(0L, Db.column(app.databaseUrl, "select count(*) from registration where email = 'framling@example.org'").get(0));
-    assertEquals(mails, outboxRows(), "nothing mailed");
+    assertEquals(List.of(0L), Db.column(app.databaseUrl, mailedSince), "nothing mailed");
 
     // The same body in another order and letter case is the same request: the first answer again.
     HttpResponse<Buffer> same = signUp(eventId, new JsonObject().put("needs", new JsonArray()
             .add(new JsonObject().put("detail", "Epilepsi").put("code", "annat"))).put("consent", true)
         .put("email", "SIGNE@example.org ").put("name", " Signe Först"), "signup-17");
     assertEquals(202, same.statusCode(), same.bodyAsString());
-    assertEquals(mails, outboxRows());
+    assertEquals(List.of(0L), Db.column(app.databaseUrl, mailedSince), "a replay mails nothing");
 
     // Erasing the registration clears its key: the key is free again.
     String token = SignUps.manageToken(app, "signe@example.org");
