@@ -5,7 +5,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +21,7 @@ import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventSession;
 import se.hok.samla.events.EventStatus;
+import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Organisation;
 import se.hok.samla.registration.ParticipantPages.Choice;
@@ -44,7 +44,7 @@ import se.hok.samla.web.ValidationException;
  * {@link RegistrationService#registerGroup}.
  */
 public final class GroupSignUpPages {
-  private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
+  private static final ZoneId STOCKHOLM = EventTimes.ZONE;
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[0-9a-fA-F-]{36}");
 
   private final RegistrationService registrations;
@@ -189,7 +189,7 @@ public final class GroupSignUpPages {
     event.sessions().forEach(s -> bySlot.computeIfAbsent(s.startsAt().toInstant(), k -> new ArrayList<>()).add(s));
     List<SlotChoice> out = new ArrayList<>();
     int index = 0;
-    DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm");
+    DateTimeFormatter hm = EventTimes.CLOCK;
     for (Map.Entry<java.time.Instant, List<EventSession>> slot : bySlot.entrySet()) {
       List<SessionChoice> sessions = new ArrayList<>();
       boolean any = false;
@@ -213,28 +213,7 @@ public final class GroupSignUpPages {
 
   /** The needs catalogue, as the single form offers it, named for this person. */
   private List<NeedChoice> needs(Lang lang, Event event, RegistrationInput input, List<Need> catalogue, String id) {
-    LocalDate eventDay = event.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
-    LocalDate today = now().atZoneSameInstant(STOCKHOLM).toLocalDate();
-    DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", lang.locale());
-    List<NeedChoice> out = new ArrayList<>();
-    for (Need n : catalogue) {
-      if (Need.COMPANION.equals(n.code())) {
-        continue;  // asked once, as the companion question
-      }
-      String hint = null;
-      boolean late = false;
-      if (n.leadDays() != null) {
-        LocalDate bookBy = eventDay.minusDays(n.leadDays());
-        late = today.isAfter(bookBy);
-        hint = Messages.get(lang, late ? "reg.need.late" : "reg.need.bookBy", day.format(bookBy));
-      }
-      String detailKey = "reg.needDetail." + n.code();
-      String detailLabel = Messages.all(lang).containsKey(detailKey)
-          ? Messages.get(lang, detailKey) : Messages.get(lang, "reg.needDetail", n.label(lang));
-      out.add(new NeedChoice(out.isEmpty() ? id + "needs" : id + "need-" + n.code(), n.code(), n.label(lang), hint, late,
-          input.needs().containsKey(n.code()), n.hasDetail(), detailLabel, input.detailText(n.code())));
-    }
-    return out;
+    return ParticipantPages.needChoices(lang, event, input, catalogue, id, now());
   }
 
   private Msg closedReason(Event event) {

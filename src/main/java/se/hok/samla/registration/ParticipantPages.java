@@ -458,8 +458,17 @@ public final class ParticipantPages {
   }
 
   private List<NeedChoice> needs(Lang lang, Event event, RegistrationInput input, List<Need> catalogue) {
+    return needChoices(lang, event, input, catalogue, "", now());
+  }
+
+  /**
+   * The needs to tick on a sign-up form, with each one's book-by hint and what was ticked and typed; {@code idPrefix}
+   * keeps the ids apart where one page asks several people (the group form).
+   */
+  static List<NeedChoice> needChoices(Lang lang, Event event, RegistrationInput input, List<Need> catalogue,
+                                      String idPrefix, java.time.OffsetDateTime now) {
     LocalDate eventDay = event.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
-    LocalDate today = now().atZoneSameInstant(STOCKHOLM).toLocalDate();
+    LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
     DateTimeFormatter day = EventTimes.date(lang);
     List<NeedChoice> out = new ArrayList<>();
     for (Need n : catalogue) {
@@ -476,7 +485,7 @@ public final class ParticipantPages {
       String detailKey = "reg.needDetail." + n.code();
       String detailLabel = Messages.all(lang).containsKey(detailKey)
           ? Messages.get(lang, detailKey) : Messages.get(lang, "reg.needDetail", n.label(lang));
-      out.add(new NeedChoice(out.isEmpty() ? "needs" : "need-" + n.code(), n.code(), n.label(lang), hint, late,
+      out.add(new NeedChoice(out.isEmpty() ? idPrefix + "needs" : idPrefix + "need-" + n.code(), n.code(), n.label(lang), hint, late,
           input.needs().containsKey(n.code()), n.hasDetail(), detailLabel, input.detailText(n.code())));
     }
     return out;

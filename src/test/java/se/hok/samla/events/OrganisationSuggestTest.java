@@ -10,8 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -24,19 +24,20 @@ import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Organisation names (issue 20, item 5): the public list is searched by words in any order and by likeness, so "DHR
  * Halland" finds "DHR Region Halland"; the sign-up form offers the names as a keyboard-usable combobox (the form works
  * without it); a new name waits, and the organiser sees which accepted name it is like.
  */
+@WithSamla
 class OrganisationSuggestTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
     Db.exec(app.databaseUrl, """
         insert into organisation (name, sector, accepted_at) values
@@ -46,10 +47,6 @@ class OrganisationSuggestTest {
         on conflict do nothing""");
   }
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static List<String> search(String q) {
     JsonObject body = await(app.client.get("/api/v1/organisations").addQueryParam("q", q).send()).bodyAsJsonObject();
@@ -82,6 +79,7 @@ class OrganisationSuggestTest {
   }
 
   @Test
+  @Tag(Browser.TAG)
   void theFormOffersTheNamesAsAComboboxByKeyboard() {
     OffsetDateTime start = OffsetDateTime.now().plusDays(31);
     long eventId = PublishedEvent.by(app, organiser).title("Workshop").startsAt(start).publishId();

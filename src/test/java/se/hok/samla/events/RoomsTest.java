@@ -13,13 +13,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * Rooms (issue 20, item 2): a venue's rooms have their own accessibility facts; a session is held in a room (a room of
@@ -27,20 +28,16 @@ import se.hok.samla.support.TestApp;
  * and room a need is for; the sign-up form tells each session's room facts and warns – never refuses – when a chosen
  * session's room lacks what the person asks for.
  */
+@WithSamla
 class RoomsTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
   }
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static HttpResponse<Buffer> post(String path, JsonObject body) {
     return await(app.client.post("/api/v1" + path).putHeader("Authorization", "Bearer " + organiser).sendJsonObject(body));
@@ -65,6 +62,7 @@ class RoomsTest {
   }
 
   @Test
+  @Tag(se.hok.samla.support.Browser.TAG)  // its last step is the form's warning, in Chromium
   void sessionsAreHeldInRoomsOfTheVenueWithTheirOwnFactsAndTheNeedsSummarySaysWhere() {
     long halmstad = venue("Halmstad teater");
     long stora = room(halmstad, "Stora salen", true, true, 4);

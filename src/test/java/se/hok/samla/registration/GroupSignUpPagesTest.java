@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -24,25 +24,22 @@ import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * The public form for signing several people up: without JavaScript (plain form posts), with its errors per person in
  * Swedish through the error summary, and in a real browser (axe-core; "Lägg till en person" keeps what was typed).
  */
+@WithSamla
 class GroupSignUpPagesTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
   }
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static long event() {
     OffsetDateTime start = OffsetDateTime.now().plusDays(30);
@@ -107,6 +104,7 @@ class GroupSignUpPagesTest {
   }
 
   @Test
+  @Tag(Browser.TAG)
   void inABrowserTheFormAndItsErrorsAreAccessibleAndAddingAPersonKeepsWhatWasTyped() {
     long eventId = event();
     Browser browser = Browser.shared();

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
@@ -26,6 +25,7 @@ import se.hok.samla.support.Mails;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
 import se.hok.samla.support.TestApp;
+import se.hok.samla.support.WithSamla;
 
 /**
  * A contact person signs several people up at once (issue 20, item 3): people with their own address get their own
@@ -33,20 +33,16 @@ import se.hok.samla.support.TestApp;
  * and links come to the contact, in one e-mail. The answer is the neutral one whatever was registered before; the
  * whole group or nobody; every mistake named per person.
  */
+@WithSamla
 class GroupSignUpTest {
   static TestApp app;
   static String organiser;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     organiser = app.tokenFor("organiser");
   }
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static long event(int capacity) {
     OffsetDateTime start = OffsetDateTime.now().plusDays(20);

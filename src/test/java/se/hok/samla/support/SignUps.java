@@ -96,20 +96,7 @@ public final class SignUps {
 
   /** Waits (up to 15 s) until no e-mail of the registration is waiting to be sent: each has gone, been skipped or given up. */
   public static void awaitMailSettled(TestApp app, String registrationId) {
-    String waiting = "select count(*) from outbox where registration_id = '" + registrationId
-        + "' and sent_at is null and failed_at is null";
-    for (int i = 0; i < 150 && (Long) Db.column(app.databaseUrl, waiting).get(0) > 0; i++) {
-      sendMail(app);
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    assertEquals(0L, Db.column(app.databaseUrl, waiting).get(0), () -> "e-mail of " + registrationId + " still waiting: "
-        + Db.column(app.databaseUrl, "select kind || ', attempt ' || attempts || ', ' || coalesce(last_error, 'no error') "
-            + "from outbox where registration_id = '" + registrationId + "' and sent_at is null and failed_at is null"));
+    awaitNoMailWaiting(app, "registration_id = '" + registrationId + "'", "e-mail of " + registrationId);
   }
 
   /**
@@ -118,7 +105,11 @@ public final class SignUps {
    * moment later.
    */
   public static void awaitEventMailSettled(TestApp app, long eventId) {
-    String waiting = "select count(*) from outbox where event_id = " + eventId + " and sent_at is null and failed_at is null";
+    awaitNoMailWaiting(app, "event_id = " + eventId, "e-mail of event " + eventId);
+  }
+
+  private static void awaitNoMailWaiting(TestApp app, String which, String what) {
+    String waiting = "select count(*) from outbox where " + which + " and sent_at is null and failed_at is null";
     for (int i = 0; i < 150 && (Long) Db.column(app.databaseUrl, waiting).get(0) > 0; i++) {
       sendMail(app);
       try {
@@ -128,7 +119,9 @@ public final class SignUps {
         break;
       }
     }
-    assertEquals(0L, Db.column(app.databaseUrl, waiting).get(0), "e-mail of event " + eventId + " still waiting");
+    assertEquals(0L, Db.column(app.databaseUrl, waiting).get(0), () -> what + " still waiting: "
+        + Db.column(app.databaseUrl, "select kind || ', attempt ' || attempts || ', ' || coalesce(last_error, 'no error') "
+            + "from outbox where " + which + " and sent_at is null and failed_at is null"));
   }
 
   /** The token of the manage link in an e-mail, if it has one. */
