@@ -170,7 +170,7 @@ def pgbench(pg, clients, seconds, tmp):
 
 
 class Samla:
-    def __init__(self, pg, tmp, profile):
+    def __init__(self, pg, tmp, profile, send_mail=False):
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         env = dict(os.environ)
@@ -179,7 +179,9 @@ class Samla:
             "SAMLA_HTTP_PORT": str(self.port),
             "SAMLA_PUBLIC_URL": self.url,
             "SAMLA_MANAGEMENT_PORT": "off",
-            "SAMLA_SEND_MAIL": "false",
+            # Mail is sent by another instance, unless --send-mail: then this one sends it too, to its local mail
+            # catcher (the default mode's), tickets with QR code and PDF rendered as for real.
+            "SAMLA_SEND_MAIL": "true" if send_mail else "false",
             "SAMLA_ADMIN_EMAIL": ADMIN_EMAIL,
             "SAMLA_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "SAMLA_DATA_DIR": os.path.join(tmp, "samla"),
@@ -210,6 +212,9 @@ class Samla:
         else:
             sys.exit("Samla did not become ready in 180 s")
         self.token = self.post("/api/v1/auth/token", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})["token"]
+        # With mail sent here, the events are at a venue: their tickets carry the QR code and the PDF.
+        self.venue = self.post("/api/v1/venues", {"name": "Rusningens lokal %d" % time.time_ns(),
+                                                  "address": "Storgatan 1, Halmstad"}, self.token)["id"] if send_mail else None
 
     def post(self, path, body, token=None):
         request = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method="POST",
@@ -221,11 +226,15 @@ class Samla:
 
     def event(self, capacity):
         start = (datetime.now(timezone.utc) + timedelta(days=60)).replace(hour=8, minute=0, second=0, microsecond=0)
-        created = self.post("/api/v1/events", {
+        body = {
             "title": "Rusningen %d" % time.time_ns(), "kind": "samverkanskonferens",
             "startsAt": start.isoformat(), "endsAt": (start + timedelta(hours=7)).isoformat(),
             "onlineUrl": "https://example.org/rusning", "capacity": capacity,
-            "registrationOpensAt": (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()}, self.token)
+            "registrationOpensAt": (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()}
+        if self.venue is not None:
+            body["venueId"] = self.venue
+            del body["onlineUrl"]
+        created = self.post("/api/v1/events", body, self.token)
         self.post("/api/v1/events/%d/publish" % created["id"], {}, self.token)
         return created["id"]
 
@@ -277,6 +286,8 @@ def main():
     parser.add_argument("--events", type=int, default=50, help="events of the spread run (default 50)")
     parser.add_argument("--no-build", action="store_true", help="use target/samla.jar as it is")
     parser.add_argument("--profile", help="record Samla with JFR into this file (jcmd/jfr can read it)")
+    parser.add_argument("--send-mail", action="store_true",
+                        help="Samla sends the rush's e-mail itself (to its local mail catcher), events at a venue")
     args = parser.parse_args()
     for tool in ("wrk", "pgbench", "psql", "java"):
         if shutil.which(tool) is None:
@@ -312,7 +323,9 @@ def main():
             print("pgbench naive transaction, %d clients: %.0f tx/s, average %.1f ms" % (clients, *naive[clients]),
                   flush=True)
         pg.create("samla")
-        samla = Samla(pg, tmp, args.profile)
+        samla = Samla(pg, tmp, args.profile, args.send_mail)
+        print("E-mail: %s" % ("sent by this instance, tickets with QR code and PDF, to its local mail catcher"
+                              if args.send_mail else "not sent here (another instance sends it)"), flush=True)
         warm = samla.event(100000)
         wrk(samla, [warm], 64, 10, tmp)  # warm-up: JIT, pools, plans
         rows = []

@@ -378,9 +378,14 @@ starts=$(date -u -d '+30 days' +%Y-%m-%dT08:00:00Z)
 ends=$(date -u -d '+30 days' +%Y-%m-%dT11:00:00Z)
 opened=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
 title="Dialogmöte om samverkan $(date +%s)"
+# At a venue, so the ticket has a door to be shown at (an event online only has a calendar file, no ticket).
+venue_id=$(https -f -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d @- "$base/api/v1/venues" <<EOF | json '["id"]'
+{"name": "Folkets hus $(date +%s)", "address": "Storgatan 2, Falkenberg"}
+EOF
+)
 event_id=$(https -f -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d @- "$base/api/v1/events" <<EOF | json '["id"]'
-{"title": "$title", "kind": "dialogmote", "startsAt": "$starts", "endsAt": "$ends",
- "onlineUrl": "https://example.org/dialogmote", "capacity": 30, "registrationOpensAt": "$opened", "sessions": []}
+{"title": "$title", "kind": "dialogmote", "startsAt": "$starts", "endsAt": "$ends", "venueId": $venue_id,
+ "capacity": 30, "registrationOpensAt": "$opened", "sessions": []}
 EOF
 )
 https -f -o /dev/null -X POST -H "Authorization: Bearer $token" "$base/api/v1/events/$event_id/publish" \
