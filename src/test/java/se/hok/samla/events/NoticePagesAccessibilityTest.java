@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,15 +114,20 @@ class NoticePagesAccessibilityTest {
 
   static void waitForHeading(String heading) {
     try {
-      browser.waitUntil(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), heading), Duration.ofSeconds(5));
+      // While the form's answer replaces the page, Chromium may answer a look at the old page with an error (its
+      // document is going away): that is the page changing, not a fault, so the wait looks again until the heading
+      // is there or the time is up (a page that never comes still fails, below, with what was shown instead).
+      new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(10))
+          .ignoring(org.openqa.selenium.WebDriverException.class)
+          .until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), heading));
     } catch (RuntimeException e) {
-      fail("expected the heading \"" + heading + "\" at " + browser.driver().getCurrentUrl() + ": "
-          + browser.driver().findElement(By.tagName("body")).getText());
+      fail("expected the heading \"" + heading + "\" at " + browser.driver().getCurrentUrl() + " (" + e.getClass().getSimpleName()
+          + "): " + browser.driver().findElement(By.tagName("body")).getText());
     }
   }
 
   static void waitFor(String css) {
-    browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)), Duration.ofSeconds(5));
+    browser.waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
   }
 
   static void check(List<String> failures, String description) {
