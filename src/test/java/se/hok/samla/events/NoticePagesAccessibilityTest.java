@@ -113,17 +113,7 @@ class NoticePagesAccessibilityTest {
   }
 
   static void waitForHeading(String heading) {
-    try {
-      // While the form's answer replaces the page, Chromium may answer a look at the old page with an error (its
-      // document is going away): that is the page changing, not a fault, so the wait looks again until the heading
-      // is there or the time is up (a page that never comes still fails, below, with what was shown instead).
-      new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(10))
-          .ignoring(org.openqa.selenium.WebDriverException.class)
-          .until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), heading));
-    } catch (RuntimeException e) {
-      fail("expected the heading \"" + heading + "\" at " + browser.driver().getCurrentUrl() + " (" + e.getClass().getSimpleName()
-          + "): " + browser.driver().findElement(By.tagName("body")).getText());
-    }
+    browser.awaitHeading(heading);
   }
 
   static void waitFor(String css) {

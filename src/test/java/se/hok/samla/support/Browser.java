@@ -30,6 +30,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -229,6 +230,27 @@ public final class Browser implements AutoCloseable {
 
   public <T> T waitUntil(ExpectedCondition<T> condition, Duration timeout) {
     return new WebDriverWait(driver, timeout).until(condition);
+  }
+
+  /**
+   * Waits up to 10 s until the page's {@code h1} says {@code heading}; else fails with what the page shows instead.
+   * While a form's answer replaces the page, Chromium may answer a look at the old page with an error (its document is
+   * going away): that is the page changing, not a fault, so the wait looks again.
+   */
+  public void awaitHeading(String heading) {
+    try {
+      new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+          .until(ExpectedConditions.textToBePresentInElementLocated(org.openqa.selenium.By.tagName("h1"), heading));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("expected the heading \"" + heading + "\" at " + driver.getCurrentUrl() + ": "
+          + driver.findElement(org.openqa.selenium.By.tagName("body")).getText(), e);
+    }
+  }
+
+  /** Opens {@code url} and waits for its heading (see {@link #awaitHeading}). */
+  public void openAt(String url, String heading) {
+    open(url);
+    awaitHeading(heading);
   }
 
   /**
