@@ -147,15 +147,7 @@ public final class SignUpLimits {
     }
     chain.onSuccess(v -> {
           ctx.put(GROUP_OVER_LIMIT, new RegistrationService.GroupEffects(java.util.Set.copyOf(overLimit), contactOver[0]));
-          if (!taken.isEmpty()) {
-            ctx.addHeadersEndHandler(end -> {
-              int status = ctx.response().getStatusCode();
-              if (status >= 400 && status < 500 && status != 429) {
-                giveBack(taken);
-              }
-            });
-          }
-          ctx.next();
+          goOn(ctx, taken);
         })
         .onFailure(e -> {
           giveBack(taken);
@@ -246,20 +238,28 @@ public final class SignUpLimits {
             giveBack(notKept);
             ctx.put(ADDRESS_OVER_LIMIT, over.get());
           }
-          if (!taken.isEmpty()) {
-            ctx.addHeadersEndHandler(end -> {
-              int status = ctx.response().getStatusCode();
-              if (status >= 400 && status < 500 && status != 429) {
-                giveBack(taken);
-              }
-            });
-          }
-          ctx.next();
+          goOn(ctx, taken);
         })
         .onFailure(e -> {
           giveBack(taken);
           ctx.fail(e);
         });
+  }
+
+  /**
+   * Lets the request go on with its tokens taken; a refusal of the sign-up itself (4xx other than 429: bad input, a
+   * closed event) gives them back, since nothing was signed up.
+   */
+  private void goOn(RoutingContext ctx, List<Taken> taken) {
+    if (!taken.isEmpty()) {
+      ctx.addHeadersEndHandler(end -> {
+        int status = ctx.response().getStatusCode();
+        if (status >= 400 && status < 500 && status != 429) {
+          giveBack(taken);
+        }
+      });
+    }
+    ctx.next();
   }
 
   /** Takes a token, or fails with 429 (the tokens taken so far for this request are then given back by the caller). */
