@@ -81,12 +81,13 @@ class MailWorkerTest {
   static final class SilentRelay implements AutoCloseable {
     final ServerSocket server;
     final List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Thread acceptor;
 
     SilentRelay(int port) throws java.io.IOException {
       server = new ServerSocket();
       server.setReuseAddress(true);
       server.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-      Thread t = new Thread(() -> {
+      acceptor = new Thread(() -> {
         try {
           while (true) {
             accepted.add(server.accept());
@@ -95,13 +96,23 @@ class MailWorkerTest {
           // the test is done with it
         }
       }, "silent-relay");
-      t.setDaemon(true);
-      t.start();
+      acceptor.setDaemon(true);
+      acceptor.start();
     }
 
     @Override
     public void close() throws java.io.IOException {
       server.close();
+      // The JDK finishes closing a server socket in the thread blocked in accept(); until that thread has left, the
+      // port is still bound and a relay started on it at once fails with "Address already in use".
+      try {
+        acceptor.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (acceptor.isAlive()) {
+        throw new IllegalStateException("the silent relay's accept thread did not stop");
+      }
       for (java.net.Socket s : accepted) {
         s.close();
       }
