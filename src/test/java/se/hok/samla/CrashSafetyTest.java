@@ -261,7 +261,7 @@ class CrashSafetyTest {
     assertEquals(List.of(), samla.postgresProcesses(), "nothing left behind by an orderly stop");
   }
 
-  /** With a relay configured, the mail catcher and GreenMail are not even loaded. */
+  /** With a relay configured, the mail catcher and its SMTP server are not even loaded. */
   @Test
   @Order(6)
   void withAMailRelayTheMailCatcherIsNotLoaded() throws Exception {
@@ -275,7 +275,7 @@ class CrashSafetyTest {
       assertEquals(404, await(client(server, true).get("/dev/mail").send()).statusCode());
       String loaded = Files.readString(classes);
       assertTrue(loaded.contains("se.hok.samla.Main "), "the log lists the classes loaded");
-      assertFalse(loaded.contains("com.icegreen."), "GreenMail was loaded");
+      assertFalse(loaded.contains("org.subethamail."), "the catcher's SMTP server was loaded");
       assertFalse(loaded.contains("se.hok.samla.mail.DevMail"), "the mail catcher was loaded");
       Optional<InetAddress> lan = nonLoopbackAddress();
       if (lan.isPresent()) {

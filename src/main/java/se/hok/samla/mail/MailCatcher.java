@@ -6,9 +6,9 @@ import se.hok.samla.web.Templates;
 
 /**
  * The default mode's local mail catcher as the rest of Samla sees it: where to send, how to stop, and its pages at
- * {@code /dev/mail} (admins only). Its implementation, {@link DevMailCatcher}, runs GreenMail, a test mail server;
+ * {@code /dev/mail} (admins only). Its implementation, {@link DevMailCatcher}, runs SubEthaSMTP, a small SMTP server;
  * it is loaded by name in {@link #start()}, the one place that runs only when no SMTP relay is configured, so an
- * installation with a real relay never loads GreenMail or the catcher's classes.
+ * installation with a real relay never loads SubEthaSMTP or the catcher's classes.
  */
 public interface MailCatcher {
   String host();
@@ -21,11 +21,11 @@ public interface MailCatcher {
   void mount(Router router, StaffAuth auth, Templates templates);
 
   /**
-   * Whether this build has the catcher: a server build ({@code -Pserver}) leaves GreenMail out of the jar, and then
-   * needs {@code SAMLA_SMTP_HOST}. Looked up as a resource, so nothing of GreenMail is loaded to find out.
+   * Whether this build has the catcher: a server build ({@code -Pserver}) leaves SubEthaSMTP and the mail parser out of the jar, and then
+   * needs {@code SAMLA_SMTP_HOST}. Looked up as a resource, so nothing of it is loaded to find out.
    */
   private static boolean inThisBuild() {
-    return MailCatcher.class.getClassLoader().getResource("com/icegreen/greenmail/util/GreenMail.class") != null;
+    return MailCatcher.class.getClassLoader().getResource("org/subethamail/smtp/server/SMTPServer.class") != null;
   }
 
   /** Why this build cannot run the catcher, if it cannot. */
