@@ -28,7 +28,14 @@ public final class DevMailCatcher implements MailCatcher {
   static final int KEPT = 2_000;
   /** The largest message taken (a ticket with its PDF is about 25 kB). */
   private static final int MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-  private static final Session PARSING = Session.getInstance(new Properties());
+  /** Headers as sent: UTF-8 (SMTPUTF8), so that an address such as "själv@…" reads as it was written. */
+  private static final Session PARSING = Session.getInstance(parsing());
+
+  private static Properties parsing() {
+    Properties p = new Properties();
+    p.setProperty("mail.mime.allowutf8", "true");
+    return p;
+  }
 
   private final SMTPServer server;
   private final int kept;
