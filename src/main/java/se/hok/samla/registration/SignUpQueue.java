@@ -25,10 +25,12 @@ import java.util.function.Predicate;
  * the order of their ids, so batches never wait for each other in a circle. A quiet moment pays no wait: with a slot
  * free, a sign-up goes at once, alone.
  *
- * <p>The wait is bounded, for every event alike, and nothing waits on a timer: a sign-up waits for at most the
- * {@code maxInFlight} batches in flight and the {@code ceil(ahead / maxBatch)} batches that take those ahead of it in
- * line. A sign-up for a quiet event that arrives during another event's rush goes in the next batch with the rush; it
- * does not wait for the rush to pass.
+ * <p>The wait is bounded, for every event alike, and nothing waits on a timer: a sign-up waits in line for at most
+ * the {@code maxInFlight} batches in flight plus the {@code ceil(ahead / maxBatch)} batches that take those ahead of it
+ * (one more if it shares a key with a sign-up in flight), and then for its own batch. A sign-up for a quiet event that
+ * arrives during another event's rush goes in the next batch with the rush: it waits as long as a sign-up of the rush,
+ * not for the rush to pass. The price of one line: a batch that waits for an event's lock (held by another instance's
+ * batch or by a change of that event, both one short transaction) holds up the next batch, whatever its events.
  *
  * <p>The line is shared by all event loops of the instance (one lock, held only to move items in and out of it), so
  * sign-ups arriving on different event loops share batches; answers are given on the context each sign-up came from.
