@@ -26,10 +26,10 @@ import java.util.function.Predicate;
  * free, a sign-up goes at once, alone.
  *
  * <p>The wait is bounded, for every event alike, and nothing waits on a timer: a sign-up waits in line for at most
- * the {@code maxInFlight} batches in flight plus the {@code ceil(ahead / maxBatch)} batches that take those ahead of it
- * (one more if it shares a key with a sign-up in flight), and then for its own batch. A sign-up for a quiet event that
- * arrives during another event's rush goes in the next batch with the rush: it waits as long as a sign-up of the rush,
- * not for the rush to pass. The price of one line: a batch that waits for an event's lock (held by another instance's
+ * the {@code maxInFlight} batches in flight plus the {@code ceil(ahead / maxBatch)} batches that take those ahead of
+ * it (and, if it shares a key with a sign-up ahead of it or in flight, for that one's batch), then for its own batch.
+ * A sign-up for a quiet event that arrives during another event's rush goes in the next batch with the rush: it waits
+ * as long as a sign-up of the rush, not for the rush to pass. The price of one line: a batch that waits for an event's lock (held by another instance's
  * batch or by a change of that event, both one short transaction) holds up the next batch, whatever its events.
  *
  * <p>The line is shared by all event loops of the instance (one lock, held only to move items in and out of it), so
@@ -37,8 +37,9 @@ import java.util.function.Predicate;
  *
  * <p>Two sign-ups with a common {@code keys} value (the same Idempotency-Key, the same e-mail address for one event)
  * never share a batch: the later waits for the next one, so it finds the first's registration as a new sign-up would.
- * A sign-up that must be {@code alone} gets a batch of its own (a sign-up only to be answered, whose transaction is
- * rolled back); nobody behind it overtakes it.
+ * A sign-up that must be {@code alone} (a sign-up only to be answered, whose transaction is rolled back) gets a batch
+ * of its own, in a lane of its own, one at a time beside the batches: it keeps no number, so it needs no turn, and a
+ * flood of them neither cuts the batches of the line nor holds them up; a sign-up sharing a key with one waits for it.
  *
  * @param <I> a sign-up
  * @param <O> its answer
@@ -59,6 +60,9 @@ final class SignUpQueue<I, O> {
   /** When the batch launched last holds its locks (or is done): the next batch is launched only then. */
   private Future<Void> turn = Future.succeededFuture();
   private boolean awaitingTurn;
+  /** Sign-ups to be {@code alone} waiting in line, and whether one is in its lane. */
+  private int aloneWaiting;
+  private boolean aloneInFlight;
 
   /** One sign-up's answer: its result, or its own failure. */
   record Answer<O>(O result, Throwable failure) {
@@ -101,6 +105,9 @@ final class SignUpQueue<I, O> {
     Promise<O> answer = Promise.promise();
     synchronized (line) {
       line.add(new Waiting<>(item, answer, Vertx.currentContext()));
+      if (alone.test(item)) {
+        aloneWaiting++;
+      }
     }
     drain();
     return answer.future();
@@ -111,12 +118,21 @@ final class SignUpQueue<I, O> {
     return largest.get();
   }
 
-  private record Taken<I, O>(List<Waiting<I, O>> batch, Promise<Void> locked) {}
+  private record Taken<I, O>(List<Waiting<I, O>> batch, Promise<Void> locked, boolean alone) {}
 
   private void drain() {
     List<Taken<I, O>> taken = new ArrayList<>();
     Future<Void> awaited = null;
     synchronized (line) {
+      if (!aloneInFlight && aloneWaiting > 0) {
+        Waiting<I, O> next = takeAlone();
+        if (next != null) {
+          aloneWaiting--;
+          aloneInFlight = true;
+          busy.addAll(keys.apply(next.item()));
+          taken.add(new Taken<>(List.of(next), Promise.promise(), true));
+        }
+      }
       while (inFlight < maxInFlight && !line.isEmpty()) {
         if (!turn.isComplete()) {
           if (!awaitingTurn) {
@@ -127,12 +143,12 @@ final class SignUpQueue<I, O> {
         }
         List<Waiting<I, O>> batch = take();
         if (batch.isEmpty()) {
-          break;  // everyone waiting shares a key with a sign-up in flight
+          break;  // everyone waiting shares a key with a sign-up in flight, or is to be alone
         }
         batch.forEach(w -> busy.addAll(keys.apply(w.item())));
         Promise<Void> locked = Promise.promise();
         turn = locked.future();
-        taken.add(new Taken<>(batch, locked));
+        taken.add(new Taken<>(batch, locked, false));
         inFlight++;
       }
     }
@@ -161,7 +177,11 @@ final class SignUpQueue<I, O> {
         answer(batch.get(i), done.succeeded() ? done.result().get(i) : Answer.failed(done.cause()));
       }
       synchronized (line) {
-        inFlight--;
+        if (t.alone()) {
+          aloneInFlight = false;
+        } else {
+          inFlight--;
+        }
         batch.forEach(w -> keys.apply(w.item()).forEach(busy::remove));
       }
       t.locked().tryComplete();
@@ -170,35 +190,41 @@ final class SignUpQueue<I, O> {
   }
 
   /**
-   * The next batch: in arrival order, skipping (for a later batch) whoever shares a key with someone taken or with a
-   * sign-up in flight ({@code busy}). Two transactions in flight never wait for each other's rows: the later one
-   * waits for the earlier one's commit in this queue, so the earlier one must never wait for it in the database.
-   * Called holding the line's lock.
+   * The next batch: in arrival order, skipping (for a later batch) whoever is to be alone, and whoever shares a key
+   * with someone waiting ahead of them or with a sign-up in flight ({@code busy}). Two transactions in flight never
+   * wait for each other's rows: the later one waits for the earlier one's commit in this queue, so the earlier one
+   * must never wait for it in the database. Called holding the line's lock.
    */
   private List<Waiting<I, O>> take() {
     List<Waiting<I, O>> batch = new ArrayList<>();
-    Waiting<I, O> first = line.peek();
-    if (first != null && alone.test(first.item())) {
-      if (keys.apply(first.item()).stream().noneMatch(busy::contains)) {
-        batch.add(line.poll());
-      }
-      return batch;
-    }
-    Set<Object> taken = new HashSet<>(busy);
+    Set<Object> ahead = new HashSet<>(busy);
     for (Iterator<Waiting<I, O>> it = line.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
       Waiting<I, O> next = it.next();
-      if (alone.test(next.item())) {
-        break;  // it goes next, by itself, and nobody behind it overtakes it
-      }
       List<Object> own = keys.apply(next.item());
-      if (own.stream().anyMatch(taken::contains)) {
+      if (alone.test(next.item()) || own.stream().anyMatch(ahead::contains)) {
+        ahead.addAll(own);  // nobody sharing a key with it overtakes it
         continue;
       }
-      taken.addAll(own);
+      ahead.addAll(own);
       batch.add(next);
       it.remove();
     }
     return batch;
+  }
+
+  /** The first sign-up to be alone that shares no key with anyone ahead of it or in flight; null if none. */
+  private Waiting<I, O> takeAlone() {
+    Set<Object> ahead = new HashSet<>(busy);
+    for (Iterator<Waiting<I, O>> it = line.iterator(); it.hasNext(); ) {
+      Waiting<I, O> next = it.next();
+      List<Object> own = keys.apply(next.item());
+      if (alone.test(next.item()) && own.stream().noneMatch(ahead::contains)) {
+        it.remove();
+        return next;
+      }
+      ahead.addAll(own);
+    }
+    return null;
   }
 
   private void answer(Waiting<I, O> w, Answer<O> a) {

@@ -310,4 +310,24 @@ class SeatBatchesTest {
         "select count(distinct created_at) from registration where event_id in (" + in + ")").get(0);
     assertTrue(transactions < 200, "sign-ups shared transactions: " + transactions + " for 200");
   }
+
+  @Test
+  void aSignUpOnlyToBeAnsweredGoesBesideTheBatchesAndCutsNone() {
+    long a = Events.published(app, organiser, 10, new JsonArray()).getLong("id");
+    long b = Events.published(app, organiser, 10, new JsonArray()).getLong("id");
+    SqlConnection lock = holdEvent(a);
+    Future<RegistrationResult> anna = signUp(a, "Anna", List.of(), null);
+    Future<RegistrationResult> bo = signUp(a, "Bo", List.of(), null);
+    Future<RegistrationResult> answered = registrations.register(b, RegistrationInput.fromJson(
+            Events.person("Bara Besvarad", "bara.besvarad@example.org")), null, RegistrationService.Source.WEB,
+        RegistrationService.Effect.ANSWER_ONLY);
+    Future<RegistrationResult> cecilia = signUp(b, "Cecilia", List.of(), null);
+    assertEquals(RegistrationResult.NEUTRAL, await(answered), "answered while the batches wait for event A's lock");
+    release(lock);
+    await(Future.all(anna, bo, cecilia));
+
+    assertEquals(1, transactionsSpanningEvents(List.of(a, b)), "Bo and Cecilia in one batch: the answered sign-up cut none");
+    assertEquals(List.of("Anna", "Bo"), namesInArrivalOrder(a));
+    assertEquals(List.of("Cecilia"), namesInArrivalOrder(b), "nothing of the answered sign-up is kept");
+  }
 }
