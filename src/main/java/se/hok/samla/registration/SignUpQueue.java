@@ -29,8 +29,9 @@ import java.util.function.Predicate;
  * the {@code maxInFlight} batches in flight plus the {@code ceil(ahead / maxBatch)} batches that take those ahead of
  * it (and, if it shares a key with a sign-up ahead of it or in flight, for that one's batch), then for its own batch.
  * A sign-up for a quiet event that arrives during another event's rush goes in the next batch with the rush: it waits
- * as long as a sign-up of the rush, not for the rush to pass. The price of one line: a batch that waits for an event's lock (held by another instance's
- * batch or by a change of that event, both one short transaction) holds up the next batch, whatever its events.
+ * as long as a sign-up of the rush, not for the rush to pass. The price of one line: a batch that waits for an event's
+ * lock (held by another instance's batch or by a change of that event, both one short transaction) holds up the next
+ * batch, whatever its events.
  *
  * <p>The line is shared by all event loops of the instance (one lock, held only to move items in and out of it), so
  * sign-ups arriving on different event loops share batches; answers are given on the context each sign-up came from.

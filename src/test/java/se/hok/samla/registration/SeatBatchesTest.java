@@ -27,8 +27,9 @@ import se.hok.samla.web.ValidationException;
 
 /**
  * Sign-ups that arrive while a batch is in flight are claimed together, in one transaction, in the order they came,
- * whether for one event or several; one bad sign-up does not fail the others, of its event or another. The batch in flight is held at the event row's lock by a
- * transaction of the test's own (as a batch on another instance would hold it), so that who waits in line is certain.
+ * whether for one event or several; one bad sign-up does not fail the others, of its event or another. The batch in
+ * flight is held at an event row's lock by a transaction of the test's own (as a batch on another instance would hold
+ * it), so that who waits in line is certain.
  */
 class SeatBatchesTest {
   static final String REFUSED_NAME = "Vägras Av Databasen";
@@ -182,7 +183,10 @@ class SeatBatchesTest {
     return ((Number) Db.column(app.databaseUrl, "select id from event_session where event_id = " + eventId).get(0)).longValue();
   }
 
-  /** Transactions (by their start time, now(), which every row a transaction inserts shares) that wrote rows for more than one of the events. */
+  /**
+   * Transactions that wrote registrations for more than one of the events (told apart by their start time, now(),
+   * which every row a transaction inserts shares).
+   */
   static long transactionsSpanningEvents(List<Long> events) {
     String in = events.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElseThrow();
     return (Long) Db.column(app.databaseUrl, "select count(*) from (select created_at from registration where event_id in ("
