@@ -49,9 +49,8 @@ public final class RegistrationService {
    * Batches in flight at once (per instance, all events): the next writes its rows while one holds the locks. In a
    * rush, sign-ups use at most these two of the pool's connections, and one more for a sign-up only to be answered
    * ({@link Effect#ANSWER_ONLY}, in a lane of its own in {@link SignUpQueue}); the rest of the pool stays free for
-   * everything else. A batch that has to run again after it held the locks
-   * (a chosen session full) runs after the next batch has claimed: only then can a later arrival be numbered before
-   * an earlier one.
+   * everything else. A batch that has to run again after it held the locks (a chosen session full) runs after the
+   * next batch has claimed: only then can a later arrival be numbered before an earlier one.
    */
   static final int BATCHES_IN_FLIGHT = 2;
 
