@@ -31,24 +31,26 @@ import se.hok.samla.web.ValidationException;
 
 /**
  * The rules of signing up: capacity, waiting list, duplicates, self-service and what organisers may do.
- * Sign-ups for one event are claimed in batches ({@link SignUpQueue}, {@code Batch}): one transaction writes the
- * registrations and their outbox rows and claims their seats under one lock of the event row, in arrival order, so
- * two people can never take the last seat and a crash leaves each sign-up whole or absent.
+ * Sign-ups are claimed in batches ({@link SignUpQueue}, {@code Batch}), of one event or several: one transaction writes
+ * the registrations and their outbox rows and claims their seats under one lock of each event's row, in arrival order,
+ * so two people can never take the last seat and a crash leaves each sign-up whole or absent.
  * All SQL that writes registrations lives here; what organisers read to plan (needs, diet, tasks) is in
  * {@link EventNeeds}.
  */
 public final class RegistrationService {
   private static final ZoneId STOCKHOLM = EventTimes.ZONE;
 
-  /** The most sign-ups for one event claimed in one transaction. */
+  /** The most sign-ups claimed in one transaction (of one event or several). */
   static final int MAX_BATCH = 256;
 
   private final Pool pool;
   private final Clock clock;
   /**
-   * Batches of one event in flight at once (per instance): the next writes its rows while one holds the lock. A batch
-   * that has to run again after it held the lock (a chosen session full) runs after the next batch has claimed: only
-   * then can a later arrival be numbered before an earlier one.
+   * Batches in flight at once (per instance, all events): the next writes its rows while one holds the locks. In a
+   * rush, sign-ups use at most these two of the pool's connections, and one more for a sign-up only to be answered
+   * ({@link Effect#ANSWER_ONLY}, in a lane of its own in {@link SignUpQueue}); the rest of the pool stays free for
+   * everything else. A batch that has to run again after it held the locks (a chosen session full) runs after the
+   * next batch has claimed: only then can a later arrival be numbered before an earlier one.
    */
   static final int BATCHES_IN_FLIGHT = 2;
 
@@ -186,25 +188,25 @@ public final class RegistrationService {
     byte[] fingerprint = idempotencyKey == null ? null : input.fingerprint(eventId, source.code);
     return knownOrganisation(input)
         .map(i -> i.validate(FieldChecks.forForm("reg"), !source.atTheDoor()))
-        .compose(data -> queue.submit(eventId, new SignUp(data, idempotencyKey, fingerprint, source, effect)))
+        .compose(data -> queue.submit(new SignUp(eventId, data, idempotencyKey, fingerprint, source, effect)))
         .compose(r -> source.byStaff() ? withPosition(r) : Future.succeededFuture(RegistrationResult.NEUTRAL))
         .recover(e -> e instanceof AlreadyRegistered ? Future.succeededFuture(RegistrationResult.DUPLICATE)
             : Future.failedFuture(e));
   }
 
-  /** One sign-up in line for its event's next batch (see {@link SignUpQueue}). */
-  record SignUp(RegistrationInput.Data data, String key, byte[] fingerprint, Source source, Effect effect) {
+  /** One sign-up in line for the next batch (see {@link SignUpQueue}). */
+  record SignUp(long eventId, RegistrationInput.Data data, String key, byte[] fingerprint, Source source, Effect effect) {
     /**
-     * Who may not share a batch with it, nor be in flight with it: a sign-up under the same key, of the same address,
-     * or typing the same new organisation (their rows would wait for each other's).
+     * Who may not share a batch with it, nor be in flight with it: a sign-up for the same event under the same key or
+     * of the same address, or typing the same new organisation (their rows would wait for each other's).
      */
     List<Object> conflicts() {
       List<Object> out = new ArrayList<>(3);
       if (key != null) {
-        out.add("key:" + key);
+        out.add("key:" + eventId + ":" + key);
       }
       if (data.email() != null) {
-        out.add("email:" + data.email().toLowerCase(java.util.Locale.ROOT));
+        out.add("email:" + eventId + ":" + data.email().toLowerCase(java.util.Locale.ROOT));
       }
       if (data.organisationId() == null && data.organisationName() != null) {
         out.add("organisation:" + data.organisationName().toLowerCase(java.util.Locale.ROOT));
@@ -264,48 +266,51 @@ public final class RegistrationService {
        - (select coalesce(sum(case when r.companion then 2 else 1 end), 0) from registration r
          where r.event_id = e.id and r.status = 'confirmed' and r.over_capacity))""";
 
-  /** How often a batch runs again (after {@link RunAgain}) before each of its sign-ups is tried alone. */
+  /** How often a batch runs (after {@link RunAgain} or a deadlock) before it gives up. */
   private static final int RUNS_PER_BATCH = 3;
 
   /**
-   * Claims a batch of sign-ups for one event in one transaction ({@link Batch}). If the database refuses the batch
-   * (one sign-up's data violates a constraint), each sign-up is tried alone, so that one bad sign-up cannot fail its
-   * batch-mates. Any other failure (the database unreachable) fails them all at once.
+   * Claims a batch of sign-ups, of one event or several, in one transaction ({@link Batch}). If the database refuses
+   * the batch (one sign-up's data violates a constraint), its two halves are claimed apart, the first before the
+   * second, and so on down to the sign-up that is refused alone: one bad sign-up cannot fail its batch-mates, of its
+   * own event or another, and costs a batch of n about 2·log2(n) more transactions, not n. Any other failure (the
+   * database unreachable) fails them all at once.
    */
-  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
+  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(List<SignUp> batch,
                                                                           io.vertx.core.Promise<Void> locked) {
-    return claimBatch(eventId, batch, locked, 1).recover(e -> {
+    return claimBatch(batch, locked, 1).recover(e -> {
       if (batch.size() == 1 || !refused(e)) {
         return Future.failedFuture(e);
       }
-      List<SignUpQueue.Answer<RegistrationResult>> answers = new ArrayList<>();
-      Future<Void> alone = Future.succeededFuture();
-      for (SignUp s : batch) {
-        alone = alone.compose(v -> claimBatch(eventId, List.of(s), locked, 1)
-            .map(a -> a.get(0))
-            .otherwise(SignUpQueue.Answer::failed)
-            .map(a -> {
-              answers.add(a);
-              return null;
-            }));
-      }
-      return alone.map(v -> answers);
+      int half = (batch.size() + 1) / 2;
+      return claimPart(batch.subList(0, half), locked)
+          .compose(first -> claimPart(batch.subList(half, batch.size()), locked).map(second -> {
+            List<SignUpQueue.Answer<RegistrationResult>> all = new ArrayList<>(first);
+            all.addAll(second);
+            return all;
+          }));
     });
   }
 
-  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(long eventId, List<SignUp> batch,
+  /** One part of a refused batch: its failure is its own sign-ups', the other part's are kept. */
+  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimPart(List<SignUp> part,
+                                                                         io.vertx.core.Promise<Void> locked) {
+    return claimBatch(part, locked).otherwise(e -> java.util.Collections.nCopies(part.size(), SignUpQueue.Answer.failed(e)));
+  }
+
+  private Future<List<SignUpQueue.Answer<RegistrationResult>>> claimBatch(List<SignUp> batch,
                                                                           io.vertx.core.Promise<Void> locked, int run) {
     boolean answerOnly = batch.size() == 1 && batch.get(0).effect() == Effect.ANSWER_ONLY;
-    return pool.withTransaction(conn -> new Batch(conn, eventId, batch, locked).claim()
+    return pool.withTransaction(conn -> new Batch(conn, batch, locked).claim()
             .compose(answers -> answerOnly ? Future.failedFuture(new AnsweredOnly(answers)) : Future.succeededFuture(answers)))
         .recover(e -> {
           if (e instanceof AnsweredOnly a) {
             return Future.succeededFuture(a.answers);
           }
           if (collided(e) && run < RUNS_PER_BATCH) {
-            // A deadlock with another transaction of the event (a change of sessions takes their rows, then the
+            // A deadlock with another transaction of an event (a change of sessions takes their rows, then the
             // event's): PostgreSQL cancelled this one, which did nothing; run it again.
-            return claimBatch(eventId, batch, locked, run + 1);
+            return claimBatch(batch, locked, run + 1);
           }
           if (!(e instanceof RunAgain again)) {
             return Future.failedFuture(e);
@@ -322,7 +327,7 @@ public final class RegistrationService {
             }
           }
           Future<List<SignUpQueue.Answer<RegistrationResult>>> others = rest.isEmpty()
-              ? Future.succeededFuture(List.of()) : claimBatch(eventId, rest, locked, run + 1);
+              ? Future.succeededFuture(List.of()) : claimBatch(rest, locked, run + 1);
           return others.map(answered -> {
             List<SignUpQueue.Answer<RegistrationResult>> all = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
@@ -351,36 +356,41 @@ public final class RegistrationService {
   }
 
   /**
-   * One batch of sign-ups for one event, in one transaction, in the order they arrived. Everything that does not need
-   * the seats is done first, for the whole batch at once: the event, its sessions, the needs catalogue and the
-   * Idempotency-Keys read in one round trip; the keys taken and the registrations inserted in one statement each;
-   * their needs, sessions, organiser tasks in one statement each. Then the event row is locked, once for the whole
-   * batch, the seats are counted out in arrival order (a seat if one is free and nobody is waiting ahead, else the
-   * waiting list; a chosen session that is full is that person's own error), and the claim, the numbering and the
-   * outbox rows are written in one round trip before commit. The lock is held for that round trip and the commit.
+   * One batch of sign-ups, of one event or several, in one transaction, in the order they arrived. Each step is one
+   * statement for the whole batch, whatever its events (the event is a column of the rows sent). Everything that does
+   * not need the seats is done first: the events, their sessions, the needs catalogue and the Idempotency-Keys read in
+   * one round trip; the keys taken and the registrations inserted in one statement each; their needs, sessions,
+   * organiser tasks in one statement each. Then the rows of the batch's events are locked, each once, by one statement
+   * in the order of their ids (so two batches sharing events never wait for each other in a circle), every event's free
+   * seats are read at once and counted out event by event in arrival order (a seat if one is free and nobody is
+   * waiting ahead, else the waiting list; a chosen session that is full is that person's own error), and the claims,
+   * the numbering and the outbox rows are written in one round trip before commit. The locks are held for that round
+   * trip and the commit.
    *
    * <p>Sign-ups refused before anything of theirs is written (a replayed key, a closed event, an unknown need) are
    * answered and left out. One refused after its rows are written makes the batch {@link RunAgain} without it.
    */
   private final class Batch {
     private final SqlConnection conn;
-    private final long eventId;
     private final List<SignUp> items;
     private final OffsetDateTime now = OffsetDateTime.now(clock);
     private final List<SignUpQueue.Answer<RegistrationResult>> answers;
     private final UUID[] ids;
     private final Long[] organisations;
-    @SuppressWarnings("unchecked")
     private final List<Need>[] needs;
     private final List<String>[] urgent;
     private final boolean[] going;
     private final io.vertx.core.Promise<Void> locked;
+    /** The batch's events as read at its start, by id (an event not there does not exist). */
+    private final Map<Long, EventFacts> events = new HashMap<>();
+
+    /** An Idempotency-Key is one event's. */
+    private record EventKey(long eventId, String key) {}
 
     @SuppressWarnings("unchecked")
-    Batch(SqlConnection conn, long eventId, List<SignUp> items, io.vertx.core.Promise<Void> locked) {
+    Batch(SqlConnection conn, List<SignUp> items, io.vertx.core.Promise<Void> locked) {
       this.conn = conn;
       this.locked = locked;
-      this.eventId = eventId;
       this.items = items;
       int n = items.size();
       this.answers = new ArrayList<>(n);
@@ -395,61 +405,65 @@ public final class RegistrationService {
     }
 
     Future<List<SignUpQueue.Answer<RegistrationResult>>> claim() {
-      String[] keys = items.stream().map(SignUp::key).filter(java.util.Objects::nonNull).toArray(String[]::new);
+      Long[] eventIds = items.stream().map(SignUp::eventId).distinct().toArray(Long[]::new);
+      List<SignUp> keyed = items.stream().filter(s -> s.key() != null).toList();
       Long[] chosenOrganisations = items.stream().map(s -> s.data().organisationId()).filter(java.util.Objects::nonNull)
           .toArray(Long[]::new);
       // Sent together: one round trip.
       Future<RowSet<Row>> event = conn.preparedQuery("""
-              select id, status, starts_at, ends_at, registration_opens_at, registration_closes_at from event where id = $1""")
-          .execute(Tuple.of(eventId));
-      Future<RowSet<Row>> sessions = conn.preparedQuery("select id, starts_at from event_session where event_id = $1")
-          .execute(Tuple.of(eventId));
+              select id, status, starts_at, ends_at, registration_opens_at, registration_closes_at from event
+              where id = any($1)""")
+          .execute(Tuple.tuple().addArrayOfLong(eventIds));
+      Future<RowSet<Row>> sessions = conn.preparedQuery("select id, event_id, starts_at from event_session where event_id = any($1)")
+          .execute(Tuple.tuple().addArrayOfLong(eventIds));
       Future<List<Need>> catalogue = needs(conn);
-      Future<RowSet<Row>> known = keys.length == 0 ? Future.succeededFuture(null) : conn.preparedQuery("""
-              select idempotency_key, fingerprint, registration_id from registration_request
-              where event_id = $1 and idempotency_key = any($2)""")
-          .execute(Tuple.tuple().addLong(eventId).addArrayOfString(keys));
+      Future<RowSet<Row>> known = keyed.isEmpty() ? Future.succeededFuture(null) : conn.preparedQuery("""
+              select r.event_id, r.idempotency_key, r.fingerprint, r.registration_id
+              from registration_request r join unnest($1::bigint[], $2::text[]) as t(e, k)
+                on r.event_id = t.e and r.idempotency_key = t.k""")
+          .execute(Tuple.tuple().addArrayOfLong(keyed.stream().map(SignUp::eventId).toArray(Long[]::new))
+              .addArrayOfString(keyed.stream().map(SignUp::key).toArray(String[]::new)));
       Future<RowSet<Row>> organisationsKnown = chosenOrganisations.length == 0 ? Future.succeededFuture(null)
           : conn.preparedQuery("select id from organisation where id = any($1)").execute(Tuple.tuple().addArrayOfLong(chosenOrganisations));
       return Future.all(event, sessions, catalogue, known, organisationsKnown)
           .compose(v -> {
-            if (event.result().size() == 0) {
-              for (int i = 0; i < items.size(); i++) {
-                answers.set(i, SignUpQueue.Answer.failed(new NotFoundException("event " + eventId)));
-              }
-              return Future.succeededFuture();
-            }
-            Row e = event.result().iterator().next();
-            Map<Long, OffsetDateTime> slots = new HashMap<>();
-            sessions.result().forEach(s -> slots.put(s.getLong("id"), s.getOffsetDateTime("starts_at")));
-            EventFacts facts = new EventFacts(e.getLong("id"), e.getString("status"), e.getOffsetDateTime("starts_at"),
-                e.getOffsetDateTime("ends_at"), e.getOffsetDateTime("registration_opens_at"),
-                e.getOffsetDateTime("registration_closes_at"), slots);
-            Map<String, Row> byKey = new HashMap<>();
+            Map<Long, Map<Long, OffsetDateTime>> slots = new HashMap<>();
+            sessions.result().forEach(s -> slots.computeIfAbsent(s.getLong("event_id"), k -> new HashMap<>())
+                .put(s.getLong("id"), s.getOffsetDateTime("starts_at")));
+            event.result().forEach(e -> events.put(e.getLong("id"), new EventFacts(e.getLong("id"), e.getString("status"),
+                e.getOffsetDateTime("starts_at"), e.getOffsetDateTime("ends_at"), e.getOffsetDateTime("registration_opens_at"),
+                e.getOffsetDateTime("registration_closes_at"), slots.getOrDefault(e.getLong("id"), Map.of()))));
+            Map<EventKey, Row> byKey = new HashMap<>();
             if (known.result() != null) {
-              known.result().forEach(r -> byKey.put(r.getString("idempotency_key"), r));
+              known.result().forEach(r -> byKey.put(new EventKey(r.getLong("event_id"), r.getString("idempotency_key")), r));
             }
             java.util.Set<Long> organisationIds = new java.util.HashSet<>();
             if (organisationsKnown.result() != null) {
               organisationsKnown.result().forEach(r -> organisationIds.add(r.getLong("id")));
             }
-            return sort(facts, catalogue.result(), byKey, organisationIds)
-                .compose(x -> insert(facts))
+            return sort(catalogue.result(), byKey, organisationIds)
+                .compose(x -> insert())
                 .compose(x -> claimSeats());
           })
           .map(v -> answers);
     }
 
     /**
-     * Answers those whose answer needs no writing (a replay, a key used for another request, a refusal by the rules)
-     * and marks the rest as going on; typed organisation names are looked up or added, one sign-up after the other.
+     * Answers those whose answer needs no writing (no such event, a replay, a key used for another request, a refusal
+     * by the rules) and marks the rest as going on; typed organisation names are looked up or added, one sign-up after
+     * the other.
      */
-    private Future<Void> sort(EventFacts facts, List<Need> catalogue, Map<String, Row> byKey, java.util.Set<Long> organisationIds) {
+    private Future<Void> sort(List<Need> catalogue, Map<EventKey, Row> byKey, java.util.Set<Long> organisationIds) {
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < items.size(); i++) {
         int at = i;
         SignUp s = items.get(i);
-        Row first = s.key() == null ? null : byKey.get(s.key());
+        EventFacts facts = events.get(s.eventId());
+        if (facts == null) {
+          answers.set(i, SignUpQueue.Answer.failed(new NotFoundException("event " + s.eventId())));
+          continue;
+        }
+        Row first = s.key() == null ? null : byKey.get(new EventKey(s.eventId(), s.key()));
         if (first != null) {
           if (!java.util.Arrays.equals(first.getBuffer("fingerprint").getBytes(), s.fingerprint())) {
             answers.set(i, SignUpQueue.Answer.failed(new ConflictException(KEY_REUSED, Msg.of("error.reg.keyReused"),
@@ -500,13 +514,14 @@ public final class RegistrationService {
 
     /**
      * Takes the keys and inserts the registrations (waiting, for now), then their needs, sessions and organiser tasks;
-     * an address already registered is a second sign-up ({@link #again}).
+     * an address already registered for the event is a second sign-up ({@link #again}).
      */
-    private Future<Void> insert(EventFacts facts) {
+    private Future<Void> insert() {
       List<Integer> going = goingNow();
       if (going.isEmpty()) {
         return Future.succeededFuture();
       }
+      List<Long> keyEvents = new ArrayList<>();
       List<String> keys = new ArrayList<>();
       List<Buffer> prints = new ArrayList<>();
       JsonArray people = new JsonArray();
@@ -514,34 +529,35 @@ public final class RegistrationService {
         SignUp s = items.get(i);
         RegistrationInput.Data d = s.data();
         if (s.key() != null) {
+          keyEvents.add(s.eventId());
           keys.add(s.key());
           prints.add(Buffer.buffer(s.fingerprint()));
         }
-        people.add(new JsonObject().put("id", ids[i].toString()).put("name", d.name()).put("email", d.email())
-            .put("phone", d.phone()).put("organisation_id", organisations[i]).put("role_title", d.roleTitle())
-            .put("companion", d.companion()).put("diet", new JsonArray(d.diet())).put("consent", d.consent())
-            .put("language", d.language()).put("source", s.source().code)
+        people.add(new JsonObject().put("id", ids[i].toString()).put("event_id", s.eventId()).put("name", d.name())
+            .put("email", d.email()).put("phone", d.phone()).put("organisation_id", organisations[i])
+            .put("role_title", d.roleTitle()).put("companion", d.companion()).put("diet", new JsonArray(d.diet()))
+            .put("consent", d.consent()).put("language", d.language()).put("source", s.source().code)
             .put("over_capacity", s.source() == Source.WALK_IN_OVER_CAPACITY));
       }
       Future<RowSet<Row>> taken = keys.isEmpty() ? Future.succeededFuture(null) : conn.preparedQuery("""
               insert into registration_request (event_id, idempotency_key, fingerprint)
-              select $1, k, f from unnest($2::text[], $3::bytea[]) as t(k, f)
+              select e, k, f from unnest($1::bigint[], $2::text[], $3::bytea[]) as t(e, k, f)
               on conflict (event_id, idempotency_key) do nothing
               returning idempotency_key""")
-          .execute(Tuple.tuple().addLong(eventId).addArrayOfString(keys.toArray(String[]::new))
+          .execute(Tuple.tuple().addArrayOfLong(keyEvents.toArray(Long[]::new)).addArrayOfString(keys.toArray(String[]::new))
               .addArrayOfBuffer(prints.toArray(Buffer[]::new)));
       Future<RowSet<Row>> inserted = conn.preparedQuery("""
               insert into registration (id, event_id, status, waitlist_seq, name, email, phone, organisation_id, role_title,
                 companion, diet, consent_at, language, source, over_capacity, participant_key)
-              select t.id, $1, 'waitlisted', nextval('waitlist_seq'), t.name, t.email, t.phone, t.organisation_id,
-                t.role_title, t.companion, t.diet, case when t.consent then $3::timestamptz end, t.language, t.source,
-                t.over_capacity, participant_key($1, t.email)
-              from jsonb_to_recordset($2::jsonb) as t(id uuid, name text, email text, phone text, organisation_id bigint,
-                role_title text, companion boolean, diet text[], consent boolean, language text, source text,
-                over_capacity boolean)
+              select t.id, t.event_id, 'waitlisted', nextval('waitlist_seq'), t.name, t.email, t.phone, t.organisation_id,
+                t.role_title, t.companion, t.diet, case when t.consent then $2::timestamptz end, t.language, t.source,
+                t.over_capacity, participant_key(t.event_id, t.email)
+              from jsonb_to_recordset($1::jsonb) as t(id uuid, event_id bigint, name text, email text, phone text,
+                organisation_id bigint, role_title text, companion boolean, diet text[], consent boolean, language text,
+                source text, over_capacity boolean)
               on conflict (event_id, lower(email)) where status <> 'cancelled' do nothing
               returning id""")
-          .execute(Tuple.of(eventId, people, now));
+          .execute(Tuple.of(people, now));
       return Future.all(taken, inserted).compose(v -> {
         if (taken.result() != null && taken.result().rowCount() < keys.size()) {
           // Another request took one of these keys after this batch looked: the next run replays it.
@@ -554,23 +570,24 @@ public final class RegistrationService {
         for (int i : going) {
           (made.contains(ids[i]) ? registered : again).add(i);
         }
-        return choices(facts, registered).compose(x -> again(again));
+        return choices(registered).compose(x -> again(again));
       });
     }
 
     /** The needs, sessions and organiser tasks of the new registrations, and their keys tied to them. */
-    private Future<Void> choices(EventFacts facts, List<Integer> registered) {
+    private Future<Void> choices(List<Integer> registered) {
       JsonArray needRows = new JsonArray();
       List<UUID> sessionOf = new ArrayList<>();
       List<Long> sessionIds = new ArrayList<>();
       JsonArray taskRows = new JsonArray();
+      List<Long> keyEvents = new ArrayList<>();
       List<String> keys = new ArrayList<>();
       List<UUID> keyed = new ArrayList<>();
-      LocalDate eventDay = facts.startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
       LocalDate today = now.atZoneSameInstant(STOCKHOLM).toLocalDate();
       for (int i : registered) {
         SignUp s = items.get(i);
         UUID id = ids[i];
+        LocalDate eventDay = events.get(s.eventId()).startsAt().atZoneSameInstant(STOCKHOLM).toLocalDate();
         s.data().needs().forEach((code, detail) -> needRows.add(new JsonObject().put("rid", id.toString())
             .put("code", code).put("detail", detail)));
         s.data().sessions().forEach(session -> {
@@ -585,12 +602,13 @@ public final class RegistrationService {
             if (urgentNow) {
               late.add(n.code());
             }
-            taskRows.add(new JsonObject().put("rid", id.toString()).put("code", n.code())
+            taskRows.add(new JsonObject().put("event_id", s.eventId()).put("rid", id.toString()).put("code", n.code())
                 .put("book_by", bookBy.toString()).put("urgent", urgentNow));
           }
         }
         urgent[i] = late;
         if (s.key() != null) {
+          keyEvents.add(s.eventId());
           keys.add(s.key());
           keyed.add(id);
         }
@@ -612,29 +630,29 @@ public final class RegistrationService {
       if (!taskRows.isEmpty()) {
         writes.add(conn.preparedQuery("""
                 insert into organiser_task (event_id, registration_id, need_code, book_by, urgent)
-                select $1, t.rid, t.code, t.book_by, t.urgent
-                from jsonb_to_recordset($2::jsonb) as t(rid uuid, code text, book_by date, urgent boolean)
+                select t.event_id, t.rid, t.code, t.book_by, t.urgent
+                from jsonb_to_recordset($1::jsonb) as t(event_id bigint, rid uuid, code text, book_by date, urgent boolean)
                 on conflict (registration_id, need_code) do nothing""")
-            .execute(Tuple.of(eventId, taskRows)));
+            .execute(Tuple.of(taskRows)));
       }
       if (!keys.isEmpty()) {
-        writes.add(recordKeys(keys, keyed));
+        writes.add(recordKeys(keyEvents, keys, keyed));
       }
       return Future.all(writes).mapEmpty();
     }
 
     /** Ties each key to the registration its request made or named, so erasing that registration deletes the key. */
-    private Future<RowSet<Row>> recordKeys(List<String> keys, List<UUID> registrations) {
+    private Future<RowSet<Row>> recordKeys(List<Long> keyEvents, List<String> keys, List<UUID> registrations) {
       return conn.preparedQuery("""
               update registration_request r set registration_id = t.rid
-              from unnest($2::text[], $3::uuid[]) as t(k, rid)
-              where r.event_id = $1 and r.idempotency_key = t.k""")
-          .execute(Tuple.tuple().addLong(eventId).addArrayOfString(keys.toArray(String[]::new))
+              from unnest($1::bigint[], $2::text[], $3::uuid[]) as t(e, k, rid)
+              where r.event_id = t.e and r.idempotency_key = t.k""")
+          .execute(Tuple.tuple().addArrayOfLong(keyEvents.toArray(Long[]::new)).addArrayOfString(keys.toArray(String[]::new))
               .addArrayOfUUID(registrations.toArray(UUID[]::new)));
     }
 
     /**
-     * Addresses already registered for the event. Staff are told so and nothing of theirs is kept. The public is
+     * Addresses already registered for their event. Staff are told so and nothing of theirs is kept. The public is
      * answered as for a new sign-up: refused where a new one would be refused at the seat claim, else the manage link
      * is mailed again (at most once per {@link #LINK_RESEND_INTERVAL}). Either refusal runs the batch again without
      * them, since their keys are taken by now.
@@ -644,6 +662,7 @@ public final class RegistrationService {
       Future<Void> chain = Future.succeededFuture();
       for (int i : again) {
         SignUp s = items.get(i);
+        long eventId = s.eventId();
         going[i] = false;
         if (s.source().byStaff()) {
           if (s.key() == null) {
@@ -665,7 +684,7 @@ public final class RegistrationService {
               return refusedAtTheClaim(conn, eventId, s.data())
                   .compose(ok -> Outbox.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
                   .compose(queued -> s.key() == null ? Future.succeededFuture()
-                      : recordKeys(List.of(s.key()), List.of(existing)).mapEmpty())
+                      : recordKeys(List.of(eventId), List.of(s.key()), List.of(existing)).mapEmpty())
                   .map(x -> {
                     answers.set(i, SignUpQueue.Answer.of(new RegistrationResult(existing, null, null, true, List.of())));
                     return (Void) null;
@@ -687,9 +706,10 @@ public final class RegistrationService {
     }
 
     /**
-     * Locks the event row (a statement of its own: the next one then sees everything committed before the lock was
-     * granted, such as a sign-up that joined the waiting list meanwhile), reads the free seats, counts them out in
-     * arrival order and writes the claim, the numbers and the outbox rows, all sent together.
+     * Locks the rows of the batch's events, in the order of their ids, in one statement of its own (the next one then
+     * sees everything committed before the locks were granted, such as a sign-up that joined a waiting list
+     * meanwhile), reads every event's free seats, counts them out in arrival order event by event, and writes the
+     * claims, the numbers and the outbox rows, all sent together.
      */
     private Future<Void> claimSeats() {
       List<Integer> going = goingNow();
@@ -697,31 +717,45 @@ public final class RegistrationService {
         return Future.succeededFuture();
       }
       UUID[] batchIds = going.stream().map(i -> ids[i]).toArray(UUID[]::new);
-      boolean withSessions = going.stream().anyMatch(i -> !items.get(i).data().sessions().isEmpty());
-      Future<RowSet<Row>> lock = conn.preparedQuery("select 1 from event where id = $1 for no key update")
-          .execute(Tuple.of(eventId));
+      Long[] eventIds = going.stream().map(i -> items.get(i).eventId()).distinct().sorted().toArray(Long[]::new);
+      Long[] withSessions = going.stream().filter(i -> !items.get(i).data().sessions().isEmpty())
+          .map(i -> items.get(i).eventId()).distinct().toArray(Long[]::new);
+      // LockRows runs above the sort: the rows are locked one after the other in the order of their ids, so batches
+      // (of this instance or another) that share events take them in the same order and never deadlock.
+      Future<RowSet<Row>> lock = conn.preparedQuery("select id from event where id = any($1) order by id for no key update")
+          .execute(Tuple.tuple().addArrayOfLong(eventIds));
       Future<RowSet<Row>> seats = conn.preparedQuery("""
-              select capacity - seats_taken as free,
-                exists (select 1 from registration w where w.event_id = $1 and w.status = 'waitlisted'
+              select e.id, e.capacity - e.seats_taken as free,
+                exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted'
                           and not (w.id = any($2))) as waiting
-              from event where id = $1""")
-          .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(batchIds));
-      Future<RowSet<Row>> sessionSeats = !withSessions ? Future.succeededFuture(null) : conn.preparedQuery(
-              "select id, capacity - seats_taken as free from event_session where event_id = $1 order by id for no key update")
-          .execute(Tuple.of(eventId));
+              from event e where e.id = any($1)""")
+          .execute(Tuple.tuple().addArrayOfLong(eventIds).addArrayOfUUID(batchIds));
+      Future<RowSet<Row>> sessionSeats = withSessions.length == 0 ? Future.succeededFuture(null) : conn.preparedQuery("""
+              select id, capacity - seats_taken as free from event_session where event_id = any($1)
+              order by id for no key update""")
+          .execute(Tuple.tuple().addArrayOfLong(withSessions));
       // Walk-ins let in beyond capacity: the no-shows' seats are counted under the event's lock, after every earlier
       // batch of the event has committed, so one no-show's seat goes to one person even from two doors at once.
-      boolean anyway = going.stream().anyMatch(i -> items.get(i).source() == Source.WALK_IN_OVER_CAPACITY);
-      Future<RowSet<Row>> noShowSeats = !anyway ? Future.succeededFuture(null) : conn.preparedQuery(
-              "select " + NO_SHOW_SEATS + " as seats from event e where e.id = $1")
-          .execute(Tuple.of(eventId));
-      // From here this batch is first in line for the event: the next batch may start (its lock waits for this commit).
+      Long[] anyway = going.stream().filter(i -> items.get(i).source() == Source.WALK_IN_OVER_CAPACITY)
+          .map(i -> items.get(i).eventId()).distinct().toArray(Long[]::new);
+      Future<RowSet<Row>> noShowSeats = anyway.length == 0 ? Future.succeededFuture(null) : conn.preparedQuery(
+              "select e.id, " + NO_SHOW_SEATS + " as seats from event e where e.id = any($1)")
+          .execute(Tuple.tuple().addArrayOfLong(anyway));
+      // From here this batch is first in line for its events: the next batch may start (its locks wait for this commit).
       lock.onSuccess(v -> this.locked.tryComplete());
       return Future.all(lock, seats, sessionSeats, noShowSeats).compose(v -> {
-        Row row = seats.result().iterator().next();
-        int free = row.getInteger("free");
-        boolean waiting = row.getBoolean("waiting");
-        long noShows = noShowSeats.result() == null ? 0 : noShowSeats.result().iterator().next().getLong("seats");
+        Map<Long, Integer> free = new HashMap<>();
+        java.util.Set<Long> waiting = new java.util.HashSet<>();
+        seats.result().forEach(r -> {
+          free.put(r.getLong("id"), r.getInteger("free"));
+          if (r.getBoolean("waiting")) {
+            waiting.add(r.getLong("id"));
+          }
+        });
+        Map<Long, Long> noShows = new HashMap<>();
+        if (noShowSeats.result() != null) {
+          noShowSeats.result().forEach(r -> noShows.put(r.getLong("id"), r.getLong("seats")));
+        }
         Map<Long, Integer> sessionFree = new HashMap<>();
         if (sessionSeats.result() != null) {
           sessionSeats.result().forEach(s -> sessionFree.put(s.getLong("id"), s.getInteger("free")));
@@ -730,31 +764,37 @@ public final class RegistrationService {
         List<UUID> order = new ArrayList<>();
         List<Boolean> confirmed = new ArrayList<>();
         List<UUID> holding = new ArrayList<>();
-        Map<Long, Integer> sessionTaken = new HashMap<>();
-        int taken = 0;
+        Map<Long, Integer> taken = new java.util.TreeMap<>();
+        Map<Long, Integer> sessionTaken = new java.util.TreeMap<>();
         for (int i : going) {
+          long eventId = items.get(i).eventId();
           RegistrationInput.Data d = items.get(i).data();
+          if (!free.containsKey(eventId)) {
+            leftOut.put(i, new NotFoundException("event " + eventId));  // deleted since the batch began
+            continue;
+          }
           if (items.get(i).source() == Source.WALK_IN_OVER_CAPACITY) {
             // Let in at the door beyond capacity, against a no-show's seat: confirmed, holding no seat, and the
             // waiting list does not move. No such seat left (another door took it a moment ago): refused, nothing kept.
-            if (noShows < d.seats()) {
+            long left = noShows.getOrDefault(eventId, 0L);
+            if (left < d.seats()) {
               leftOut.put(i, new ConflictException("no_show_seats_taken", Msg.of("checkin.walkIn.noShowSeatsTaken")));
               continue;
             }
-            noShows -= d.seats();
+            noShows.put(eventId, left - d.seats());
             order.add(ids[i]);
             confirmed.add(true);
             continue;
           }
           int need = d.seats();
-          boolean fits = !waiting && free >= need;
+          boolean fits = !waiting.contains(eventId) && free.get(eventId) >= need;
           if (fits && d.sessions().stream().anyMatch(s -> sessionFree.getOrDefault(s, 0) < need)) {
             leftOut.put(i, ValidationException.of("sessions", "error.reg.sessionFull"));
             continue;
           }
           if (fits) {
-            free -= need;
-            taken += need;
+            free.merge(eventId, -need, Integer::sum);
+            taken.merge(eventId, need, Integer::sum);
             d.sessions().forEach(s -> {
               sessionFree.merge(s, -need, Integer::sum);
               sessionTaken.merge(s, need, Integer::sum);
@@ -763,7 +803,7 @@ public final class RegistrationService {
               holding.add(ids[i]);
             }
           } else {
-            waiting = true;
+            waiting.add(eventId);
           }
           order.add(ids[i]);
           confirmed.add(fits);
@@ -772,9 +812,12 @@ public final class RegistrationService {
           return Future.failedFuture(new RunAgain(leftOut));
         }
         List<Future<?>> writes = new ArrayList<>();
-        if (taken > 0) {
-          writes.add(conn.preparedQuery("update event set seats_taken = seats_taken + $2 where id = $1")
-              .execute(Tuple.of(eventId, taken)));
+        if (!taken.isEmpty()) {
+          writes.add(conn.preparedQuery("""
+                  update event e set seats_taken = e.seats_taken + t.n
+                  from unnest($1::bigint[], $2::int[]) as t(id, n) where e.id = t.id""")
+              .execute(Tuple.tuple().addArrayOfLong(taken.keySet().toArray(Long[]::new))
+                  .addArrayOfInteger(taken.values().toArray(Integer[]::new))));
         }
         if (!sessionTaken.isEmpty()) {
           writes.add(conn.preparedQuery("""
@@ -789,17 +832,17 @@ public final class RegistrationService {
         Future<RowSet<Row>> numbered = conn.preparedQuery("""
                 with arrival as materialized (
                   select t.id, t.confirmed, nextval('waitlist_seq') as seq
-                  from unnest($2::uuid[], $3::boolean[]) with ordinality as t(id, confirmed, n) order by t.n),
+                  from unnest($1::uuid[], $2::boolean[]) with ordinality as t(id, confirmed, n) order by t.n),
                 numbered as (
                   update registration r set waitlist_seq = a.seq,
                     status = case when a.confirmed then 'confirmed' else 'waitlisted' end,
                     confirmed_at = case when a.confirmed then now() end
                   from arrival a where r.id = a.id
-                  returning r.id, r.status, a.seq),
+                  returning r.id, r.event_id, r.status, a.seq),
                 mail as (insert into outbox (kind, event_id, registration_id)
-                  select status, $1, id from numbered order by seq)
+                  select status, event_id, id from numbered order by seq)
                 select id, status from numbered""")
-            .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(order.toArray(UUID[]::new))
+            .execute(Tuple.tuple().addArrayOfUUID(order.toArray(UUID[]::new))
                 .addArrayOfBoolean(confirmed.toArray(Boolean[]::new)));
         writes.add(numbered);
         return Future.all(writes).map(x -> {

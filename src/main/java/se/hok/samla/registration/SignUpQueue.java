@@ -6,32 +6,41 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Sign-ups for one event go to the database in batches, in the spirit of the door's {@code checkin.ScanBatches}: while
- * {@code maxInFlight} batches of an event are being claimed, the sign-ups for that event that arrive wait in line, and
- * when one is done the next batch takes all of them (up to {@code maxBatch}), in the order they came. A batch starts
- * only once the batch before it holds the event's lock, so its own lock waits for that one's commit and the numbers
- * follow arrival. A quiet event pays no wait:
- * with a slot free, a sign-up goes at once, alone. The wait is bounded by the batches in flight and those ahead in
- * line ({@code maxBatch} sign-ups each); nothing waits on a timer.
+ * Sign-ups go to the database in batches, in the spirit of the door's {@code checkin.ScanBatches}: while
+ * {@code maxInFlight} batches are being claimed, the sign-ups that arrive wait in line, and when one is done the next
+ * batch takes all of them (up to {@code maxBatch}), in the order they came, whatever their events. One line for all
+ * events, so that a rush spread over many events fills its batches as well as a rush for one event does (one line per
+ * event left each batch of a spread rush with one sign-up: one transaction, one WAL flush per person). A batch starts
+ * only once the batch before it holds its events' locks, so where the two share an event, the later one's lock waits
+ * for the earlier one's commit and the numbers follow arrival; a batch takes its events' locks in one statement, in
+ * the order of their ids, so batches never wait for each other in a circle. A quiet moment pays no wait: with a slot
+ * free, a sign-up goes at once, alone.
  *
- * <p>Events are independent: each has its own line, so a rush for one event does not delay the others. The lines are
- * shared by all event loops of the instance (one lock, held only to move items in and out of a line), so sign-ups
- * arriving on different event loops share batches; answers are given on the context each sign-up came from.
+ * <p>The wait is bounded, for every event alike, and nothing waits on a timer: a sign-up waits in line for at most
+ * the {@code maxInFlight} batches in flight plus the {@code ceil(ahead / maxBatch)} batches that take those ahead of
+ * it (and, if it shares a key with a sign-up ahead of it or in flight, for that one's batch), then for its own batch.
+ * A sign-up for a quiet event that arrives during another event's rush goes in the next batch with the rush: it waits
+ * as long as a sign-up of the rush, not for the rush to pass. The price of one line: a batch that waits for an event's
+ * lock (held by another instance's batch or by a change of that event, both one short transaction) holds up the next
+ * batch, whatever its events.
  *
- * <p>Two sign-ups with a common {@code keys} value (the same Idempotency-Key, the same e-mail address) never share a
- * batch: the later waits for the next one, so it finds the first's registration as a new sign-up would. A sign-up
- * that must be {@code alone} gets a batch of its own (a sign-up only to be answered, whose transaction is rolled back).
+ * <p>The line is shared by all event loops of the instance (one lock, held only to move items in and out of it), so
+ * sign-ups arriving on different event loops share batches; answers are given on the context each sign-up came from.
+ *
+ * <p>Two sign-ups with a common {@code keys} value (the same Idempotency-Key, the same e-mail address for one event)
+ * never share a batch: the later waits for the next one, so it finds the first's registration as a new sign-up would.
+ * A sign-up that must be {@code alone} (a sign-up only to be answered, whose transaction is rolled back) gets a batch
+ * of its own, in a lane of its own, one at a time beside the batches: it keeps no number, so it needs no turn, and a
+ * flood of them neither cuts the batches of the line nor holds them up; a sign-up sharing a key with one waits for it.
  *
  * @param <I> a sign-up
  * @param <O> its answer
@@ -42,8 +51,19 @@ final class SignUpQueue<I, O> {
   private final Function<I, List<Object>> keys;
   private final Predicate<I> alone;
   private final Claim<I, O> run;
-  private final Map<Long, Line<I, O>> lines = new HashMap<>();
   private final AtomicInteger largest = new AtomicInteger();
+
+  // The line, guarded by itself.
+  private final ArrayDeque<Waiting<I, O>> line = new ArrayDeque<>();
+  private int inFlight;
+  /** The keys of the sign-ups in flight: a sign-up sharing one waits until they are done. */
+  private final Set<Object> busy = new HashSet<>();
+  /** When the batch launched last holds its locks (or is done): the next batch is launched only then. */
+  private Future<Void> turn = Future.succeededFuture();
+  private boolean awaitingTurn;
+  /** Sign-ups to be {@code alone} waiting in line, and whether one is in its lane. */
+  private int aloneWaiting;
+  private boolean aloneInFlight;
 
   /** One sign-up's answer: its result, or its own failure. */
   record Answer<O>(O result, Throwable failure) {
@@ -58,32 +78,21 @@ final class SignUpQueue<I, O> {
 
   private record Waiting<I, O>(I item, Promise<O> answer, Context context) {}
 
-  private static final class Line<I, O> {
-    final ArrayDeque<Waiting<I, O>> queue = new ArrayDeque<>();
-    int inFlight;
-    /** The keys of the sign-ups in flight: a sign-up sharing one waits until they are done. */
-    final Set<Object> busy = new HashSet<>();
-    /** When the batch launched last has the event's lock (or is done): the next batch is launched only then. */
-    Future<Void> turn = Future.succeededFuture();
-    boolean awaitingTurn;
-  }
-
-  /** Claims a batch of sign-ups for an event. */
+  /** Claims a batch of sign-ups, of one event or several. */
   interface Claim<I, O> {
     /**
-     * @param locked to complete when the batch holds the event's lock: the next batch of the event starts then (its
-     *               lock then waits for this one's commit, so the numbers follow arrival); completed by the queue
-     *               when the batch is done, if not before
+     * @param locked to complete when the batch holds the locks of all its events: the next batch starts then (where
+     *               it shares an event, its lock then waits for this one's commit, so the numbers follow arrival);
+     *               completed by the queue when the batch is done, if not before
      * @return one answer per sign-up, in the same order; a failed future fails them all
      */
-    Future<List<Answer<O>>> claim(long eventId, List<I> items, Promise<Void> locked);
+    Future<List<Answer<O>>> claim(List<I> items, Promise<Void> locked);
   }
 
   /**
-   * @param maxInFlight batches of one event in flight at once: with two, the next batch writes its rows while the one
-   *                    before holds the event's lock, and claims its seats right after. The next batch starts only
-   *                    once the one before holds the lock, so it never holds a database connection while waiting in
-   *                    this queue
+   * @param maxInFlight batches in flight at once: with two, the next batch writes its rows while the one before holds
+   *                    the locks, and claims its seats right after. The next batch starts only once the one before
+   *                    holds its locks, so it never holds a database connection while waiting in this queue
    */
   SignUpQueue(int maxBatch, int maxInFlight, Function<I, List<Object>> keys, Predicate<I> alone, Claim<I, O> run) {
     this.maxBatch = maxBatch;
@@ -93,12 +102,15 @@ final class SignUpQueue<I, O> {
     this.run = run;
   }
 
-  Future<O> submit(long eventId, I item) {
+  Future<O> submit(I item) {
     Promise<O> answer = Promise.promise();
-    synchronized (lines) {
-      lines.computeIfAbsent(eventId, id -> new Line<>()).queue.add(new Waiting<>(item, answer, Vertx.currentContext()));
+    synchronized (line) {
+      line.add(new Waiting<>(item, answer, Vertx.currentContext()));
+      if (alone.test(item)) {
+        aloneWaiting++;
+      }
     }
-    drain(eventId);
+    drain();
     return answer.future();
   }
 
@@ -107,58 +119,57 @@ final class SignUpQueue<I, O> {
     return largest.get();
   }
 
-  private record Taken<I, O>(List<Waiting<I, O>> batch, Promise<Void> locked) {}
+  private record Taken<I, O>(List<Waiting<I, O>> batch, Promise<Void> locked, boolean alone) {}
 
-  private void drain(long eventId) {
+  private void drain() {
     List<Taken<I, O>> taken = new ArrayList<>();
     Future<Void> awaited = null;
-    synchronized (lines) {
-      Line<I, O> line = lines.get(eventId);
-      if (line == null) {
-        return;
+    synchronized (line) {
+      if (!aloneInFlight && aloneWaiting > 0) {
+        Waiting<I, O> next = takeAlone();
+        if (next != null) {
+          aloneWaiting--;
+          aloneInFlight = true;
+          busy.addAll(keys.apply(next.item()));
+          taken.add(new Taken<>(List.of(next), Promise.promise(), true));
+        }
       }
-      while (line.inFlight < maxInFlight && !line.queue.isEmpty()) {
-        if (!line.turn.isComplete()) {
-          if (!line.awaitingTurn) {
-            line.awaitingTurn = true;
-            awaited = line.turn;
+      while (inFlight < maxInFlight && !line.isEmpty()) {
+        if (!turn.isComplete()) {
+          if (!awaitingTurn) {
+            awaitingTurn = true;
+            awaited = turn;
           }
-          break;  // taken when the batch in flight has the lock, with everyone who came meanwhile
+          break;  // taken when the batch in flight holds its locks, with everyone who came meanwhile
         }
-        List<Waiting<I, O>> batch = take(line.queue, line.busy);
+        List<Waiting<I, O>> batch = take();
         if (batch.isEmpty()) {
-          break;  // everyone waiting shares a key with a sign-up in flight
+          break;  // everyone waiting shares a key with a sign-up in flight, or is to be alone
         }
-        batch.forEach(w -> line.busy.addAll(keys.apply(w.item())));
+        batch.forEach(w -> busy.addAll(keys.apply(w.item())));
         Promise<Void> locked = Promise.promise();
-        line.turn = locked.future();
-        taken.add(new Taken<>(batch, locked));
-        line.inFlight++;
-      }
-      if (line.inFlight == 0 && line.queue.isEmpty()) {
-        lines.remove(eventId);
+        turn = locked.future();
+        taken.add(new Taken<>(batch, locked, false));
+        inFlight++;
       }
     }
-    taken.forEach(t -> launch(eventId, t));
+    taken.forEach(this::launch);
     if (awaited != null) {
       awaited.onComplete(v -> {
-        synchronized (lines) {
-          Line<I, O> line = lines.get(eventId);
-          if (line != null) {
-            line.awaitingTurn = false;
-          }
+        synchronized (line) {
+          awaitingTurn = false;
         }
-        drain(eventId);
+        drain();
       });
     }
   }
 
-  private void launch(long eventId, Taken<I, O> t) {
+  private void launch(Taken<I, O> t) {
     List<Waiting<I, O>> batch = t.batch();
     largest.accumulateAndGet(batch.size(), Math::max);
     Future<List<Answer<O>>> answers;
     try {
-      answers = run.claim(eventId, batch.stream().map(Waiting::item).toList(), t.locked());
+      answers = run.claim(batch.stream().map(Waiting::item).toList(), t.locked());
     } catch (RuntimeException e) {
       answers = Future.failedFuture(e);
     }
@@ -166,45 +177,55 @@ final class SignUpQueue<I, O> {
       for (int i = 0; i < batch.size(); i++) {
         answer(batch.get(i), done.succeeded() ? done.result().get(i) : Answer.failed(done.cause()));
       }
-      synchronized (lines) {
-        Line<I, O> line = lines.get(eventId);
-        line.inFlight--;
-        batch.forEach(w -> keys.apply(w.item()).forEach(line.busy::remove));
+      synchronized (line) {
+        if (t.alone()) {
+          aloneInFlight = false;
+        } else {
+          inFlight--;
+        }
+        batch.forEach(w -> keys.apply(w.item()).forEach(busy::remove));
       }
       t.locked().tryComplete();
-      drain(eventId);
+      drain();
     });
   }
 
   /**
-   * The next batch: in arrival order, skipping (for a later batch) whoever shares a key with someone taken or with a
-   * sign-up in flight ({@code busy}). Two transactions in flight never wait for each other's rows: the later one
-   * waits for the earlier one's commit in this queue, so the earlier one must never wait for it in the database.
+   * The next batch: in arrival order, skipping (for a later batch) whoever is to be alone, and whoever shares a key
+   * with someone waiting ahead of them or with a sign-up in flight ({@code busy}). Two transactions in flight never
+   * wait for each other's rows: the later one waits for the earlier one's commit in this queue, so the earlier one
+   * must never wait for it in the database. Called holding the line's lock.
    */
-  private List<Waiting<I, O>> take(ArrayDeque<Waiting<I, O>> queue, Set<Object> busy) {
+  private List<Waiting<I, O>> take() {
     List<Waiting<I, O>> batch = new ArrayList<>();
-    Waiting<I, O> first = queue.peek();
-    if (first != null && alone.test(first.item())) {
-      if (keys.apply(first.item()).stream().noneMatch(busy::contains)) {
-        batch.add(queue.poll());
-      }
-      return batch;
-    }
-    Set<Object> taken = new HashSet<>(busy);
-    for (Iterator<Waiting<I, O>> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+    Set<Object> ahead = new HashSet<>(busy);
+    for (Iterator<Waiting<I, O>> it = line.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
       Waiting<I, O> next = it.next();
-      if (alone.test(next.item())) {
-        break;  // it goes next, by itself, and nobody behind it overtakes it
-      }
       List<Object> own = keys.apply(next.item());
-      if (own.stream().anyMatch(taken::contains)) {
+      if (alone.test(next.item()) || own.stream().anyMatch(ahead::contains)) {
+        ahead.addAll(own);  // nobody sharing a key with it overtakes it
         continue;
       }
-      taken.addAll(own);
+      ahead.addAll(own);
       batch.add(next);
       it.remove();
     }
     return batch;
+  }
+
+  /** The first sign-up to be alone that shares no key with anyone ahead of it or in flight; null if none. */
+  private Waiting<I, O> takeAlone() {
+    Set<Object> ahead = new HashSet<>(busy);
+    for (Iterator<Waiting<I, O>> it = line.iterator(); it.hasNext(); ) {
+      Waiting<I, O> next = it.next();
+      List<Object> own = keys.apply(next.item());
+      if (alone.test(next.item()) && own.stream().noneMatch(ahead::contains)) {
+        it.remove();
+        return next;
+      }
+      ahead.addAll(own);
+    }
+    return null;
   }
 
   private void answer(Waiting<I, O> w, Answer<O> a) {
