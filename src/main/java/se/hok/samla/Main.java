@@ -66,6 +66,7 @@ import se.hok.samla.privacy.Retention;
 import se.hok.samla.staff.ApiTokenPages;
 import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventStaff;
+import se.hok.samla.staff.Passwords;
 import se.hok.samla.staff.EventStaffRoutes;
 import se.hok.samla.staff.EventTitles;
 import se.hok.samla.events.ActionPlan;
@@ -148,7 +149,7 @@ public final class Main {
   public static void main(String[] args) {
     Config config;
     try {
-      config = Config.fromEnvironment(System.getenv(), args);
+      config = Config.fromEnvironment(System.getenv(), args, Passwords::adminProblem);
     } catch (ConfigException e) {
       System.err.println("Samla: configuration error: " + e.getMessage());
       System.exit(2);

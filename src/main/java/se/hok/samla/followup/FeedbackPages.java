@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.staff.EventAccess;

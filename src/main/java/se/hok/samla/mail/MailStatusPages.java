@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventRight;

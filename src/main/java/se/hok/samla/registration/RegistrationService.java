@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.mail.Outbox;
 import se.hok.samla.privacy.Erasure;
 import se.hok.samla.tickets.TicketService;

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.Set;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
 import se.hok.samla.web.Msg;
 
 /**
@@ -67,6 +69,11 @@ public final class Passwords {
   /** Argon2id, off the event loop. */
   public static Future<String> hash(Vertx vertx, String password) {
     return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt().withArgon2().getResult());
+  }
+
+  /** The first admin's password from the configuration: why it is not accepted, in English (Config says it so). */
+  public static Optional<String> adminProblem(String password, String email) {
+    return problem(password, email, ADMIN_NAME).map(problem -> Messages.get(Lang.EN, problem));
   }
 
   /** Why this password is not accepted for the person with this address and name, or empty when it is. */

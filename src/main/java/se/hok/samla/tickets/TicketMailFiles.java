@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventSession;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.registration.Registration;
 import se.hok.samla.registration.RegistrationService;

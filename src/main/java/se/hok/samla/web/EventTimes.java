@@ -1,11 +1,10 @@
-package se.hok.samla.events;
+package se.hok.samla.web;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
-import se.hok.samla.web.Lang;
 
 /**
  * How Samla says when something happens: every event takes place in Halland, so times are shown, and days counted,
