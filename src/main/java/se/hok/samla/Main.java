@@ -49,6 +49,7 @@ import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
 import se.hok.samla.mail.OrganiserAlerts;
+import se.hok.samla.mail.Outbox;
 import se.hok.samla.mail.Reminders;
 import se.hok.samla.tickets.TicketApi;
 import se.hok.samla.tickets.TicketMailFiles;
@@ -245,7 +246,7 @@ public final class Main {
     EventAccess access = new EventAccess(auth, eventStaff);
     AuditLog audit = new AuditLog(pool);
     Templates templates = prepared.templates();
-    EventService events = new EventService(pool, config.limits().changeNoticeDelay(), clock);
+    EventService events = new EventService(pool, Outbox.EVENT_MAILS, config.limits().changeNoticeDelay(), clock);
     EventTitles eventTitles = (id, lang) -> events.get(id)
         .map(e -> lang == Lang.EN && e.titleEn() != null && !e.titleEn().isBlank() ? e.titleEn() : e.titleSv());
     RegistrationService registrations = new RegistrationService(pool, clock);
@@ -266,8 +267,8 @@ public final class Main {
         .map(link -> link.map(l -> new MailRenderer.FeedbackLink(l.path(), l.closesAt()))));
     renderer.staffNotices(new StaffMails(pool, config.publicUrl()));
     RateLimiter limiter = new RateLimiter(vertx, pool, clock);
-    SignInThrottle throttle = new SignInThrottle(limiter, config.limits(), staff, pool);
-    PasswordResets resets = new PasswordResets(vertx, pool, staff);
+    SignInThrottle throttle = new SignInThrottle(limiter, config.limits(), staff, pool, Outbox::addForStaff);
+    PasswordResets resets = new PasswordResets(vertx, pool, staff, Outbox::addForStaff);
     OrganisationNames organisationNames = new OrganisationNames(pool);
     RequestLoad load = RequestLoad.forThisMachine();
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,

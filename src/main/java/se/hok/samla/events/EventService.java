@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.staff.EventStaff;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
@@ -46,16 +45,21 @@ public final class EventService {
   public static final Duration CHANGE_NOTICE_DELAY = Duration.ofMinutes(5);
 
   private final Pool pool;
+  private final EventMails mails;
   private final Duration changeNoticeDelay;
   private final Clock clock;
 
-  public EventService(Pool pool) {
-    this(pool, CHANGE_NOTICE_DELAY, Clock.systemDefaultZone());
+  public EventService(Pool pool, EventMails mails) {
+    this(pool, mails, CHANGE_NOTICE_DELAY, Clock.systemDefaultZone());
   }
 
-  /** {@code changeNoticeDelay}: a burst of edits within it gives each participant one e-mail. */
-  public EventService(Pool pool, Duration changeNoticeDelay, Clock clock) {
+  /**
+   * {@code mails}: where cancellations and changes queue their e-mails; {@code changeNoticeDelay}: a burst of edits
+   * within it gives each participant one e-mail.
+   */
+  public EventService(Pool pool, EventMails mails, Duration changeNoticeDelay, Clock clock) {
     this.pool = pool;
+    this.mails = mails;
     this.changeNoticeDelay = changeNoticeDelay;
     this.clock = clock;
   }
@@ -216,7 +220,7 @@ public final class EventService {
               .compose(v -> placeInRooms(conn, id))
               .compose(v -> find(conn, id))
               .map(Optional::orElseThrow)
-              .compose(after -> ChangeNotices.tell(conn, current, after, cleanNote, changeNoticeDelay,
+              .compose(after -> ChangeNotices.tell(conn, mails, current, after, cleanNote, changeNoticeDelay,
                       OffsetDateTime.now(clock))
                   .map(told -> new Updated(after, told)));
         })));
@@ -272,7 +276,7 @@ public final class EventService {
             .preparedQuery("update event set status = 'cancelled', cancelled_at = now(), updated_at = now(), "
                 + "cancel_reason = $2, rescheduled_to = $3 where id = $1")
             .execute(Tuple.of(id, why, newDay))
-            .compose(v -> Outbox.addForEveryone(conn, "event_cancelled", id)).mapEmpty())
+            .compose(v -> mails.toEveryone(conn, "event_cancelled", id)).mapEmpty())
         .compose(v -> find(conn, id)).map(Optional::orElseThrow));
   }
 

@@ -41,6 +41,7 @@ import se.hok.samla.registration.Registration;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.registration.RegistrationService.NeedEntry;
+import se.hok.samla.staff.StaffNotices;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
@@ -56,7 +57,7 @@ import se.hok.samla.web.NotFoundException;
  *
  * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
  * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant), {@code password_reset} and
- * {@code account_locked} (to a staff member, see StaffNotices) and {@code organiser_alert} (to the event's
+ * {@code account_locked} (to a staff member, see staff/StaffNotices) and {@code organiser_alert} (to the event's
  * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link); and
  * {@code event_changed} (the "Ändrat" notice of a changed event), {@code message} (an organiser's message to a group),
  * {@code ticket} (the ticket again, asked for on the manage page), {@code handed_over} (to who handed their seat over),
@@ -131,18 +132,6 @@ public final class MailRenderer implements MailWorker.Renderer {
 
   /** A survey link: its path (e.g. {@code /utvardering/TOKEN}) and when the survey closes. */
   public record FeedbackLink(String path, OffsetDateTime closesAt) {}
-
-  /** What e-mails to staff say about the person, supplied by the staff package (this one does not read its tables). */
-  public interface StaffNotices {
-    /** The person and link for an outbox row of a {@link #STAFF_KINDS staff kind}; empty when there is nothing to send. */
-    Future<Optional<StaffNotice>> notice(String kind, JsonObject payload);
-  }
-
-  /**
-   * To whom and in which language; {@code link}: where the button goes (the reset page, or where to ask for one);
-   * {@code byAdmin}: a reset link an admin sent, not one the person asked for.
-   */
-  public record StaffNotice(String to, String name, Lang lang, String link, boolean byAdmin) {}
 
   private final RegistrationService registrations;
   private final EventService events;
@@ -978,7 +967,7 @@ public final class MailRenderer implements MailWorker.Renderer {
   }
 
   /** "Choose a new password" (the single-use link) or "many failed sign-ins on your account". */
-  private RenderedMail toStaff(String kind, StaffNotice n) {
+  private RenderedMail toStaff(String kind, StaffNotices.Notice n) {
     Lang lang = n.lang();
     String key = "password_reset".equals(kind) ? "passwordReset" : "accountLocked";
     List<String> intro = new ArrayList<>();

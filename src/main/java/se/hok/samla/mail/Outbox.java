@@ -1,11 +1,13 @@
 package se.hok.samla.mail;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import se.hok.samla.events.EventMails;
 
 /**
  * Writing to the outbox: always with the connection of the transaction that makes the change, so the mail
@@ -13,6 +15,20 @@ import java.util.UUID;
  * packages' way in; the statements themselves are in {@link MailStore}.
  */
 public final class Outbox {
+  /** The e-mails of changes to events, as the events feature queues them (Main hands this in to EventService). */
+  public static final EventMails EVENT_MAILS = new EventMails() {
+    @Override
+    public Future<Integer> toEveryone(SqlClient conn, String kind, long eventId) {
+      return addForEveryone(conn, kind, eventId);
+    }
+
+    @Override
+    public Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
+                                       JsonObject sessions, JsonArray notes, Duration delay) {
+      return Outbox.noticeChanges(conn, eventId, everyone, confirmed, sessions, notes, delay);
+    }
+  };
+
   private Outbox() {}
 
   public static Future<Void> add(SqlClient conn, String kind, Long eventId, UUID registrationId, JsonObject payload) {
@@ -68,7 +84,7 @@ public final class Outbox {
    * waiting people are told.
    */
   public static Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
-                                            JsonObject sessions, io.vertx.core.json.JsonArray notes, Duration delay) {
+                                            JsonObject sessions, JsonArray notes, Duration delay) {
     return MailStore.noticeChanges(conn, eventId, everyone, confirmed, sessions, notes, delay);
   }
 

@@ -10,7 +10,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.Optional;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Tokens;
 import se.hok.samla.web.ValidationException;
@@ -30,11 +29,13 @@ public final class PasswordResets {
   private final Vertx vertx;
   private final Pool pool;
   private final StaffService staff;
+  private final StaffMailQueue mails;
 
-  public PasswordResets(Vertx vertx, Pool pool, StaffService staff) {
+  public PasswordResets(Vertx vertx, Pool pool, StaffService staff, StaffMailQueue mails) {
     this.vertx = vertx;
     this.pool = pool;
     this.staff = staff;
+    this.mails = mails;
   }
 
   /**
@@ -51,7 +52,7 @@ public final class PasswordResets {
             returning id""")
         .execute(Tuple.of(email.strip(), requestedBy, lang.code()))
         .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
-            : Outbox.addForStaff(conn, StaffMails.PASSWORD_RESET,
+            : mails.add(conn, StaffMails.PASSWORD_RESET,
                 new JsonObject().put("resetId", rows.iterator().next().getLong("id")))));
   }
 

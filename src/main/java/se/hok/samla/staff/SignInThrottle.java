@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import se.hok.samla.config.Limits;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.web.ClientAddress;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.RateLimiter;
@@ -32,12 +31,14 @@ public final class SignInThrottle {
   private final Limits limits;
   private final StaffService staff;
   private final Pool pool;
+  private final StaffMailQueue mails;
 
-  public SignInThrottle(RateLimiter limiter, Limits limits, StaffService staff, Pool pool) {
+  public SignInThrottle(RateLimiter limiter, Limits limits, StaffService staff, Pool pool, StaffMailQueue mails) {
     this.limiter = limiter;
     this.limits = limits;
     this.staff = staff;
     this.pool = pool;
+    this.mails = mails;
   }
 
   /**
@@ -92,7 +93,7 @@ public final class SignInThrottle {
             returning id""")
         .execute(Tuple.of(account))
         .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
-            : Outbox.addForStaff(conn, StaffMails.ACCOUNT_LOCKED, new JsonObject()
+            : mails.add(conn, StaffMails.ACCOUNT_LOCKED, new JsonObject()
                 .put("staffId", rows.iterator().next().getLong("id")).put("language", lang.code()))));
   }
 

@@ -71,7 +71,7 @@ class TicketMailBenchmark {
       var pool = app.running.database().pool();
       RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
       TicketService tickets = new TicketService(app.vertx, pool);
-      MailRenderer renderer = new MailRenderer(registrations, new EventService(pool),
+      MailRenderer renderer = new MailRenderer(registrations, new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
           new TicketMailFiles(app.vertx, tickets, registrations, "localhost"), app.url(""));
 
       String organiser = app.tokenFor("organiser");

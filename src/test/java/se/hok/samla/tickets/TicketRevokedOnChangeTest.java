@@ -51,7 +51,7 @@ class TicketRevokedOnChangeTest {
     var pool = app.running.database().pool();
     RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
     tickets = new TicketService(app.vertx, pool);
-    MailRenderer renderer = new MailRenderer(registrations, new EventService(pool),
+    MailRenderer renderer = new MailRenderer(registrations, new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
         new TicketMailFiles(app.vertx, tickets, registrations, "localhost"), app.url(""));
     worker = new MailWorker(app.vertx, pool, app.running.mailClient(), renderer, "Samla <noreply@test.example>",
         "localhost", new MailWorker.Timing(Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(30),
