@@ -63,7 +63,7 @@ import se.hok.samla.mail.MailStatusPages;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.privacy.AuditPages;
 import se.hok.samla.privacy.PersonalData;
-import se.hok.samla.privacy.Retention;
+import se.hok.samla.registration.Retention;
 import se.hok.samla.staff.ApiTokenPages;
 import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventStaff;

@@ -1,4 +1,4 @@
-package se.hok.samla.privacy;
+package se.hok.samla.registration;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
