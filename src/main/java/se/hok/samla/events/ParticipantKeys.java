@@ -12,7 +12,7 @@ import java.security.SecureRandom;
  * secret of the period ({@code plan_period_secret}), computed inside PostgreSQL by the function {@code participant_key}
  * (sql/V23), so the secret never leaves the database in normal work. The sign-up writes the key with the registration
  * (registration.RegistrationService, one column of its insert); retention erases the address and leaves the key;
- * the person's own erasure deletes it (privacy.Erasure); closing the period deletes the secret and every key of it
+ * the person's own erasure deletes it (registration.Erasure); closing the period deletes the secret and every key of it
  * ({@link ActionPlan#close}). The column is registration's, but what is in it is the plan's: this class keeps it in
  * step when periods, events or secrets change.
  */
