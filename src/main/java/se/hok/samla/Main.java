@@ -52,7 +52,7 @@ import se.hok.samla.mail.OrganiserAlerts;
 import se.hok.samla.mail.Outbox;
 import se.hok.samla.mail.Reminders;
 import se.hok.samla.tickets.TicketApi;
-import se.hok.samla.tickets.TicketMailFiles;
+import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.tickets.TicketService;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;

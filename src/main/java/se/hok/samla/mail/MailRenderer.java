@@ -41,6 +41,8 @@ import se.hok.samla.registration.Registration;
 import se.hok.samla.registration.RegistrationApi;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.registration.RegistrationService.NeedEntry;
+import se.hok.samla.registration.TicketArtifacts;
+import se.hok.samla.registration.TicketFiles;
 import se.hok.samla.staff.StaffNotices;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Lang;
@@ -84,45 +86,6 @@ public final class MailRenderer implements MailWorker.Renderer {
   private static final String HTML = "templates/mail/mail.html.peb";
   private static final String TEXT = "templates/mail/mail.txt.peb";
   private static final Future<Optional<RenderedMail>> NOTHING = Future.succeededFuture(Optional.empty());
-
-  /** Ticket artifacts are produced by the caller-supplied TicketArtifacts so this class does not depend on the tickets package directly. */
-  public interface TicketArtifacts {
-    /** The current ticket for the registration (reissue when the ticket must change): code, reference, QR PNG, PDF, .ics. */
-    Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue);
-
-    /**
-     * The same; the calendar file also takes out the entries of {@code droppedSessions} (sessions the registration
-     * had and has no more), so a calendar that had them is put right.
-     */
-    default Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue,
-                                                List<Long> droppedSessions) {
-      return forRegistration(r, e, manageUrl, reissue);
-    }
-
-    /**
-     * The calendar file alone, for a registration with no ticket to show at a door (an online meeting), or, when
-     * {@code cancelled}, the entries taken out of the calendar (the event called off, the seat handed over). Null
-     * when there is none to make.
-     */
-    default Future<String> calendar(Registration r, Event e, String manageUrl, List<Long> droppedSessions,
-                                    boolean cancelled) {
-      return Future.succeededFuture(null);
-    }
-  }
-
-  /**
-   * A ticket as files: the code in the QR, the reference people read out, the QR image, the PDF and the calendar entry.
-   * An online meeting's has only the calendar entry (no door, so nothing to show at one).
-   */
-  public record TicketFiles(String code, String reference, byte[] qrPng, byte[] pdf, String ics) {
-    static TicketFiles calendarOnly(String ics) {
-      return new TicketFiles(null, null, null, null, ics);
-    }
-
-    boolean hasTicket() {
-      return qrPng != null;
-    }
-  }
 
   /** The feedback survey's link, supplied by the caller so this class does not depend on the follow-up package. */
   public interface FeedbackLinks {

@@ -42,7 +42,7 @@ import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.QrCodes;
 import se.hok.samla.tickets.TicketCode;
-import se.hok.samla.tickets.TicketMailFiles;
+import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.tickets.TicketPdf;
 import se.hok.samla.tickets.TicketService;
 

@@ -85,9 +85,9 @@ class MailRendererTest {
     png = out.toByteArray();
 
     var pool = app.running.database().pool();
-    MailRenderer.TicketArtifacts fake = (r, e, manageUrl, reissue) -> {
+    se.hok.samla.registration.TicketArtifacts fake = (r, e, manageUrl, reissue) -> {
       reissues.add(reissue);
-      return Future.succeededFuture(new MailRenderer.TicketFiles("CODE234567", REFERENCE, png, PDF, ICS));
+      return Future.succeededFuture(new se.hok.samla.registration.TicketFiles("CODE234567", REFERENCE, png, PDF, ICS));
     };
     renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone()), new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS), fake,
         "http://localhost:" + app.port());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.events.EventService;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
+import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;
