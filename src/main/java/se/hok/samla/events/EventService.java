@@ -67,7 +67,7 @@ public final class EventService {
   /** Which events to list. Null fields do not filter. */
   public record Query(Set<EventStatus> statuses, EventKind kind, Integer year, Boolean upcoming, OffsetDateTime now) {}
 
-  public Future<List<Event>> list(Query q) {
+  Future<List<Event>> list(Query q) {
     List<Object> params = new ArrayList<>();
     StringBuilder where = new StringBuilder(" where true");
     if (q.statuses() != null) {
@@ -110,7 +110,7 @@ public final class EventService {
   }
 
   /** Creates a draft; whoever creates it is its organiser (event_staff), in the same transaction. */
-  public Future<Event> create(EventInput input, long staffId) {
+  Future<Event> create(EventInput input, long staffId) {
     return validated(input).compose(d -> pool.withTransaction(conn -> checkReferences(conn, d)
         .compose(year -> conn.preparedQuery("""
                 insert into event (kind, title_sv, title_en, description_sv, description_en, starts_at, ends_at,
@@ -132,7 +132,7 @@ public final class EventService {
   }
 
   /** How long a change notice waits for more edits before it is sent. */
-  public Duration changeNoticeDelay() {
+  Duration changeNoticeDelay() {
     return changeNoticeDelay;
   }
 
@@ -227,7 +227,7 @@ public final class EventService {
   }
 
   /** Draft → published. Publishing again changes nothing; a cancelled event cannot be published. */
-  public Future<Event> publish(long id) {
+  Future<Event> publish(long id) {
     return pool.withTransaction(conn -> lockForChange(conn, id)
         .compose(e -> e.status() == EventStatus.PUBLISHED ? Future.succeededFuture() : conn
             .preparedQuery("update event set status = 'published', published_at = now(), updated_at = now() where id = $1")
@@ -280,7 +280,7 @@ public final class EventService {
         .compose(v -> find(conn, id)).map(Optional::orElseThrow));
   }
 
-  public Future<List<Venue>> venues() {
+  Future<List<Venue>> venues() {
     return pool.query("select * from venue order by lower(name)").execute()
         .map(rows -> {
           List<Venue> out = new ArrayList<>();
@@ -291,7 +291,7 @@ public final class EventService {
         });
   }
 
-  public Future<Venue> createVenue(VenueInput input) {
+  Future<Venue> createVenue(VenueInput input) {
     return Future.succeededFuture(input).map(VenueInput::validate).compose(v -> pool.preparedQuery("""
             insert into venue (name, address, step_free_entrance, hearing_loop, accessible_toilet, disabled_parking,
               accessibility_notes) values ($1, $2, $3, $4, $5, $6, $7) returning id""")
@@ -303,7 +303,7 @@ public final class EventService {
 
   /** The organisations people may choose from (accepted ones; see OrganisationNames), optionally by name. */
   /** The rooms of a venue, by name; the venue must exist. */
-  public Future<List<Room>> rooms(long venueId) {
+  Future<List<Room>> rooms(long venueId) {
     return pool.preparedQuery("select id from venue where id = $1").execute(Tuple.of(venueId))
         .compose(found -> found.size() == 0 ? Future.failedFuture(new NotFoundException("venue " + venueId))
             : pool.preparedQuery("select * from room where venue_id = $1 order by lower(name)").execute(Tuple.of(venueId)))
@@ -315,7 +315,7 @@ public final class EventService {
   }
 
   /** Every venue's rooms, by venue (for the event form's choice of room). */
-  public Future<Map<Long, List<Room>>> allRooms() {
+  Future<Map<Long, List<Room>>> allRooms() {
     return pool.query("select * from room order by venue_id, lower(name)").execute().map(rows -> {
       Map<Long, List<Room>> out = new LinkedHashMap<>();
       rows.forEach(r -> out.computeIfAbsent(r.getLong("venue_id"), k -> new ArrayList<>()).add(room(r)));
@@ -324,7 +324,7 @@ public final class EventService {
   }
 
   /** Adds a room to a venue; a name the venue has already (in any letter case) is a field error. */
-  public Future<Room> createRoom(long venueId, RoomInput input, String fieldPrefix) {
+  Future<Room> createRoom(long venueId, RoomInput input, String fieldPrefix) {
     RoomInput.Data d;
     try {
       d = input.validate(fieldPrefix);

@@ -83,13 +83,13 @@ public final class Outbox {
    * note, and waits {@code delay} again; else a new one waits {@code delay}. Returns how many confirmed and how many
    * waiting people are told.
    */
-  public static Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
+  static Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
                                             JsonObject sessions, JsonArray notes, Duration delay) {
     return MailStore.noticeChanges(conn, eventId, everyone, confirmed, sessions, notes, delay);
   }
 
   /** One mail of this kind to everyone still registered for the event (confirmed or waiting). */
-  public static Future<Integer> addForEveryone(SqlClient conn, String kind, long eventId) {
+  static Future<Integer> addForEveryone(SqlClient conn, String kind, long eventId) {
     return MailStore.addToOutboxForEveryone(conn, kind, eventId);
   }
 }

@@ -25,7 +25,7 @@ import se.hok.samla.mail.Outbox;
  * the plan period without knowing who they are, until the period is closed. The person's own erasure
  * ({@link Extent#ALL}) deletes the key too: they asked to be forgotten, so they are not counted again.
  */
-public final class Erasure {
+final class Erasure {
   private Erasure() {}
 
   /** How much goes besides the personal data. */
@@ -42,7 +42,7 @@ public final class Erasure {
     KEEP_COUNTS
   }
 
-  public static Future<Void> erase(SqlClient conn, List<UUID> registrationIds, Extent extent) {
+  static Future<Void> erase(SqlClient conn, List<UUID> registrationIds, Extent extent) {
     if (registrationIds.isEmpty()) {
       return Future.succeededFuture();
     }

@@ -63,7 +63,7 @@ public final class TicketAtHand {
     this.clock = clock;
   }
 
-  public void mount(Router router) {
+  void mount(Router router) {
     router.get("/anmalan/:token/biljett.png").handler(this::qr);
     router.get("/anmalan/:token/biljett.pdf").handler(this::pdf);
     router.get("/anmalan/:token/kalender.ics").handler(this::ics);

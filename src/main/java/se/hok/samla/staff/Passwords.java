@@ -62,12 +62,12 @@ public final class Passwords {
   }
 
   /** Checks the password off the event loop. */
-  public static Future<Optional<Msg>> check(Vertx vertx, String password, String email, String name) {
+  static Future<Optional<Msg>> check(Vertx vertx, String password, String email, String name) {
     return vertx.executeBlocking(() -> problem(password, email, name));
   }
 
   /** Argon2id, off the event loop. */
-  public static Future<String> hash(Vertx vertx, String password) {
+  static Future<String> hash(Vertx vertx, String password) {
     return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt().withArgon2().getResult());
   }
 
@@ -77,7 +77,7 @@ public final class Passwords {
   }
 
   /** Why this password is not accepted for the person with this address and name, or empty when it is. */
-  public static Optional<Msg> problem(String password, String email, String name) {
+  static Optional<Msg> problem(String password, String email, String name) {
     if (password == null || password.isEmpty()) {
       return Optional.of(Msg.of("password.required"));
     }

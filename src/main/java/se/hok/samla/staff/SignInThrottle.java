@@ -45,7 +45,7 @@ public final class SignInThrottle {
    * The member with these credentials, as {@link StaffService#authenticate}, unless this client or account has failed
    * too often lately: then fails with {@link TooManyRequestsException} without looking at the password.
    */
-  public Future<Optional<StaffMember>> authenticate(RoutingContext ctx, String email, String password) {
+  Future<Optional<StaffMember>> authenticate(RoutingContext ctx, String email, String password) {
     String client = ClientAddress.of(ctx);
     String account = account(email);
     Lang lang = Lang.of(ctx);
@@ -72,12 +72,12 @@ public final class SignInThrottle {
   }
 
   /** Verifies a signed-in member's current password (e.g. before a new one), counting failures like a sign-in. */
-  public Future<Boolean> verify(RoutingContext ctx, StaffMember member, String password) {
+  Future<Boolean> verify(RoutingContext ctx, StaffMember member, String password) {
     return authenticate(ctx, member.email(), password).map(found -> found.filter(m -> m.id() == member.id()).isPresent());
   }
 
   /** After its owner has chosen a new password through a reset link, the account is no longer held back. */
-  public Future<Void> release(String email) {
+  Future<Void> release(String email) {
     return limiter.forget(ACCOUNT, limits.signInPerAccount(), account(email));
   }
 

@@ -51,7 +51,7 @@ public final class EventTimes {
   }
 
   /** The clock time of a moment in Swedish time: "09:00". */
-  public static String clock(OffsetDateTime t) {
+  static String clock(OffsetDateTime t) {
     return CLOCK.format(local(t));
   }
 
@@ -83,7 +83,7 @@ public final class EventTimes {
     return format.format(t instanceof OffsetDateTime o ? local(o) : t);
   }
 
-  public static String capitalized(String text, Lang lang) {
+  static String capitalized(String text, Lang lang) {
     return text.isEmpty() ? text : text.substring(0, 1).toUpperCase(lang.locale()) + text.substring(1);
   }
 }

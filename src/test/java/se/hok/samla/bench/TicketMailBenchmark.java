@@ -36,13 +36,13 @@ import org.subethamail.smtp.server.SMTPServer;
 import se.hok.samla.events.EventService;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
+import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.QrCodes;
 import se.hok.samla.tickets.TicketCode;
-import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.tickets.TicketPdf;
 import se.hok.samla.tickets.TicketService;
 
