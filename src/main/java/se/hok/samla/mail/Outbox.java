@@ -68,6 +68,11 @@ public final class Outbox {
     return MailStore.deleteOfRegistrations(conn, registrationIds);
   }
 
+  /** Erasure of group contacts: the e-mails written to these contacts (deleted), sent or not. */
+  public static Future<Void> forgetContacts(SqlClient conn, List<UUID> contactIds) {
+    return MailStore.deleteOfContacts(conn, contactIds);
+  }
+
   /** Retention: rows settled (sent, skipped or given up) longer ago than {@code age}; returns how many. */
   public static Future<Integer> forgetSettledBefore(SqlClient conn, Duration age) {
     return MailStore.deleteSettledBefore(conn, age);
