@@ -49,9 +49,10 @@ import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
 import se.hok.samla.mail.OrganiserAlerts;
+import se.hok.samla.mail.Outbox;
 import se.hok.samla.mail.Reminders;
 import se.hok.samla.tickets.TicketApi;
-import se.hok.samla.tickets.TicketMailFiles;
+import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.tickets.TicketService;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
@@ -62,7 +63,7 @@ import se.hok.samla.mail.MailStatusPages;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.privacy.AuditPages;
 import se.hok.samla.privacy.PersonalData;
-import se.hok.samla.privacy.Retention;
+import se.hok.samla.registration.Retention;
 import se.hok.samla.staff.ApiTokenPages;
 import se.hok.samla.staff.EventAccess;
 import se.hok.samla.staff.EventStaff;
@@ -78,6 +79,7 @@ import se.hok.samla.registration.SignUpLimits;
 import se.hok.samla.registration.TicketAtHand;
 import se.hok.samla.staff.PasswordPages;
 import se.hok.samla.staff.PasswordResets;
+import se.hok.samla.staff.Passwords;
 import se.hok.samla.staff.PgSessionStore;
 import se.hok.samla.staff.SignInThrottle;
 import se.hok.samla.staff.StaffMails;
@@ -148,7 +150,7 @@ public final class Main {
   public static void main(String[] args) {
     Config config;
     try {
-      config = Config.fromEnvironment(System.getenv(), args);
+      config = Config.fromEnvironment(System.getenv(), args, Passwords::adminProblem);
     } catch (ConfigException e) {
       System.err.println("Samla: configuration error: " + e.getMessage());
       System.exit(2);
@@ -244,7 +246,7 @@ public final class Main {
     EventAccess access = new EventAccess(auth, eventStaff);
     AuditLog audit = new AuditLog(pool);
     Templates templates = prepared.templates();
-    EventService events = new EventService(pool, config.limits().changeNoticeDelay(), clock);
+    EventService events = new EventService(pool, Outbox.EVENT_MAILS, config.limits().changeNoticeDelay(), clock);
     EventTitles eventTitles = (id, lang) -> events.get(id)
         .map(e -> lang == Lang.EN && e.titleEn() != null && !e.titleEn().isBlank() ? e.titleEn() : e.titleSv());
     RegistrationService registrations = new RegistrationService(pool, clock);
@@ -265,8 +267,8 @@ public final class Main {
         .map(link -> link.map(l -> new MailRenderer.FeedbackLink(l.path(), l.closesAt()))));
     renderer.staffNotices(new StaffMails(pool, config.publicUrl()));
     RateLimiter limiter = new RateLimiter(vertx, pool, clock);
-    SignInThrottle throttle = new SignInThrottle(limiter, config.limits(), staff, pool);
-    PasswordResets resets = new PasswordResets(vertx, pool, staff);
+    SignInThrottle throttle = new SignInThrottle(limiter, config.limits(), staff, pool, Outbox::addForStaff);
+    PasswordResets resets = new PasswordResets(vertx, pool, staff, Outbox::addForStaff);
     OrganisationNames organisationNames = new OrganisationNames(pool);
     RequestLoad load = RequestLoad.forThisMachine();
     MailWorker mailWorker = new MailWorker(vertx, pool, mailClient, renderer, config.mailFrom(), host,

@@ -91,7 +91,7 @@ public final class CheckinService {
    * reference is looked up and then checked as its ticket's code would be – the same answers (revoked, wrong event …),
    * and a reference that names no ticket is not recognised, like any other text that is not a code.
    */
-  public Future<ScanResult> scan(Scan s) {
+  Future<ScanResult> scan(Scan s) {
     Long ticketId = ticketId(s.code());
     java.util.Optional<String> reference = ticketId == null ? TicketService.reference(s.code()) : java.util.Optional.empty();
     if (reference.isPresent()) {
@@ -310,13 +310,13 @@ public final class CheckinService {
   }
 
   /** The event of a check-in, or null when there is no such check-in (for the access check of an undo). */
-  public Future<Long> eventOfCheckin(long checkinId) {
+  Future<Long> eventOfCheckin(long checkinId) {
     return pool.preparedQuery("select event_id from checkin where id = $1").execute(Tuple.of(checkinId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
   }
 
   /** Undoes an admission (a mistaken click, the wrong person). Already undone is fine; unknown is 404. */
-  public Future<Long> undo(long checkinId, Long staffId) {
+  Future<Long> undo(long checkinId, Long staffId) {
     return pool.preparedQuery("""
             with u as (
               update checkin set undone_at = now(), undone_by = $2 where id = $1 and undone_at is null returning event_id)
@@ -328,7 +328,7 @@ public final class CheckinService {
   }
 
   /** Checked in / expected / walk-ins (of them, let in beyond capacity) for the event and each of its sessions. */
-  public Future<JsonObject> counts(long eventId) {
+  Future<JsonObject> counts(long eventId) {
     return pool.preparedQuery("""
             select e.id,
               (select count(*) from registration r where r.event_id = e.id and r.status = 'confirmed') as expected,
@@ -364,7 +364,7 @@ public final class CheckinService {
   }
 
   /** People to let in by hand: by name, organisation or ticket reference (with or without HÖK- and dashes). */
-  public Future<List<JsonObject>> search(long eventId, Long sessionId, String query) {
+  Future<List<JsonObject>> search(long eventId, Long sessionId, String query) {
     String q = query == null ? "" : query.strip();
     if (q.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -471,7 +471,7 @@ public final class CheckinService {
   /** A need door staff can note for a walk-in: those shown at the door (not the companion, asked on its own). */
   public record DoorNeed(String code, String labelSv, String labelEn) {}
 
-  public Future<List<DoorNeed>> atDoorNeeds() {
+  Future<List<DoorNeed>> atDoorNeeds() {
     return pool.query("select code, label_sv, label_en from need where active and at_door and code <> 'ledsagare' "
             + "order by sort_order, code")
         .execute()
@@ -495,7 +495,7 @@ public final class CheckinService {
    * For the organiser: tickets admitted on a device while offline that had already been admitted elsewhere, and scans
    * whose device time was not believable (claimedAt: the time the device gave; the scan was recorded at the server's).
    */
-  public Future<List<JsonObject>> conflicts(long eventId) {
+  Future<List<JsonObject>> conflicts(long eventId) {
     return pool.preparedQuery("""
             select s.scanned_at, s.device_id, s.claimed_at, r.name, c.checked_in_at as first_at, c.device_id as first_device
             from checkin_scan s
@@ -539,7 +539,7 @@ public final class CheckinService {
   }
 
   /** Everyone with a seat (confirmed, not erased), by name, and whether and how they came in (to the event itself). */
-  public Future<List<Attendee>> attendanceList(long eventId) {
+  Future<List<Attendee>> attendanceList(long eventId) {
     return pool.preparedQuery("""
             select r.id, r.name, o.name as organisation,
               (select c.method from checkin c where c.registration_id = r.id and c.session_id is null and c.undone_at is null) as how
@@ -564,7 +564,7 @@ public final class CheckinService {
    * (undone, kept in the history). Admissions at the door are not changed here. Only confirmed registrations of this
    * event count; any other id is ignored. The time recorded is when it was ticked, within the event's time.
    */
-  public Future<OnlineChange> recordOnline(long eventId, List<UUID> present, List<UUID> absent, Long staffId) {
+  Future<OnlineChange> recordOnline(long eventId, List<UUID> present, List<UUID> absent, Long staffId) {
     return pool.withTransaction(conn -> conn.preparedQuery(ADMIT_ONLINE)
         .execute(Tuple.tuple().addLong(eventId).addArrayOfUUID(present.toArray(UUID[]::new)).addLong(staffId))
         .compose(admitted -> conn.preparedQuery("""
@@ -584,7 +584,7 @@ public final class CheckinService {
    * are given back as they were in the file (they are the caller's own data; which of them are registered otherwise,
    * e.g. on the waiting list, is not said).
    */
-  public Future<Matched> matchOnline(long eventId, java.util.Set<String> emails, Long staffId) {
+  Future<Matched> matchOnline(long eventId, java.util.Set<String> emails, Long staffId) {
     List<String> lower = emails.stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).distinct().toList();
     return pool.withTransaction(conn -> conn.preparedQuery("""
             select r.id, lower(r.email) as email,
@@ -636,7 +636,7 @@ public final class CheckinService {
    * is refused ({@code no_show_seats_taken}). Only within the door's hours (12 hours before the start to 12 after the end).
    * At-door needs given at the door are shown in the answer, and that read is audited like a scan's.
    */
-  public Future<ScanResult> walkIn(long eventId, Long sessionId, RegistrationInput input, String deviceId, Long staffId,
+  Future<ScanResult> walkIn(long eventId, Long sessionId, RegistrationInput input, String deviceId, Long staffId,
                                    String idempotencyKey, boolean overCapacity, String client) {
     try {
       input.validate(new se.hok.samla.web.FieldChecks(), false);

@@ -70,7 +70,7 @@ public final class LiveCounts {
    * after the change committed; should this instance die in between, the counts catch up with the next change or
    * when a page reconnects.
    */
-  public void changed(long eventId) {
+  void changed(long eventId) {
     if (!toAnnounce.add(eventId)) {
       return;
     }
@@ -116,7 +116,7 @@ public final class LiveCounts {
   }
 
   /** Opens a Server-Sent Events stream of the event's counts: the current ones at once, then every change. */
-  public void stream(RoutingContext ctx, long eventId) {
+  void stream(RoutingContext ctx, long eventId) {
     checkins.counts(eventId).onFailure(ctx::fail).onSuccess(counts -> {
       HttpServerResponse response = ctx.response();
       response.setChunked(true)

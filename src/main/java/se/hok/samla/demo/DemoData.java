@@ -19,7 +19,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 
 /**
  * Demo content for a fresh database: the HÖK action plan 2020–2024 (plus two invented years for upcoming events),

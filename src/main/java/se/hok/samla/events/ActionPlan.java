@@ -81,11 +81,11 @@ public final class ActionPlan {
         });
   }
 
-  public Future<PlanPeriod> period(long id) {
+  Future<PlanPeriod> period(long id) {
     return period(pool, id, false);
   }
 
-  public Future<List<PlanYear>> years() {
+  Future<List<PlanYear>> years() {
     return pool.query("select year, theme, focus_area from action_plan_year order by year").execute()
         .map(rows -> {
           List<PlanYear> out = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class ActionPlan {
         });
   }
 
-  public Future<PlanYear> year(int year) {
+  Future<PlanYear> year(int year) {
     return pool.preparedQuery("select year, theme, focus_area from action_plan_year where year = $1")
         .execute(Tuple.of(year))
         .map(rows -> {
@@ -123,7 +123,7 @@ public final class ActionPlan {
     return activities(2000, 2100);
   }
 
-  public Future<PlannedActivity> activity(long id) {
+  Future<PlannedActivity> activity(long id) {
     return pool.preparedQuery("select * from planned_activity where id = $1").execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -134,7 +134,7 @@ public final class ActionPlan {
   }
 
   /** The events (not cancelled) linked to the planned activities of a year, soonest first. */
-  public Future<List<LinkedEvent>> linkedEvents(int year) {
+  Future<List<LinkedEvent>> linkedEvents(int year) {
     return pool.preparedQuery("""
             select e.id, e.planned_activity_id, e.title_sv, e.starts_at, e.status
             from event e join planned_activity a on a.id = e.planned_activity_id
@@ -165,7 +165,7 @@ public final class ActionPlan {
   // ------------------------------------------------------------------------------------------------ periods
 
   /** A new period, with its secret; registrations of its events that still have their address get their keys. */
-  public Future<PlanPeriod> createPeriod(PlanInput.Period input) {
+  Future<PlanPeriod> createPeriod(PlanInput.Period input) {
     return validated(() -> input.validate(new FieldChecks())).compose(d -> pool.withTransaction(conn ->
         lockPeriods(conn)
             .compose(v -> checkOverlap(conn, null, d.firstYear(), d.lastYear()))
@@ -182,7 +182,7 @@ public final class ActionPlan {
    * Renames a period or changes its years. Its years must stay inside it, it must not overlap another, and a closed
    * period keeps its years (its counts were kept for exactly those).
    */
-  public Future<PlanPeriod> updatePeriod(long id, PlanInput.Period input) {
+  Future<PlanPeriod> updatePeriod(long id, PlanInput.Period input) {
     return validated(() -> input.validate(new FieldChecks())).compose(d -> pool.withTransaction(conn ->
         lockPeriods(conn)
             .compose(v -> period(conn, id, true))
@@ -216,7 +216,7 @@ public final class ActionPlan {
    * Closes a period: counts its years' person-level figures from the keys and keeps the counts, then destroys its
    * secret and deletes its keys, in one transaction. Closing a closed period changes nothing.
    */
-  public Future<Closing> close(long id, long staffId, PeopleCounter counter) {
+  Future<Closing> close(long id, long staffId, PeopleCounter counter) {
     return pool.withTransaction(conn -> period(conn, id, true).compose(p -> {
       if (p.closed()) {
         return Future.succeededFuture(new Closing(p, true, 0, 0));
@@ -281,7 +281,7 @@ public final class ActionPlan {
   /**
    * Adds a year to a period, or ({@code replace}) changes it if it is there. The year must lie within the period.
    */
-  public Future<PlanYear> saveYear(long periodId, PlanInput.Year input, boolean replace) {
+  Future<PlanYear> saveYear(long periodId, PlanInput.Year input, boolean replace) {
     return validated(() -> input.validate(new FieldChecks())).compose(y -> pool.withTransaction(conn ->
         period(conn, periodId, false).compose(p -> {
           if (!p.contains(y.year())) {
@@ -303,7 +303,7 @@ public final class ActionPlan {
   }
 
   /** Changes a year's theme and focus area (a year entered before it had a period too). */
-  public Future<PlanYear> updateYear(int year, PlanInput.Year input) {
+  Future<PlanYear> updateYear(int year, PlanInput.Year input) {
     return validated(() -> input.withYear(year).validate(new FieldChecks())).compose(y -> pool
         .preparedQuery("update action_plan_year set theme = $2, focus_area = $3 where year = $1 returning year")
         .execute(Tuple.of(y.year(), y.theme(), y.focusArea()))
@@ -316,14 +316,14 @@ public final class ActionPlan {
   }
 
   /** The period a year lies in, if any. */
-  public Future<Optional<PlanPeriod>> periodOf(int year) {
+  Future<Optional<PlanPeriod>> periodOf(int year) {
     return periods().map(all -> all.stream().filter(p -> p.contains(year)).findFirst());
   }
 
   // ------------------------------------------------------------------------------------------------ activities
 
   /** A new planned activity of a year, last in its list unless a place is given. */
-  public Future<PlannedActivity> addActivity(int year, PlanInput.Activity input) {
+  Future<PlannedActivity> addActivity(int year, PlanInput.Activity input) {
     return validated(() -> input.validate(new FieldChecks())).compose(d -> year(year).compose(y -> pool
         .preparedQuery("""
             insert into planned_activity (plan_year, title, kind, target, notes, position)
@@ -334,7 +334,7 @@ public final class ActionPlan {
         .map(rows -> activity(rows.iterator().next()))));
   }
 
-  public Future<PlannedActivity> updateActivity(long id, PlanInput.Activity input) {
+  Future<PlannedActivity> updateActivity(long id, PlanInput.Activity input) {
     return validated(() -> input.validate(new FieldChecks())).compose(d -> pool.preparedQuery("""
             update planned_activity set title = $2, kind = $3, target = $4, notes = $5, position = coalesce($6, position)
             where id = $1 returning *""")
@@ -348,7 +348,7 @@ public final class ActionPlan {
   }
 
   /** Takes a planned activity out of the plan; the events that carried it out stay, outside the plan. */
-  public Future<PlannedActivity> deleteActivity(long id) {
+  Future<PlannedActivity> deleteActivity(long id) {
     return pool.preparedQuery("delete from planned_activity where id = $1 returning *").execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {

@@ -27,7 +27,7 @@ public final class Calendars {
   private Calendars() {}
 
   /** A calendar with the given events, times in Europe/Stockholm with its VTIMEZONE. */
-  public static String ics(List<Event> events, String publicUrl, String host) {
+  static String ics(List<Event> events, String publicUrl, String host) {
     Calendar calendar = new Calendar()
         .add(new ProdId("-//HÖK//Samla//SV"))
         .add(ImmutableVersion.VERSION_2_0)
@@ -74,7 +74,7 @@ public final class Calendars {
   }
 
   /** schema.org Event, safe to embed in a script element: no markup characters survive as such. */
-  public static String jsonLd(Event e, String publicUrl) {
+  static String jsonLd(Event e, String publicUrl) {
     JsonObject json = new JsonObject()
         .put("@context", "https://schema.org")
         .put("@type", "Event")

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import se.hok.samla.mail.Outbox;
 
 /**
  * What a saved change of an event means for the people registered: when a published event that is not over gets
@@ -25,7 +24,7 @@ import se.hok.samla.mail.Outbox;
  * undone in the meantime says nothing (no e-mail at all if nothing is left).
  *
  * <p>A burst of edits gives one e-mail: the notice waits {@code delay} and each further edit within it is merged into
- * the waiting e-mail, which waits {@code delay} again (see {@link Outbox#noticeChanges}). Edits of one event are
+ * the waiting e-mail, which waits {@code delay} again (see {@link EventMails#noticeChanges}). Edits of one event are
  * serialised by the event row's lock, which {@link EventService#update} holds.
  */
 public final class ChangeNotices {
@@ -41,7 +40,7 @@ public final class ChangeNotices {
   }
 
   /** Compares the event before and after the edit and writes (or merges) the notices, in the edit's transaction. */
-  static Future<Told> tell(SqlConnection conn, Event before, Event after, String note, Duration delay, OffsetDateTime now) {
+  static Future<Told> tell(SqlConnection conn, EventMails mails, Event before, Event after, String note, Duration delay, OffsetDateTime now) {
     if (before.status() != EventStatus.PUBLISHED || after.status() != EventStatus.PUBLISHED
         || !after.endsAt().isAfter(now)) {
       return Future.succeededFuture(Told.NOBODY);
@@ -81,7 +80,7 @@ public final class ChangeNotices {
       return Future.succeededFuture(Told.NOBODY);
     }
     JsonArray notes = note == null || note.isBlank() ? new JsonArray() : new JsonArray().add(note.strip());
-    return Outbox.noticeChanges(conn, after.id(), everyone, confirmed, sessions, notes, delay)
+    return mails.noticeChanges(conn, after.id(), everyone, confirmed, sessions, notes, delay)
         .map(counts -> new Told(counts[0], counts[1], List.copyOf(what)));
   }
 

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.FieldChecks;
 
 /**

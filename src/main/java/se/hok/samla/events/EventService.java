@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.staff.EventStaff;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.FieldChecks;
@@ -46,16 +45,21 @@ public final class EventService {
   public static final Duration CHANGE_NOTICE_DELAY = Duration.ofMinutes(5);
 
   private final Pool pool;
+  private final EventMails mails;
   private final Duration changeNoticeDelay;
   private final Clock clock;
 
-  public EventService(Pool pool) {
-    this(pool, CHANGE_NOTICE_DELAY, Clock.systemDefaultZone());
+  public EventService(Pool pool, EventMails mails) {
+    this(pool, mails, CHANGE_NOTICE_DELAY, Clock.systemDefaultZone());
   }
 
-  /** {@code changeNoticeDelay}: a burst of edits within it gives each participant one e-mail. */
-  public EventService(Pool pool, Duration changeNoticeDelay, Clock clock) {
+  /**
+   * {@code mails}: where cancellations and changes queue their e-mails; {@code changeNoticeDelay}: a burst of edits
+   * within it gives each participant one e-mail.
+   */
+  public EventService(Pool pool, EventMails mails, Duration changeNoticeDelay, Clock clock) {
     this.pool = pool;
+    this.mails = mails;
     this.changeNoticeDelay = changeNoticeDelay;
     this.clock = clock;
   }
@@ -63,7 +67,7 @@ public final class EventService {
   /** Which events to list. Null fields do not filter. */
   public record Query(Set<EventStatus> statuses, EventKind kind, Integer year, Boolean upcoming, OffsetDateTime now) {}
 
-  public Future<List<Event>> list(Query q) {
+  Future<List<Event>> list(Query q) {
     List<Object> params = new ArrayList<>();
     StringBuilder where = new StringBuilder(" where true");
     if (q.statuses() != null) {
@@ -106,7 +110,7 @@ public final class EventService {
   }
 
   /** Creates a draft; whoever creates it is its organiser (event_staff), in the same transaction. */
-  public Future<Event> create(EventInput input, long staffId) {
+  Future<Event> create(EventInput input, long staffId) {
     return validated(input).compose(d -> pool.withTransaction(conn -> checkReferences(conn, d)
         .compose(year -> conn.preparedQuery("""
                 insert into event (kind, title_sv, title_en, description_sv, description_en, starts_at, ends_at,
@@ -128,7 +132,7 @@ public final class EventService {
   }
 
   /** How long a change notice waits for more edits before it is sent. */
-  public Duration changeNoticeDelay() {
+  Duration changeNoticeDelay() {
     return changeNoticeDelay;
   }
 
@@ -216,14 +220,14 @@ public final class EventService {
               .compose(v -> placeInRooms(conn, id))
               .compose(v -> find(conn, id))
               .map(Optional::orElseThrow)
-              .compose(after -> ChangeNotices.tell(conn, current, after, cleanNote, changeNoticeDelay,
+              .compose(after -> ChangeNotices.tell(conn, mails, current, after, cleanNote, changeNoticeDelay,
                       OffsetDateTime.now(clock))
                   .map(told -> new Updated(after, told)));
         })));
   }
 
   /** Draft → published. Publishing again changes nothing; a cancelled event cannot be published. */
-  public Future<Event> publish(long id) {
+  Future<Event> publish(long id) {
     return pool.withTransaction(conn -> lockForChange(conn, id)
         .compose(e -> e.status() == EventStatus.PUBLISHED ? Future.succeededFuture() : conn
             .preparedQuery("update event set status = 'published', published_at = now(), updated_at = now() where id = $1")
@@ -272,11 +276,11 @@ public final class EventService {
             .preparedQuery("update event set status = 'cancelled', cancelled_at = now(), updated_at = now(), "
                 + "cancel_reason = $2, rescheduled_to = $3 where id = $1")
             .execute(Tuple.of(id, why, newDay))
-            .compose(v -> Outbox.addForEveryone(conn, "event_cancelled", id)).mapEmpty())
+            .compose(v -> mails.toEveryone(conn, "event_cancelled", id)).mapEmpty())
         .compose(v -> find(conn, id)).map(Optional::orElseThrow));
   }
 
-  public Future<List<Venue>> venues() {
+  Future<List<Venue>> venues() {
     return pool.query("select * from venue order by lower(name)").execute()
         .map(rows -> {
           List<Venue> out = new ArrayList<>();
@@ -287,7 +291,7 @@ public final class EventService {
         });
   }
 
-  public Future<Venue> createVenue(VenueInput input) {
+  Future<Venue> createVenue(VenueInput input) {
     return Future.succeededFuture(input).map(VenueInput::validate).compose(v -> pool.preparedQuery("""
             insert into venue (name, address, step_free_entrance, hearing_loop, accessible_toilet, disabled_parking,
               accessibility_notes) values ($1, $2, $3, $4, $5, $6, $7) returning id""")
@@ -299,7 +303,7 @@ public final class EventService {
 
   /** The organisations people may choose from (accepted ones; see OrganisationNames), optionally by name. */
   /** The rooms of a venue, by name; the venue must exist. */
-  public Future<List<Room>> rooms(long venueId) {
+  Future<List<Room>> rooms(long venueId) {
     return pool.preparedQuery("select id from venue where id = $1").execute(Tuple.of(venueId))
         .compose(found -> found.size() == 0 ? Future.failedFuture(new NotFoundException("venue " + venueId))
             : pool.preparedQuery("select * from room where venue_id = $1 order by lower(name)").execute(Tuple.of(venueId)))
@@ -311,7 +315,7 @@ public final class EventService {
   }
 
   /** Every venue's rooms, by venue (for the event form's choice of room). */
-  public Future<Map<Long, List<Room>>> allRooms() {
+  Future<Map<Long, List<Room>>> allRooms() {
     return pool.query("select * from room order by venue_id, lower(name)").execute().map(rows -> {
       Map<Long, List<Room>> out = new LinkedHashMap<>();
       rows.forEach(r -> out.computeIfAbsent(r.getLong("venue_id"), k -> new ArrayList<>()).add(room(r)));
@@ -320,7 +324,7 @@ public final class EventService {
   }
 
   /** Adds a room to a venue; a name the venue has already (in any letter case) is a field error. */
-  public Future<Room> createRoom(long venueId, RoomInput input, String fieldPrefix) {
+  Future<Room> createRoom(long venueId, RoomInput input, String fieldPrefix) {
     RoomInput.Data d;
     try {
       d = input.validate(fieldPrefix);

@@ -29,7 +29,7 @@ public final class OrganisationNames {
     this.pool = pool;
   }
 
-  public Future<List<Pending>> pending() {
+  Future<List<Pending>> pending() {
     return pool.query("""
             select o.id, o.name, o.sector, o.created_at,
               (select count(*) from registration r where r.organisation_id = o.id) as registrations,

@@ -39,7 +39,7 @@ public final class Organisations {
   }
 
   /** Every organisation, accepted or waiting, by name. */
-  public Future<List<Entry>> all() {
+  Future<List<Entry>> all() {
     return pool.query("select " + COLUMNS + " order by lower(o.name) limit 2000").execute()
         .map(rows -> {
           List<Entry> out = new ArrayList<>();
@@ -48,12 +48,12 @@ public final class Organisations {
         });
   }
 
-  public Future<Entry> get(long id) {
+  Future<Entry> get(long id) {
     return get(pool, id);
   }
 
   /** A new organisation, accepted at once (staff typed it). */
-  public Future<Entry> create(OrganisationInput input) {
+  Future<Entry> create(OrganisationInput input) {
     return validated(input, 0).compose(o -> pool.withTransaction(conn -> nameFree(conn, o.name(), null)
         .compose(v -> conn.preparedQuery("""
                 insert into organisation (name, sector, signatory, signatory_since, signatory_until, contact_name,
@@ -65,7 +65,7 @@ public final class Organisations {
   }
 
   /** Changes an organisation's details (a waiting name stays waiting until accepted). */
-  public Future<Entry> update(long id, OrganisationInput input) {
+  Future<Entry> update(long id, OrganisationInput input) {
     return validated(input, id).compose(o -> pool.withTransaction(conn -> get(conn, id)
         .compose(current -> nameFree(conn, o.name(), id))
         .compose(v -> conn.preparedQuery("""
@@ -78,7 +78,7 @@ public final class Organisations {
   }
 
   /** Accepts a name typed on the public form: from now on it is in the public lists, under its own name and sector. */
-  public Future<Entry> accept(long id) {
+  Future<Entry> accept(long id) {
     return pool.preparedQuery("update organisation set accepted_at = coalesce(accepted_at, now()) where id = $1")
         .execute(Tuple.of(id))
         .compose(v -> get(id));
@@ -91,7 +91,7 @@ public final class Organisations {
    * the only rows that refer to an organisation (a table that comes to refer to one must be moved here too: the
    * delete would otherwise fail on its foreign key and roll the merge back).
    */
-  public Future<Merged> merge(long id, Long into) {
+  Future<Merged> merge(long id, Long into) {
     FieldChecks checks = new FieldChecks();
     if (into == null) {
       checks.add("into", "error.required");

@@ -16,6 +16,7 @@ import se.hok.samla.staff.EventRight;
 import se.hok.samla.staff.Permission;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffMember;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Templates;
 import se.hok.samla.web.ValidationException;

@@ -12,11 +12,11 @@ import java.security.SecureRandom;
  * secret of the period ({@code plan_period_secret}), computed inside PostgreSQL by the function {@code participant_key}
  * (sql/V23), so the secret never leaves the database in normal work. The sign-up writes the key with the registration
  * (registration.RegistrationService, one column of its insert); retention erases the address and leaves the key;
- * the person's own erasure deletes it (privacy.Erasure); closing the period deletes the secret and every key of it
+ * the person's own erasure deletes it (registration.Erasure); closing the period deletes the secret and every key of it
  * ({@link ActionPlan#close}). The column is registration's, but what is in it is the plan's: this class keeps it in
  * step when periods, events or secrets change.
  */
-public final class ParticipantKeys {
+final class ParticipantKeys {
   /** HMAC's block size for SHA-256; the key K is 32 random bytes, padded with zeros to the block. */
   private static final int BLOCK = 64;
   private static final int KEY_BYTES = 32;
@@ -66,7 +66,7 @@ public final class ParticipantKeys {
    * registrations changed. Run at start (keys for registrations made before a period existed: the backfill), after a
    * period is made or changed, and hourly with retention (a sign-up that raced with the closing of its period).
    */
-  public static Future<Integer> refresh(SqlClient db) {
+  static Future<Integer> refresh(SqlClient db) {
     return db.query("""
             update registration r set participant_key = participant_key(r.event_id, r.email)
             where r.erased_at is null and r.email is not null

@@ -7,7 +7,7 @@ import java.util.List;
  * an image (role="img") named by its title and described by its figures in words; the data table beside it says
  * the same. Colours are presentation attributes, not style, so the page's CSP (style-src 'self') allows them.
  */
-public final class Charts {
+final class Charts {
   private static final int WIDTH = 640;
   private static final int LABEL_WIDTH = 230;
   private static final int VALUE_WIDTH = 70;
@@ -27,7 +27,7 @@ public final class Charts {
    * A horizontal bar chart. {@code id} must be unique on the page (it names the title and description).
    * Returns markup to insert as is; every text in it is escaped here.
    */
-  public static String bars(String id, String title, List<Bar> bars) {
+  static String bars(String id, String title, List<Bar> bars) {
     double max = bars.stream().mapToDouble(Bar::value).max().orElse(0);
     int height = Math.max(1, bars.size()) * ROW + 10;
     StringBuilder desc = new StringBuilder();

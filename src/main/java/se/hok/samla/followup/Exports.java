@@ -11,7 +11,7 @@ import org.dhatim.fastexcel.Worksheet;
 import se.hok.samla.web.Csv;
 
 /** A report table as a download: CSV (the shared {@link Csv} rules) or XLSX (fastexcel, numbers as numbers). */
-public final class Exports {
+final class Exports {
   public enum Format {
     CSV("csv", "text/csv; charset=utf-8"),
     XLSX("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -37,12 +37,12 @@ public final class Exports {
 
   private Exports() {}
 
-  public static byte[] render(ReportTable table, Format format) {
+  static byte[] render(ReportTable table, Format format) {
     return format == Format.CSV ? csv(table).getBytes(StandardCharsets.UTF_8) : xlsx(table);
   }
 
   /** The table as the page shows it, header first; numbers as the page writes them. */
-  public static String csv(ReportTable table) {
+  static String csv(ReportTable table) {
     Csv out = Csv.document().line(table.columns());
     for (List<ReportTable.Cell> row : table.rows()) {
       List<String> cells = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class Exports {
    * One sheet with a bold header row. Counts, shares and means are numbers (shares formatted as percentages), so a
    * spreadsheet can sum and chart them; text is always a string cell, never a formula.
    */
-  public static byte[] xlsx(ReportTable table) {
+  static byte[] xlsx(ReportTable table) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
       Workbook wb = new Workbook(bytes, "Samla", "1.0");

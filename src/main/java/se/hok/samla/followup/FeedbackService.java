@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import se.hok.samla.events.EventTimes;
 import se.hok.samla.web.ConflictException;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.Msg;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.Tokens;
@@ -67,7 +67,7 @@ public final class FeedbackService {
   // ------------------------------------------------------------------------------------------------ participants
 
   /** The survey behind a feedback token; a 404 for an unknown token or an erased registration. */
-  public Future<Survey> survey(String token) {
+  Future<Survey> survey(String token) {
     return pool.withConnection(conn -> facts(conn, token, false).compose(f -> answer(conn, f.registrationId())
         .map(a -> new Survey(f.registrationId(), f.eventId(), f.attended(), f.open(), f.closesAt(), a))));
   }
@@ -76,7 +76,7 @@ public final class FeedbackService {
    * Saves (or replaces) the answer. Fails with a ValidationException (fields rating, mostValuable, improve,
    * futureInterest), a ConflictException {@code feedback_closed} or {@code feedback_not_attended}, or NotFound.
    */
-  public Future<Answer> save(String token, FeedbackInput input) {
+  Future<Answer> save(String token, FeedbackInput input) {
     FeedbackInput.Data d;
     try {
       d = input.validate();
@@ -145,7 +145,7 @@ public final class FeedbackService {
    * that writes the outbox rows, so two instances never queue it twice. One {@code thank_you} per registration that
    * attended. Returns how many e-mails were queued.
    */
-  public Future<Integer> queueThankYous() {
+  Future<Integer> queueThankYous() {
     return pool.query("""
             with due as (
               select e.id from event e
@@ -183,7 +183,7 @@ public final class FeedbackService {
   }
 
   /** The survey page of a token. */
-  public static String path(String token) {
+  static String path(String token) {
     return "/utvardering/" + token;
   }
 
@@ -201,7 +201,7 @@ public final class FeedbackService {
   public record Results(long eventId, List<Long> counts, Double mean, long attended, OffsetDateTime closesAt,
                         boolean open, LocalDate lastDay, boolean lastDaySet, List<Answer> answers) {}
 
-  public Future<Results> results(long eventId) {
+  Future<Results> results(long eventId) {
     return pool.withConnection(conn -> conn.preparedQuery("select e.id, e.feedback_closes_at is not null as set, "
                 + CLOSES_AT + " as closes_at, (now() < " + CLOSES_AT + " and e.status <> 'cancelled') as open, "
                 + "(select count(*) from attendance a where a.event_id = e.id) as attended "
@@ -242,7 +242,7 @@ public final class FeedbackService {
    * Sets the last day to answer (inclusive, Stockholm time), or back to the default when {@code lastDay} is blank.
    * The value is the form's {@code yyyy-mm-dd}; a wrong one is a ValidationException on field {@code lastDay}.
    */
-  public Future<Void> setLastDay(long eventId, String lastDay) {
+  Future<Void> setLastDay(long eventId, String lastDay) {
     OffsetDateTime closesAt = null;
     String v = lastDay == null ? "" : lastDay.strip();
     if (!v.isEmpty()) {

@@ -50,7 +50,7 @@ public final class ReportService {
 
   // ------------------------------------------------------------------------------------------------ one event
 
-  public Future<EventReport> event(long eventId) {
+  Future<EventReport> event(long eventId) {
     return pool.preparedQuery("""
             select e.id, e.kind, e.title_sv, e.title_en, e.starts_at, e.ends_at, e.status, e.plan_year, e.capacity,
               count(r.id) as registered,
@@ -115,7 +115,7 @@ public final class ReportService {
    * kind of need: asked for, booked, could not be arranged, asked for after the deadline. The tasks outlive
    * retention's erasure (only their notes go), so the counts stay.
    */
-  public Future<NeedOutcomes> needOutcomes(int planYear) {
+  Future<NeedOutcomes> needOutcomes(int planYear) {
     return pool.preparedQuery("""
             select n.code, n.label_sv, n.label_en, count(*) as requested,
               count(*) filter (where t.state = 'booked') as booked,
@@ -179,7 +179,7 @@ public final class ReportService {
   public record Participant(UUID id, String name, String email, String organisation, String sector, String status,
                             String source, boolean companion, OffsetDateTime checkedInAt, boolean erased) {}
 
-  public Future<List<Participant>> participants(long eventId) {
+  Future<List<Participant>> participants(long eventId) {
     return event(eventId).compose(exists -> pool.preparedQuery("""
             select r.id, r.name, r.email, o.name as organisation, o.sector, r.status, r.source, r.companion,
               r.erased_at is not null as erased,
@@ -202,12 +202,12 @@ public final class ReportService {
   // ------------------------------------------------------------------------------------------------ across events
 
   /** The action plan's years, from the events package that owns them. */
-  public Future<List<PlanYear>> planYears() {
+  Future<List<PlanYear>> planYears() {
     return events.planYears();
   }
 
   /** The plan year, or a 404 when the action plan has no such year. */
-  public Future<PlanYear> planYear(int year) {
+  Future<PlanYear> planYear(int year) {
     return planYears().compose(all -> all.stream().filter(y -> y.year() == year).findFirst()
         .map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(new NotFoundException("plan year " + year))));
@@ -218,7 +218,7 @@ public final class ReportService {
    * are counted across the years of its period (first-timers, who came again next year), or are the counts kept when
    * its period was closed.
    */
-  public Future<Participation> participation(Scope scope) {
+  Future<Participation> participation(Scope scope) {
     if (scope.isPlanYear()) {
       return Future.all(planYear(scope.year()), plan.periods(), plan.kept()).compose(all -> {
         PlanYear year = all.resultAt(0);
@@ -233,7 +233,7 @@ public final class ReportService {
   }
 
   /** One participation per plan year that has held events, oldest first: the trend over the years. */
-  public Future<List<Participation>> trend() {
+  Future<List<Participation>> trend() {
     return Future.all(planYears(), plan.periods(), plan.kept()).compose(all -> {
       List<PlanYear> years = all.resultAt(0);
       if (years.isEmpty()) {

@@ -4,9 +4,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import se.hok.samla.events.EventTimes;
 import se.hok.samla.events.PlannedActivity;
 import se.hok.samla.followup.ReportTable.Cell;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 

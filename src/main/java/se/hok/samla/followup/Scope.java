@@ -3,7 +3,7 @@ package se.hok.samla.followup;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 
 /**
  * Which events a follow-up covers: the events of one action-plan year (its theme and focus area), or those that

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventSession;
-import se.hok.samla.events.EventTimes;
 import se.hok.samla.registration.Registration;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 

@@ -23,7 +23,7 @@ import se.hok.samla.web.Templates;
  * {@code /dev/mail}: what the local mail catcher received, readable in the browser. Default mode only, and for admins
  * only: every e-mail holds a participant's personal manage link.
  */
-public final class DevMailPages {
+final class DevMailPages {
   private final DevMailCatcher catcher;
   private final StaffAuth auth;
   private final Templates templates;

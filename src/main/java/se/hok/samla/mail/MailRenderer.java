@@ -29,7 +29,10 @@ import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventSession;
 import se.hok.samla.events.EventStatus;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.registration.TicketArtifacts;
+import se.hok.samla.registration.TicketFiles;
+import se.hok.samla.staff.StaffNotices;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Venue;
 import se.hok.samla.mail.MailContent.Action;
@@ -56,7 +59,7 @@ import se.hok.samla.web.NotFoundException;
  *
  * <p>Kinds: {@code confirmed}, {@code waitlisted}, {@code promoted}, {@code changed}, {@code cancelled},
  * {@code manage_link}, {@code event_cancelled}, {@code reminder} (to the participant), {@code password_reset} and
- * {@code account_locked} (to a staff member, see StaffNotices) and {@code organiser_alert} (to the event's
+ * {@code account_locked} (to a staff member, see staff/StaffNotices) and {@code organiser_alert} (to the event's
  * organiser), and {@code thank_you} (after the event, to those who attended, with the feedback survey's link); and
  * {@code event_changed} (the "Ändrat" notice of a changed event), {@code message} (an organiser's message to a group),
  * {@code ticket} (the ticket again, asked for on the manage page), {@code handed_over} (to who handed their seat over),
@@ -84,45 +87,6 @@ public final class MailRenderer implements MailWorker.Renderer {
   private static final String TEXT = "templates/mail/mail.txt.peb";
   private static final Future<Optional<RenderedMail>> NOTHING = Future.succeededFuture(Optional.empty());
 
-  /** Ticket artifacts are produced by the caller-supplied TicketArtifacts so this class does not depend on the tickets package directly. */
-  public interface TicketArtifacts {
-    /** The current ticket for the registration (reissue when the ticket must change): code, reference, QR PNG, PDF, .ics. */
-    Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue);
-
-    /**
-     * The same; the calendar file also takes out the entries of {@code droppedSessions} (sessions the registration
-     * had and has no more), so a calendar that had them is put right.
-     */
-    default Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue,
-                                                List<Long> droppedSessions) {
-      return forRegistration(r, e, manageUrl, reissue);
-    }
-
-    /**
-     * The calendar file alone, for a registration with no ticket to show at a door (an online meeting), or, when
-     * {@code cancelled}, the entries taken out of the calendar (the event called off, the seat handed over). Null
-     * when there is none to make.
-     */
-    default Future<String> calendar(Registration r, Event e, String manageUrl, List<Long> droppedSessions,
-                                    boolean cancelled) {
-      return Future.succeededFuture(null);
-    }
-  }
-
-  /**
-   * A ticket as files: the code in the QR, the reference people read out, the QR image, the PDF and the calendar entry.
-   * An online meeting's has only the calendar entry (no door, so nothing to show at one).
-   */
-  public record TicketFiles(String code, String reference, byte[] qrPng, byte[] pdf, String ics) {
-    static TicketFiles calendarOnly(String ics) {
-      return new TicketFiles(null, null, null, null, ics);
-    }
-
-    boolean hasTicket() {
-      return qrPng != null;
-    }
-  }
-
   /** The feedback survey's link, supplied by the caller so this class does not depend on the follow-up package. */
   public interface FeedbackLinks {
     /** A new link (path from the site root) for a registration that attended, while the survey is open; else empty. */
@@ -131,18 +95,6 @@ public final class MailRenderer implements MailWorker.Renderer {
 
   /** A survey link: its path (e.g. {@code /utvardering/TOKEN}) and when the survey closes. */
   public record FeedbackLink(String path, OffsetDateTime closesAt) {}
-
-  /** What e-mails to staff say about the person, supplied by the staff package (this one does not read its tables). */
-  public interface StaffNotices {
-    /** The person and link for an outbox row of a {@link #STAFF_KINDS staff kind}; empty when there is nothing to send. */
-    Future<Optional<StaffNotice>> notice(String kind, JsonObject payload);
-  }
-
-  /**
-   * To whom and in which language; {@code link}: where the button goes (the reset page, or where to ask for one);
-   * {@code byAdmin}: a reset link an admin sent, not one the person asked for.
-   */
-  public record StaffNotice(String to, String name, Lang lang, String link, boolean byAdmin) {}
 
   private final RegistrationService registrations;
   private final EventService events;
@@ -978,7 +930,7 @@ public final class MailRenderer implements MailWorker.Renderer {
   }
 
   /** "Choose a new password" (the single-use link) or "many failed sign-ins on your account". */
-  private RenderedMail toStaff(String kind, StaffNotice n) {
+  private RenderedMail toStaff(String kind, StaffNotices.Notice n) {
     Lang lang = n.lang();
     String key = "password_reset".equals(kind) ? "passwordReset" : "accountLocked";
     List<String> intro = new ArrayList<>();

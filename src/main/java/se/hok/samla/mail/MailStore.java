@@ -210,6 +210,16 @@ final class MailStore {
         .mapEmpty();
   }
 
+  /** The e-mails to these group contacts, sent or not. */
+  static Future<Void> deleteOfContacts(SqlClient conn, List<UUID> contactIds) {
+    if (contactIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery("delete from outbox where kind = 'group_contact' and payload ->> 'contact' = any($1)")
+        .execute(Tuple.tuple().addArrayOfString(contactIds.stream().map(UUID::toString).toArray(String[]::new)))
+        .mapEmpty();
+  }
+
   /** Rows settled longer ago than {@code age}: sent or skipped (sent_at), or given up (failed_at). */
   static Future<Integer> deleteSettledBefore(SqlClient conn, Duration age) {
     return conn.preparedQuery("""

@@ -30,7 +30,7 @@ public final class OrganiserAlerts {
   }
 
   /** Queues the alerts that are due; returns how many e-mails were queued. */
-  public Future<Integer> gatherDue() {
+  Future<Integer> gatherDue() {
     return store.gatherOrganiserAlerts(every);
   }
 

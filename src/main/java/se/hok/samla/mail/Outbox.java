@@ -1,11 +1,13 @@
 package se.hok.samla.mail;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import se.hok.samla.events.EventMails;
 
 /**
  * Writing to the outbox: always with the connection of the transaction that makes the change, so the mail
@@ -13,6 +15,20 @@ import java.util.UUID;
  * packages' way in; the statements themselves are in {@link MailStore}.
  */
 public final class Outbox {
+  /** The e-mails of changes to events, as the events feature queues them (Main hands this in to EventService). */
+  public static final EventMails EVENT_MAILS = new EventMails() {
+    @Override
+    public Future<Integer> toEveryone(SqlClient conn, String kind, long eventId) {
+      return addForEveryone(conn, kind, eventId);
+    }
+
+    @Override
+    public Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
+                                       JsonObject sessions, JsonArray notes, Duration delay) {
+      return Outbox.noticeChanges(conn, eventId, everyone, confirmed, sessions, notes, delay);
+    }
+  };
+
   private Outbox() {}
 
   public static Future<Void> add(SqlClient conn, String kind, Long eventId, UUID registrationId, JsonObject payload) {
@@ -52,6 +68,11 @@ public final class Outbox {
     return MailStore.deleteOfRegistrations(conn, registrationIds);
   }
 
+  /** Erasure of group contacts: the e-mails written to these contacts (deleted), sent or not. */
+  public static Future<Void> forgetContacts(SqlClient conn, List<UUID> contactIds) {
+    return MailStore.deleteOfContacts(conn, contactIds);
+  }
+
   /** Retention: rows settled (sent, skipped or given up) longer ago than {@code age}; returns how many. */
   public static Future<Integer> forgetSettledBefore(SqlClient conn, Duration age) {
     return MailStore.deleteSettledBefore(conn, age);
@@ -67,13 +88,13 @@ public final class Outbox {
    * note, and waits {@code delay} again; else a new one waits {@code delay}. Returns how many confirmed and how many
    * waiting people are told.
    */
-  public static Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
-                                            JsonObject sessions, io.vertx.core.json.JsonArray notes, Duration delay) {
+  static Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
+                                            JsonObject sessions, JsonArray notes, Duration delay) {
     return MailStore.noticeChanges(conn, eventId, everyone, confirmed, sessions, notes, delay);
   }
 
   /** One mail of this kind to everyone still registered for the event (confirmed or waiting). */
-  public static Future<Integer> addForEveryone(SqlClient conn, String kind, long eventId) {
+  static Future<Integer> addForEveryone(SqlClient conn, String kind, long eventId) {
     return MailStore.addToOutboxForEveryone(conn, kind, eventId);
   }
 }

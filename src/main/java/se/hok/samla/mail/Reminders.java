@@ -26,7 +26,7 @@ public final class Reminders {
   }
 
   /** Queues the reminders that are due; returns how many e-mails were queued. */
-  public Future<Integer> queueDue() {
+  Future<Integer> queueDue() {
     return store.queueDueReminders();
   }
 }

@@ -11,9 +11,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import se.hok.samla.events.EventTimes;
 import se.hok.samla.staff.StaffAuth;
 import se.hok.samla.staff.StaffMember;
+import se.hok.samla.web.EventTimes;
 
 /**
  * The record of who read participants' identities or needs: which person, which event, which list, with or without
@@ -110,7 +110,7 @@ public final class AuditLog {
   /** The matching rows, newest first, at most {@code limit}; and how many match in all. */
   public record Page(List<Entry> entries, long total) {}
 
-  public Future<Page> find(Filter f, int limit) {
+  Future<Page> find(Filter f, int limit) {
     String where = """
         where ($1::bigint is null or a.event_id = $1) and ($2::bigint is null or a.staff_user_id = $2)
           and ($3::timestamptz is null or a.at >= $3) and ($4::timestamptz is null or a.at < $4)""";
@@ -138,13 +138,13 @@ public final class AuditLog {
   /** A choice for a filter: the events and the people that appear in the log. */
   public record Choice(long id, String label) {}
 
-  public Future<List<Choice>> events() {
+  Future<List<Choice>> events() {
     return choices("""
         select e.id, e.title_sv || ' (' || to_char(e.starts_at at time zone 'Europe/Stockholm', 'YYYY-MM-DD') || ')'
         from event e where exists (select 1 from audit_log a where a.event_id = e.id) order by e.starts_at desc, e.id""");
   }
 
-  public Future<List<Choice>> people() {
+  Future<List<Choice>> people() {
     return choices("""
         select u.id, u.name || ' <' || u.email || '>' from staff_user u
         where exists (select 1 from audit_log a where a.staff_user_id = u.id) order by lower(u.name), u.id""");

@@ -73,7 +73,7 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
    */
   public record SessionNeed(long sessionId, String titleSv, String titleEn, String room, long count, boolean roomLacks) {}
 
-  public Future<List<NeedCount>> needsSummary(long eventId) {
+  Future<List<NeedCount>> needsSummary(long eventId) {
     return pool.preparedQuery("""
             select n.code, n.label_sv, n.label_en, count(*) as n, min(t.book_by) as book_by,
                    count(*) filter (where t.urgent and t.done_at is null) as urgent
@@ -118,7 +118,7 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
   /** For the caterer: how many of each diet, and the allergy details, never with names. Confirmed only. */
   public record DietList(Map<String, Long> counts, long total, List<String> allergies) {}
 
-  public Future<DietList> dietList(long eventId) {
+  Future<DietList> dietList(long eventId) {
     return pool.preparedQuery("""
             select d, count(*) from registration r, unnest(r.diet) d
             where r.event_id = $1 and r.status = 'confirmed' group by d order by d""")
@@ -196,7 +196,7 @@ public final class EventNeeds implements se.hok.samla.events.ParticipantCounts {
   }
 
   /** Whether {@code sessionId} is a session of the event (a filter naming another event's session is the caller's mistake). */
-  public Future<Boolean> isSessionOf(long eventId, long sessionId) {
+  Future<Boolean> isSessionOf(long eventId, long sessionId) {
     return pool.preparedQuery("select 1 from event_session where id = $1 and event_id = $2")
         .execute(Tuple.of(sessionId, eventId))
         .map(rows -> rows.size() > 0);

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import se.hok.samla.events.EventTimes;
 import se.hok.samla.privacy.PersonalData;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 

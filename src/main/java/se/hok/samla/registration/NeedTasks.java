@@ -40,7 +40,7 @@ public final class NeedTasks {
    * another event, or of a cancelled or erased registration, is not found. {@code stateField} and {@code noteField}
    * name the fields in errors.
    */
-  public Future<Changed> set(long eventId, long taskId, String state, String note, String stateField, String noteField) {
+  Future<Changed> set(long eventId, long taskId, String state, String note, String stateField, String noteField) {
     FieldChecks checks = new FieldChecks();
     if (state == null || !STATES.contains(state)) {
       checks.add(stateField, "error.task.state");

@@ -20,7 +20,7 @@ import se.hok.samla.events.Event;
 import se.hok.samla.events.EventSession;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventStatus;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.events.EventView;
 import se.hok.samla.events.Organisation;
 import se.hok.samla.privacy.AuditLog;

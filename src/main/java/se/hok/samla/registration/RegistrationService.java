@@ -18,11 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import se.hok.samla.events.EventTimes;
 import se.hok.samla.mail.Outbox;
-import se.hok.samla.privacy.Erasure;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.web.ConflictException;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.Msg;
 import se.hok.samla.web.NotFoundException;
@@ -1551,7 +1550,7 @@ public final class RegistrationService {
   /**
    * An organiser removes a registration: it is cancelled (the seat frees and the next in line moves up), the person
    * gets the cancellation e-mail, and its personal data is erased by the retention job as soon as that e-mail has gone
-   * (or given up): {@link se.hok.samla.privacy.Retention}, with {@link Erasure.Extent#KEEP_COUNTS}. Erasing at once
+   * (or given up): {@link se.hok.samla.registration.Retention}, with {@link Erasure.Extent#KEEP_COUNTS}. Erasing at once
    * would leave no address to tell the person at.
    */
   public Future<Void> remove(long eventId, UUID id) {

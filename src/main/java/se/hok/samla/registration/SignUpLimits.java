@@ -205,7 +205,7 @@ public final class SignUpLimits {
    * Whether this sign-up's e-mail address is over its limits, and if so for how long. The public is then answered as
    * always and nothing is kept; staff, who see the event's registrations anyway, may be told (429).
    */
-  public static Optional<Duration> addressOverLimit(RoutingContext ctx) {
+  static Optional<Duration> addressOverLimit(RoutingContext ctx) {
     return Optional.ofNullable(ctx.get(ADDRESS_OVER_LIMIT));
   }
 

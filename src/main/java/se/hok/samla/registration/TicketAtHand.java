@@ -15,7 +15,6 @@ import se.hok.samla.events.Event;
 import se.hok.samla.events.EventService;
 import se.hok.samla.events.EventStatus;
 import se.hok.samla.events.EventView;
-import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.tickets.QrCodes;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.web.ConflictException;
@@ -42,7 +41,7 @@ public final class TicketAtHand {
   private final RegistrationService registrations;
   private final EventService events;
   private final TicketService tickets;
-  private final MailRenderer.TicketArtifacts files;
+  private final TicketArtifacts files;
   private final RateLimiter limiter;
   private final Limits limits;
   private final Templates templates;
@@ -50,7 +49,7 @@ public final class TicketAtHand {
   private final Clock clock;
 
   public TicketAtHand(Vertx vertx, RegistrationService registrations, EventService events, TicketService tickets,
-                      MailRenderer.TicketArtifacts files, RateLimiter limiter, Limits limits, Templates templates,
+                      TicketArtifacts files, RateLimiter limiter, Limits limits, Templates templates,
                       String publicUrl, Clock clock) {
     this.vertx = vertx;
     this.registrations = registrations;
@@ -64,7 +63,7 @@ public final class TicketAtHand {
     this.clock = clock;
   }
 
-  public void mount(Router router) {
+  void mount(Router router) {
     router.get("/anmalan/:token/biljett.png").handler(this::qr);
     router.get("/anmalan/:token/biljett.pdf").handler(this::pdf);
     router.get("/anmalan/:token/kalender.ics").handler(this::ics);
@@ -121,7 +120,7 @@ public final class TicketAtHand {
     held(ctx)
         .compose(held -> held.event().onlineOnly()
             ? files.calendar(held.registration(), held.event(), url, List.of(), false)
-            : files.forRegistration(held.registration(), held.event(), url, false).map(MailRenderer.TicketFiles::ics))
+            : files.forRegistration(held.registration(), held.event(), url, false).map(TicketFiles::ics))
         .compose(ics -> send(ctx, "text/calendar; charset=utf-8", "kalender.ics",
             ics.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .onFailure(ctx::fail);

@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.PathIds;

@@ -112,7 +112,7 @@ public final class EventAccess {
   }
 
   /** The API's path parameter as an event id; malformed is a 400, as the contract's validation would answer. */
-  public static Locator pathId(String name) {
+  static Locator pathId(String name) {
     return ctx -> {
       try {
         return Future.succeededFuture(positive(ctx.pathParam(name)));

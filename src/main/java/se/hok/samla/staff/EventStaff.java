@@ -96,7 +96,7 @@ public final class EventStaff {
   }
 
   /** Every event this person works at, with their duty there. */
-  public Future<Map<Long, Duty>> eventsOf(long staffId) {
+  Future<Map<Long, Duty>> eventsOf(long staffId) {
     return pool.preparedQuery("select event_id, role from event_staff where staff_user_id = $1")
         .execute(Tuple.of(staffId))
         .map(rows -> {
@@ -107,7 +107,7 @@ public final class EventStaff {
   }
 
   /** The event's staff: organisers first, then door staff, by name. */
-  public Future<List<Member>> list(long eventId) {
+  Future<List<Member>> list(long eventId) {
     return pool.preparedQuery("""
             select u.id, u.name, u.email, u.role as account_role, u.active, es.role, es.added_at, b.name as added_by
             from event_staff es join staff_user u on u.id = es.staff_user_id
@@ -131,7 +131,7 @@ public final class EventStaff {
    * duty), {@code staffId} (no such account, closed, a viewer, a door account as organiser, the last organiser made
    * door staff). An unknown event is a 404.
    */
-  public Future<Void> assign(long eventId, long staffId, String dutyCode, long actorId) {
+  Future<Void> assign(long eventId, long staffId, String dutyCode, long actorId) {
     Duty duty = Duty.parse(dutyCode);
     if (duty == null) {
       return Future.failedFuture(ValidationException.of("role", "error.eventStaff.role"));
@@ -168,7 +168,7 @@ public final class EventStaff {
    * Takes a person off the event's staff (already off is fine) and ends the door tokens they had for it. Refused
    * with a field error {@code staffId} when they are the last organiser who can act.
    */
-  public Future<Void> remove(long eventId, long staffId) {
+  Future<Void> remove(long eventId, long staffId) {
     return pool.withTransaction(conn -> lockEvent(conn, eventId)
         .compose(v -> keepsAnOrganiser(conn, eventId, staffId))
         .compose(v -> conn.preparedQuery("delete from event_staff where event_id = $1 and staff_user_id = $2")

@@ -10,7 +10,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.Optional;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Tokens;
 import se.hok.samla.web.ValidationException;
@@ -30,18 +29,20 @@ public final class PasswordResets {
   private final Vertx vertx;
   private final Pool pool;
   private final StaffService staff;
+  private final StaffMailQueue mails;
 
-  public PasswordResets(Vertx vertx, Pool pool, StaffService staff) {
+  public PasswordResets(Vertx vertx, Pool pool, StaffService staff, StaffMailQueue mails) {
     this.vertx = vertx;
     this.pool = pool;
     this.staff = staff;
+    this.mails = mails;
   }
 
   /**
    * Queues a reset e-mail for the active account with this address, if there is one; nothing otherwise (the
    * caller's answer is the same either way). {@code requestedBy}: the admin who sent it, or null.
    */
-  public Future<Void> request(String email, Lang lang, Long requestedBy) {
+  Future<Void> request(String email, Lang lang, Long requestedBy) {
     if (email == null || email.isBlank() || email.length() > 254) {
       return Future.succeededFuture();
     }
@@ -51,18 +52,18 @@ public final class PasswordResets {
             returning id""")
         .execute(Tuple.of(email.strip(), requestedBy, lang.code()))
         .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
-            : Outbox.addForStaff(conn, StaffMails.PASSWORD_RESET,
+            : mails.add(conn, StaffMails.PASSWORD_RESET,
                 new JsonObject().put("resetId", rows.iterator().next().getLong("id")))));
   }
 
   /** The e-mail address of an account, for an admin sending a reset link; empty when there is no such account. */
-  public Future<Optional<String>> emailOf(long staffId) {
+  Future<Optional<String>> emailOf(long staffId) {
     return pool.preparedQuery("select email from staff_user where id = $1 and active").execute(Tuple.of(staffId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("email")));
   }
 
   /** Who the link is for, while it is unused, unexpired and the account active. */
-  public Future<Optional<Holder>> holder(String token) {
+  Future<Optional<Holder>> holder(String token) {
     if (!plausible(token)) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -78,7 +79,7 @@ public final class PasswordResets {
    * it), every other open reset of the person is dropped, and their sessions and API tokens end. Empty when the link
    * is not valid (any more); a weak password fails with a {@link ValidationException} and leaves the link unused.
    */
-  public Future<Optional<Holder>> reset(String token, String password) {
+  Future<Optional<Holder>> reset(String token, String password) {
     return holder(token).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
@@ -104,7 +105,7 @@ public final class PasswordResets {
    * A signed-in member's new password (their current one already verified): their other web sessions (all but
    * {@code keepSession}) and all their API tokens end.
    */
-  public Future<Void> change(StaffMember member, String password, String keepSession) {
+  Future<Void> change(StaffMember member, String password, String keepSession) {
     return acceptable(password, member.email(), member.name())
         .compose(ok -> Passwords.hash(vertx, password))
         .compose(hash -> pool.withTransaction(conn -> setPassword(conn, member.id(), hash, keepSession)))

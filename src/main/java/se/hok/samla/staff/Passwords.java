@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.Set;
+import se.hok.samla.web.Lang;
+import se.hok.samla.web.Messages;
 import se.hok.samla.web.Msg;
 
 /**
@@ -60,17 +62,22 @@ public final class Passwords {
   }
 
   /** Checks the password off the event loop. */
-  public static Future<Optional<Msg>> check(Vertx vertx, String password, String email, String name) {
+  static Future<Optional<Msg>> check(Vertx vertx, String password, String email, String name) {
     return vertx.executeBlocking(() -> problem(password, email, name));
   }
 
   /** Argon2id, off the event loop. */
-  public static Future<String> hash(Vertx vertx, String password) {
+  static Future<String> hash(Vertx vertx, String password) {
     return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt().withArgon2().getResult());
   }
 
+  /** The first admin's password from the configuration: why it is not accepted, in English (Config says it so). */
+  public static Optional<String> adminProblem(String password, String email) {
+    return problem(password, email, ADMIN_NAME).map(problem -> Messages.get(Lang.EN, problem));
+  }
+
   /** Why this password is not accepted for the person with this address and name, or empty when it is. */
-  public static Optional<Msg> problem(String password, String email, String name) {
+  static Optional<Msg> problem(String password, String email, String name) {
     if (password == null || password.isEmpty()) {
       return Optional.of(Msg.of("password.required"));
     }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import se.hok.samla.config.Limits;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.web.ClientAddress;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.RateLimiter;
@@ -32,19 +31,21 @@ public final class SignInThrottle {
   private final Limits limits;
   private final StaffService staff;
   private final Pool pool;
+  private final StaffMailQueue mails;
 
-  public SignInThrottle(RateLimiter limiter, Limits limits, StaffService staff, Pool pool) {
+  public SignInThrottle(RateLimiter limiter, Limits limits, StaffService staff, Pool pool, StaffMailQueue mails) {
     this.limiter = limiter;
     this.limits = limits;
     this.staff = staff;
     this.pool = pool;
+    this.mails = mails;
   }
 
   /**
    * The member with these credentials, as {@link StaffService#authenticate}, unless this client or account has failed
    * too often lately: then fails with {@link TooManyRequestsException} without looking at the password.
    */
-  public Future<Optional<StaffMember>> authenticate(RoutingContext ctx, String email, String password) {
+  Future<Optional<StaffMember>> authenticate(RoutingContext ctx, String email, String password) {
     String client = ClientAddress.of(ctx);
     String account = account(email);
     Lang lang = Lang.of(ctx);
@@ -71,12 +72,12 @@ public final class SignInThrottle {
   }
 
   /** Verifies a signed-in member's current password (e.g. before a new one), counting failures like a sign-in. */
-  public Future<Boolean> verify(RoutingContext ctx, StaffMember member, String password) {
+  Future<Boolean> verify(RoutingContext ctx, StaffMember member, String password) {
     return authenticate(ctx, member.email(), password).map(found -> found.filter(m -> m.id() == member.id()).isPresent());
   }
 
   /** After its owner has chosen a new password through a reset link, the account is no longer held back. */
-  public Future<Void> release(String email) {
+  Future<Void> release(String email) {
     return limiter.forget(ACCOUNT, limits.signInPerAccount(), account(email));
   }
 
@@ -92,7 +93,7 @@ public final class SignInThrottle {
             returning id""")
         .execute(Tuple.of(account))
         .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
-            : Outbox.addForStaff(conn, StaffMails.ACCOUNT_LOCKED, new JsonObject()
+            : mails.add(conn, StaffMails.ACCOUNT_LOCKED, new JsonObject()
                 .put("staffId", rows.iterator().next().getLong("id")).put("language", lang.code()))));
   }
 

@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
-import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Tokens;
 
@@ -15,7 +14,7 @@ import se.hok.samla.web.Tokens;
  * What the e-mails to staff members say about them, looked up when the mail is written (as every Samla e-mail is):
  * a reset link is made here, at that moment, so its token exists in plain text only in the e-mail itself.
  */
-public final class StaffMails implements MailRenderer.StaffNotices {
+public final class StaffMails implements StaffNotices {
   /** Outbox kinds. */
   public static final String PASSWORD_RESET = "password_reset";
   public static final String ACCOUNT_LOCKED = "account_locked";
@@ -29,7 +28,7 @@ public final class StaffMails implements MailRenderer.StaffNotices {
   }
 
   @Override
-  public Future<Optional<MailRenderer.StaffNotice>> notice(String kind, JsonObject payload) {
+  public Future<Optional<StaffNotices.Notice>> notice(String kind, JsonObject payload) {
     return switch (kind) {
       case PASSWORD_RESET -> resetLink(payload.getLong("resetId"));
       case ACCOUNT_LOCKED -> locked(payload.getLong("staffId"), Lang.parse(payload.getString("language"), Lang.SV));
@@ -41,7 +40,7 @@ public final class StaffMails implements MailRenderer.StaffNotices {
    * A fresh link for a reset that is still open (not used, asked for within a day, account active); it replaces the
    * token of any earlier rendering of the same mail and works for {@link PasswordResets#LINK_LIFETIME}.
    */
-  private Future<Optional<MailRenderer.StaffNotice>> resetLink(Long resetId) {
+  private Future<Optional<StaffNotices.Notice>> resetLink(Long resetId) {
     if (resetId == null) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -58,18 +57,18 @@ public final class StaffMails implements MailRenderer.StaffNotices {
             return Optional.empty();
           }
           Row r = rows.iterator().next();
-          return Optional.of(new MailRenderer.StaffNotice(r.getString("email"), r.getString("name"),
+          return Optional.of(new StaffNotices.Notice(r.getString("email"), r.getString("name"),
               Lang.parse(r.getString("language"), Lang.SV), publicUrl + PasswordPages.RESET_PATH + token,
               r.getBoolean("by_admin")));
         });
   }
 
-  private Future<Optional<MailRenderer.StaffNotice>> locked(Long staffId, Lang lang) {
+  private Future<Optional<StaffNotices.Notice>> locked(Long staffId, Lang lang) {
     if (staffId == null) {
       return Future.succeededFuture(Optional.empty());
     }
     return pool.preparedQuery("select email, name from staff_user where id = $1 and active").execute(Tuple.of(staffId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new MailRenderer.StaffNotice(
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new StaffNotices.Notice(
             rows.iterator().next().getString("email"), rows.iterator().next().getString("name"), lang,
             publicUrl + PasswordPages.FORGOT_PATH, false)));
   }

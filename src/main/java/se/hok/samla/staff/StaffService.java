@@ -61,7 +61,7 @@ public final class StaffService {
   }
 
   /** The member with these credentials, if the password matches and the account is active. */
-  public Future<Optional<StaffMember>> authenticate(String email, String password) {
+  Future<Optional<StaffMember>> authenticate(String email, String password) {
     if (email == null || password == null || password.length() > 1000) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -75,13 +75,13 @@ public final class StaffService {
         });
   }
 
-  public Future<Optional<StaffMember>> byId(long id) {
+  Future<Optional<StaffMember>> byId(long id) {
     return pool.preparedQuery("select id, email, name, role, active from staff_user where id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 1 ? Optional.of(member(rows.iterator().next())) : Optional.empty());
   }
 
-  public Future<List<StaffMember>> list() {
+  Future<List<StaffMember>> list() {
     return pool.query("select id, email, name, role, active from staff_user order by active desc, lower(name)")
         .execute()
         .map(rows -> {
@@ -92,7 +92,7 @@ public final class StaffService {
   }
 
   /** Creates an account; the e-mail must be new. */
-  public Future<StaffMember> create(String email, String name, String password, String roleCode) {
+  Future<StaffMember> create(String email, String name, String password, String roleCode) {
     return Passwords.check(vertx, password, email, name).compose(weak -> create(email, name, password, roleCode, weak));
   }
 
@@ -123,12 +123,12 @@ public final class StaffService {
   }
 
   /** Forgets what this instance remembers of the member's API tokens (after they were deleted). */
-  public void forgetTokensOf(long staffId) {
+  void forgetTokensOf(long staffId) {
     tokens.asMap().values().removeIf(m -> m.member().id() == staffId);
   }
 
   /** Changes role and active flag; an admin cannot demote or deactivate themselves (someone must stay admin). */
-  public Future<Void> update(long actorId, long id, String roleCode, boolean active) {
+  Future<Void> update(long actorId, long id, String roleCode, boolean active) {
     Role role = Role.parse(roleCode);
     if (role == null) {
       return Future.failedFuture(se.hok.samla.web.ValidationException.of("role", "error.staff.role"));
@@ -172,12 +172,12 @@ public final class StaffService {
   }
 
   /** A new API token with every right of this member; only its hash is stored. */
-  public Future<String> issueToken(long staffId) {
+  Future<String> issueToken(long staffId) {
     return issueToken(staffId, TOKEN_LIFETIME);
   }
 
   /** A full token that expires sooner (or, in tests, already has). */
-  public Future<String> issueToken(long staffId, Duration lifetime) {
+  Future<String> issueToken(long staffId, Duration lifetime) {
     return insertToken(staffId, lifetime, null, null);
   }
 
@@ -208,7 +208,7 @@ public final class StaffService {
   }
 
   /** The member's tokens that still work, newest first; {@code signIn} marks those of the caller's own web sign-in. */
-  public Future<List<TokenInfo>> tokensOf(long staffId, String signIn) {
+  Future<List<TokenInfo>> tokensOf(long staffId, String signIn) {
     return pool.preparedQuery("""
             select id, created_at, last_used_at, expires_at, scope, event_id, sign_in is not null and sign_in = $2 as mine
             from api_token where staff_user_id = $1 and expires_at > now() order by created_at desc, id desc limit 500""")
@@ -223,7 +223,7 @@ public final class StaffService {
   }
 
   /** How many working tokens each member has (the admin's staff list). */
-  public Future<java.util.Map<Long, Long>> tokenCounts() {
+  Future<java.util.Map<Long, Long>> tokenCounts() {
     return pool.query("select staff_user_id, count(*) from api_token where expires_at > now() group by staff_user_id")
         .execute()
         .map(rows -> {
@@ -234,18 +234,18 @@ public final class StaffService {
   }
 
   /** Revokes one token of this member; false when the member has no such token. Takes effect at once here. */
-  public Future<Boolean> revokeToken(long staffId, long tokenId) {
+  Future<Boolean> revokeToken(long staffId, long tokenId) {
     return deleteTokens("delete from api_token where staff_user_id = $1 and id = $2 returning id", Tuple.of(staffId, tokenId))
         .map(n -> n > 0);
   }
 
   /** Revokes every token of this member. */
-  public Future<Integer> revokeAll(long staffId) {
+  Future<Integer> revokeAll(long staffId) {
     return deleteTokens("delete from api_token where staff_user_id = $1 returning id", Tuple.of(staffId));
   }
 
   /** Signing out ends the door tokens that sign-in issued. */
-  public Future<Integer> revokeSignIn(String signIn) {
+  Future<Integer> revokeSignIn(String signIn) {
     if (signIn == null) {
       return Future.succeededFuture(0);
     }
@@ -277,7 +277,7 @@ public final class StaffService {
    * Deletes API tokens that have expired. Every opening of a door page issues one (16 hours), so without this they
    * would pile up for good. Expired tokens never authenticate anyway ({@link #byToken}); this only removes them.
    */
-  public Future<Integer> deleteExpiredTokens() {
+  Future<Integer> deleteExpiredTokens() {
     return pool.query("delete from api_token where expires_at < now()").execute().map(rows -> rows.rowCount());
   }
 
@@ -289,7 +289,7 @@ public final class StaffService {
   }
 
   /** Who a bearer token speaks for, and how far: empty for an unknown, expired or revoked token or a closed account. */
-  public Future<Optional<ApiCaller>> byToken(String token) {
+  Future<Optional<ApiCaller>> byToken(String token) {
     byte[] hash = Tokens.sha256(token);
     String key = java.util.HexFormat.of().formatHex(hash);
     ApiCaller cached = tokens.getIfPresent(key);
@@ -313,7 +313,7 @@ public final class StaffService {
   }
 
   /** Active accounts that can work at an event (organisers, door staff, admins), for the event's staff page. */
-  public Future<List<StaffMember>> eventStaffCandidates() {
+  Future<List<StaffMember>> eventStaffCandidates() {
     return pool.query("select id, email, name, role, active from staff_user "
             + "where active and role in ('admin', 'organiser', 'checkin') order by lower(name), id")
         .execute()

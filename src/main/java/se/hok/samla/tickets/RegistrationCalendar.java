@@ -20,7 +20,7 @@ import net.fortuna.ical4j.model.property.Url;
 import net.fortuna.ical4j.model.property.immutable.ImmutableCalScale;
 import net.fortuna.ical4j.model.property.immutable.ImmutableMethod;
 import net.fortuna.ical4j.model.property.immutable.ImmutableVersion;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 
 /**
  * One registration as an .ics to put in one's own calendar (attached to the ticket mails, offered on the manage page):

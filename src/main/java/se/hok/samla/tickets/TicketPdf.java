@@ -17,7 +17,7 @@ import org.apache.pdfbox.pdmodel.interactive.action.PDActionURI;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDBorderStyleDictionary;
 import org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement;
-import se.hok.samla.events.EventTimes;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.events.Venue;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;

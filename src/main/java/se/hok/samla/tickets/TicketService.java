@@ -130,7 +130,7 @@ public final class TicketService {
       returning id, registration_id, event_id, code, reference, issued_at""";
 
   /** Revokes every ticket of the registration (e.g. cancelled). */
-  public Future<Void> revokeAll(UUID registrationId) {
+  Future<Void> revokeAll(UUID registrationId) {
     return pool.withConnection(conn -> revoke(conn, registrationId));
   }
 

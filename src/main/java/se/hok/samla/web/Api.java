@@ -31,7 +31,7 @@ public final class Api {
     this.validator = RequestValidator.create(vertx, contract);
   }
 
-  public RouterBuilder builder() {
+  RouterBuilder builder() {
     return builder;
   }
 

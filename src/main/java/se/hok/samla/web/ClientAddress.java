@@ -25,7 +25,7 @@ public final class ClientAddress {
   }
 
   /** Resolves the client's address once per request, for {@link #of}. */
-  public Handler<RoutingContext> handler() {
+  Handler<RoutingContext> handler() {
     return ctx -> {
       ctx.put(KEY, resolve(ctx));
       ctx.next();

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The one place where failures become responses: JSON {@code {"error","message","fields"}} under
  * {@code /api/}, a page in the reader's language elsewhere. Only real faults are logged and answered 500.
  */
-public final class Failures {
+final class Failures {
   private static final Logger log = LoggerFactory.getLogger(Failures.class);
 
   private static final java.util.regex.Pattern PARAMETER =
@@ -24,7 +24,7 @@ public final class Failures {
 
   private final Templates templates;
 
-  public Failures(Templates templates) {
+  Failures(Templates templates) {
     this.templates = templates;
   }
 
@@ -48,7 +48,7 @@ public final class Failures {
     return false;
   }
 
-  public void handle(RoutingContext ctx) {
+  void handle(RoutingContext ctx) {
     if (ctx.response().headWritten()) {
       log.warn("Failure after response started: {}", ctx.request().path(), ctx.failure());
       ctx.response().reset();
@@ -121,7 +121,7 @@ public final class Failures {
   }
 
   /** Unknown paths: a Swedish (or English) 404 page, or JSON under /api/. */
-  public void notFound(RoutingContext ctx) {
+  void notFound(RoutingContext ctx) {
     ctx.fail(404);
   }
 

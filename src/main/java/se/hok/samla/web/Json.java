@@ -16,7 +16,7 @@ public final class Json {
 
   private Json() {}
 
-  public static String encode(Object value) {
+  static String encode(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {

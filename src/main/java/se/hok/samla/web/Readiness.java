@@ -41,11 +41,11 @@ public final class Readiness {
     stopping = true;
   }
 
-  public Handler<RoutingContext> live() {
+  Handler<RoutingContext> live() {
     return ctx -> answer(ctx, true, new JsonArray());
   }
 
-  public Handler<RoutingContext> ready() {
+  Handler<RoutingContext> ready() {
     return ctx -> {
       String phase = stopping ? "stopping" : started ? "started" : "starting";
       JsonArray checks = new JsonArray()

@@ -18,7 +18,7 @@ public final class RequestLoad {
   private volatile boolean stopping;
 
   /** @param busyAbove more requests in flight than this is busy */
-  public RequestLoad(int busyAbove) {
+  RequestLoad(int busyAbove) {
     this.busyAbove = busyAbove;
   }
 
@@ -28,7 +28,7 @@ public final class RequestLoad {
   }
 
   /** Counts every request from its start until its response has ended (or its connection closed). */
-  public Handler<RoutingContext> counter() {
+  Handler<RoutingContext> counter() {
     return ctx -> {
       if (stopping) {
         ctx.request().connection().close();
@@ -62,7 +62,7 @@ public final class RequestLoad {
     stopping = true;
   }
 
-  public int inFlight() {
+  int inFlight() {
     return inFlight.get();
   }
 

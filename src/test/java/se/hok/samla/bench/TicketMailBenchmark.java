@@ -36,13 +36,13 @@ import org.subethamail.smtp.server.SMTPServer;
 import se.hok.samla.events.EventService;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
+import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.QrCodes;
 import se.hok.samla.tickets.TicketCode;
-import se.hok.samla.tickets.TicketMailFiles;
 import se.hok.samla.tickets.TicketPdf;
 import se.hok.samla.tickets.TicketService;
 
@@ -71,7 +71,7 @@ class TicketMailBenchmark {
       var pool = app.running.database().pool();
       RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
       TicketService tickets = new TicketService(app.vertx, pool);
-      MailRenderer renderer = new MailRenderer(registrations, new EventService(pool),
+      MailRenderer renderer = new MailRenderer(registrations, new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
           new TicketMailFiles(app.vertx, tickets, registrations, "localhost"), app.url(""));
 
       String organiser = app.tokenFor("organiser");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ConfigTest {
   private static Config config(Map<String, String> env, String... args) {
-    return Config.fromEnvironment(env, args);
+    return Config.fromEnvironment(env, args, se.hok.samla.staff.Passwords::adminProblem);
   }
 
   @Test

@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import se.hok.samla.privacy.Retention;
+import se.hok.samla.registration.Retention;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;

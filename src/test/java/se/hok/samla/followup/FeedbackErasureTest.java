@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.followup.Attendance.Person;
-import se.hok.samla.privacy.Retention;
+import se.hok.samla.registration.Retention;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.TestApp;

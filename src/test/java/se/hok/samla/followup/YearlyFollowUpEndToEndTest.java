@@ -23,7 +23,7 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
-import se.hok.samla.privacy.Retention;
+import se.hok.samla.registration.Retention;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;

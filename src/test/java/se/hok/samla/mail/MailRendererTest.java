@@ -85,11 +85,11 @@ class MailRendererTest {
     png = out.toByteArray();
 
     var pool = app.running.database().pool();
-    MailRenderer.TicketArtifacts fake = (r, e, manageUrl, reissue) -> {
+    se.hok.samla.registration.TicketArtifacts fake = (r, e, manageUrl, reissue) -> {
       reissues.add(reissue);
-      return Future.succeededFuture(new MailRenderer.TicketFiles("CODE234567", REFERENCE, png, PDF, ICS));
+      return Future.succeededFuture(new se.hok.samla.registration.TicketFiles("CODE234567", REFERENCE, png, PDF, ICS));
     };
-    renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone()), new EventService(pool), fake,
+    renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone()), new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS), fake,
         "http://localhost:" + app.port());
   }
 
@@ -222,7 +222,7 @@ class MailRendererTest {
     assertTrue(m.html().contains("Gluten &amp; &quot;nötter&quot;"), "details escaped too");
     assertTrue(m.text().contains("<b>x</b>"), "the text part is plain text, not escaped");
 
-    EventView view = EventView.of(await(new EventService(app.running.database().pool()).get(eventId)), Lang.SV,
+    EventView view = EventView.of(await(new EventService(app.running.database().pool(), se.hok.samla.mail.Outbox.EVENT_MAILS).get(eventId)), Lang.SV,
         OffsetDateTime.now());
     for (String part : List.of(m.html(), m.text())) {
       assertTrue(part.contains(view.date()), "the date in Swedish: " + view.date());

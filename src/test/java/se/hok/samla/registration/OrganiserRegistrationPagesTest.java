@@ -31,7 +31,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.hok.samla.support.Browser;
-import se.hok.samla.privacy.Retention;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;
 import se.hok.samla.support.SignUps;

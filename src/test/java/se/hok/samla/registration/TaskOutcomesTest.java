@@ -23,7 +23,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import se.hok.samla.privacy.Retention;
 import se.hok.samla.support.Browser;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;

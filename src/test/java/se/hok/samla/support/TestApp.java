@@ -87,7 +87,7 @@ public final class TestApp implements AutoCloseable {
       env.put(limit, "off");
     }
     env.putAll(extraEnv);
-    Config config = Config.fromEnvironment(env, new String[0]);
+    Config config = Config.fromEnvironment(env, new String[0], se.hok.samla.staff.Passwords::adminProblem);
     String registry = "samla-test-" + System.nanoTime();
     Vertx vertx = Vertx.vertx(Main.vertxOptions(registry));
     try {

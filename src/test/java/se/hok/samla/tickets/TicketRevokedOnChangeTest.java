@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.events.EventService;
 import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.mail.MailWorker;
+import se.hok.samla.mail.TicketMailFiles;
 import se.hok.samla.registration.RegistrationService;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.Mails;
@@ -51,7 +52,7 @@ class TicketRevokedOnChangeTest {
     var pool = app.running.database().pool();
     RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
     tickets = new TicketService(app.vertx, pool);
-    MailRenderer renderer = new MailRenderer(registrations, new EventService(pool),
+    MailRenderer renderer = new MailRenderer(registrations, new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
         new TicketMailFiles(app.vertx, tickets, registrations, "localhost"), app.url(""));
     worker = new MailWorker(app.vertx, pool, app.running.mailClient(), renderer, "Samla <noreply@test.example>",
         "localhost", new MailWorker.Timing(Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(30),

@@ -1,8 +1,9 @@
-package se.hok.samla.privacy;
+package se.hok.samla.registration;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import se.hok.samla.followup.FeedbackService;
@@ -25,7 +26,7 @@ import se.hok.samla.mail.Outbox;
  * the plan period without knowing who they are, until the period is closed. The person's own erasure
  * ({@link Extent#ALL}) deletes the key too: they asked to be forgotten, so they are not counted again.
  */
-public final class Erasure {
+final class Erasure {
   private Erasure() {}
 
   /** How much goes besides the personal data. */
@@ -42,7 +43,7 @@ public final class Erasure {
     KEEP_COUNTS
   }
 
-  public static Future<Void> erase(SqlClient conn, List<UUID> registrationIds, Extent extent) {
+  static Future<Void> erase(SqlClient conn, List<UUID> registrationIds, Extent extent) {
     if (registrationIds.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -74,7 +75,7 @@ public final class Erasure {
 
   /**
    * Unties the registrations from the contact person who signed them up; a contact left with nobody to manage is
-   * deleted (name and address), with the e-mails written to it.
+   * deleted (name and address), with the e-mails written to it (through the outbox's owner, mail).
    */
   private static Future<Void> forgetContacts(SqlClient conn, Tuple ids) {
     return conn.preparedQuery("""
@@ -84,11 +85,13 @@ public final class Erasure {
               update registration set contact_id = null where id = any($1) and contact_id is not null returning id),
             unused as (
               select w.contact_id from was w
-              where not exists (select 1 from registration x where x.contact_id = w.contact_id and not (x.id = any($1)))),
-            mails as (
-              delete from outbox o using unused u where o.kind = 'group_contact' and o.payload ->> 'contact' = u.contact_id::text)
-            delete from group_contact c using unused u where c.id = u.contact_id""")
+              where not exists (select 1 from registration x where x.contact_id = w.contact_id and not (x.id = any($1))))
+            delete from group_contact c using unused u where c.id = u.contact_id returning c.id""")
         .execute(ids)
-        .mapEmpty();
+        .compose(rows -> {
+          List<UUID> deleted = new ArrayList<>();
+          rows.forEach(r -> deleted.add(r.getUUID("id")));
+          return Outbox.forgetContacts(conn, deleted);
+        });
   }
 }

@@ -1,4 +1,4 @@
-package se.hok.samla.tickets;
+package se.hok.samla.mail;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,10 +11,16 @@ import java.util.List;
 import java.util.Map;
 import se.hok.samla.events.Event;
 import se.hok.samla.events.EventSession;
-import se.hok.samla.events.EventTimes;
-import se.hok.samla.mail.MailRenderer;
 import se.hok.samla.registration.Registration;
 import se.hok.samla.registration.RegistrationService;
+import se.hok.samla.registration.TicketArtifacts;
+import se.hok.samla.registration.TicketFiles;
+import se.hok.samla.tickets.QrCodes;
+import se.hok.samla.tickets.RegistrationCalendar;
+import se.hok.samla.tickets.Ticket;
+import se.hok.samla.tickets.TicketPdf;
+import se.hok.samla.tickets.TicketService;
+import se.hok.samla.web.EventTimes;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 
@@ -27,7 +33,7 @@ import se.hok.samla.web.Messages;
  * calendar gets has the highest SEQUENCE and is the true one, whether the registration changed (a new ticket), the
  * event changed (the same ticket, another time or place), or nothing did.
  */
-public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
+public final class TicketMailFiles implements TicketArtifacts {
   /** SEQUENCE is at least the seconds since this time, as files made before the counter had it. */
   private static final long SEQUENCE_EPOCH = 1_767_225_600L;
   private static final ZoneId STOCKHOLM = EventTimes.ZONE;
@@ -51,12 +57,12 @@ public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
   }
 
   @Override
-  public Future<MailRenderer.TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue) {
+  public Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue) {
     return forRegistration(r, e, manageUrl, reissue, List.of());
   }
 
   @Override
-  public Future<MailRenderer.TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue,
+  public Future<TicketFiles> forRegistration(Registration r, Event e, String manageUrl, boolean reissue,
                                                          List<Long> droppedSessions) {
     String lang = r.language();
     return tickets.current(r.id(), e.id(), reissue)
@@ -79,7 +85,7 @@ public final class TicketMailFiles implements MailRenderer.TicketArtifacts {
               r.name(), r.companion(), ticket.code(), ticket.reference(),
               e.venue() == null ? List.of() : TicketPdf.accessibility(e.venue(), lang), t.getValue(), manageUrl, lang,
               sessionLines(r, e, lang)));
-          return new MailRenderer.TicketFiles(ticket.code(), ticket.reference(), qr, pdf,
+          return new TicketFiles(ticket.code(), ticket.reference(), qr, pdf,
               ics(r, e, manageUrl, droppedSessions, false, ts.getValue()));
         }, false));
   }

@@ -1,11 +1,10 @@
-package se.hok.samla.events;
+package se.hok.samla.web;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
-import se.hok.samla.web.Lang;
 
 /**
  * How Samla says when something happens: every event takes place in Halland, so times are shown, and days counted,
@@ -52,7 +51,7 @@ public final class EventTimes {
   }
 
   /** The clock time of a moment in Swedish time: "09:00". */
-  public static String clock(OffsetDateTime t) {
+  static String clock(OffsetDateTime t) {
     return CLOCK.format(local(t));
   }
 
@@ -84,7 +83,7 @@ public final class EventTimes {
     return format.format(t instanceof OffsetDateTime o ? local(o) : t);
   }
 
-  public static String capitalized(String text, Lang lang) {
+  static String capitalized(String text, Lang lang) {
     return text.isEmpty() ? text : text.substring(0, 1).toUpperCase(lang.locale()) + text.substring(1);
   }
 }

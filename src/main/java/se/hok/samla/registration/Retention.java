@@ -1,4 +1,4 @@
-package se.hok.samla.privacy;
+package se.hok.samla.registration;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.hok.samla.mail.Outbox;
+import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.registration.RegistrationService;
 
 /**

@@ -1,4 +1,4 @@
-package se.hok.samla.privacy;
+package se.hok.samla.registration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
