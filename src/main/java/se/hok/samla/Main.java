@@ -249,9 +249,9 @@ public final class Main {
     EventService events = new EventService(pool, Outbox.EVENT_MAILS, config.limits().changeNoticeDelay(), clock);
     EventTitles eventTitles = (id, lang) -> events.get(id)
         .map(e -> lang == Lang.EN && e.titleEn() != null && !e.titleEn().isBlank() ? e.titleEn() : e.titleSv());
-    RegistrationService registrations = new RegistrationService(pool, clock);
+    RegistrationService registrations = new RegistrationService(pool, clock, se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
     EventNeeds needs = new EventNeeds(pool);
-    NeedTasks needTasks = new NeedTasks(pool);
+    NeedTasks needTasks = new NeedTasks(pool, se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
     TicketService tickets = new TicketService(vertx, pool);
     ActionPlan plan = new ActionPlan(pool);
     Organisations organisations = new Organisations(pool);
@@ -341,7 +341,7 @@ public final class Main {
                 }))
         .compose(served -> vertx.deployVerticle(new BackgroundJobs(() -> {
               limiter.scheduleCleanup();
-              new Retention(pool, config.retentionDays(), clock).schedule(vertx);
+              new Retention(pool, config.retentionDays(), clock, se.hok.samla.mail.Outbox.REGISTRATION_MAILS).schedule(vertx);
               staff.scheduleTokenCleanup();
               new Reminders(pool).schedule(vertx);
               new OrganiserAlerts(pool, config.limits().organiserAlertInterval()).schedule(vertx);

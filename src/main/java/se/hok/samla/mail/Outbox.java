@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import se.hok.samla.events.EventMails;
+import se.hok.samla.registration.RegistrationMails;
 
 /**
  * Writing to the outbox: always with the connection of the transaction that makes the change, so the mail
@@ -26,6 +27,40 @@ public final class Outbox {
     public Future<int[]> noticeChanges(SqlClient conn, long eventId, JsonObject everyone, JsonObject confirmed,
                                        JsonObject sessions, JsonArray notes, Duration delay) {
       return Outbox.noticeChanges(conn, eventId, everyone, confirmed, sessions, notes, delay);
+    }
+  };
+
+  /** The e-mails registration queues and forgets (Main hands this in to the registration feature). */
+  public static final RegistrationMails REGISTRATION_MAILS = new RegistrationMails() {
+    @Override
+    public Future<Void> add(SqlClient conn, String kind, Long eventId, UUID registrationId, JsonObject payload) {
+      return Outbox.add(conn, kind, eventId, registrationId, payload);
+    }
+
+    @Override
+    public Future<Boolean> addUnlessQueuedWithin(SqlClient conn, String kind, long eventId, UUID registrationId,
+                                                 Duration interval) {
+      return Outbox.addUnlessQueuedWithin(conn, kind, eventId, registrationId, interval);
+    }
+
+    @Override
+    public Future<Boolean> addForContact(SqlClient conn, long eventId, UUID contactId, boolean always, Duration interval) {
+      return Outbox.addForContact(conn, eventId, contactId, always, interval);
+    }
+
+    @Override
+    public Future<Void> forget(SqlClient conn, List<UUID> registrationIds) {
+      return Outbox.forget(conn, registrationIds);
+    }
+
+    @Override
+    public Future<Void> forgetContacts(SqlClient conn, List<UUID> contactIds) {
+      return Outbox.forgetContacts(conn, contactIds);
+    }
+
+    @Override
+    public Future<Integer> forgetSettledBefore(SqlClient conn, Duration age) {
+      return Outbox.forgetSettledBefore(conn, age);
     }
   };
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import se.hok.samla.followup.FeedbackService;
-import se.hok.samla.mail.Outbox;
 
 /**
  * What erasing a registration means, in one place, for the three ways it happens: the person's own erasure (manage
@@ -43,7 +42,7 @@ final class Erasure {
     KEEP_COUNTS
   }
 
-  static Future<Void> erase(SqlClient conn, List<UUID> registrationIds, Extent extent) {
+  static Future<Void> erase(SqlClient conn, RegistrationMails mails, List<UUID> registrationIds, Extent extent) {
     if (registrationIds.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -68,16 +67,16 @@ final class Erasure {
             .execute(ids))
         .compose(v -> conn.preparedQuery("delete from manage_token where registration_id = any($1)").execute(ids))
         .compose(v -> conn.preparedQuery("delete from registration_request where registration_id = any($1)").execute(ids))
-        .compose(v -> Outbox.forget(conn, registrationIds))
+        .compose(v -> mails.forget(conn, registrationIds))
         .compose(v -> FeedbackService.eraseComments(conn, registrationIds))
-        .compose(v -> forgetContacts(conn, ids));
+        .compose(v -> forgetContacts(conn, mails, ids));
   }
 
   /**
    * Unties the registrations from the contact person who signed them up; a contact left with nobody to manage is
    * deleted (name and address), with the e-mails written to it (through the outbox's owner, mail).
    */
-  private static Future<Void> forgetContacts(SqlClient conn, Tuple ids) {
+  private static Future<Void> forgetContacts(SqlClient conn, RegistrationMails mails, Tuple ids) {
     return conn.preparedQuery("""
             with was as (
               select distinct contact_id from registration where id = any($1) and contact_id is not null),
@@ -91,7 +90,7 @@ final class Erasure {
         .compose(rows -> {
           List<UUID> deleted = new ArrayList<>();
           rows.forEach(r -> deleted.add(r.getUUID("id")));
-          return Outbox.forgetContacts(conn, deleted);
+          return mails.forgetContacts(conn, deleted);
         });
   }
 }

@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.UUID;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.web.FieldChecks;
 import se.hok.samla.web.NotFoundException;
 import se.hok.samla.web.ValidationException;
@@ -27,9 +26,11 @@ public final class NeedTasks {
   static final int NOTE_MAX = 1000;
 
   private final Pool pool;
+  private final RegistrationMails mails;
 
-  public NeedTasks(Pool pool) {
+  public NeedTasks(Pool pool, RegistrationMails mails) {
     this.pool = pool;
+    this.mails = mails;
   }
 
   /** The task as changed: its state and whether an e-mail to the participant was queued by this change. */
@@ -73,7 +74,7 @@ public final class NeedTasks {
                   where id = $1""")
               .execute(Tuple.of(taskId, state, text, tell))
               .compose(v -> tell
-                  ? Outbox.add(conn, "need_outcome", eventId, registrationId,
+                  ? mails.add(conn, "need_outcome", eventId, registrationId,
                       new JsonObject().put("need", t.getString("need_code")).put("state", state))
                   : Future.<Void>succeededFuture())
               .map(v -> new Changed(taskId, state, text, tell));

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.tickets.TicketService;
 import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.EventTimes;
@@ -43,6 +42,7 @@ public final class RegistrationService {
   static final int MAX_BATCH = 256;
 
   private final Pool pool;
+  private final RegistrationMails mails;
   private final Clock clock;
   /**
    * Batches in flight at once (per instance, all events): the next writes its rows while one holds the locks. In a
@@ -56,8 +56,9 @@ public final class RegistrationService {
   private final SignUpQueue<SignUp, RegistrationResult> queue = new SignUpQueue<>(MAX_BATCH, BATCHES_IN_FLIGHT,
       SignUp::conflicts, s -> s.effect() == Effect.ANSWER_ONLY, this::claimBatch);
 
-  public RegistrationService(Pool pool, Clock clock) {
+  public RegistrationService(Pool pool, Clock clock, RegistrationMails mails) {
     this.pool = pool;
+    this.mails = mails;
     this.clock = clock;
   }
 
@@ -681,7 +682,7 @@ public final class RegistrationService {
               }
               UUID existing = rows.iterator().next().getUUID("id");
               return refusedAtTheClaim(conn, eventId, s.data())
-                  .compose(ok -> Outbox.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
+                  .compose(ok -> mails.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
                   .compose(queued -> s.key() == null ? Future.succeededFuture()
                       : recordKeys(List.of(eventId), List.of(s.key()), List.of(existing)).mapEmpty())
                   .map(x -> {
@@ -962,7 +963,7 @@ public final class RegistrationService {
           }
           UUID existing = rows.iterator().next().getUUID("id");
           return refusedAtTheClaim(conn, eventId, d)
-              .compose(v -> Outbox.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
+              .compose(v -> mails.addUnlessQueuedWithin(conn, "manage_link", eventId, existing, LINK_RESEND_INTERVAL))
               .map(queued -> new RegistrationResult(existing, null, null, true, List.of()));
         });
   }
@@ -1082,7 +1083,7 @@ public final class RegistrationService {
               }
               return chain.compose(v -> contactId == null ? Future.<Void>succeededFuture()
                   : viaContact[0] || viaContact[1]
-                      ? Outbox.addForContact(conn, eventId, contactId, viaContact[0], LINK_RESEND_INTERVAL).<Void>mapEmpty()
+                      ? mails.addForContact(conn, eventId, contactId, viaContact[0], LINK_RESEND_INTERVAL).<Void>mapEmpty()
                       // Nobody kept through the contact (its address over its limits): no contact left without people.
                       : conn.preparedQuery("delete from group_contact c where c.id = $1 "
                           + "and not exists (select 1 from registration r where r.contact_id = c.id)")
@@ -1524,7 +1525,7 @@ public final class RegistrationService {
   public Future<Void> eraseByToken(String token) {
     return pool.withTransaction(conn -> registrationIdByToken(conn, token)
         .compose(id -> cancel(conn, id, null))
-        .compose(id -> Erasure.erase(conn, List.of(id), Erasure.Extent.ALL)));
+        .compose(id -> Erasure.erase(conn, mails, List.of(id), Erasure.Extent.ALL)));
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -1869,7 +1870,7 @@ public final class RegistrationService {
   }
 
   private Future<Void> outbox(SqlConnection conn, String kind, long eventId, UUID id, JsonObject payload) {
-    return Outbox.add(conn, kind, eventId, id, payload);
+    return mails.add(conn, kind, eventId, id, payload);
   }
 
   private Future<Registration> load(SqlConnection conn, UUID id) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import se.hok.samla.mail.Outbox;
 import se.hok.samla.privacy.AuditLog;
 import se.hok.samla.registration.RegistrationService;
 
@@ -36,14 +35,16 @@ public final class Retention {
   private final int days;
   private final AuditLog audit;
   private final java.time.Clock clock;
+  private final RegistrationMails mails;
 
-  public Retention(Pool pool, int days) {
-    this(pool, days, java.time.Clock.systemUTC());
+  public Retention(Pool pool, int days, RegistrationMails mails) {
+    this(pool, days, java.time.Clock.systemUTC(), mails);
   }
 
   /** {@code clock} says when "now" is for the events' ends (Samla's clock, as sign-up and follow-up use it). */
-  public Retention(Pool pool, int days, java.time.Clock clock) {
+  public Retention(Pool pool, int days, java.time.Clock clock, RegistrationMails mails) {
     this.pool = pool;
+    this.mails = mails;
     this.days = days;
     this.audit = new AuditLog(pool);
     this.clock = clock;
@@ -90,12 +91,12 @@ public final class Retention {
         .compose(rows -> {
           List<UUID> ids = new ArrayList<>();
           rows.forEach(r -> ids.add(r.getUUID("id")));
-          return Erasure.erase(conn, ids, Erasure.Extent.KEEP_COUNTS).map(ids.size());
+          return Erasure.erase(conn, mails, ids, Erasure.Extent.KEEP_COUNTS).map(ids.size());
         }));
   }
 
   private Future<Void> forget() {
-    return pool.withTransaction(conn -> Outbox.forgetSettledBefore(conn, Duration.ofDays(SENT_MAIL_DAYS))
+    return pool.withTransaction(conn -> mails.forgetSettledBefore(conn, Duration.ofDays(SENT_MAIL_DAYS))
         .compose(v -> conn.preparedQuery("delete from registration_request where created_at < now() - make_interval(hours => $1)")
             .execute(Tuple.of(REQUEST_KEY_HOURS)))
         .compose(v -> conn.preparedQuery("""

@@ -69,7 +69,7 @@ class TicketMailBenchmark {
   void ticketMails() throws Exception {
     try (TestApp app = TestApp.start(Map.of("SAMLA_SEND_MAIL", "false"))) {
       var pool = app.running.database().pool();
-      RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
+      RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone(), se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
       TicketService tickets = new TicketService(app.vertx, pool);
       MailRenderer renderer = new MailRenderer(registrations, new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
           new TicketMailFiles(app.vertx, tickets, registrations, "localhost"), app.url(""));

@@ -55,7 +55,7 @@ class FeedbackErasureTest {
         + "where id = " + old.eventId());
 
     // The app's own retention job may hold the row at this moment (SKIP LOCKED): run until it is erased by either.
-    Retention retention = new Retention(app.running.database().pool(), 30);
+    Retention retention = new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
     for (int i = 0; i < 50 && !erased(old.person()); i++) {
       await(retention.runOnce());
       Thread.sleep(100);

@@ -148,7 +148,7 @@ class FeedbackThanksTest {
     attendance.checkIn(held, p);
     var pool = app.running.database().pool();
     FeedbackService feedback = new FeedbackService(pool);
-    MailRenderer renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone()), new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
+    MailRenderer renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone(), se.hok.samla.mail.Outbox.REGISTRATION_MAILS), new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
         null, app.url("")).feedbackLinks(id -> feedback.thankYouLink(id)
             .map(link -> link.map(l -> new MailRenderer.FeedbackLink(l.path(), l.closesAt()))));
 

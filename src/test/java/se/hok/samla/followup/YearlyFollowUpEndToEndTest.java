@@ -159,7 +159,7 @@ class YearlyFollowUpEndToEndTest {
 
       // Past retention: the addresses go, the keys stay, and so do the figures.
       clock.advance(Duration.ofDays(31));
-      assertTrue(await(new Retention(app.running.database().pool(), 30, clock).runOnce()) >= 0);
+      assertTrue(await(new Retention(app.running.database().pool(), 30, clock, se.hok.samla.mail.Outbox.REGISTRATION_MAILS).runOnce()) >= 0);
       assertEquals(List.of(0L), Db.column(app.databaseUrl,
           "select count(*) from registration where email like 'p_@example.org' or email ilike 'P1@%'"));
       assertEquals(List.of(10L), Db.column(app.databaseUrl, "select count(*) from registration where erased_at is not null"

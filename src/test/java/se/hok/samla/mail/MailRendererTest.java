@@ -89,7 +89,7 @@ class MailRendererTest {
       reissues.add(reissue);
       return Future.succeededFuture(new se.hok.samla.registration.TicketFiles("CODE234567", REFERENCE, png, PDF, ICS));
     };
-    renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone()), new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS), fake,
+    renderer = new MailRenderer(new RegistrationService(pool, Clock.systemDefaultZone(), se.hok.samla.mail.Outbox.REGISTRATION_MAILS), new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS), fake,
         "http://localhost:" + app.port());
   }
 

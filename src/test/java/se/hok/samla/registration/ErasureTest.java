@@ -171,7 +171,7 @@ class ErasureTest {
     Db.exec(app.databaseUrl, "update event set starts_at = now() - interval '31 days 2 hours', ends_at = now() - interval '31 days' "
         + "where id = " + eventId);
 
-    await(new Retention(app.running.database().pool(), 30).runOnce());
+    await(new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS).runOnce());
 
     assertNothingLeft(p);
     assertEquals(List.of("annat", "teckensprakstolk"), Db.column(app.databaseUrl, "select need_code from registration_need "
@@ -205,7 +205,7 @@ class ErasureTest {
     SignUps.awaitMailSettled(app, id);
     assertEquals(List.of(p.email()), Db.column(app.databaseUrl, "select recipient from outbox where registration_id = '" + id
         + "' and kind = 'cancelled'"));
-    await(new Retention(app.running.database().pool(), 30).runOnce());
+    await(new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS).runOnce());
 
     assertNothingLeft(p);
     assertEquals(List.of("cancelled"), Db.column(app.databaseUrl, "select status from registration where id = '" + id + "'"));

@@ -197,7 +197,7 @@ class OrganiserRegistrationPagesTest {
     Mails.awaitOne(app, m -> Mails.recipient(m).contains("anna@example.org") && subject(m).startsWith("Din anmälan är avbokad"),
         "the cancellation to Anna");
     SignUps.awaitMailSettled(app, anna);
-    await(new Retention(app.running.database().pool(), 30).runOnce());
+    await(new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS).runOnce());
     assertEquals(List.of("Raderad|cancelled"), Db.column(app.databaseUrl, "select name || '|' || status from registration where id = '"
         + anna + "'"));
     assertEquals(0L, count("select count(*) from outbox where registration_id = '" + anna + "'"));

@@ -60,7 +60,7 @@ class RetentionTest {
   void personalDataIsErasedAfterTheRetentionPeriodAndTheCountsStay() {
     String old = registrationAt(31, "old@example.org");
     String recent = registrationAt(5, "recent@example.org");
-    Retention retention = new Retention(app.running.database().pool(), 30);
+    Retention retention = new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
 
     assertTrue(await(retention.runOnce()) >= 1);
     assertEquals(0, await(retention.runOnce()), "nothing twice");
@@ -88,8 +88,8 @@ class RetentionTest {
     for (int i = 0; i < 30; i++) {
       registrationAt(40, "many" + i + "@example.org", false);
     }
-    Retention a = new Retention(app.running.database().pool(), 30);
-    Retention b = new Retention(app.running.database().pool(), 30);
+    Retention a = new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
+    Retention b = new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
     Future<Integer> ra = a.runOnce();
     Future<Integer> rb = b.runOnce();
     await(Future.join(ra, rb));

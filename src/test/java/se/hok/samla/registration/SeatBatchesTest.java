@@ -42,7 +42,7 @@ class SeatBatchesTest {
   static void start() {
     app = TestApp.start();
     organiser = app.tokenFor("organiser");
-    registrations = new RegistrationService(app.running.database().pool(), Clock.systemDefaultZone());
+    registrations = new RegistrationService(app.running.database().pool(), Clock.systemDefaultZone(), se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
     // A row the database refuses, whatever the application checked: stands for any constraint a sign-up might break.
     Db.exec(app.databaseUrl, """
         create function refuse_for_test() returns trigger language plpgsql as $$

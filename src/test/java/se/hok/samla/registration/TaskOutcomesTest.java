@@ -192,7 +192,7 @@ class TaskOutcomesTest {
     assertEquals(302, removed.statusCode(), removed.bodyAsString());
     // The person is told, then erased by the retention job (with the counts kept), as every removal is.
     SignUps.awaitMailSettled(app, registration);
-    await(new Retention(app.running.database().pool(), 30).runOnce());
+    await(new Retention(app.running.database().pool(), 30, se.hok.samla.mail.Outbox.REGISTRATION_MAILS).runOnce());
     assertNull(Db.column(app.databaseUrl, "select note from organiser_task where id = " + id).get(0));
     assertEquals("booked", Db.column(app.databaseUrl, "select state from organiser_task where id = " + id).get(0));
     assertFalse(Db.dataDump(app.databaseUrl).contains("Anna Andersson"), "nothing keeps the note");

@@ -50,7 +50,7 @@ class TicketRevokedOnChangeTest {
   @BeforeAll
   static void start() {
     var pool = app.running.database().pool();
-    RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone());
+    RegistrationService registrations = new RegistrationService(pool, Clock.systemDefaultZone(), se.hok.samla.mail.Outbox.REGISTRATION_MAILS);
     tickets = new TicketService(app.vertx, pool);
     MailRenderer renderer = new MailRenderer(registrations, new EventService(pool, se.hok.samla.mail.Outbox.EVENT_MAILS),
         new TicketMailFiles(app.vertx, tickets, registrations, "localhost"), app.url(""));
