@@ -45,6 +45,7 @@ import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 import se.hok.samla.web.NotFoundException;
+import se.hok.samla.web.Templates;
 
 /**
  * Turns an outbox row into an e-mail, from the data as it is when the mail is sent: in the participant's
@@ -185,9 +186,9 @@ public final class MailRenderer implements MailWorker.Renderer {
   public static Compiled compile() {
     ClassLoader classes = MailRenderer.class.getClassLoader();
     return new Compiled(
-        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(Templates.strict())
             .autoEscaping(true).defaultEscapingStrategy("html").build().getTemplate(HTML),
-        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(Templates.strict())
             .autoEscaping(false).newLineTrimming(false).build().getTemplate(TEXT));
   }
 

@@ -27,7 +27,7 @@ public final class Templates {
     // A plain classpath loader: template names are paths from the classpath root, wherever they are used.
     PebbleEngine pebble = new PebbleEngine.Builder()
         .loader(new ClasspathLoader(Templates.class.getClassLoader()))
-        .strictVariables(false)
+        .strictVariables(strict())
         .build();
     this.engine = PebbleTemplateEngine.create(vertx, "peb", pebble);
     this.pebble = pebble;
@@ -35,19 +35,21 @@ public final class Templates {
   }
 
   /**
-   * Whether a text key a template names but no bundle has fails the page (an exception, so a 500 in a test) instead
-   * of rendering blank. The tests turn it on (system property {@code samla.texts.strict}, set in the pom's surefire
-   * configuration); in production a page with a missing text still renders. (Pebble's own strictVariables would also
-   * refuse every form's absent {@code errors[field]}, on which the templates rely.)
+   * Whether templates are strict: a text key a template names but no bundle has, or a variable or attribute that is
+   * not there ({@code {{ evnt.title }}}, an {@code {% if x %}} on a null), fails the page or e-mail (an exception, so a
+   * 500 or a failed mail in a test) instead of rendering blank. The tests turn it on (system property
+   * {@code samla.templates.strict}, set in the pom's surefire configuration); in production a page still renders.
+   * So a value a template may go without is said so in the template ({@code is defined}, {@code default(…)}) or always
+   * put in the model ({@link #render(RoutingContext, int, String, Map)} does so for what every page may use).
    */
-  public static boolean strictTexts() {
-    return Boolean.getBoolean("samla.texts.strict");
+  public static boolean strict() {
+    return Boolean.getBoolean("samla.templates.strict");
   }
 
   /** The texts of a language as templates read them: {@code t['key']}. */
   public static Map<String, String> texts(Lang lang) {
     Map<String, String> all = Messages.all(lang);
-    return strictTexts() ? new StrictTexts(all) : all;
+    return strict() ? new StrictTexts(all) : all;
   }
 
   /** Texts that refuse a key they do not have. */
@@ -75,6 +77,41 @@ public final class Templates {
     @Override
     public java.util.Set<Entry<String, String>> entrySet() {
       return texts.entrySet();
+    }
+  }
+
+  /** A model entry named {@code errors}, or ending in {@code Errors}, holds a form's field errors (field → message). */
+  private static boolean isFieldErrors(String key) {
+    return key.equals("errors") || key.endsWith("Errors");
+  }
+
+  /**
+   * A form's field errors as templates read them: {@code errors[field]} is the field's message, or null when the field
+   * has none (a field without an error is no missing variable, also in strict templates); iterating gives only the
+   * fields that have one, for the error summary.
+   */
+  private static final class FieldErrors extends java.util.AbstractMap<String, Object> {
+    private final Map<?, ?> errors;
+
+    FieldErrors(Object errors) {
+      this.errors = errors == null ? Map.of() : (Map<?, ?>) errors;
+    }
+
+    @Override
+    public Object get(Object field) {
+      return errors.get(field);
+    }
+
+    /** Every field "has" an entry: its message, or null. */
+    @Override
+    public boolean containsKey(Object field) {
+      return field instanceof String;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public java.util.Set<Entry<String, Object>> entrySet() {
+      return (java.util.Set<Entry<String, Object>>) (java.util.Set<?>) errors.entrySet();
     }
   }
 
@@ -141,6 +178,13 @@ public final class Templates {
   public Future<Void> render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Lang lang = Lang.of(ctx);
     Map<String, Object> data = new HashMap<>(model);
+    // What the layout and the form macros read on every page, there even when a page has nothing to say in it (the
+    // templates are strict in the tests): the field errors (none), the error links (none).
+    data.putIfAbsent("errors", null);
+    data.replaceAll((key, value) -> isFieldErrors(key) ? new FieldErrors(value) : value);
+    if (data.get("errorLinks") == null) {
+      data.put("errorLinks", java.util.List.of());
+    }
     data.put("t", texts(lang));
     data.put("lang", lang.code());
     data.put("otherLang", lang == Lang.SV ? "en" : "sv");
