@@ -80,29 +80,34 @@ public final class Templates {
     }
   }
 
-  /** A model entry named {@code errors}, or ending in {@code Errors}, holds a form's field errors (field → message). */
-  private static boolean isFieldErrors(String key) {
-    return key.equals("errors") || key.endsWith("Errors");
+  /**
+   * A model entry that holds a form's fields, by field name: named {@code errors} or ending in {@code Errors} (field →
+   * message), or named {@code input} or ending in {@code Input} and a map (field → what was typed).
+   */
+  private static boolean isFormMap(String key, Object value) {
+    boolean errors = key.equals("errors") || key.endsWith("Errors");
+    boolean input = key.equals("input") || key.endsWith("Input");
+    return value == null ? errors : (errors || input) && value instanceof Map;
   }
 
   /**
-   * A form's field errors as templates read them: {@code errors[field]} is the field's message, or null when the field
-   * has none (a field without an error is no missing variable, also in strict templates); iterating gives only the
-   * fields that have one, for the error summary.
+   * A form's map as templates read it: {@code errors[field]} is the field's message, {@code input[field]} what was
+   * typed, or null when there is none (a field without an error, or not yet typed in, is no missing variable, also in
+   * strict templates); iterating gives only the fields that are there, for the error summary.
    */
-  private static final class FieldErrors extends java.util.AbstractMap<String, Object> {
-    private final Map<?, ?> errors;
+  private static final class FormFields extends java.util.AbstractMap<Object, Object> {
+    private final Map<?, ?> fields;
 
-    FieldErrors(Object errors) {
-      this.errors = errors == null ? Map.of() : (Map<?, ?>) errors;
+    FormFields(Map<?, ?> fields) {
+      this.fields = fields == null ? Map.of() : fields;
     }
 
     @Override
     public Object get(Object field) {
-      return errors.get(field);
+      return fields.get(field);
     }
 
-    /** Every field "has" an entry: its message, or null. */
+    /** Every field "has" an entry: its value, or null. */
     @Override
     public boolean containsKey(Object field) {
       return field instanceof String;
@@ -110,8 +115,8 @@ public final class Templates {
 
     @Override
     @SuppressWarnings("unchecked")
-    public java.util.Set<Entry<String, Object>> entrySet() {
-      return (java.util.Set<Entry<String, Object>>) (java.util.Set<?>) errors.entrySet();
+    public java.util.Set<Entry<Object, Object>> entrySet() {
+      return (java.util.Set<Entry<Object, Object>>) (java.util.Set<?>) fields.entrySet();
     }
   }
 
@@ -179,9 +184,10 @@ public final class Templates {
     Lang lang = Lang.of(ctx);
     Map<String, Object> data = new HashMap<>(model);
     // What the layout and the form macros read on every page, there even when a page has nothing to say in it (the
-    // templates are strict in the tests): the field errors (none), the error links (none).
-    data.putIfAbsent("errors", null);
-    data.replaceAll((key, value) -> isFieldErrors(key) ? new FieldErrors(value) : value);
+    // templates are strict in the tests): the field errors (none), the error links (none). A form's maps answer for
+    // every field.
+    data.putIfAbsent("errors", Map.of());
+    data.replaceAll((key, value) -> isFormMap(key, value) ? new FormFields((Map<?, ?>) value) : value);
     if (data.get("errorLinks") == null) {
       data.put("errorLinks", java.util.List.of());
     }
