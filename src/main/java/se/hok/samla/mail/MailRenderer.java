@@ -181,7 +181,8 @@ public final class MailRenderer implements MailWorker.Renderer {
 
   /**
    * Compiles the e-mail templates: reads the class path and compiles, so it blocks (done once, at start, on a worker
-   * thread); rendering is then CPU work only, fine on the event loop.
+   * thread); rendering is then CPU work only, fine on the event loop. Strict in the tests, as the pages are
+   * ({@link Templates#strict()}): a variable or attribute the templates name that is not there fails the mail.
    */
   public static Compiled compile() {
     ClassLoader classes = MailRenderer.class.getClassLoader();

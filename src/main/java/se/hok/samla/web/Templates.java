@@ -24,11 +24,7 @@ public final class Templates {
   private final boolean devMail;
 
   public Templates(Vertx vertx, boolean devMail) {
-    // A plain classpath loader: template names are paths from the classpath root, wherever they are used.
-    PebbleEngine pebble = new PebbleEngine.Builder()
-        .loader(new ClasspathLoader(Templates.class.getClassLoader()))
-        .strictVariables(strict())
-        .build();
+    PebbleEngine pebble = pebble();
     this.engine = PebbleTemplateEngine.create(vertx, "peb", pebble);
     this.pebble = pebble;
     this.devMail = devMail;
@@ -44,6 +40,19 @@ public final class Templates {
    */
   public static boolean strict() {
     return Boolean.getBoolean("samla.templates.strict");
+  }
+
+  /** The pages' Pebble engine, strict or not as {@link #strict()} says. */
+  static PebbleEngine pebble() {
+    return pebble(strict());
+  }
+
+  static PebbleEngine pebble(boolean strict) {
+    // A plain classpath loader: template names are paths from the classpath root, wherever they are used.
+    return new PebbleEngine.Builder()
+        .loader(new ClasspathLoader(Templates.class.getClassLoader()))
+        .strictVariables(strict)
+        .build();
   }
 
   /** The texts of a language as templates read them: {@code t['key']}. */
