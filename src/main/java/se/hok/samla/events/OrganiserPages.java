@@ -319,9 +319,10 @@ public final class OrganiserPages {
       model.put("venues", all.resultAt(0));
       model.put("rooms", all.resultAt(1));
       model.put("errors", errors);
-      model.put("input", input);
+      // Blank forms where nothing was typed: the templates read every field (strict in the tests).
+      model.put("input", input != null ? input : new VenueInput(null, null, false, false, false, false, null));
       model.put("roomErrors", roomErrors);
-      model.put("room", room);
+      model.put("room", room != null ? room : new RoomInput(null, false, false, null, null));
       model.put("roomVenueId", roomVenueId);
       model.put("saved", ctx.queryParams().contains("saved"));
       return templates.render(ctx, status, "organiser/venues", model);

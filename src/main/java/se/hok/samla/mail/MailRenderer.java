@@ -48,6 +48,7 @@ import se.hok.samla.web.ConflictException;
 import se.hok.samla.web.Lang;
 import se.hok.samla.web.Messages;
 import se.hok.samla.web.NotFoundException;
+import se.hok.samla.web.Templates;
 
 /**
  * Turns an outbox row into an e-mail, from the data as it is when the mail is sent: in the participant's
@@ -132,14 +133,15 @@ public final class MailRenderer implements MailWorker.Renderer {
 
   /**
    * Compiles the e-mail templates: reads the class path and compiles, so it blocks (done once, at start, on a worker
-   * thread); rendering is then CPU work only, fine on the event loop.
+   * thread); rendering is then CPU work only, fine on the event loop. Strict in the tests, as the pages are
+   * ({@link Templates#strict()}): a variable or attribute the templates name that is not there fails the mail.
    */
   public static Compiled compile() {
     ClassLoader classes = MailRenderer.class.getClassLoader();
     return new Compiled(
-        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(Templates.strict())
             .autoEscaping(true).defaultEscapingStrategy("html").build().getTemplate(HTML),
-        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(false)
+        new PebbleEngine.Builder().loader(new ClasspathLoader(classes)).strictVariables(Templates.strict())
             .autoEscaping(false).newLineTrimming(false).build().getTemplate(TEXT));
   }
 

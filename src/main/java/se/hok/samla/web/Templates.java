@@ -24,30 +24,41 @@ public final class Templates {
   private final boolean devMail;
 
   public Templates(Vertx vertx, boolean devMail) {
-    // A plain classpath loader: template names are paths from the classpath root, wherever they are used.
-    PebbleEngine pebble = new PebbleEngine.Builder()
-        .loader(new ClasspathLoader(Templates.class.getClassLoader()))
-        .strictVariables(false)
-        .build();
+    PebbleEngine pebble = pebble();
     this.engine = PebbleTemplateEngine.create(vertx, "peb", pebble);
     this.pebble = pebble;
     this.devMail = devMail;
   }
 
   /**
-   * Whether a text key a template names but no bundle has fails the page (an exception, so a 500 in a test) instead
-   * of rendering blank. The tests turn it on (system property {@code samla.texts.strict}, set in the pom's surefire
-   * configuration); in production a page with a missing text still renders. (Pebble's own strictVariables would also
-   * refuse every form's absent {@code errors[field]}, on which the templates rely.)
+   * Whether templates are strict: a text key a template names but no bundle has, or a variable or attribute that is
+   * not there ({@code {{ evnt.title }}}, an {@code {% if x %}} on a null), fails the page or e-mail (an exception, so a
+   * 500 or a failed mail in a test) instead of rendering blank. The tests turn it on (system property
+   * {@code samla.templates.strict}, set in the pom's surefire configuration); in production a page still renders.
+   * So a value a template may go without is said so in the template ({@code is defined}, {@code default(…)}) or always
+   * put in the model ({@link #render(RoutingContext, int, String, Map)} does so for what every page may use).
    */
-  public static boolean strictTexts() {
-    return Boolean.getBoolean("samla.texts.strict");
+  public static boolean strict() {
+    return Boolean.getBoolean("samla.templates.strict");
+  }
+
+  /** The pages' Pebble engine, strict or not as {@link #strict()} says. */
+  static PebbleEngine pebble() {
+    return pebble(strict());
+  }
+
+  static PebbleEngine pebble(boolean strict) {
+    // A plain classpath loader: template names are paths from the classpath root, wherever they are used.
+    return new PebbleEngine.Builder()
+        .loader(new ClasspathLoader(Templates.class.getClassLoader()))
+        .strictVariables(strict)
+        .build();
   }
 
   /** The texts of a language as templates read them: {@code t['key']}. */
   public static Map<String, String> texts(Lang lang) {
     Map<String, String> all = Messages.all(lang);
-    return strictTexts() ? new StrictTexts(all) : all;
+    return strict() ? new StrictTexts(all) : all;
   }
 
   /** Texts that refuse a key they do not have. */
@@ -75,6 +86,46 @@ public final class Templates {
     @Override
     public java.util.Set<Entry<String, String>> entrySet() {
       return texts.entrySet();
+    }
+  }
+
+  /**
+   * A model entry that holds a form's fields, by field name: named {@code errors} or ending in {@code Errors} (field →
+   * message), or named {@code input} or ending in {@code Input} and a map (field → what was typed).
+   */
+  private static boolean isFormMap(String key, Object value) {
+    boolean errors = key.equals("errors") || key.endsWith("Errors");
+    boolean input = key.equals("input") || key.endsWith("Input");
+    return value == null ? errors : (errors || input) && value instanceof Map;
+  }
+
+  /**
+   * A form's map as templates read it: {@code errors[field]} is the field's message, {@code input[field]} what was
+   * typed, or null when there is none (a field without an error, or not yet typed in, is no missing variable, also in
+   * strict templates); iterating gives only the fields that are there, for the error summary.
+   */
+  private static final class FormFields extends java.util.AbstractMap<Object, Object> {
+    private final Map<?, ?> fields;
+
+    FormFields(Map<?, ?> fields) {
+      this.fields = fields == null ? Map.of() : fields;
+    }
+
+    @Override
+    public Object get(Object field) {
+      return fields.get(field);
+    }
+
+    /** Every field "has" an entry: its value, or null. */
+    @Override
+    public boolean containsKey(Object field) {
+      return field instanceof String;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public java.util.Set<Entry<Object, Object>> entrySet() {
+      return (java.util.Set<Entry<Object, Object>>) (java.util.Set<?>) fields.entrySet();
     }
   }
 
@@ -141,6 +192,14 @@ public final class Templates {
   public Future<Void> render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Lang lang = Lang.of(ctx);
     Map<String, Object> data = new HashMap<>(model);
+    // What the layout and the form macros read on every page, there even when a page has nothing to say in it (the
+    // templates are strict in the tests): the field errors (none), the error links (none). A form's maps answer for
+    // every field.
+    data.putIfAbsent("errors", Map.of());
+    data.replaceAll((key, value) -> isFormMap(key, value) ? new FormFields((Map<?, ?>) value) : value);
+    if (data.get("errorLinks") == null) {
+      data.put("errorLinks", java.util.List.of());
+    }
     data.put("t", texts(lang));
     data.put("lang", lang.code());
     data.put("otherLang", lang == Lang.SV ? "en" : "sv");
