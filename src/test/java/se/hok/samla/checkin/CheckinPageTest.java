@@ -97,8 +97,10 @@ class CheckinPageTest {
     Graphics2D g = frame.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, w, h);
-    int size = Math.min(400, Math.min(qr.getWidth(), 440));
-    g.drawImage(qr, (w - size) / 2, (h - size) / 2, size, size, null);
+    // As the e-mail has it, whole pixels per module (360 px, 8 per module). Stretched to 400 px by nearest neighbour,
+    // the modules became 8 or 9 pixels wide at random places, which no camera makes, and some codes could not be read.
+    int size = qr.getWidth();
+    g.drawImage(qr, (w - size) / 2, (h - size) / 2, null);
     g.dispose();
     byte[] y = new byte[w * h];
     for (int row = 0; row < h; row++) {
@@ -128,7 +130,16 @@ class CheckinPageTest {
   }
 
   private static String resultOf(WebElement result, String expected) {
-    browser.waitUntil(ExpectedConditions.attributeToBe(result, "data-result", expected), Duration.ofSeconds(30));
+    try {
+      browser.waitUntil(ExpectedConditions.attributeToBe(result, "data-result", expected), Duration.ofSeconds(30));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      WebDriver d = browser.driver();
+      throw new AssertionError("no '" + expected + "' at the door; it shows: [" + result.getText() + "], camera: ["
+          + d.findElement(By.id("camera-status")).getText() + "], data-camera="
+          + d.findElement(By.id("desk")).getAttribute("data-camera") + ", video "
+          + ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+              "const v = document.getElementById('camera'); return v.videoWidth + 'x' + v.videoHeight + ' ' + v.readyState;"), e);
+    }
     return result.getText();
   }
 
