@@ -724,11 +724,16 @@ public final class RegistrationService {
       // (of this instance or another) that share events take them in the same order and never deadlock.
       Future<RowSet<Row>> lock = conn.preparedQuery("select id from event where id = any($1) order by id for no key update")
           .execute(Tuple.tuple().addArrayOfLong(eventIds));
+      // Whether anyone is waiting: one index probe per event (the lateral LIMIT 1). As a plain EXISTS over several
+      // events PostgreSQL may hash every waiting registration of the table instead, which made each batch of a hot
+      // event's rush read its ever longer list (5 ms a batch instead of 1, half the sign-ups per second).
       Future<RowSet<Row>> seats = conn.preparedQuery("""
-              select e.id, e.capacity - e.seats_taken as free,
-                exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted'
-                          and not (w.id = any($2))) as waiting
-              from event e where e.id = any($1)""")
+              select e.id, e.capacity - e.seats_taken as free, w.one is not null as waiting
+              from event e
+              left join lateral (select 1 as one from registration w
+                                 where w.event_id = e.id and w.status = 'waitlisted' and not (w.id = any($2))
+                                 limit 1) w on true
+              where e.id = any($1)""")
           .execute(Tuple.tuple().addArrayOfLong(eventIds).addArrayOfUUID(batchIds));
       Future<RowSet<Row>> sessionSeats = withSessions.length == 0 ? Future.succeededFuture(null) : conn.preparedQuery("""
               select id, capacity - seats_taken as free from event_session where event_id = any($1)
