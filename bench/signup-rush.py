@@ -104,6 +104,17 @@ end
 """
 
 
+def slow_statements_logged():
+    """Slow statements (with their plans) and lock waits into the server's log, kept as
+    target/signup-rush-postgres.log: what a run that collapses was waiting for (docs/benchmarks.md, session 4).
+    Only where the server has auto_explain (Debian's postgresql-NN does)."""
+    lib = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(shutil.which("pg_ctl")))), "lib", "auto_explain.so")
+    if not os.path.exists(lib):
+        return " -c log_lock_waits=on"
+    return (" -c shared_preload_libraries=auto_explain -c auto_explain.log_min_duration=100ms"
+            " -c auto_explain.log_nested_statements=on -c log_lock_waits=on")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -137,8 +148,8 @@ class Postgres:
         self.as_user = as_user
         run(as_user + ["initdb", "-D", self.data, "-U", "bench", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
         run(as_user + ["pg_ctl", "-D", self.data, "-w", "-l", os.path.join(tmp, "postgres.log"), "-o",
-                       "-p %d -c listen_addresses=127.0.0.1 -k %s -c max_connections=300 -c shared_buffers=256MB"
-                       % (self.port, tmp), "start"])
+                       ("-p %d -c listen_addresses=127.0.0.1 -k %s -c max_connections=300 -c shared_buffers=256MB"
+                        % (self.port, tmp)) + slow_statements_logged(), "start"])
         self.started = True
         self.base = "postgresql://bench:bench@127.0.0.1:%d/postgres" % self.port
 
@@ -370,6 +381,9 @@ def main():
         if samla:
             samla.stop()
         pg.stop()
+        log = os.path.join(tmp, "postgres.log")
+        if os.path.exists(log):
+            shutil.copyfile(log, os.path.join(ROOT, "target", "signup-rush-postgres.log"))
         if args.profile is None:
             shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(0 if ok else 1)
