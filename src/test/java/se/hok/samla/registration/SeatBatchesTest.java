@@ -166,14 +166,7 @@ class SeatBatchesTest {
     await(Future.join(all));
     all.forEach(f -> assertEquals(202, f.result().statusCode(), f.result().bodyAsString()));
 
-    assertEquals(List.of(20), Db.column(app.databaseUrl, "select seats_taken from event where id = " + eventId));
-    List<Object> statuses = Db.column(app.databaseUrl,
-        "select status from registration where event_id = " + eventId + " order by waitlist_seq");
-    assertEquals(200, statuses.size());
-    assertTrue(statuses.subList(0, 20).stream().allMatch("confirmed"::equals), statuses.toString());
-    assertTrue(statuses.subList(20, 200).stream().allMatch("waitlisted"::equals), statuses.toString());
-    assertEquals(List.of(200L), Db.column(app.databaseUrl, "select count(*) from outbox where event_id = " + eventId
-        + " and kind in ('confirmed', 'waitlisted')"));
+    assertFilledInArrivalOrder(eventId, 20, 200);
     long transactions = (Long) Db.column(app.databaseUrl,
         "select count(distinct created_at) from registration where event_id = " + eventId).get(0);
     assertTrue(transactions < 200, "sign-ups shared transactions: " + transactions + " for 200");
@@ -300,14 +293,7 @@ class SeatBatchesTest {
     all.forEach(f -> assertEquals(202, f.result().statusCode(), f.result().bodyAsString()));
 
     for (long eventId : events) {
-      assertEquals(List.of(5), Db.column(app.databaseUrl, "select seats_taken from event where id = " + eventId));
-      List<Object> statuses = Db.column(app.databaseUrl,
-          "select status from registration where event_id = " + eventId + " order by waitlist_seq");
-      assertEquals(50, statuses.size());
-      assertTrue(statuses.subList(0, 5).stream().allMatch("confirmed"::equals), statuses.toString());
-      assertTrue(statuses.subList(5, 50).stream().allMatch("waitlisted"::equals), statuses.toString());
-      assertEquals(List.of(50L), Db.column(app.databaseUrl, "select count(*) from outbox where event_id = " + eventId
-          + " and kind in ('confirmed', 'waitlisted')"));
+      assertFilledInArrivalOrder(eventId, 5, 50);
     }
     String in = events.stream().map(String::valueOf).reduce((x, y) -> x + ", " + y).orElseThrow();
     long transactions = (Long) Db.column(app.databaseUrl,
@@ -333,5 +319,17 @@ class SeatBatchesTest {
     assertEquals(1, transactionsSpanningEvents(List.of(a, b)), "Bo and Cecilia in one batch: the answered sign-up cut none");
     assertEquals(List.of("Anna", "Bo"), namesInArrivalOrder(a));
     assertEquals(List.of("Cecilia"), namesInArrivalOrder(b), "nothing of the answered sign-up is kept");
+  }
+
+  /** Exactly {@code seats} taken, the first {@code seats} in line confirmed and the rest waiting, one e-mail each. */
+  private static void assertFilledInArrivalOrder(long eventId, int seats, int signUps) {
+    assertEquals(List.of(seats), Db.column(app.databaseUrl, "select seats_taken from event where id = " + eventId));
+    List<Object> statuses = Db.column(app.databaseUrl,
+        "select status from registration where event_id = " + eventId + " order by waitlist_seq");
+    assertEquals(signUps, statuses.size());
+    assertTrue(statuses.subList(0, seats).stream().allMatch("confirmed"::equals), statuses.toString());
+    assertTrue(statuses.subList(seats, signUps).stream().allMatch("waitlisted"::equals), statuses.toString());
+    assertEquals(List.of((long) signUps), Db.column(app.databaseUrl, "select count(*) from outbox where event_id = "
+        + eventId + " and kind in ('confirmed', 'waitlisted')"));
   }
 }
