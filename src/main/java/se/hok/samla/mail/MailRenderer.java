@@ -521,8 +521,16 @@ public final class MailRenderer implements MailWorker.Renderer {
 
     return new MailContent(lang.code(), subject != null ? subject : subject(lang, key, title),
         heading != null ? heading : msg(lang, "mail.heading." + key),
-        msg(lang, "mail.greeting", r.name()), intro, notice, box, sections, action,
+        greeting(lang, r), intro, notice, box, sections, action,
         List.of(msg(lang, "mail.footer.participant"), msg(lang, "mail.footer.about")));
+  }
+
+  /**
+   * The person by name; or, where the e-mail goes to the contact person who signed them up (they have no address of
+   * their own), the contact, told whom it is about.
+   */
+  private static String greeting(Lang lang, Registration r) {
+    return r.managedByContact() ? msg(lang, "mail.greeting.contact", r.name()) : msg(lang, "mail.greeting", r.name());
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -987,7 +995,7 @@ public final class MailRenderer implements MailWorker.Renderer {
           new Row(msg(lang, "mail.label.date"), List.of(view.date())));
       // One line: a header cannot carry a line break.
       String subject = msg(lang, "feedback.mail.subject", view.title()).replaceAll("[\\r\\n\\t]+", " ").strip();
-      MailContent content = new MailContent(lang.code(), subject, msg(lang, "feedback.mail.heading"), msg(lang, "mail.greeting", r.name()), intro, null, null,
+      MailContent content = new MailContent(lang.code(), subject, msg(lang, "feedback.mail.heading"), greeting(lang, r), intro, null, null,
           List.of(new Section(msg(lang, "mail.section.event"), rows)),
           new Action(msg(lang, "feedback.mail.action.heading"), msg(lang, "feedback.mail.action.text", closes),
               msg(lang, "feedback.mail.action.button"), url, msg(lang, "mail.manage.copy")),

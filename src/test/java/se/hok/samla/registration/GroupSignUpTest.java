@@ -165,8 +165,21 @@ class GroupSignUpTest {
         person("Ett Först", null), person("Två Sedan", null), person("Tre Sist", null))).statusCode());
     assertEquals(List.of("Ett Först|-|confirmed", "Två Sedan|-|confirmed", "Tre Sist|-|waitlisted"), names(eventId));
     SignUps.sendMail(app);
-    String text = Mails.text(Mails.await(app, contact, 1).get(0), "text/plain");
+    MimeMessage first = Mails.await(app, contact, 1).get(0);
+    String text = Mails.text(first, "text/plain");
     assertTrue(text.contains("På väntelistan, plats 1"), text);
+
+    // Ett Först cancels: Tre Sist gets the seat, and the e-mail saying so goes to the contact, who is told whom it is
+    // about (not greeted as Tre Sist).
+    String ettsLink = links(first).stream().filter(token -> "Ett Först".equals(await(app.client
+        .get("/api/v1/registrations/" + token).send()).bodyAsJsonObject().getString("name"))).findFirst().orElseThrow();
+    assertEquals(200, await(app.client.delete("/api/v1/registrations/" + ettsLink).send()).statusCode());
+    SignUps.sendMail(app);
+    // Three e-mails to the contact by now: the group's, Ett Först's cancellation and Tre Sist's seat.
+    String promoted = Mails.text(Mails.await(app, contact, 3).stream().filter(m -> subject(m).startsWith("Du har fått en plats"))
+        .findFirst().orElseThrow(), "text/plain");
+    assertTrue(promoted.contains("Hej! Det här gäller Tre Sist, som du har anmält."), promoted);
+    assertFalse(promoted.contains("Hej Tre Sist!"), promoted);
   }
 
   @Test
@@ -240,6 +253,14 @@ class GroupSignUpTest {
     String dump = Db.dataDump(app.databaseUrl).toLowerCase(Locale.ROOT);
     for (String trace : List.of("Kent Raderasson", contact, "Berta Raderasdotter", "Cilla Raderasdotter")) {
       assertFalse(dump.contains(trace.toLowerCase(Locale.ROOT)), () -> "left in the database: " + trace);
+    }
+  }
+
+  static String subject(MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
