@@ -96,15 +96,8 @@ public final class CheckinApi {
 
   /** The JSON body, refused with 400 and a message per field wherever the contract would refuse it. */
   static JsonObject strictBody(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body() == null ? null : ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      body = null;
-    }
-    if (body == null) {
-      throw new BadRequestException(Map.of("body", Msg.of("error.schema")));
-    }
+    JsonObject body = Json.body(ctx)
+        .orElseThrow(() -> new BadRequestException(Map.of("body", Msg.of("error.schema"))));
     Map<String, Msg> errors = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, Object> field : body) {
       Class<?> type = SCAN_FIELDS.get(field.getKey());

@@ -324,15 +324,8 @@ public final class RegistrationApi {
    * validator, which builds a schema validator for every request and took most of the CPU of an opening rush.
    */
   static JsonObject strictBody(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body() == null ? null : ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      body = null;
-    }
-    if (body == null) {
-      throw new BadRequestException(Map.of("body", Msg.of("error.schema")));
-    }
+    JsonObject body = Json.body(ctx)
+        .orElseThrow(() -> new BadRequestException(Map.of("body", Msg.of("error.schema"))));
     Map<String, Msg> errors = new LinkedHashMap<>();
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && key.length() > 200) {

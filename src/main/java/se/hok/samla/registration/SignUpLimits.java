@@ -55,14 +55,9 @@ public final class SignUpLimits {
       limit(ctx, new Attempt(form.get("email"), form.get("organisationId"), form.get("organisationName")));
     });
     router.post("/api/v1/events/:id/registrations").handler(ctx -> {
-      JsonObject body;
-      try {
-        body = ctx.body() == null ? null : ctx.body().asJsonObject();
-      } catch (RuntimeException malformed) {
-        body = null;  // the contract's validation answers that
-      }
+      JsonObject body = se.hok.samla.web.Json.body(ctx).orElse(null);
       if (body == null) {
-        ctx.next();
+        ctx.next();  // no JSON object: the API's own check answers that
         return;
       }
       limit(ctx, new Attempt(text(body.getValue("email")), text(body.getValue("organisationId")),
@@ -70,14 +65,9 @@ public final class SignUpLimits {
     });
     router.post("/evenemang/:id/anmalan/grupp").handler(ctx -> limitGroup(ctx, GroupInput.fromForm(ctx.request().formAttributes())));
     router.post("/api/v1/events/:id/group-registrations").handler(ctx -> {
-      JsonObject body;
-      try {
-        body = ctx.body() == null ? null : ctx.body().asJsonObject();
-      } catch (RuntimeException malformed) {
-        body = null;
-      }
+      JsonObject body = se.hok.samla.web.Json.body(ctx).orElse(null);
       if (body == null) {
-        ctx.next();
+        ctx.next();  // no JSON object: the API's own check answers that
         return;
       }
       limitGroup(ctx, GroupInput.fromJson(body));

@@ -24,6 +24,15 @@ public final class Json {
     }
   }
 
+  /** The request's body as a JSON object; empty when there is none, or it is not JSON, or not an object. */
+  public static java.util.Optional<io.vertx.core.json.JsonObject> body(RoutingContext ctx) {
+    try {
+      return java.util.Optional.ofNullable(ctx.body() == null ? null : ctx.body().asJsonObject());
+    } catch (RuntimeException malformed) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** Vert.x JSON as it is (Jackson would serialise a JsonObject as a bean). */
   public static void send(RoutingContext ctx, int status, io.vertx.core.json.JsonObject value) {
     ctx.response()
