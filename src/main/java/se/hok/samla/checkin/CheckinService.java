@@ -648,7 +648,8 @@ public final class CheckinService {
     // seat itself is still claimed by the registration, and the rare loser of a race is removed again below.
     return pool.preparedQuery("""
             select e.capacity - e.seats_taken >= $2
-                and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted') as room,
+                and not """ + RegistrationService.anyoneWaiting("e.id", null) + """
+                as room,
               -- Seats held by people who have not come, less those already given to walk-ins beyond capacity.
               """ + RegistrationService.NO_SHOW_SEATS + """
                as no_show_seats,

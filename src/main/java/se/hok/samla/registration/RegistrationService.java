@@ -253,6 +253,22 @@ public final class RegistrationService {
   }
 
   /**
+   * Whether anyone is on the waiting list of an event (an SQL expression over its id), leaving out the registrations
+   * {@code except} names (a condition on {@code w}, or null): the one home of "anyone waiting?", which keeps a free seat
+   * from being taken from in front of them. Asked as "who is first in line" (by place, LIMIT 1, in a scalar subquery
+   * that keeps both) so that the plan can only be a probe of {@code registration_event_status}. As an EXISTS or a bare
+   * LIMIT 1, PostgreSQL may scan the whole table, hoping to meet a waiting row early, whenever its statistics say many
+   * are waiting: they do after an ANALYZE in a rush, when batches hold rows that are 'waitlisted' until numbered, and
+   * then a batch of the rush read the whole table once per event – 0.5 s a batch, the benchmark's runs that fell to
+   * 100 sign-ups/s (docs/benchmarks.md, session 5).
+   */
+  public static String anyoneWaiting(String event, String except) {
+    // In parentheses: a text block drops the space of a line ending "and not ", so the expression must not need one.
+    return "(coalesce((select true from registration w where w.event_id = " + event + " and w.status = 'waitlisted'"
+        + (except == null ? "" : " and " + except) + " order by w.waitlist_seq limit 1), false))";
+  }
+
+  /**
    * Seats held by people who have not come (confirmed, holding a seat, not checked in to the event), less those already
    * let to walk-ins beyond capacity ("Släpp in ändå"): each no-show's seat is let to one person at most. An SQL
    * expression over the event {@code e}. Read after the event row is locked when a walk-in is let in (see
@@ -724,16 +740,11 @@ public final class RegistrationService {
       // (of this instance or another) that share events take them in the same order and never deadlock.
       Future<RowSet<Row>> lock = conn.preparedQuery("select id from event where id = any($1) order by id for no key update")
           .execute(Tuple.tuple().addArrayOfLong(eventIds));
-      // Whether anyone is waiting: one index probe per event (the lateral LIMIT 1). As a plain EXISTS over several
-      // events PostgreSQL may hash every waiting registration of the table instead, which made each batch of a hot
-      // event's rush read its ever longer list (5 ms a batch instead of 1, half the sign-ups per second).
-      Future<RowSet<Row>> seats = conn.preparedQuery("""
-              select e.id, e.capacity - e.seats_taken as free, w.one is not null as waiting
-              from event e
-              left join lateral (select 1 as one from registration w
-                                 where w.event_id = e.id and w.status = 'waitlisted' and not (w.id = any($2))
-                                 limit 1) w on true
-              where e.id = any($1)""")
+      // Whether anyone is waiting: one index probe per event. As an EXISTS correlated over several events PostgreSQL
+      // may hash every waiting registration of the table instead, which made each batch of a hot event's rush read
+      // its ever longer list (5 ms a batch instead of 1, half the sign-ups per second).
+      Future<RowSet<Row>> seats = conn.preparedQuery("select e.id, e.capacity - e.seats_taken as free, "
+              + anyoneWaiting("e.id", "not (w.id = any($2))") + " as waiting from event e where e.id = any($1)")
           .execute(Tuple.tuple().addArrayOfLong(eventIds).addArrayOfUUID(batchIds));
       Future<RowSet<Row>> sessionSeats = withSessions.length == 0 ? Future.succeededFuture(null) : conn.preparedQuery("""
               select id, capacity - seats_taken as free from event_session where event_id = any($1)
@@ -1189,7 +1200,7 @@ public final class RegistrationService {
     }
     return conn.preparedQuery("""
             select e.capacity - e.seats_taken >= $2
-              and not exists (select 1 from registration w where w.event_id = e.id and w.status = 'waitlisted')
+              and not """ + anyoneWaiting("e.id", null) + """
               and exists (select 1 from event_session s where s.event_id = e.id and s.id = any($3)
                             and s.seats_taken + $2 > s.capacity) as refused
             from event e where e.id = $1""")
@@ -1215,7 +1226,8 @@ public final class RegistrationService {
     Future<io.vertx.sqlclient.RowSet<Row>> claimed = conn.preparedQuery("""
             with e as (
               select id, capacity - seats_taken >= $3
-                and not exists (select 1 from registration w where w.event_id = $1 and w.status = 'waitlisted' and w.id <> $2) as fits
+                and not """ + anyoneWaiting("$1", "w.id <> $2") + """
+                as fits
               from event where id = $1),
             taken as (update event set seats_taken = seats_taken + $3 from e where event.id = e.id and e.fits returning 1)
             select exists (select 1 from taken) as claimed""")
