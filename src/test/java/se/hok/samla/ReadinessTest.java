@@ -3,6 +3,7 @@ package se.hok.samla;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static se.hok.samla.support.TestApp.await;
 
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import se.hok.samla.config.Config;
+import se.hok.samla.support.Ports;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.support.TestDatabases;
 
@@ -34,8 +36,8 @@ class ReadinessTest {
     String databaseUrl = TestDatabases.create();
     // A first start migrates the database; the second is the one watched.
     TestApp.startOn(databaseUrl, Map.of()).close();
-    Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", databaseUrl, "SAMLA_HTTP_PORT", "0",
-        "SAMLA_MANAGEMENT_PORT", "0", "SAMLA_ADMIN_EMAIL", TestApp.ADMIN_EMAIL, "SAMLA_ADMIN_PASSWORD", TestApp.ADMIN_PASSWORD));
+    Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", databaseUrl, "SAMLA_HTTP_PORT", String.valueOf(Ports.next()),
+        "SAMLA_MANAGEMENT_PORT", String.valueOf(Ports.next()), "SAMLA_ADMIN_EMAIL", TestApp.ADMIN_EMAIL, "SAMLA_ADMIN_PASSWORD", TestApp.ADMIN_PASSWORD));
     Config config = Config.fromEnvironment(env, new String[0], se.hok.samla.staff.Passwords::adminProblem);
     String registry = "samla-readiness-" + System.nanoTime();
     Vertx vertx = Vertx.vertx(Main.vertxOptions(registry));

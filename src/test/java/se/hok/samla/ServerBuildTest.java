@@ -69,10 +69,7 @@ class ServerBuildTest {
 
   @Test
   void withDatabaseUrlAndRelayItRuns() throws Exception {
-    int smtpPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      smtpPort = s.getLocalPort();
-    }
+    int smtpPort = se.hok.samla.support.Ports.next();
     GreenMail relay = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     relay.start();
     try (ChildSamla server = ChildSamla.start(Map.of("DATABASE_URL", TestDatabases.create(),

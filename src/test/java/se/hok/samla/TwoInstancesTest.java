@@ -50,10 +50,7 @@ class TwoInstancesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = se.hok.samla.support.Ports.next();
     relay = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     relay.start();
     Map<String, String> env = Map.of("SAMLA_SMTP_HOST", "127.0.0.1", "SAMLA_SMTP_PORT", String.valueOf(port),

@@ -47,9 +47,7 @@ class MailWorkerTest {
 
   @BeforeEach
   void smtpServer() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = se.hok.samla.support.Ports.next();
     smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     client = MailClient.create(app.vertx, new MailConfig().setHostname("127.0.0.1").setPort(port)
         .setStarttls(StartTLSOptions.DISABLED).setLogin(LoginOption.DISABLED).setConnectTimeout(500));

@@ -171,7 +171,9 @@ public final class Browser implements AutoCloseable {
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
+            // A port of this fork's (Ports): chromedriver listens on whatever of 127.0.0.1 and ::1 it can bind, so a
+            // randomly probed port could end up shared with another fork's server.
+            .usingPort(Ports.next())
             .withTimeout(Duration.ofSeconds(30))
             .build();
     ChromeDriver driver;

@@ -61,7 +61,7 @@ public final class ChildSamla implements AutoCloseable {
   /** The same, with a class path of the test's (e.g. one without the jars a server build leaves out). */
   public static ChildSamla start(Map<String, String> env, List<String> jvmOptions, Optional<Path> dataDir, String name,
                                  List<String> classPath) {
-    int port = freePort();
+    int port = Ports.next();
     try {
       Path log = Files.createTempFile("samla-child-" + name + "-", ".log");
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -75,8 +75,8 @@ public final class ChildSamla implements AutoCloseable {
           "SAMLA_ADMIN_EMAIL", ADMIN_EMAIL, "SAMLA_ADMIN_PASSWORD", ADMIN_PASSWORD));
       // Hundreds of sign-ups come from 127.0.0.1 here, as in TestApp; the limits are tested on their own.
       TestApp.SIGN_UP_LIMITS.forEach(limit -> all.put(limit, "off"));
-      // Any free port for /metrics, as in TestApp: the default 9464 may be another Samla's on this machine.
-      all.put("SAMLA_MANAGEMENT_PORT", "0");
+      // A port of this fork's for /metrics, as in TestApp: the default 9464 may be another Samla's on this machine.
+      all.put("SAMLA_MANAGEMENT_PORT", String.valueOf(Ports.next()));
       all.putAll(env);
       environment.putAll(all);
       ChildSamla child = new ChildSamla(builder.start(), port, log, dataDir);
@@ -207,13 +207,6 @@ public final class ChildSamla implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private static void pause(long millis) {
     try {

@@ -71,7 +71,7 @@ public final class DebianPostgres implements AutoCloseable {
         Files.setOwner(dir, postgres);
         Files.setOwner(pwfile, postgres);
       }
-      int port = freePort();
+      int port = Ports.next();
       DebianPostgres pg = new DebianPostgres(dir, port, password, root);
       pg.run(List.of(BIN + "/initdb", "-D", dir.resolve("data").toString(), "-U", SUPERUSER, "--pwfile=" + pwfile,
           "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"), Map.of());
@@ -203,11 +203,4 @@ public final class DebianPostgres implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

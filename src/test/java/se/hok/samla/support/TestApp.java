@@ -77,7 +77,7 @@ public final class TestApp implements AutoCloseable {
 
   private static TestApp startWith(Map<String, String> extraEnv, Clock clock) {
     Map<String, String> env = new HashMap<>();
-    env.put("SAMLA_HTTP_PORT", "0");
+    env.put("SAMLA_HTTP_PORT", String.valueOf(Ports.next()));
     // One HTTP server: Vert.x shares a random port (0) between several servers of a deployment, and that sharing
     // failed once in CI with "Address already in use" (the second server binding the first one's port). Several
     // servers on one port are tested where they matter: EventLoopsTest (3 here), and every ChildSamla, which runs
@@ -85,7 +85,7 @@ public final class TestApp implements AutoCloseable {
     env.put("SAMLA_HTTP_INSTANCES", "1");
     env.put("SAMLA_ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("SAMLA_ADMIN_PASSWORD", ADMIN_PASSWORD);
-    env.put("SAMLA_MANAGEMENT_PORT", "0");
+    env.put("SAMLA_MANAGEMENT_PORT", String.valueOf(Ports.next()));
     // The suite signs up hundreds of people from 127.0.0.1 per app; the sign-up limits are tested on their own
     // (SignUpLimitsTest), with the defaults.
     for (String limit : SIGN_UP_LIMITS) {

@@ -72,6 +72,7 @@ public final class TestDatabases {
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setDataDirectory(dir)
         .setCleanDataDirectory(true)
+        .setPort(Ports.next())
         .setServerConfig("max_connections", "300")
         .setServerConfig("fsync", "off")
         .setServerConfig("synchronous_commit", "off")
