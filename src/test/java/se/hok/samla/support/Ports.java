@@ -23,14 +23,16 @@ public final class Ports {
   private static final int FORKS = 4;
   private static final int BLOCK;
   private static final int FIRST;
+  /** The top of the kernel's ephemeral range, and this JVM's fork of the run (1 outside surefire). */
+  static final int HIGHEST_EPHEMERAL;
+  static final int FORK;
   private static int next;
 
   static {
-    int highestEphemeral = highestEphemeral();
-    int above = 65535 - highestEphemeral;
-    BLOCK = above / FORKS;
-    int fork = Math.max(1, Integer.getInteger("samla.test.fork", 1));
-    FIRST = highestEphemeral + 1 + ((fork - 1) % FORKS) * BLOCK;
+    HIGHEST_EPHEMERAL = highestEphemeral();
+    BLOCK = (65535 - HIGHEST_EPHEMERAL) / FORKS;
+    FORK = Math.max(1, Integer.getInteger("samla.test.fork", 1));
+    FIRST = HIGHEST_EPHEMERAL + 1 + ((FORK - 1) % FORKS) * BLOCK;
   }
 
   private Ports() {}
@@ -73,7 +75,8 @@ public final class Ports {
   /** The top of Linux's ephemeral port range; elsewhere 65535, leaving no room above (the kernel chooses, as before). */
   private static int highestEphemeral() {
     try {
-      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      // By lines: JDK 17's readAllBytes (and so readString) stops after the first byte of a /proc file.
+      String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
       return Integer.parseInt(range[1]);
     } catch (IOException | RuntimeException e) {
       return 65535;
