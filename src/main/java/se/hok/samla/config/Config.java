@@ -61,10 +61,43 @@ public record Config(
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
-  /** An external PostgreSQL server, from {@code DATABASE_URL}. */
-  public record DatabaseUrl(String host, int port, String database, String user, String password) {
+  /**
+   * An external PostgreSQL server, from {@code DATABASE_URL}, and how the connections to it are encrypted: its
+   * {@code sslmode} and {@code sslrootcert} parameters, as libpq reads them (see {@link Tls}).
+   */
+  public record DatabaseUrl(String host, int port, String database, String user, String password, Tls tls,
+                            Optional<Path> rootCert) {
+    /** Without TLS: the embedded database, on loopback. */
+    public DatabaseUrl(String host, int port, String database, String user, String password) {
+      this(host, port, database, user, password, Tls.DISABLE, Optional.empty());
+    }
+
+    /** The same server for JDBC (Flyway's migrations), encrypted and checked as the pool's connections are. */
     public String jdbcUrl() {
-      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+      // sslmode=disable said, too: JDBC's default (prefer) would encrypt where the pool does not, or fall back silently.
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + tls.value + rootCert.map(p -> "&sslrootcert="
+          + java.net.URLEncoder.encode(p.toString(), java.nio.charset.StandardCharsets.UTF_8)).orElse("");
+    }
+  }
+
+  /**
+   * DATABASE_URL's {@code sslmode}. {@code disable} (the default): no TLS, for a database on the same machine or a
+   * network of its own. {@code require}: encrypted, the server's certificate not checked – as libpq, it keeps out
+   * eavesdroppers, not a machine that pretends to be the server. {@code verify-ca}: encrypted, and the certificate
+   * signed by the CA in {@code sslrootcert}. {@code verify-full}: that, and issued to the host the URL names.
+   * libpq's {@code prefer} and {@code allow} are refused: they fall back to an unencrypted connection without a word.
+   */
+  public enum Tls {
+    DISABLE("disable"), REQUIRE("require"), VERIFY_CA("verify-ca"), VERIFY_FULL("verify-full");
+
+    public final String value;
+
+    Tls(String value) {
+      this.value = value;
+    }
+
+    public boolean verifies() {
+      return this == VERIFY_CA || this == VERIFY_FULL;
     }
   }
 
@@ -242,7 +275,40 @@ public record Config(
         password = parts.length > 1 ? decode(parts[1]) : "";
       }
       int port = uri.getPort() == -1 ? 5432 : uri.getPort();
-      return new DatabaseUrl(uri.getHost(), port, uri.getPath().substring(1), user, password);
+      Map<String, String> parameters = new java.util.LinkedHashMap<>();
+      if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
+        for (String pair : uri.getRawQuery().split("&")) {
+          String[] kv = pair.split("=", 2);
+          parameters.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
+        }
+      }
+      for (String name : parameters.keySet()) {
+        if (!name.equals("sslmode") && !name.equals("sslrootcert")) {
+          throw new ConfigException("DATABASE_URL has a parameter Samla does not know, " + name
+              + ": it reads sslmode and sslrootcert (postgresql://user:pass@host:port/db?sslmode=verify-full&sslrootcert=/path/ca.pem)");
+        }
+      }
+      String mode = parameters.getOrDefault("sslmode", "disable");
+      Tls tls = java.util.Arrays.stream(Tls.values()).filter(t -> t.value.equals(mode)).findFirst()
+          .orElseThrow(() -> new ConfigException("DATABASE_URL's sslmode=" + mode + " is not one Samla takes: "
+              + (mode.equals("prefer") || mode.equals("allow")
+                  ? mode + " falls back to an unencrypted connection without saying so; "
+                  : "")
+              + "say disable (no TLS), require (encrypted), verify-ca or verify-full (encrypted, the server's certificate checked against sslrootcert)"));
+      Optional<Path> rootCert = Optional.ofNullable(parameters.get("sslrootcert")).filter(v -> !v.isBlank()).map(Path::of);
+      if (tls.verifies() && rootCert.isEmpty()) {
+        throw new ConfigException("DATABASE_URL's sslmode=" + tls.value + " needs sslrootcert=/path/to/ca.pem: the "
+            + "certificate (PEM) of the authority that signed the database server's certificate");
+      }
+      if (!tls.verifies() && rootCert.isPresent()) {
+        throw new ConfigException("DATABASE_URL names sslrootcert but sslmode=" + tls.value + " does not check the "
+            + "server's certificate: say sslmode=verify-full (or verify-ca)");
+      }
+      if (rootCert.isPresent() && !java.nio.file.Files.isReadable(rootCert.get())) {
+        throw new ConfigException("DATABASE_URL's sslrootcert cannot be read: " + rootCert.get().toAbsolutePath());
+      }
+      return new DatabaseUrl(uri.getHost(), port, uri.getPath().substring(1), user, password, tls,
+          rootCert.map(Path::toAbsolutePath));
     } catch (URISyntaxException e) {
       throw new ConfigException("DATABASE_URL is not a valid URL: " + e.getReason());
     }

@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.core.net.NetClientOptions;
@@ -123,6 +126,7 @@ public final class Database {
         .addProperty("statement_timeout", STATEMENT_TIMEOUT.toMillis() + "ms")
         .addProperty("lock_timeout", LOCK_TIMEOUT.toMillis() + "ms")
         .addProperty("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION_TIMEOUT.toMillis() + "ms");
+    tls(connect, url);
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setShared(false)
             .setConnectionTimeout((int) CONNECTION_WAIT.toMillis()).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
@@ -131,6 +135,21 @@ public final class Database {
         .using(vertx)
         .build();
     return new Database(pool, connect, embedded);
+  }
+
+  /** DATABASE_URL's sslmode and sslrootcert on the pool's connections (Config.Tls says what each mode means). */
+  static void tls(PgConnectOptions connect, Config.DatabaseUrl url) {
+    switch (url.tls()) {
+      case DISABLE -> connect.setSslMode(SslMode.DISABLE);
+      // As libpq's require: encrypted, the certificate taken as it comes.
+      case REQUIRE -> connect.setSslMode(SslMode.REQUIRE).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      case VERIFY_CA -> connect.setSslMode(SslMode.VERIFY_CA).setSslOptions(new ClientSSLOptions()
+          .setTrustOptions(new PemTrustOptions().addCertPath(url.rootCert().orElseThrow().toString()))
+          .setHostnameVerificationAlgorithm(""));
+      case VERIFY_FULL -> connect.setSslMode(SslMode.VERIFY_FULL).setSslOptions(new ClientSSLOptions()
+          .setTrustOptions(new PemTrustOptions().addCertPath(url.rootCert().orElseThrow().toString()))
+          .setHostnameVerificationAlgorithm("HTTPS"));
+    }
   }
 
   /** Applies the Flyway migrations in {@code sql/} (on the classpath as {@code db/migration}). */

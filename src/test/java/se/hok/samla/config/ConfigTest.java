@@ -45,6 +45,37 @@ class ConfigTest {
   }
 
   @Test
+  void databaseUrlSaysHowTheConnectionIsEncrypted() throws Exception {
+    Config.DatabaseUrl plain = config(Map.of("DATABASE_URL", "postgresql://samla:pw@db.example/hok")).database().orElseThrow();
+    assertEquals(Config.Tls.DISABLE, plain.tls(), "no TLS unless asked, as before");
+    assertEquals("jdbc:postgresql://db.example:5432/hok?sslmode=disable", plain.jdbcUrl(), "the migrations alike");
+    Config.DatabaseUrl require = config(Map.of("DATABASE_URL", "postgresql://samla:pw@db.example/hok?sslmode=require"))
+        .database().orElseThrow();
+    assertEquals(Config.Tls.REQUIRE, require.tls());
+    assertEquals("jdbc:postgresql://db.example:5432/hok?sslmode=require", require.jdbcUrl(), "the migrations too");
+    java.nio.file.Path ca = java.nio.file.Files.createTempFile("ca", ".pem");
+    try {
+      Config.DatabaseUrl full = config(Map.of("DATABASE_URL", "postgresql://samla:pw@db.example/hok?sslmode=verify-full&sslrootcert="
+          + java.net.URLEncoder.encode(ca.toString(), java.nio.charset.StandardCharsets.UTF_8))).database().orElseThrow();
+      assertEquals(Config.Tls.VERIFY_FULL, full.tls());
+      assertEquals(ca.toAbsolutePath(), full.rootCert().orElseThrow());
+      assertTrue(full.jdbcUrl().startsWith("jdbc:postgresql://db.example:5432/hok?sslmode=verify-full&sslrootcert="), full.jdbcUrl());
+      assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL", "postgresql://s:p@db.example/hok?sslmode=require&sslrootcert=" + ca));
+    } finally {
+      java.nio.file.Files.delete(ca);
+    }
+    assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL", "postgresql://s:p@db.example/hok?sslmode=prefer"));
+    assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL", "postgresql://s:p@db.example/hok?sslmode=on"));
+    assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL", "postgresql://s:p@db.example/hok?sslmode=verify-full"));
+    assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL",
+        "postgresql://s:p@db.example/hok?sslmode=verify-ca&sslrootcert=/nowhere/ca.pem"));
+    assertMessageNames("DATABASE_URL", Map.of("DATABASE_URL", "postgresql://s:p@db.example/hok?ssl=true"));
+    ConfigException prefer = assertThrows(ConfigException.class,
+        () -> config(Map.of("DATABASE_URL", "postgresql://s:p@db.example/hok?sslmode=prefer")));
+    assertTrue(prefer.getMessage().contains("unencrypted"), prefer.getMessage());
+  }
+
+  @Test
   void smtpHostTurnsOffTheMailCatcher() {
     Config c = config(Map.of("SAMLA_SMTP_HOST", "smtp.example", "SAMLA_SMTP_PORT", "25", "SAMLA_SMTP_STARTTLS", "false"));
     assertFalse(c.devMailCatcher());
