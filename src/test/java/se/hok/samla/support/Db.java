@@ -21,6 +21,24 @@ public final class Db {
     }
   }
 
+  /** The first column of every row of {@code sql}, run in one session after {@code before} (SET, PREPARE …). */
+  public static List<Object> column(String databaseUrl, List<String> before, String sql) {
+    try (Connection c = connect(databaseUrl); Statement s = c.createStatement()) {
+      for (String statement : before) {
+        s.execute(statement);
+      }
+      List<Object> out = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(sql)) {
+        while (rs.next()) {
+          out.add(rs.getObject(1));
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   /** The first column of every row. */
   public static List<Object> column(String databaseUrl, String sql) {
     try (Connection c = connect(databaseUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
