@@ -86,6 +86,7 @@ import se.hok.samla.staff.StaffMails;
 import se.hok.samla.web.ClientAddress;
 import se.hok.samla.web.RateLimiter;
 import se.hok.samla.staff.StaffAuth;
+import se.hok.samla.staff.StaffChanges;
 import se.hok.samla.staff.StaffRoutes;
 import se.hok.samla.staff.StaffService;
 import se.hok.samla.web.Api;
@@ -108,7 +109,8 @@ public final class Main {
   /** A running Samla; {@link #stop()} shuts it down gracefully. */
   public record Running(Vertx vertx, Config config, int port, Database database, Optional<MailCatcher> mailCatcher,
                         List<HttpServer> servers, Optional<String> generatedAdminPassword, MailWorker mailWorker,
-                        MailClient mailClient, LiveCounts live, RequestLoad load, String backgroundJobs,
+                        MailClient mailClient, LiveCounts live, StaffChanges staffChanges, RequestLoad load,
+                        String backgroundJobs,
                         List<Router> routers, Readiness readiness, String httpServers) {
 
     /** The first HTTP server's router; every server has one of its own, with the same routes. */
@@ -132,6 +134,7 @@ public final class Main {
       draining.add(vertx.undeploy(backgroundJobs).recover(e -> Future.succeededFuture()));
       // Open live-count streams never end by themselves; end them so the servers can shut down at once.
       draining.add(live.stop());
+      draining.add(staffChanges.stop());
       servers.forEach(s -> draining.add(s.shutdown(REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS)));
       draining.add(mailWorker.stop(MAIL_GRACE));
       return Future.join(draining)
@@ -243,6 +246,7 @@ public final class Main {
     StaffService staff = new StaffService(vertx, pool, prepared.dummyHash());
     StaffAuth auth = new StaffAuth(staff);
     EventStaff eventStaff = new EventStaff(pool, staff);
+    StaffChanges staffChanges = new StaffChanges(vertx, db.connectOptions(), staff, eventStaff);
     EventAccess access = new EventAccess(auth, eventStaff);
     AuditLog audit = new AuditLog(pool);
     Templates templates = prepared.templates();
@@ -322,6 +326,7 @@ public final class Main {
           }
           return live.start();
         })
+        .compose(v -> staffChanges.start())
         .compose(v -> csrfSecret(db))
         .compose(secret -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> new WebServer.Parts(pool,
             templates, new PgSessionStore(pool).init(vertx, new io.vertx.core.json.JsonObject()),
@@ -360,7 +365,7 @@ public final class Main {
             .map(generated -> {
               readiness.started();
               return new Running(vertx, config, started.servers().get(0).actualPort(), db, catcher,
-                  started.servers(), generated, mailWorker, mailClient, live, load, started.jobs(), started.routers(),
+                  started.servers(), generated, mailWorker, mailClient, live, staffChanges, load, started.jobs(), started.routers(),
                   readiness, started.http());
             }));
   }

@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
 import se.hok.samla.support.Db;
 import se.hok.samla.support.LiveStream;
 import se.hok.samla.support.Mails;
+import se.hok.samla.support.PageSession;
 import se.hok.samla.support.PublishedEvent;
 import se.hok.samla.support.SignUps;
+import se.hok.samla.support.StaffAccount;
 import se.hok.samla.support.TestApp;
 import se.hok.samla.tickets.TicketService;
 
@@ -177,4 +179,47 @@ class TwoInstancesTest {
       return e.toString();
     }
   }
+
+  @Test
+  void accessEndedOnOneInstanceEndsOnTheOtherAtOnce() throws Exception {
+    String organiser = a.tokenFor("organiser");
+    long event = PublishedEvent.by(a, organiser).title("Dörren i två instanser").capacity(10).atVenue().publishId();
+
+    // Taken off the event's staff on a, while b remembers the door person's duty there (for 20 s otherwise).
+    StaffAccount door = StaffAccount.create(a, "checkin");
+    a.assign(event, door.token(), "door");
+    assertEquals(200, ticketKey(b, door.token(), event), "b checks the token and the duty, and remembers both");
+    assertEquals(204, await(a.client.delete("/api/v1/events/" + event + "/staff/" + door.id())
+        .putHeader("Authorization", "Bearer " + organiser).send()).statusCode());
+    assertEquals(403, onceChanged(b, door.token(), event), "off the event on b too");
+
+    // All of someone's keys revoked by an admin on a, while b remembers the key.
+    StaffAccount other = StaffAccount.create(a, "checkin");
+    a.assign(event, other.token(), "door");
+    assertEquals(200, ticketKey(b, other.token(), event));
+    String keys = "/admin/personal/" + other.id() + "/nycklar";
+    assertEquals(302, PageSession.signedIn(a, TestApp.ADMIN_EMAIL, TestApp.ADMIN_PASSWORD)
+        .post(keys, keys + "/aterkalla", io.vertx.core.MultiMap.caseInsensitiveMultiMap()).statusCode());
+    assertEquals(401, onceChanged(b, other.token(), event), "the key refused on b too");
+  }
+
+  static int ticketKey(TestApp app, String token, long event) {
+    return await(app.client.get("/api/v1/events/" + event + "/ticket-key").putHeader("Authorization", "Bearer " + token)
+        .send()).statusCode();
+  }
+
+  /**
+   * What b answers once the other instance's notice has reached it (staff/StaffChanges): asked again until the answer
+   * is no longer 200, for at most 5 s, a quarter of the 20 s b would otherwise go on believing what it remembered.
+   */
+  static int onceChanged(TestApp app, String token, long event) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    int status = ticketKey(app, token, event);
+    while (status == 200 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      status = ticketKey(app, token, event);
+    }
+    return status;
+  }
+
 }

@@ -60,8 +60,8 @@ public final class EventStaff {
   private final Pool pool;
   private final StaffService staff;
   /**
-   * Duties as last read, for {@link StaffService#TOKEN_CACHE}: a door device asks for each scan. A change here clears
-   * this instance's entry at once; other instances follow when theirs expires.
+   * Duties as last read, for {@link StaffService#TOKEN_CACHE}: a door device asks for each scan. A change clears the
+   * entry at once, here and on every other instance ({@link StaffChanges}).
    */
   private final Cache<Key, Optional<Duty>> duties = Caffeine.newBuilder()
       .expireAfterWrite(StaffService.TOKEN_CACHE).maximumSize(100_000).build();
@@ -76,6 +76,20 @@ public final class EventStaff {
     return conn.preparedQuery("insert into event_staff (event_id, staff_user_id, role, added_by) values ($1, $2, 'organiser', $2) "
             + "on conflict do nothing")
         .execute(Tuple.of(eventId, staffId)).mapEmpty();
+  }
+
+  /** Forgets the person's duty at the event, here and on every instance. */
+  private void forgetDuty(long staffId, long eventId) {
+    dropDuty(staffId, eventId);
+    StaffChanges.announce(pool, StaffChanges.duty(staffId, eventId));
+  }
+
+  void dropDuty(long staffId, long eventId) {
+    duties.invalidate(new Key(staffId, eventId));
+  }
+
+  void dropAllDuties() {
+    duties.invalidateAll();
   }
 
   /** This person's duty at this event, if any. */
@@ -161,7 +175,7 @@ public final class EventStaff {
                 where event_staff.role <> excluded.role""")
             .execute(Tuple.of(eventId, staffId, duty.code(), actorId)))
         .<Void>mapEmpty())
-        .onSuccess(v -> duties.invalidate(new Key(staffId, eventId)));
+        .onSuccess(v -> forgetDuty(staffId, eventId));
   }
 
   /**
@@ -174,7 +188,7 @@ public final class EventStaff {
         .compose(v -> conn.preparedQuery("delete from event_staff where event_id = $1 and staff_user_id = $2")
             .execute(Tuple.of(eventId, staffId)))
         .<Void>mapEmpty())
-        .onSuccess(v -> duties.invalidate(new Key(staffId, eventId)))
+        .onSuccess(v -> forgetDuty(staffId, eventId))
         .compose(v -> staff.revokeDoorTokens(staffId, eventId))
         .mapEmpty();
   }

@@ -32,8 +32,8 @@ public final class StaffService {
   /**
    * How long a checked API token is believed without asking the database again. A door device sends a request per
    * scan; without this each one would write last_used_at. A role change, deactivation, revocation or sign-out clears
-   * this instance's entries at once (and deletes the tokens); other instances follow within this time, since they
-   * ask the database again when their entry expires.
+   * this instance's entries at once (and deletes the tokens), and every other instance's as soon as it hears of it
+   * ({@link StaffChanges}); this time is what is left should that notice be lost.
    */
   static final Duration TOKEN_CACHE = Duration.ofSeconds(20);
 
@@ -122,9 +122,25 @@ public final class StaffService {
             : Future.failedFuture(e));
   }
 
-  /** Forgets what this instance remembers of the member's API tokens (after they were deleted). */
+  /**
+   * Forgets, here and on every instance, what is remembered of the member's API tokens (after they were deleted, or
+   * the member's role or account changed).
+   */
   void forgetTokensOf(long staffId) {
+    dropTokensOf(staffId);
+    StaffChanges.announce(pool, StaffChanges.member(staffId));
+  }
+
+  void dropTokensOf(long staffId) {
     tokens.asMap().values().removeIf(m -> m.member().id() == staffId);
+  }
+
+  void dropTokens(java.util.Set<Long> ids) {
+    tokens.asMap().values().removeIf(c -> ids.contains(c.tokenId()));
+  }
+
+  void dropAllTokens() {
+    tokens.invalidateAll();
   }
 
   /** Changes role and active flag; an admin cannot demote or deactivate themselves (someone must stay admin). */
@@ -142,11 +158,12 @@ public final class StaffService {
           if (rows.rowCount() == 0) {
             return Future.failedFuture(new NotFoundException("staff member"));
           }
-          // A new role or a closed account takes effect at once on this instance.
-          tokens.asMap().values().removeIf(c -> c.member().id() == id);
+          // A new role or a closed account takes effect at once, on every instance.
           if (!active) {
-            return pool.preparedQuery("delete from api_token where staff_user_id = $1").execute(Tuple.of(id)).mapEmpty();
+            return pool.preparedQuery("delete from api_token where staff_user_id = $1").execute(Tuple.of(id))
+                .<Void>mapEmpty().onSuccess(v -> forgetTokensOf(id));
           }
+          forgetTokensOf(id);
           return Future.succeededFuture();
         });
   }
@@ -258,16 +275,14 @@ public final class StaffService {
         Tuple.of(staffId, eventId));
   }
 
-  /**
-   * Deletes tokens and forgets them in this instance's cache at once. Other instances believed a token for at most
-   * {@link #TOKEN_CACHE} after they last checked it in the database.
-   */
+  /** Deletes tokens and forgets them at once, in this instance's cache and every other's ({@link StaffChanges}). */
   private Future<Integer> deleteTokens(String sql, Tuple args) {
     return pool.preparedQuery(sql).execute(args).map(rows -> {
       java.util.Set<Long> ids = new java.util.HashSet<>();
       rows.forEach(r -> ids.add(r.getLong("id")));
       if (!ids.isEmpty()) {
-        tokens.asMap().values().removeIf(c -> ids.contains(c.tokenId()));
+        dropTokens(ids);
+        StaffChanges.announce(pool, StaffChanges.tokens(ids));
       }
       return ids.size();
     });
