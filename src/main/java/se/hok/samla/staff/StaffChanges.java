@@ -55,9 +55,10 @@ public final class StaffChanges {
     return subscriber.close();
   }
 
-  /** Notices: these tokens were deleted. */
+  /** Notices: these tokens were deleted (or, past what a NOTIFY carries, "forget every token"). */
   static String tokens(Collection<Long> ids) {
-    return "token:" + ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+    String notice = "token:" + ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+    return notice.length() > 7_000 ? "all" : notice;
   }
 
   /** This member's tokens were deleted or their role or account changed. */
@@ -86,7 +87,7 @@ public final class StaffChanges {
         case "token" -> staff.dropTokens(Arrays.stream(parts[1].split(",")).map(Long::valueOf).collect(Collectors.toSet()));
         case "member" -> staff.dropTokensOf(Long.parseLong(parts[1]));
         case "duty" -> eventStaff.dropDuty(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-        default -> forgetAll();
+        default -> forgetAll();  // "all", or a notice of a later version of Samla
       }
     } catch (RuntimeException unreadable) {
       // A notice of a later version of Samla, during a rolling update: forget everything rather than too little.

@@ -158,7 +158,8 @@ public final class StaffService {
           if (rows.rowCount() == 0) {
             return Future.failedFuture(new NotFoundException("staff member"));
           }
-          // A new role or a closed account takes effect at once, on every instance.
+          // A new role or a closed account takes effect at once, on every instance (here before the tokens go).
+          dropTokensOf(id);
           if (!active) {
             return pool.preparedQuery("delete from api_token where staff_user_id = $1").execute(Tuple.of(id))
                 .<Void>mapEmpty().onSuccess(v -> forgetTokensOf(id));
