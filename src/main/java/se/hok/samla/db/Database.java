@@ -143,12 +143,12 @@ public final class Database {
       case DISABLE -> connect.setSslMode(SslMode.DISABLE);
       // As libpq's require: encrypted, the certificate taken as it comes.
       case REQUIRE -> connect.setSslMode(SslMode.REQUIRE).setSslOptions(new ClientSSLOptions().setTrustAll(true));
-      case VERIFY_CA -> connect.setSslMode(SslMode.VERIFY_CA).setSslOptions(new ClientSSLOptions()
-          .setTrustOptions(new PemTrustOptions().addCertPath(url.rootCert().orElseThrow().toString()))
-          .setHostnameVerificationAlgorithm(""));
-      case VERIFY_FULL -> connect.setSslMode(SslMode.VERIFY_FULL).setSslOptions(new ClientSSLOptions()
-          .setTrustOptions(new PemTrustOptions().addCertPath(url.rootCert().orElseThrow().toString()))
-          .setHostnameVerificationAlgorithm("HTTPS"));
+      // The certificate checked against sslrootcert; with verify-full, also the host name.
+      case VERIFY_CA, VERIFY_FULL -> connect
+          .setSslMode(url.tls() == Config.Tls.VERIFY_FULL ? SslMode.VERIFY_FULL : SslMode.VERIFY_CA)
+          .setSslOptions(new ClientSSLOptions()
+              .setTrustOptions(new PemTrustOptions().addCertPath(url.rootCert().orElseThrow().toString()))
+              .setHostnameVerificationAlgorithm(url.tls() == Config.Tls.VERIFY_FULL ? "HTTPS" : ""));
     }
   }
 
